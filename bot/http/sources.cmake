@@ -1,0 +1,3 @@
+# HTTP intake server (Boost.Beast).
+list(APPEND BOT_SOURCES
+)

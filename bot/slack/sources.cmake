@@ -1,0 +1,3 @@
+# Slack: Web API client, Socket Mode, Block Kit.
+list(APPEND BOT_SOURCES
+)

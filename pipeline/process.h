@@ -1,0 +1,28 @@
+// The whole pipeline in one call: payload in, processed lead (or the reason
+// it was rejected) out. Pure: no I/O, no clock reads; `now` is passed in.
+#pragma once
+
+#include <chrono>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline/lead.h"
+#include "pipeline/rules.h"
+#include "pipeline/status.h"
+
+namespace leadrouter::pipeline {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// Parses, validates, sanitizes, normalizes, scores, segments and classifies.
+// Returns Status::InvalidField naming the field when the lead is rejected.
+Result<ProcessedLead> Process(const nlohmann::json& payload, const Rules& rules,
+                              TimePoint now);
+
+// Same, from raw bytes: a body that is not a JSON object is rejected with
+// field "body".
+Result<ProcessedLead> ProcessBody(std::string_view body, const Rules& rules,
+                                  TimePoint now);
+
+}  // namespace leadrouter::pipeline

@@ -1,0 +1,62 @@
+// Rules: everything the pipeline's judgement depends on, as plain values.
+// bot/config.cpp fills this from the TOML file; the defaults here are the
+// ones the field uses, so an empty config behaves sensibly.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace leadrouter::pipeline {
+
+// Maps a source-specific payload shape onto our fields. A mapping applies
+// when every entry of `when` (JSON pointer -> expected string value) matches;
+// `fields` maps our field name ("email", "phone", "first_name", "last_name",
+// "full_name", "message", "source", "address", "zip", "price", "budget",
+// "mls_id", "days_on_market", "crm_id", …) to a JSON pointer in the payload.
+struct FieldMapping {
+  std::string name;
+  std::map<std::string, std::string> when;
+  std::map<std::string, std::string> fields;
+};
+
+// A keyword rule: fires when any phrase occurs (case-insensitive, on word
+// boundaries) in the lead's message or notes.
+struct KeywordRule {
+  std::string name;
+  int points = 0;
+  std::vector<std::string> any_of;
+};
+
+struct ScoreWeights {
+  int valid_phone = 10;
+  int verified_address = 15;
+  int budget_over_threshold = 25;
+  double budget_threshold = 500000;
+  int invalid_contact = -30;
+  int spam_signal = -50;
+};
+
+struct Rules {
+  std::string default_region = "US";
+  size_t max_text_length = 4000;  // sanitized message is cut here
+  std::vector<FieldMapping> field_mappings;
+  // A non-empty value in any of these fields marks the lead as bot traffic.
+  std::vector<std::string> honeypot_fields = {"_gotcha", "honeypot", "hp"};
+
+  ScoreWeights weights;
+  std::vector<KeywordRule> keyword_rules = {
+      {"buying_signal", 50, {"pre-approved", "preapproved", "pre approved",
+                             "cash", "investor"}},
+      {"just_looking", -20, {"just looking", "just browsing"}},
+  };
+
+  int hot_threshold = 70;        // score at or above: HOT_BUYER
+  int hot_listing_max_days = 14; // a buying signal on a fresh listing is hot
+  double area_median_price = 400000;
+  double far_above_median_factor = 3.0;  // above median*factor: nurture
+  std::vector<std::string> nurture_phrases = {"just looking", "next year",
+                                              "just browsing", "someday"};
+};
+
+}  // namespace leadrouter::pipeline
