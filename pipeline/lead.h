@@ -76,7 +76,7 @@ struct ProcessedLead {
   std::string crm_id;        // the CRM's contact id, if the payload names one
 
   PersonName name;
-  std::string email;  // trimmed, domain lower-cased; empty when absent
+  std::string email;  // trimmed and lower-cased; empty when absent
   bool email_valid = false;
   PhoneNumber phone;
   std::string message;  // sanitized free text

@@ -57,6 +57,38 @@ struct Rules {
   double far_above_median_factor = 3.0;  // above median*factor: nurture
   std::vector<std::string> nurture_phrases = {"just looking", "next year",
                                               "just browsing", "someday"};
+
+  // Free-text phrases. Matching is case-insensitive on word boundaries; in a
+  // phrase, "#" stands for any whole number ("closing in # days").
+  //
+  // Form footers cut from a message, from the phrase to the end of its line.
+  std::vector<std::string> boilerplate_phrases = {
+      "sent from contact form", "sent via contact form",
+      "this message was sent from", "this e-mail was sent from",
+      "this email was sent from", "this form was submitted from",
+      "sent from my iphone", "sent from my android", "sent from my ipad"};
+  // Sales pitches aimed at the brokerage rather than its listings.
+  std::vector<std::string> spam_phrases = {
+      "seo", "backlink", "backlinks", "page 1 of google",
+      "first page of google", "rank your website", "guest post",
+      "marketing services", "web design services", "increase your traffic",
+      "casino", "crypto", "viagra"};
+  int spam_min_links = 2;    // this many links in a message is a spam signal
+  int spam_min_signals = 2;  // this many distinct signals make a lead spam
+  // A lead asking for help with the website, not for a house.
+  std::vector<std::string> support_phrases = {
+      "password", "log in", "log into", "login", "logged in", "sign in",
+      "my account", "reset my", "locked out", "help with my account"};
+  // Deadlines and money ready to move.
+  std::vector<std::string> urgent_phrases = {
+      "asap", "as soon as possible", "urgent", "urgently", "right away",
+      "by monday", "by tuesday", "by wednesday", "by thursday", "by friday",
+      "by saturday", "by sunday", "by tomorrow", "this week", "this weekend",
+      "closing in # days", "close in # days", "within # days",
+      "pre-approved", "preapproved", "pre approved", "cash", "investor"};
+  std::vector<std::string> tire_kicker_phrases = {
+      "just looking", "just browsing", "next year", "someday", "some day",
+      "no rush", "not in a hurry", "down the road"};
 };
 
 }  // namespace leadrouter::pipeline
