@@ -1,0 +1,437 @@
+#include "bot/config.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "bot/duration.h"
+
+namespace leadrouter {
+namespace {
+
+// Walks one TOML table, remembering which keys were read so that whatever
+// is left over can be reported as unknown (a typo is an error, not a no-op).
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string path,
+              std::vector<ConfigError>& errors)
+      : table_(table), path_(std::move(path)), errors_(errors) {}
+
+  ~TableReader() {
+    for (auto&& [key, node] : table_) {
+      if (!seen_.count(std::string(key.str()))) {
+        Error(std::string(key.str()), "unknown key", &node);
+      }
+    }
+  }
+
+  std::string Path(const std::string& key) const {
+    return path_.empty() ? key : path_ + "." + key;
+  }
+
+  void Error(const std::string& key, const std::string& message,
+             const toml::node* node = nullptr) {
+    int line = node ? static_cast<int>(node->source().begin.line) : 0;
+    errors_.push_back({Path(key), message, line});
+  }
+
+  const toml::node* Get(const std::string& key) {
+    seen_.insert(key);
+    return table_.get(key);
+  }
+
+  void String(const std::string& key, std::string& out) {
+    if (const toml::node* n = Get(key)) {
+      if (auto v = n->value_exact<std::string>()) out = *v;
+      else Error(key, "must be a string", n);
+    }
+  }
+
+  template <typename Int>
+  void Integer(const std::string& key, Int& out, int64_t min, int64_t max) {
+    if (const toml::node* n = Get(key)) {
+      auto v = n->value_exact<int64_t>();
+      if (!v) return Error(key, "must be an integer", n);
+      if (*v < min || *v > max) {
+        return Error(key, "must be between " + std::to_string(min) + " and " +
+                              std::to_string(max), n);
+      }
+      out = static_cast<Int>(*v);
+    }
+  }
+
+  void Number(const std::string& key, double& out, double min) {
+    if (const toml::node* n = Get(key)) {
+      std::optional<double> v;
+      if (auto i = n->value_exact<int64_t>()) v = static_cast<double>(*i);
+      else if (auto d = n->value_exact<double>()) v = *d;
+      if (!v) return Error(key, "must be a number", n);
+      if (*v < min) return Error(key, "must be at least " + std::to_string(min), n);
+      out = *v;
+    }
+  }
+
+  void Bool(const std::string& key, bool& out) {
+    if (const toml::node* n = Get(key)) {
+      if (auto v = n->value_exact<bool>()) out = *v;
+      else Error(key, "must be true or false", n);
+    }
+  }
+
+  void Duration(const std::string& key, milliseconds& out) {
+    if (const toml::node* n = Get(key)) {
+      auto s = n->value_exact<std::string>();
+      if (!s) return Error(key, "must be a duration string like \"5m\"", n);
+      auto d = ParseDuration(*s);
+      if (!d) {
+        return Error(key, "\"" + *s + "\" is not a duration (use ms, s, m, h, "
+                          "d, e.g. \"90s\" or \"1h30m\")", n);
+      }
+      out = *d;
+    }
+  }
+
+  void StringList(const std::string& key, std::vector<std::string>& out) {
+    if (const toml::node* n = Get(key)) {
+      const toml::array* arr = n->as_array();
+      if (!arr) return Error(key, "must be an array of strings", n);
+      std::vector<std::string> values;
+      for (size_t i = 0; i < arr->size(); ++i) {
+        auto v = (*arr)[i].value_exact<std::string>();
+        if (!v) {
+          return Error(key + "[" + std::to_string(i) + "]", "must be a string",
+                       &(*arr)[i]);
+        }
+        values.push_back(*v);
+      }
+      out = std::move(values);
+    }
+  }
+
+  // Calls `fn` with a reader for the sub-table, if present.
+  void Table(const std::string& key,
+             const std::function<void(TableReader&)>& fn) {
+    if (const toml::node* n = Get(key)) {
+      const toml::table* t = n->as_table();
+      if (!t) return Error(key, "must be a table", n);
+      TableReader sub(*t, Path(key), errors_);
+      fn(sub);
+    }
+  }
+
+  // Calls `fn` for each table of an array of tables ([[key]]).
+  void TableArray(const std::string& key,
+                  const std::function<void(TableReader&, size_t)>& fn) {
+    if (const toml::node* n = Get(key)) {
+      const toml::array* arr = n->as_array();
+      if (!arr) return Error(key, "must be an array of tables ([[" + key + "]])", n);
+      for (size_t i = 0; i < arr->size(); ++i) {
+        const toml::table* t = (*arr)[i].as_table();
+        std::string item = key + "[" + std::to_string(i) + "]";
+        if (!t) {
+          Error(item, "must be a table", &(*arr)[i]);
+          continue;
+        }
+        TableReader sub(*t, Path(item), errors_);
+        fn(sub, i);
+      }
+    }
+  }
+
+  // A table of string -> string (JSON pointers in field mappings).
+  void StringMap(const std::string& key, std::map<std::string, std::string>& out) {
+    Table(key, [&](TableReader& sub) {
+      for (auto&& [k, node] : sub.table_) {
+        std::string name(k.str());
+        sub.seen_.insert(name);
+        if (auto v = node.value_exact<std::string>()) out[name] = *v;
+        else sub.Error(name, "must be a string", &node);
+      }
+    });
+  }
+
+ private:
+  const toml::table& table_;
+  std::string path_;
+  std::vector<ConfigError>& errors_;
+  std::set<std::string> seen_;
+};
+
+void CheckChannel(TableReader& r, const std::string& key, const std::string& value) {
+  if (!value.empty() && !LooksLikeChannelId(value)) {
+    r.Error(key, "\"" + value + "\" cannot be a Slack channel id (expected "
+                 "something like C0123ABCD)");
+  }
+}
+
+void ReadServer(TableReader& r, Config::Server& s) {
+  r.String("listen", s.listen);
+  if (s.listen.rfind(':') == std::string::npos) {
+    r.Error("listen", "must be HOST:PORT, e.g. \"127.0.0.1:8080\"");
+  }
+  r.Integer("body_limit", s.body_limit, 1024, 16 * 1024 * 1024);
+  r.Integer("rate_limit_burst", s.rate_limit_burst, 1, 1000000);
+  r.Number("rate_limit_per_second", s.rate_limit_per_second, 0.001);
+  r.Bool("trust_forwarded_for", s.trust_forwarded_for);
+  r.Duration("idempotency_ttl", s.idempotency_ttl);
+  r.Duration("header_timeout", s.header_timeout);
+  r.Duration("body_timeout", s.body_timeout);
+  r.Duration("idle_timeout", s.idle_timeout);
+}
+
+void ReadSlack(TableReader& r, Config::Slack& s) {
+  r.String("api_url", s.api_url);
+  if (s.api_url.rfind("https://", 0) != 0 && s.api_url.rfind("http://", 0) != 0) {
+    r.Error("api_url", "must start with https:// (or http:// for a local stand-in)");
+  } else if (s.api_url.back() != '/') {
+    s.api_url += '/';
+  }
+  r.String("ca_file", s.ca_file);
+  r.String("shark_tank_channel", s.shark_tank_channel);
+  CheckChannel(r, "shark_tank_channel", s.shark_tank_channel);
+  r.String("ops_channel", s.ops_channel);
+  CheckChannel(r, "ops_channel", s.ops_channel);
+  r.String("triage_channel", s.triage_channel);
+  CheckChannel(r, "triage_channel", s.triage_channel);
+  r.StringList("managers", s.managers);
+  for (size_t i = 0; i < s.managers.size(); ++i) {
+    if (!LooksLikeUserId(s.managers[i])) {
+      r.Error("managers[" + std::to_string(i) + "]",
+              "\"" + s.managers[i] + "\" cannot be a Slack user id (expected "
+              "something like U0123ABCD)");
+    }
+  }
+  r.Duration("claim_timeout", s.claim_timeout);
+  r.Bool("hide_identity_until_claimed", s.hide_identity_until_claimed);
+}
+
+void ReadRules(TableReader& root, pipeline::Rules& rules) {
+  root.Table("phone", [&](TableReader& r) {
+    r.String("default_region", rules.default_region);
+    if (rules.default_region.size() != 2 ||
+        !std::isupper(static_cast<unsigned char>(rules.default_region[0])) ||
+        !std::isupper(static_cast<unsigned char>(rules.default_region[1]))) {
+      r.Error("default_region", "must be a two-letter region code like \"US\"");
+    }
+  });
+  root.Table("intake", [&](TableReader& r) {
+    r.Integer("max_text_length", rules.max_text_length, 100, 100000);
+    r.StringList("honeypot_fields", rules.honeypot_fields);
+    r.TableArray("mappings", [&](TableReader& m, size_t) {
+      pipeline::FieldMapping mapping;
+      m.String("name", mapping.name);
+      m.StringMap("when", mapping.when);
+      m.StringMap("fields", mapping.fields);
+      if (mapping.fields.empty()) m.Error("fields", "must map at least one field");
+      for (const auto& [field, pointer] : mapping.fields) {
+        if (pointer.empty() || pointer[0] != '/') {
+          m.Error("fields." + field, "must be a JSON pointer starting with '/'");
+        }
+      }
+      rules.field_mappings.push_back(std::move(mapping));
+    });
+  });
+  root.Table("scoring", [&](TableReader& r) {
+    r.Integer("hot_threshold", rules.hot_threshold, -1000, 1000);
+    r.Table("weights", [&](TableReader& w) {
+      pipeline::ScoreWeights& sw = rules.weights;
+      w.Integer("valid_phone", sw.valid_phone, -1000, 1000);
+      w.Integer("verified_address", sw.verified_address, -1000, 1000);
+      w.Integer("budget_over_threshold", sw.budget_over_threshold, -1000, 1000);
+      w.Number("budget_threshold", sw.budget_threshold, 0);
+      w.Integer("invalid_contact", sw.invalid_contact, -1000, 1000);
+      w.Integer("spam_signal", sw.spam_signal, -1000, 1000);
+    });
+    if (r.Get("keywords")) {
+      rules.keyword_rules.clear();
+      r.TableArray("keywords", [&](TableReader& k, size_t) {
+        pipeline::KeywordRule rule;
+        k.String("name", rule.name);
+        k.Integer("points", rule.points, -1000, 1000);
+        k.StringList("any_of", rule.any_of);
+        if (rule.name.empty()) k.Error("name", "is required");
+        if (rule.any_of.empty()) k.Error("any_of", "must list at least one phrase");
+        rules.keyword_rules.push_back(std::move(rule));
+      });
+    }
+  });
+  root.Table("segments", [&](TableReader& r) {
+    r.Integer("hot_listing_max_days", rules.hot_listing_max_days, 0, 3650);
+    r.Number("area_median_price", rules.area_median_price, 1);
+    r.Number("far_above_median_factor", rules.far_above_median_factor, 1);
+    r.StringList("nurture_phrases", rules.nurture_phrases);
+  });
+  root.Table("phrases", [&](TableReader& r) {
+    r.StringList("boilerplate", rules.boilerplate_phrases);
+    r.StringList("spam", rules.spam_phrases);
+    r.Integer("spam_min_links", rules.spam_min_links, 1, 100);
+    r.Integer("spam_min_signals", rules.spam_min_signals, 1, 100);
+    r.StringList("support", rules.support_phrases);
+    r.StringList("urgent", rules.urgent_phrases);
+    r.StringList("tire_kicker", rules.tire_kicker_phrases);
+  });
+}
+
+ConfigLoad LoadFromTable(const toml::table& table) {
+  ConfigLoad load;
+  {
+    TableReader root(table, "", load.errors);
+    Config& c = load.config;
+    root.Table("server", [&](TableReader& r) { ReadServer(r, c.server); });
+    root.Table("storage", [&](TableReader& r) {
+      r.String("path", c.storage.path);
+      if (c.storage.path.empty()) r.Error("path", "must not be empty");
+      r.Duration("dedupe_window", c.storage.dedupe_window);
+    });
+    root.Table("slack", [&](TableReader& r) { ReadSlack(r, c.slack); });
+    root.Table("jobs", [&](TableReader& r) {
+      r.Integer("max_attempts", c.jobs.max_attempts, 1, 100);
+      r.Duration("backoff_base", c.jobs.backoff_base);
+      r.Duration("backoff_cap", c.jobs.backoff_cap);
+      if (c.jobs.backoff_cap < c.jobs.backoff_base) {
+        r.Error("backoff_cap", "must not be shorter than jobs.backoff_base");
+      }
+    });
+    root.Table("log", [&](TableReader& r) {
+      r.String("level", c.log.level);
+      static const std::set<std::string> kLevels = {"trace", "debug", "info",
+                                                    "warn", "error", "off"};
+      if (!kLevels.count(c.log.level)) {
+        r.Error("level", "must be one of trace, debug, info, warn, error, off");
+      }
+    });
+    ReadRules(root, c.rules);
+    std::set<std::string> agent_ids;
+    root.TableArray("agents", [&](TableReader& r, size_t) {
+      AgentConfig a;
+      r.String("slack_id", a.slack_id);
+      r.String("name", a.name);
+      r.Integer("weight", a.weight, 1, 100);
+      r.Integer("daily_cap", a.daily_cap, 0, 100000);
+      r.String("timezone", a.timezone);
+      if (!LooksLikeUserId(a.slack_id)) {
+        r.Error("slack_id", a.slack_id.empty()
+                                ? "is required"
+                                : "\"" + a.slack_id + "\" cannot be a Slack user id");
+      } else if (!agent_ids.insert(a.slack_id).second) {
+        r.Error("slack_id", "\"" + a.slack_id + "\" is listed twice");
+      }
+      if (a.name.empty()) r.Error("name", "is required");
+      c.agents.push_back(std::move(a));
+    });
+  }
+  return load;
+}
+
+bool IsIdChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool LooksLikeSlackId(const std::string& id, std::string_view prefixes) {
+  if (id.size() < 7 || id.size() > 24) return false;
+  if (prefixes.find(id[0]) == std::string_view::npos) return false;
+  for (char c : id) {
+    if (!IsIdChar(c)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string ConfigError::ToString() const {
+  std::string out = key.empty() ? "config" : key;
+  if (line > 0) out += " (line " + std::to_string(line) + ")";
+  return out + ": " + message;
+}
+
+bool LooksLikeChannelId(const std::string& id) {
+  return LooksLikeSlackId(id, "CGD");
+}
+
+bool LooksLikeUserId(const std::string& id) {
+  return LooksLikeSlackId(id, "UW");
+}
+
+ConfigLoad LoadConfigString(const std::string& toml_text,
+                            const std::string& source_name) {
+  try {
+    toml::table table = toml::parse(toml_text, source_name);
+    return LoadFromTable(table);
+  } catch (const toml::parse_error& e) {
+    ConfigLoad load;
+    load.errors.push_back({"", std::string(e.description()),
+                           static_cast<int>(e.source().begin.line)});
+    return load;
+  }
+}
+
+ConfigLoad LoadConfigFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ConfigLoad load;
+    load.errors.push_back({"", "cannot read config file " + path, 0});
+    return load;
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return LoadConfigString(buffer.str(), path);
+}
+
+std::string SummarizeConfig(const Config& c) {
+  std::ostringstream out;
+  auto or_unset = [](const std::string& s) { return s.empty() ? "(unset)" : s; };
+  out << "listen            " << c.server.listen << "  (body limit "
+      << c.server.body_limit << " B, " << c.server.rate_limit_per_second
+      << " req/s per client, burst " << c.server.rate_limit_burst << ")\n"
+      << "storage           " << c.storage.path << "  (dedupe window "
+      << FormatDuration(c.storage.dedupe_window) << ")\n"
+      << "phone region      " << c.rules.default_region << "\n"
+      << "slack api         " << c.slack.api_url << "\n"
+      << "shark tank        " << or_unset(c.slack.shark_tank_channel)
+      << "  (claim timeout " << FormatDuration(c.slack.claim_timeout)
+      << (c.slack.hide_identity_until_claimed ? ", identity hidden" : "")
+      << ")\n"
+      << "ops channel       " << or_unset(c.slack.ops_channel) << "\n"
+      << "triage channel    " << or_unset(c.slack.triage_channel) << "\n"
+      << "managers          " << c.slack.managers.size() << "\n"
+      << "agents (seed)     " << c.agents.size();
+  for (const AgentConfig& a : c.agents) out << "  " << a.name;
+  out << "\n"
+      << "scoring           hot at " << c.rules.hot_threshold << ", "
+      << c.rules.keyword_rules.size() << " keyword rules, "
+      << c.rules.field_mappings.size() << " field mappings\n"
+      << "jobs              " << c.jobs.max_attempts << " attempts, backoff "
+      << FormatDuration(c.jobs.backoff_base) << " to "
+      << FormatDuration(c.jobs.backoff_cap) << "\n";
+  return out.str();
+}
+
+Secrets Secrets::FromEnvironment() {
+  auto env = [](const char* name) -> std::optional<std::string> {
+    const char* v = std::getenv(name);
+    if (!v || !*v) return std::nullopt;
+    return std::string(v);
+  };
+  Secrets s;
+  s.slack_bot_token = env("SLACK_BOT_TOKEN");
+  s.slack_app_token = env("SLACK_APP_TOKEN");
+  s.intake_token = env("LEADROUTER_INTAKE_TOKEN");
+  s.webhook_secret = env("LEADROUTER_WEBHOOK_SECRET");
+  return s;
+}
+
+std::vector<std::string> Secrets::All() const {
+  std::vector<std::string> out;
+  for (const auto* s : {&slack_bot_token, &slack_app_token, &intake_token,
+                        &webhook_secret}) {
+    if (*s && !(*s)->empty()) out.push_back(**s);
+  }
+  return out;
+}
+
+}  // namespace leadrouter

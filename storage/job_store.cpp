@@ -1,0 +1,239 @@
+#include "storage/job_store.h"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <array>
+#include <limits>
+#include <utility>
+
+#include "storage/stored_json.h"
+
+namespace leadrouter::storage {
+namespace {
+
+constexpr std::array<std::pair<JobState, const char*>, 5> kStateNames = {{
+    {JobState::kPending, "pending"},
+    {JobState::kRunning, "running"},
+    {JobState::kDone, "done"},
+    {JobState::kCancelled, "cancelled"},
+    {JobState::kDead, "dead"},
+}};
+
+constexpr char kJobColumns[] =
+    "id, kind, lead_id, payload, due_at, created_at, attempts, max_attempts, "
+    "state, last_error";
+
+Job ReadJob(const SQLite::Statement& row) {
+  Job job;
+  job.id = row.getColumn(0).getInt64();
+  job.kind = row.getColumn(1).getString();
+  if (!row.isColumnNull(2)) job.lead_id = row.getColumn(2).getInt64();
+  job.payload = ParseStoredJson(row.getColumn(3).getString());
+  job.due_at = FromMillis(row.getColumn(4).getInt64());
+  job.created_at = FromMillis(row.getColumn(5).getInt64());
+  job.attempts = row.getColumn(6).getInt();
+  job.max_attempts = row.getColumn(7).getInt();
+  // The CHECK constraint keeps unknown names out of the table.
+  job.state = JobStateFromString(row.getColumn(8).getString())
+                  .value_or(JobState::kDead);
+  job.last_error = row.getColumn(9).getString();
+  return job;
+}
+
+// "?, ?, ?" for an IN list of `n` values.
+std::string Placeholders(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+  return out;
+}
+
+// SQLite binds signed 64-bit; a size_t limit beyond that means "all".
+int64_t ClampLimit(size_t limit) {
+  constexpr auto kMax =
+      static_cast<size_t>(std::numeric_limits<int64_t>::max());
+  return static_cast<int64_t>(limit > kMax ? kMax : limit);
+}
+
+}  // namespace
+
+std::string ToString(JobState state) {
+  for (const auto& [s, name] : kStateNames) {
+    if (s == state) return name;
+  }
+  return "unknown";
+}
+
+std::optional<JobState> JobStateFromString(const std::string& name) {
+  for (const auto& [s, n] : kStateNames) {
+    if (name == n) return s;
+  }
+  return std::nullopt;
+}
+
+int64_t JobStore::Enqueue(const NewJob& job, TimePoint now) {
+  SQLite::Statement insert(
+      db_,
+      "INSERT INTO jobs (kind, lead_id, payload, state, due_at, created_at, "
+      "attempts, max_attempts) VALUES (?, ?, ?, 'pending', ?, ?, 0, ?)");
+  insert.bind(1, job.kind);
+  if (job.lead_id) {
+    insert.bind(2, *job.lead_id);
+  } else {
+    insert.bind(2);
+  }
+  insert.bind(3, DumpJson(job.payload));
+  insert.bind(4, ToMillis(job.due_at));
+  insert.bind(5, ToMillis(now));
+  insert.bind(6, job.max_attempts);
+  insert.exec();
+  return db_.getLastInsertRowid();
+}
+
+std::vector<Job> JobStore::ClaimDue(TimePoint now,
+                                    const std::vector<std::string>& kinds,
+                                    size_t limit) {
+  std::vector<Job> claimed;
+  if (kinds.empty() || limit == 0) return claimed;
+  SQLite::Statement due(
+      db_,
+      "SELECT id FROM jobs WHERE state = 'pending' AND due_at <= ? "
+      "AND kind IN (" +
+          Placeholders(kinds.size()) + ") ORDER BY due_at, id LIMIT ?");
+  int index = 1;
+  due.bind(index++, ToMillis(now));
+  for (const std::string& kind : kinds) due.bind(index++, kind);
+  due.bind(index, ClampLimit(limit));
+  std::vector<int64_t> ids;
+  while (due.executeStep()) ids.push_back(due.getColumn(0).getInt64());
+
+  // Same writer, same transaction: nothing can claim these rows between the
+  // SELECT and the UPDATE, so the state guard is only a safety net.
+  SQLite::Statement mark(
+      db_,
+      "UPDATE jobs SET state = 'running', attempts = attempts + 1 "
+      "WHERE id = ? AND state = 'pending'");
+  for (int64_t id : ids) {
+    mark.reset();
+    mark.bind(1, id);
+    if (mark.exec() == 1) {
+      if (std::optional<Job> job = Get(id)) claimed.push_back(std::move(*job));
+    }
+  }
+  return claimed;
+}
+
+std::optional<TimePoint> JobStore::NextDueAt(
+    const std::vector<std::string>& kinds) {
+  if (kinds.empty()) return std::nullopt;
+  SQLite::Statement query(
+      db_,
+      "SELECT MIN(due_at) FROM jobs WHERE state = 'pending' AND kind IN (" +
+          Placeholders(kinds.size()) + ")");
+  int index = 1;
+  for (const std::string& kind : kinds) query.bind(index++, kind);
+  if (!query.executeStep() || query.isColumnNull(0)) return std::nullopt;
+  return FromMillis(query.getColumn(0).getInt64());
+}
+
+void JobStore::Complete(int64_t id, TimePoint now) {
+  SQLite::Statement update(db_,
+                           "UPDATE jobs SET state = 'done', finished_at = ? "
+                           "WHERE id = ? AND state IN ('pending', 'running')");
+  update.bind(1, ToMillis(now));
+  update.bind(2, id);
+  update.exec();
+}
+
+void JobStore::RetryAt(int64_t id, TimePoint due_at, const std::string& error) {
+  SQLite::Statement update(
+      db_,
+      "UPDATE jobs SET state = 'pending', due_at = ?, last_error = ? "
+      "WHERE id = ? AND state IN ('pending', 'running')");
+  update.bind(1, ToMillis(due_at));
+  update.bind(2, error);
+  update.bind(3, id);
+  update.exec();
+}
+
+void JobStore::Kill(int64_t id, const std::string& error, TimePoint now) {
+  SQLite::Statement update(
+      db_,
+      "UPDATE jobs SET state = 'dead', last_error = ?, finished_at = ? "
+      "WHERE id = ? AND state IN ('pending', 'running')");
+  update.bind(1, error);
+  update.bind(2, ToMillis(now));
+  update.bind(3, id);
+  update.exec();
+}
+
+int JobStore::CancelByLead(int64_t lead_id, const std::string& reason,
+                           TimePoint now) {
+  SQLite::Statement update(
+      db_,
+      "UPDATE jobs SET state = 'cancelled', last_error = ?, "
+      "finished_at = ? WHERE lead_id = ? AND state = 'pending'");
+  update.bind(1, reason);
+  update.bind(2, ToMillis(now));
+  update.bind(3, lead_id);
+  return update.exec();
+}
+
+int JobStore::RecoverRunning(TimePoint now) {
+  // A claimed job was already due, so MIN only matters if the clock moved
+  // backwards across the restart; it must not push the job into the future.
+  SQLite::Statement update(
+      db_,
+      "UPDATE jobs SET state = 'pending', due_at = MIN(due_at, ?), "
+      "last_error = 'interrupted by a restart' WHERE state = 'running'");
+  update.bind(1, ToMillis(now));
+  return update.exec();
+}
+
+std::optional<Job> JobStore::Get(int64_t id) {
+  SQLite::Statement query(
+      db_, std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
+  query.bind(1, id);
+  if (!query.executeStep()) return std::nullopt;
+  return ReadJob(query);
+}
+
+std::vector<Job> JobStore::List(JobState state, size_t limit) {
+  SQLite::Statement query(
+      db_, std::string("SELECT ") + kJobColumns +
+               " FROM jobs WHERE state = ? ORDER BY due_at, id LIMIT ?");
+  query.bind(1, ToString(state));
+  query.bind(2, ClampLimit(limit));
+  std::vector<Job> jobs;
+  while (query.executeStep()) jobs.push_back(ReadJob(query));
+  return jobs;
+}
+
+bool JobStore::Replay(int64_t id, TimePoint now) {
+  SQLite::Statement update(
+      db_,
+      "UPDATE jobs SET state = 'pending', attempts = 0, due_at = ?, "
+      "finished_at = NULL WHERE id = ? AND state = 'dead'");
+  update.bind(1, ToMillis(now));
+  update.bind(2, id);
+  return update.exec() == 1;
+}
+
+bool JobStore::Drop(int64_t id, TimePoint now) {
+  SQLite::Statement update(
+      db_,
+      "UPDATE jobs SET state = 'cancelled', finished_at = ? "
+      "WHERE id = ? AND state = 'dead'");
+  update.bind(1, ToMillis(now));
+  update.bind(2, id);
+  return update.exec() == 1;
+}
+
+int64_t JobStore::CountByState(JobState state) {
+  SQLite::Statement query(db_, "SELECT COUNT(*) FROM jobs WHERE state = ?");
+  query.bind(1, ToString(state));
+  query.executeStep();
+  return query.getColumn(0).getInt64();
+}
+
+}  // namespace leadrouter::storage

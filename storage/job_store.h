@@ -1,0 +1,109 @@
+// JobStore: the durable outbox. Every side effect (a Slack post, a DM, a
+// reminder, a follow-up step) is a row here, written in the same transaction
+// as the state change that causes it, and run later by the job runner.
+// States: pending -> running -> done | pending (retry) | dead (dead letter);
+// pending -> cancelled; dead -> pending (replay) | cancelled (drop).
+// Thread rule: storage writer thread only; borrows its connection. Every
+// method runs inside the caller's transaction and never opens one itself.
+// Every method throws SQLite::Exception on a database failure.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/time_point.h"
+
+namespace SQLite {
+class Database;
+}
+
+namespace leadrouter::storage {
+
+enum class JobState { kPending, kRunning, kDone, kCancelled, kDead };
+
+// "pending", "running", "done", "cancelled", "dead": the stored values.
+std::string ToString(JobState state);
+std::optional<JobState> JobStateFromString(const std::string& name);
+
+struct NewJob {
+  std::string kind;
+  std::optional<int64_t> lead_id;
+  nlohmann::json payload = nlohmann::json::object();
+  TimePoint due_at;
+  int max_attempts = 8;
+};
+
+struct Job {
+  int64_t id = 0;
+  std::string kind;
+  std::optional<int64_t> lead_id;
+  nlohmann::json payload;
+  TimePoint due_at;
+  TimePoint created_at;
+  int attempts = 0;  // claims so far, including the one in progress
+  int max_attempts = 0;
+  JobState state = JobState::kPending;
+  std::string last_error;
+};
+
+class JobStore {
+ public:
+  // `db` must outlive this object.
+  explicit JobStore(SQLite::Database& db) : db_(db) {}
+
+  // Writes a pending job and returns its id. Times are kept to the
+  // millisecond. A max_attempts below 1 is a CHECK failure (throws).
+  int64_t Enqueue(const NewJob& job, TimePoint now);
+
+  // Marks up to `limit` pending jobs with due_at <= now and a kind in
+  // `kinds` as running, adding one to their attempts, and returns them
+  // oldest due first (ties by id). Empty `kinds` or a zero limit claims
+  // nothing.
+  std::vector<Job> ClaimDue(TimePoint now,
+                            const std::vector<std::string>& kinds,
+                            size_t limit);
+
+  // The earliest due_at among pending jobs of `kinds` (due or not), or
+  // nullopt when there is none.
+  std::optional<TimePoint> NextDueAt(const std::vector<std::string>& kinds);
+
+  // The next three apply to a pending or running job. A job already done,
+  // cancelled or dead is left as it is, so a late result never revives it.
+  // -> done.
+  void Complete(int64_t id, TimePoint now);
+  // Back to pending, due at `due_at`; attempts are kept, `error` recorded.
+  void RetryAt(int64_t id, TimePoint due_at, const std::string& error);
+  // Dead letter: stays until Replay or Drop.
+  void Kill(int64_t id, const std::string& error, TimePoint now);
+
+  // Cancels every pending job of the lead in one UPDATE (running jobs
+  // finish normally); `reason` becomes their last_error. Returns how many.
+  int CancelByLead(int64_t lead_id, const std::string& reason, TimePoint now);
+
+  // For start-up, before any claim: returns every running job (left so by a
+  // crash) to pending, due no later than `now`. The interrupted attempt
+  // still counts. Returns how many.
+  int RecoverRunning(TimePoint now);
+
+  std::optional<Job> Get(int64_t id);
+
+  // Up to `limit` jobs in `state`, oldest due first (ties by id).
+  std::vector<Job> List(JobState state, size_t limit);
+
+  // A dead job back to pending, attempts reset to 0, due at `now`.
+  // Returns false (and changes nothing) unless the job is dead.
+  bool Replay(int64_t id, TimePoint now);
+  // A dead job to cancelled. Returns false unless the job is dead.
+  bool Drop(int64_t id, TimePoint now);
+
+  int64_t CountByState(JobState state);
+
+ private:
+  SQLite::Database& db_;
+};
+
+}  // namespace leadrouter::storage

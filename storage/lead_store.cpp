@@ -1,0 +1,363 @@
+#include "storage/lead_store.h"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "storage/stored_json.h"
+
+namespace leadrouter::storage {
+namespace {
+
+constexpr char kLeadColumns[] =
+    "id, created_at, updated_at, source, status, segment, intent, score, "
+    "name, email, phone_e164, crm_id, owner_slack_id, claimed_at, "
+    "taken_over_at, contacted_at, repeat_count, lead_json, messages";
+
+bool IsSpam(const pipeline::ProcessedLead& lead) {
+  return lead.honeypot || lead.intent == pipeline::Intent::kSpam;
+}
+
+std::optional<TimePoint> OptionalTime(const SQLite::Statement& row, int index) {
+  if (row.isColumnNull(index)) return std::nullopt;
+  return FromMillis(row.getColumn(index).getInt64());
+}
+
+std::vector<std::string> ReadMessages(const std::string& text) {
+  std::vector<std::string> messages;
+  nlohmann::json parsed = ParseStoredJson(text);
+  if (!parsed.is_array()) return messages;
+  for (const nlohmann::json& m : parsed) {
+    if (m.is_string()) messages.push_back(m.get<std::string>());
+  }
+  return messages;
+}
+
+StoredLead ReadLead(const SQLite::Statement& row) {
+  StoredLead s;
+  s.id = row.getColumn(0).getInt64();
+  s.created_at = FromMillis(row.getColumn(1).getInt64());
+  s.updated_at = FromMillis(row.getColumn(2).getInt64());
+  s.source = row.getColumn(3).getString();
+  s.status = row.getColumn(4).getString() == "spam" ? LeadStatus::kSpam
+                                                    : LeadStatus::kActive;
+  s.segment = row.getColumn(5).getString();
+  s.intent = row.getColumn(6).getString();
+  s.score = row.getColumn(7).getInt();
+  s.name = row.getColumn(8).getString();
+  s.email = row.getColumn(9).getString();
+  s.phone_e164 = row.getColumn(10).getString();
+  s.crm_id = row.getColumn(11).getString();
+  if (!row.isColumnNull(12)) s.owner_slack_id = row.getColumn(12).getString();
+  s.claimed_at = OptionalTime(row, 13);
+  s.taken_over_at = OptionalTime(row, 14);
+  s.contacted_at = OptionalTime(row, 15);
+  s.repeat_count = row.getColumn(16).getInt();
+  // LeadFromJson tolerates missing keys and wrong types, so a damaged
+  // lead_json degrades to defaults instead of throwing.
+  nlohmann::json lead_json = ParseStoredJson(row.getColumn(17).getString());
+  s.lead = pipeline::LeadFromJson(
+      lead_json.is_object() ? lead_json : nlohmann::json::object());
+  s.messages = ReadMessages(row.getColumn(18).getString());
+  return s;
+}
+
+// Copies `from` into `into` when `into` is empty; records `field` if so.
+void FillString(std::string& into, const std::string& from, const char* field,
+                std::vector<std::string>& filled) {
+  if (into.empty() && !from.empty()) {
+    into = from;
+    filled.emplace_back(field);
+  }
+}
+
+template <typename T>
+void FillOptional(std::optional<T>& into, const std::optional<T>& from,
+                  const char* field, std::vector<std::string>& filled) {
+  if (!into && from) {
+    into = from;
+    filled.emplace_back(field);
+  }
+}
+
+// Fills what the stored lead lacks from the repeat; returns the field names
+// filled. Never overwrites: the first answer stays, so a typo in a later
+// form cannot replace a good phone number.
+std::vector<std::string> FillMissing(pipeline::ProcessedLead& into,
+                                     const pipeline::ProcessedLead& from) {
+  std::vector<std::string> filled;
+  if (into.name.full.empty() && !from.name.full.empty()) {
+    into.name = from.name;
+    filled.emplace_back("name");
+  }
+  if (into.email.empty() && !from.email.empty()) {
+    into.email = from.email;
+    into.email_valid = from.email_valid;
+    filled.emplace_back("email");
+  }
+  // A number that parsed beats one that did not; a raw number beats none.
+  bool phone_missing = into.phone.e164.empty() &&
+                       (!from.phone.e164.empty() ||
+                        (into.phone.raw.empty() && !from.phone.raw.empty()));
+  if (phone_missing) {
+    into.phone = from.phone;
+    filled.emplace_back("phone");
+  }
+  FillString(into.crm_id, from.crm_id, "crm_id", filled);
+  FillString(into.message, from.message, "message", filled);
+  FillString(into.property.mls_id, from.property.mls_id, "property.mls_id",
+             filled);
+  FillString(into.property.address, from.property.address, "property.address",
+             filled);
+  FillString(into.property.zip, from.property.zip, "property.zip", filled);
+  FillOptional(into.property.price, from.property.price, "property.price",
+               filled);
+  FillOptional(into.property.days_on_market, from.property.days_on_market,
+               "property.days_on_market", filled);
+  FillOptional(into.budget, from.budget, "budget", filled);
+  FillOptional(into.consent.marketing, from.consent.marketing,
+               "consent.marketing", filled);
+  FillOptional(into.consent.sms, from.consent.sms, "consent.sms", filled);
+  FillOptional(into.consent.email, from.consent.email, "consent.email", filled);
+  FillString(into.consent.policy_version, from.consent.policy_version,
+             "consent.policy_version", filled);
+  return filled;
+}
+
+nlohmann::json ReasonsJson(const std::vector<pipeline::Reason>& reasons) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const pipeline::Reason& r : reasons) {
+    out.push_back(
+        {{"rule", r.rule}, {"points", r.points}, {"detail", r.detail}});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ToString(LeadStatus status) {
+  return status == LeadStatus::kSpam ? "spam" : "active";
+}
+
+IntakeResult LeadStore::Intake(const pipeline::ProcessedLead& lead,
+                               TimePoint now,
+                               std::chrono::seconds dedupe_window) {
+  bool spam = IsSpam(lead);
+  if (!spam) {
+    if (std::optional<Match> match =
+            FindRecentMatch(lead, now - dedupe_window)) {
+      return Merge(*match, lead, now);
+    }
+  }
+  return Insert(lead, spam, now);
+}
+
+std::optional<LeadStore::Match> LeadStore::FindRecentMatch(
+    const pipeline::ProcessedLead& lead, TimePoint since) {
+  SQLite::Statement query(
+      db_,
+      "SELECT l.id FROM lead_keys k JOIN leads l ON l.id = k.lead_id "
+      "WHERE k.key = ? AND l.status = 'active' AND l.created_at >= ? "
+      "ORDER BY l.created_at DESC, l.id DESC LIMIT 1");
+  for (const std::string& key : lead.dedupe_keys) {
+    query.reset();
+    query.bind(1, key);
+    query.bind(2, ToMillis(since));
+    if (query.executeStep()) return Match{query.getColumn(0).getInt64(), key};
+  }
+  return std::nullopt;
+}
+
+IntakeResult LeadStore::Insert(const pipeline::ProcessedLead& lead, bool spam,
+                               TimePoint now) {
+  nlohmann::json messages = nlohmann::json::array();
+  if (!lead.message.empty()) messages.push_back(lead.message);
+  std::string segment = pipeline::ToString(lead.segment);
+  std::string intent = pipeline::ToString(lead.intent);
+
+  SQLite::Statement insert(
+      db_,
+      "INSERT INTO leads (created_at, updated_at, source, status, segment, "
+      "intent, score, name, email, phone_e164, crm_id, repeat_count, "
+      "lead_json, messages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)");
+  insert.bind(1, ToMillis(now));
+  insert.bind(2, ToMillis(now));
+  insert.bind(3, lead.source);
+  insert.bind(4, ToString(spam ? LeadStatus::kSpam : LeadStatus::kActive));
+  insert.bind(5, segment);
+  insert.bind(6, intent);
+  insert.bind(7, lead.score);
+  insert.bind(8, lead.name.full);
+  insert.bind(9, lead.email);
+  insert.bind(10, lead.phone.e164);
+  insert.bind(11, lead.crm_id);
+  insert.bind(12, DumpJson(pipeline::ToJson(lead)));
+  insert.bind(13, DumpJson(messages));
+  insert.exec();
+  int64_t id = db_.getLastInsertRowid();
+
+  // Spam keeps no keys: a real person whose address a bot used must not be
+  // matched against, or merged into, the bot's row.
+  if (!spam) AddKeys(id, lead.dedupe_keys, now);
+
+  nlohmann::json detail = {
+      {"source", lead.source},
+      {"status", ToString(spam ? LeadStatus::kSpam : LeadStatus::kActive)},
+      {"score", lead.score},
+      {"segment", segment},
+      {"intent", intent},
+      {"reasons", ReasonsJson(lead.score_reasons)}};
+  if (lead.honeypot) detail["honeypot"] = true;
+  timeline_.Append(id, now, "received", detail);
+
+  IntakeResult result;
+  result.lead_id = id;
+  return result;
+}
+
+IntakeResult LeadStore::Merge(const Match& match,
+                              const pipeline::ProcessedLead& lead,
+                              TimePoint now) {
+  std::optional<StoredLead> stored = Get(match.lead_id);
+  if (!stored) {
+    // FindRecentMatch just read this row in the same transaction.
+    throw SQLite::Exception("lead " + std::to_string(match.lead_id) +
+                            " vanished during merge");
+  }
+  pipeline::ProcessedLead merged = stored->lead;
+  std::vector<std::string> filled = FillMissing(merged, lead);
+
+  bool message_added =
+      !lead.message.empty() &&
+      std::find(stored->messages.begin(), stored->messages.end(),
+                lead.message) == stored->messages.end();
+  std::vector<std::string> messages = stored->messages;
+  if (message_added) messages.push_back(lead.message);
+
+  std::vector<std::string> new_keys;
+  for (const std::string& key : lead.dedupe_keys) {
+    if (std::find(merged.dedupe_keys.begin(), merged.dedupe_keys.end(), key) ==
+        merged.dedupe_keys.end()) {
+      merged.dedupe_keys.push_back(key);
+      new_keys.push_back(key);
+    }
+  }
+  AddKeys(match.lead_id, new_keys, now);
+
+  int repeat_count = stored->repeat_count + 1;
+  SQLite::Statement update(
+      db_,
+      "UPDATE leads SET updated_at = ?, name = ?, email = ?, phone_e164 = ?, "
+      "crm_id = ?, repeat_count = ?, lead_json = ?, messages = ? WHERE id = ?");
+  update.bind(1, ToMillis(now));
+  update.bind(2, merged.name.full);
+  update.bind(3, merged.email);
+  update.bind(4, merged.phone.e164);
+  update.bind(5, merged.crm_id);
+  update.bind(6, repeat_count);
+  update.bind(7, DumpJson(pipeline::ToJson(merged)));
+  update.bind(8, DumpJson(nlohmann::json(messages)));
+  update.bind(9, match.lead_id);
+  update.exec();
+
+  timeline_.Append(match.lead_id, now, "duplicate",
+                   {{"matched_key", match.key},
+                    {"filled", filled},
+                    {"new_keys", new_keys},
+                    {"message_added", message_added},
+                    {"source", lead.source},
+                    {"repeat_count", repeat_count}});
+
+  IntakeResult result;
+  result.lead_id = match.lead_id;
+  result.duplicate = true;
+  result.duplicate_of = match.lead_id;
+  result.repeat_count = repeat_count;
+  return result;
+}
+
+void LeadStore::AddKeys(int64_t lead_id, const std::vector<std::string>& keys,
+                        TimePoint now) {
+  // OR IGNORE: a lead listing the same key twice is not an error.
+  SQLite::Statement insert(
+      db_,
+      "INSERT OR IGNORE INTO lead_keys (key, lead_id, created_at) "
+      "VALUES (?, ?, ?)");
+  for (const std::string& key : keys) {
+    if (key.empty()) continue;
+    insert.reset();
+    insert.bind(1, key);
+    insert.bind(2, lead_id);
+    insert.bind(3, ToMillis(now));
+    insert.exec();
+  }
+}
+
+std::optional<StoredLead> LeadStore::Get(int64_t id) {
+  SQLite::Statement query(
+      db_, std::string("SELECT ") + kLeadColumns + " FROM leads WHERE id = ?");
+  query.bind(1, id);
+  if (!query.executeStep()) return std::nullopt;
+  return ReadLead(query);
+}
+
+std::optional<int64_t> LeadStore::FindByKey(const std::string& key) {
+  SQLite::Statement query(
+      db_,
+      "SELECT l.id FROM lead_keys k JOIN leads l ON l.id = k.lead_id "
+      "WHERE k.key = ? AND l.status = 'active' "
+      "ORDER BY l.created_at DESC, l.id DESC LIMIT 1");
+  query.bind(1, key);
+  if (!query.executeStep()) return std::nullopt;
+  return query.getColumn(0).getInt64();
+}
+
+bool LeadStore::SetOwner(int64_t id, const std::string& owner, TimePoint now) {
+  SQLite::Statement update(
+      db_,
+      "UPDATE leads SET owner_slack_id = ?, claimed_at = ?, "
+      "updated_at = ? WHERE id = ?");
+  update.bind(1, owner);
+  update.bind(2, ToMillis(now));
+  update.bind(3, ToMillis(now));
+  update.bind(4, id);
+  return update.exec() == 1;
+}
+
+bool LeadStore::ClaimIfUnowned(int64_t id, const std::string& owner,
+                               TimePoint now) {
+  // The database settles the race: exactly one UPDATE finds the owner NULL.
+  SQLite::Statement update(
+      db_,
+      "UPDATE leads SET owner_slack_id = ?, claimed_at = ?, "
+      "updated_at = ? WHERE id = ? AND owner_slack_id IS NULL");
+  update.bind(1, owner);
+  update.bind(2, ToMillis(now));
+  update.bind(3, ToMillis(now));
+  update.bind(4, id);
+  return update.exec() == 1;
+}
+
+bool LeadStore::MarkTakenOver(int64_t id, TimePoint now) {
+  return SetTimeIfNull("taken_over_at", id, now);
+}
+
+bool LeadStore::MarkContacted(int64_t id, TimePoint now) {
+  return SetTimeIfNull("contacted_at", id, now);
+}
+
+bool LeadStore::SetTimeIfNull(const char* column, int64_t id, TimePoint now) {
+  // `column` is one of our own literals, never user input.
+  SQLite::Statement update(db_, std::string("UPDATE leads SET ") + column +
+                                    " = ?, updated_at = ? " +
+                                    "WHERE id = ? AND " + column + " IS NULL");
+  update.bind(1, ToMillis(now));
+  update.bind(2, ToMillis(now));
+  update.bind(3, id);
+  return update.exec() == 1;
+}
+
+}  // namespace leadrouter::storage

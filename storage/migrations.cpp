@@ -1,0 +1,152 @@
+#include "storage/migrations.h"
+
+namespace leadrouter::storage {
+namespace {
+
+// Times are INTEGER milliseconds since the Unix epoch (UTC). JSON columns
+// hold text written by nlohmann::json. Booleans are 0/1 integers.
+constexpr char kInitialSchema[] = R"sql(
+CREATE TABLE leads (
+  id             INTEGER PRIMARY KEY,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL,
+  source         TEXT    NOT NULL DEFAULT '',
+  status         TEXT    NOT NULL DEFAULT 'active'
+                         CHECK (status IN ('active', 'spam')),
+  segment        TEXT    NOT NULL,
+  intent         TEXT    NOT NULL,
+  score          INTEGER NOT NULL DEFAULT 0,
+  name           TEXT    NOT NULL DEFAULT '',
+  email          TEXT    NOT NULL DEFAULT '',
+  phone_e164     TEXT    NOT NULL DEFAULT '',
+  crm_id         TEXT    NOT NULL DEFAULT '',
+  owner_slack_id TEXT,
+  claimed_at     INTEGER,
+  taken_over_at  INTEGER,
+  contacted_at   INTEGER,
+  repeat_count   INTEGER NOT NULL DEFAULT 0,
+  lead_json      TEXT    NOT NULL,
+  messages       TEXT    NOT NULL DEFAULT '[]'
+);
+CREATE INDEX leads_by_crm_id ON leads (crm_id) WHERE crm_id <> '';
+CREATE INDEX leads_by_owner ON leads (owner_slack_id)
+  WHERE owner_slack_id IS NOT NULL;
+
+-- Dedupe identities ("email:…", "phone:…"); one lead may have several and,
+-- across dedupe windows, one key may name several leads.
+CREATE TABLE lead_keys (
+  key        TEXT    NOT NULL,
+  lead_id    INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (key, lead_id)
+);
+CREATE INDEX lead_keys_by_lead ON lead_keys (lead_id);
+
+CREATE TABLE timeline_events (
+  id      INTEGER PRIMARY KEY,
+  lead_id INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+  at      INTEGER NOT NULL,
+  kind    TEXT    NOT NULL,
+  detail  TEXT    NOT NULL DEFAULT '{}'
+);
+CREATE INDEX timeline_events_by_lead ON timeline_events (lead_id, at, id);
+
+-- work_start/work_end: minutes after local midnight in `timezone`;
+-- NULL means no working hours are enforced.
+CREATE TABLE agents (
+  slack_id     TEXT    PRIMARY KEY,
+  name         TEXT    NOT NULL,
+  position     INTEGER NOT NULL,
+  weight       INTEGER NOT NULL DEFAULT 1 CHECK (weight >= 0),
+  daily_cap    INTEGER NOT NULL DEFAULT 0 CHECK (daily_cap >= 0),
+  paused       INTEGER NOT NULL DEFAULT 0,
+  paused_until INTEGER,
+  timezone     TEXT    NOT NULL DEFAULT '',
+  work_start   INTEGER,
+  work_end     INTEGER,
+  active       INTEGER NOT NULL DEFAULT 1,
+  created_at   INTEGER NOT NULL
+);
+
+-- Exactly one row: where the round-robin stands.
+CREATE TABLE rotation_state (
+  id            INTEGER PRIMARY KEY CHECK (id = 1),
+  cursor        INTEGER NOT NULL DEFAULT 0,
+  turn          INTEGER NOT NULL DEFAULT 0,
+  last_slack_id TEXT,
+  updated_at    INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO rotation_state (id) VALUES (1);
+
+-- `day` is the agent's local calendar day, 'YYYY-MM-DD'.
+CREATE TABLE agent_daily_counts (
+  slack_id TEXT    NOT NULL REFERENCES agents (slack_id) ON DELETE CASCADE,
+  day      TEXT    NOT NULL,
+  count    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (slack_id, day)
+);
+
+CREATE TABLE slack_messages (
+  id         INTEGER PRIMARY KEY,
+  lead_id    INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+  channel    TEXT    NOT NULL,
+  ts         TEXT    NOT NULL,
+  kind       TEXT    NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (channel, ts)
+);
+CREATE INDEX slack_messages_by_lead ON slack_messages (lead_id);
+
+-- The outbox. lead_id deliberately has no foreign key: ops alerts and
+-- other lead-less work share the table, and a job must never block a write.
+CREATE TABLE jobs (
+  id           INTEGER PRIMARY KEY,
+  kind         TEXT    NOT NULL,
+  lead_id      INTEGER,
+  payload      TEXT    NOT NULL DEFAULT '{}',
+  state        TEXT    NOT NULL DEFAULT 'pending'
+               CHECK (state IN ('pending', 'running', 'done', 'cancelled',
+                                'dead')),
+  due_at       INTEGER NOT NULL,
+  created_at   INTEGER NOT NULL,
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL CHECK (max_attempts >= 1),
+  last_error   TEXT    NOT NULL DEFAULT '',
+  finished_at  INTEGER
+);
+CREATE INDEX jobs_by_state_due ON jobs (state, due_at, id);
+CREATE INDEX jobs_by_lead ON jobs (lead_id, state) WHERE lead_id IS NOT NULL;
+
+CREATE TABLE idempotency_keys (
+  client       TEXT    NOT NULL,
+  key          TEXT    NOT NULL,
+  request_hash TEXT    NOT NULL,
+  status       INTEGER NOT NULL,
+  body         TEXT    NOT NULL,
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (client, key)
+);
+CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);
+
+CREATE TABLE crm_events (
+  event_id    TEXT    PRIMARY KEY,
+  received_at INTEGER NOT NULL,
+  type        TEXT    NOT NULL,
+  lead_id     INTEGER REFERENCES leads (id) ON DELETE SET NULL,
+  matched     INTEGER NOT NULL,
+  payload     TEXT    NOT NULL DEFAULT '{}'
+);
+CREATE INDEX crm_events_by_lead ON crm_events (lead_id)
+  WHERE lead_id IS NOT NULL;
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, kInitialSchema},
+  };
+  return kMigrations;
+}
+
+}  // namespace leadrouter::storage

@@ -1,0 +1,127 @@
+#include "bot/config.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <catch2/catch.hpp>
+
+using leadrouter::ConfigLoad;
+using leadrouter::LoadConfigFile;
+using leadrouter::LoadConfigString;
+
+namespace {
+
+// True when some error names exactly `key` and mentions `words`.
+bool HasError(const ConfigLoad& load, const std::string& key,
+              const std::string& words = "") {
+  return std::any_of(load.errors.begin(), load.errors.end(), [&](const auto& e) {
+    return e.key == key && e.message.find(words) != std::string::npos;
+  });
+}
+
+std::string AllErrors(const ConfigLoad& load) {
+  std::string out;
+  for (const auto& e : load.errors) out += e.ToString() + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the shipped example config is valid and says what it sets", "[bot][config]") {
+  ConfigLoad load = LoadConfigFile(LEADROUTER_SOURCE_DIR "/manifests/leadrouter.example.toml");
+  INFO(AllErrors(load));
+  REQUIRE(load.ok());
+  CHECK(load.config.server.listen == "127.0.0.1:8080");
+  CHECK(load.config.slack.shark_tank_channel == "C0123SHARK");
+  CHECK(load.config.slack.claim_timeout == std::chrono::minutes(5));
+  CHECK(load.config.agents.size() == 2);
+  CHECK(load.config.rules.field_mappings.size() == 1);
+  CHECK(load.config.rules.field_mappings[0].fields.at("email") == "/lead/mail");
+  CHECK(load.config.rules.keyword_rules.size() == 2);
+  std::string summary = leadrouter::SummarizeConfig(load.config);
+  CHECK(summary.find("C0123SHARK") != std::string::npos);
+  CHECK(summary.find("claim timeout 5m") != std::string::npos);
+}
+
+TEST_CASE("an empty config is valid and uses the defaults", "[bot][config]") {
+  ConfigLoad load = LoadConfigString("");
+  REQUIRE(load.ok());
+  CHECK(load.config.storage.path == "leadrouter.db");
+  CHECK(load.config.rules.default_region == "US");
+  CHECK(load.config.server.body_limit == 64 * 1024);
+}
+
+TEST_CASE("config errors name the key path and what is wrong", "[bot][config]") {
+  SECTION("an unknown key, even nested") {
+    ConfigLoad load = LoadConfigString("[slack]\nclaim_timeuot = \"5m\"\n");
+    CHECK(HasError(load, "slack.claim_timeuot", "unknown key"));
+  }
+  SECTION("an unknown top-level table") {
+    ConfigLoad load = LoadConfigString("[slak]\napi_url = \"x\"\n");
+    CHECK(HasError(load, "slak", "unknown key"));
+  }
+  SECTION("a bad duration") {
+    ConfigLoad load = LoadConfigString("[slack]\nclaim_timeout = \"5x\"\n");
+    CHECK(HasError(load, "slack.claim_timeout", "\"5x\" is not a duration"));
+  }
+  SECTION("a wrong type") {
+    ConfigLoad load = LoadConfigString("[server]\nbody_limit = \"big\"\n");
+    CHECK(HasError(load, "server.body_limit", "must be an integer"));
+  }
+  SECTION("a channel id that cannot be a Slack id") {
+    ConfigLoad load = LoadConfigString("[slack]\nshark_tank_channel = \"#hot-leads\"\n");
+    CHECK(HasError(load, "slack.shark_tank_channel", "cannot be a Slack channel id"));
+  }
+  SECTION("a manager that is not a user id") {
+    ConfigLoad load = LoadConfigString("[slack]\nmanagers = [\"U0123MGR\", \"ana\"]\n");
+    CHECK(HasError(load, "slack.managers[1]", "cannot be a Slack user id"));
+    CHECK_FALSE(HasError(load, "slack.managers[0]"));
+  }
+  SECTION("an agent entry with problems points at that entry") {
+    ConfigLoad load = LoadConfigString(
+        "[[agents]]\nslack_id = \"U0123ANA\"\nname = \"Ana\"\n"
+        "[[agents]]\nslack_id = \"U0123ANA\"\nname = \"\"\nweight = 0\n");
+    CHECK(HasError(load, "agents[1].slack_id", "listed twice"));
+    CHECK(HasError(load, "agents[1].name", "required"));
+    CHECK(HasError(load, "agents[1].weight", "between 1 and 100"));
+  }
+  SECTION("a field mapping that is not a JSON pointer") {
+    ConfigLoad load = LoadConfigString(
+        "[[intake.mappings]]\nname = \"x\"\nfields = { email = \"lead.mail\" }\n");
+    CHECK(HasError(load, "intake.mappings[0].fields.email", "JSON pointer"));
+  }
+  SECTION("a region that is not a region code") {
+    ConfigLoad load = LoadConfigString("[phone]\ndefault_region = \"USA\"\n");
+    CHECK(HasError(load, "phone.default_region"));
+  }
+  SECTION("every error is reported, not only the first") {
+    ConfigLoad load = LoadConfigString(
+        "[slack]\nclaim_timeout = \"soon\"\nops_channel = \"ops\"\n[jobs]\nmax_attempts = 0\n");
+    CHECK(load.errors.size() == 3);
+  }
+}
+
+TEST_CASE("a TOML syntax error says the line", "[bot][config]") {
+  ConfigLoad load = LoadConfigString("[server]\nlisten = \n");
+  REQUIRE(load.errors.size() == 1);
+  CHECK(load.errors[0].line == 2);
+}
+
+TEST_CASE("a missing config file is an error, not a crash", "[bot][config]") {
+  ConfigLoad load = LoadConfigFile("/nonexistent/leadrouter.toml");
+  REQUIRE_FALSE(load.ok());
+  CHECK(load.errors[0].message.find("cannot read") != std::string::npos);
+}
+
+TEST_CASE("secrets come from the environment only", "[bot][config]") {
+  setenv("LEADROUTER_INTAKE_TOKEN", "intake-secret-123", 1);
+  unsetenv("SLACK_BOT_TOKEN");
+  auto secrets = leadrouter::Secrets::FromEnvironment();
+  CHECK(secrets.intake_token == "intake-secret-123");
+  CHECK_FALSE(secrets.slack_bot_token.has_value());
+  CHECK(secrets.All() == std::vector<std::string>{"intake-secret-123"});
+  // A config file cannot carry one.
+  ConfigLoad load = LoadConfigString("[slack]\nbot_token = \"xoxb-1\"\n");
+  CHECK(HasError(load, "slack.bot_token", "unknown key"));
+  unsetenv("LEADROUTER_INTAKE_TOKEN");
+}
