@@ -1,3 +1,7 @@
 # HTTP intake server (Boost.Beast).
 list(APPEND BOT_SOURCES
+  http/http_server.cpp
+  http/intake_auth.cpp
+  http/request_gate.cpp
+  http/token_bucket.cpp
 )

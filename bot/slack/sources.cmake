@@ -1,3 +1,8 @@
 # Slack: Web API client, Socket Mode, Block Kit.
 list(APPEND BOT_SOURCES
+  slack/block_kit.cpp
+  slack/envelope.cpp
+  slack/mrkdwn.cpp
+  slack/rate_limiter.cpp
+  slack/socket_mode_session.cpp
 )

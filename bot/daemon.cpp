@@ -1,0 +1,151 @@
+#include "bot/daemon.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "bot/health.h"
+#include "bot/http/http_server.h"
+#include "bot/http/request_gate.h"
+#include "bot/intake_service.h"
+#include "bot/job_runner.h"
+#include "bot/log.h"
+#include "bot/outbox_plan.h"
+#include "bot/storage_writer.h"
+#include "storage/agent_store.h"
+#include "storage/database.h"
+#include "storage/job_store.h"
+
+namespace leadrouter {
+namespace {
+
+std::vector<storage::AgentSeed> AgentSeeds(const Config& config) {
+  std::vector<storage::AgentSeed> seeds;
+  for (const AgentConfig& a : config.agents) {
+    storage::AgentSeed s;
+    s.slack_id = a.slack_id;
+    s.name = a.name;
+    s.weight = a.weight;
+    s.daily_cap = a.daily_cap;
+    s.timezone = a.timezone;
+    seeds.push_back(std::move(s));
+  }
+  return seeds;
+}
+
+// A dead letter becomes an ops alert job, unless the alert itself died.
+void QueueDeadLetterAlert(StorageWriter& writer, JobRunner& runner,
+                          const Clock& clock, const Config& config,
+                          const storage::Job& job, const std::string& error) {
+  if (job.kind == kJobOpsAlert) return;
+  storage::NewJob alert;
+  alert.kind = kJobOpsAlert;
+  alert.lead_id = job.lead_id;
+  alert.payload = {{"title", "Job moved to dead letters"},
+                   {"job_id", job.id}, {"job_kind", job.kind},
+                   {"attempts", job.attempts}, {"error", error}};
+  alert.due_at = clock.Now();
+  alert.max_attempts = config.jobs.max_attempts;
+  SystemTime now = clock.Now();
+  writer.Submit([alert, now](storage::Database& db) {
+                  storage::JobStore(db.db()).Enqueue(alert, now);
+                },
+                [&runner](const std::string& err) {
+                  if (err.empty()) runner.Wake();
+                });
+}
+
+}  // namespace
+
+int RunDaemon(const Config& config, const Secrets& secrets, const Clock& clock) {
+  boost::asio::io_context loop(1);
+
+  std::unique_ptr<storage::Database> db;
+  try {
+    db = storage::Database::Open(config.storage.path);
+  } catch (const std::exception& e) {
+    logging::Error("storage.open_failed", {{"path", config.storage.path}, {"error", e.what()}});
+    return 1;
+  }
+  logging::Info("storage.opened", {{"path", config.storage.path},
+                                   {"schema_version", db->SchemaVersion()}});
+
+  StorageWriter writer(loop, std::move(db));
+  auto seeds = AgentSeeds(config);
+  SystemTime start = clock.Now();
+  writer.Submit(
+      [seeds, start](storage::Database& d) {
+        storage::AgentStore(d.db()).SeedIfEmpty(seeds, start);
+      },
+      [](const std::string& err) {
+        if (!err.empty()) logging::Error("agents.seed_failed", {{"error", err}});
+      });
+
+  JobRunnerOptions runner_options;
+  runner_options.backoff_base = config.jobs.backoff_base;
+  runner_options.backoff_cap = config.jobs.backoff_cap;
+  JobRunner runner(loop, writer, clock, runner_options);
+  runner.OnDeadLetter([&](const storage::Job& job, const std::string& error) {
+    QueueDeadLetterAlert(writer, runner, clock, config, job, error);
+  });
+
+  SlackHealth slack;
+  slack.since = clock.Now();
+  if (!secrets.slack_bot_token || !secrets.slack_app_token) {
+    slack.Set("disabled", "SLACK_BOT_TOKEN or SLACK_APP_TOKEN is not set", clock.Now());
+    logging::Warn(
+        "slack.disabled",
+        {{"detail", "SLACK_BOT_TOKEN and SLACK_APP_TOKEN are not both set: leads are "
+                    "taken in, stored and scored, and their Slack work waits in the "
+                    "queue until the tokens are set and leadrouter is restarted"}});
+  }
+  if (!secrets.intake_token && !secrets.webhook_secret) {
+    logging::Warn("intake.locked",
+                  {{"detail", "neither LEADROUTER_INTAKE_TOKEN nor LEADROUTER_WEBHOOK_SECRET "
+                              "is set: every POST will be refused with 401"}});
+  }
+
+  RequestGateOptions gate_options;
+  gate_options.bearer_token = secrets.intake_token;
+  gate_options.webhook_secret = secrets.webhook_secret;
+  gate_options.rate_burst = config.server.rate_limit_burst;
+  gate_options.rate_per_second = config.server.rate_limit_per_second;
+  gate_options.trust_forwarded_for = config.server.trust_forwarded_for;
+  RequestGate gate(gate_options);
+
+  HttpServerOptions http_options;
+  http_options.listen = config.server.listen;
+  http_options.body_limit = config.server.body_limit;
+  http_options.header_timeout = config.server.header_timeout;
+  http_options.body_timeout = config.server.body_timeout;
+  http_options.idle_timeout = config.server.idle_timeout;
+  HttpServer server(loop, http_options);
+  IntakeService intake(config, writer, runner, gate, clock, slack);
+  intake.RegisterRoutes(server);
+  Status started = server.Start();
+  if (!started.ok()) {
+    logging::Error("http.start_failed", {{"listen", config.server.listen},
+                                         {"error", started.ToString()}});
+    return 1;
+  }
+  runner.Start();
+
+  boost::asio::signal_set signals(loop, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    logging::Info("leadrouter.stopping", {{"signal", signo}});
+    server.Stop();
+    runner.Stop();
+    loop.stop();
+  });
+
+  logging::Info("leadrouter.started",
+                {{"listen", config.server.listen}, {"port", server.port()},
+                 {"slack", slack.state}});
+  loop.run();
+  // Queued writes still commit; their senders will retry and be recognised.
+  writer.Stop();
+  logging::Info("leadrouter.stopped");
+  return 0;
+}
+
+}  // namespace leadrouter

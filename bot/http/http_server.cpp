@@ -1,0 +1,295 @@
+#include "bot/http/http_server.h"
+
+#include <strings.h>
+
+#include <optional>
+#include <set>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+namespace leadrouter {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+bool CaseInsensitiveLess::operator()(const std::string& a, const std::string& b) const {
+  return strcasecmp(a.c_str(), b.c_str()) < 0;
+}
+
+std::string HttpRequest::Header(std::string_view name) const {
+  auto it = headers.find(std::string(name));
+  return it == headers.end() ? std::string() : it->second;
+}
+
+HttpResponse HttpResponse::Json(int status, const nlohmann::json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+HttpResponse HttpResponse::Error(int status, std::string message, std::string field) {
+  nlohmann::json body = {{"error", std::move(message)}};
+  if (!field.empty()) body["field"] = std::move(field);
+  return Json(status, body);
+}
+
+namespace {
+
+class Session;
+
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  Impl(asio::io_context& l, HttpServerOptions o) : loop(l), options(std::move(o)), acceptor(l) {}
+
+  void Accept();
+  void Dispatch(const HttpRequest& request, Responder respond);
+
+  asio::io_context& loop;
+  HttpServerOptions options;
+  tcp::acceptor acceptor;
+  std::map<std::string, std::map<std::string, Handler>> routes;  // path -> method
+  std::set<std::shared_ptr<Session>> sessions;
+  bool stopped = false;
+};
+
+namespace {
+
+bool IsTimeout(const beast::error_code& ec) { return ec == beast::error::timeout; }
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server)
+      : stream_(std::move(socket)), server_(std::move(server)) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ip_ = ep.address().to_string();
+  }
+
+  void Start() { WaitForRequest(server_->options.header_timeout); }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+    server_->sessions.erase(shared_from_this());
+  }
+
+ private:
+  // Waits up to `timeout` for the first byte of the next request, so an idle
+  // keep-alive connection and a slow request head are timed separately.
+  void WaitForRequest(std::chrono::milliseconds timeout) {
+    if (buffer_.size() > 0) return ReadHeader();
+    stream_.expires_after(timeout);
+    auto self = shared_from_this();
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self](beast::error_code ec, size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec) return self->Close();
+                              self->ReadHeader();
+                            });
+  }
+
+  void ReadHeader() {
+    parser_.emplace();
+    parser_->body_limit(server_->options.body_limit);
+    parser_->header_limit(static_cast<uint32_t>(server_->options.header_limit));
+    stream_.expires_after(server_->options.header_timeout);
+    auto self = shared_from_this();
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return Fail(ec);
+    auto length = parser_->content_length();
+    if (length && *length > server_->options.body_limit) return TooLarge();
+    stream_.expires_after(server_->options.body_timeout);
+    auto self = shared_from_this();
+    http::async_read(stream_, buffer_, *parser_,
+                     [self](beast::error_code e, size_t) { self->OnBody(e); });
+  }
+
+  void Fail(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::operation_aborted) {
+      return Close();
+    }
+    if (ec == http::error::body_limit) return TooLarge();
+    if (IsTimeout(ec)) {
+      return Reply(HttpResponse::Error(408, "request timed out"), /*keep_alive=*/false);
+    }
+    return Reply(HttpResponse::Error(400, "malformed HTTP request: " + ec.message()),
+                 /*keep_alive=*/false);
+  }
+
+  void TooLarge() {
+    Reply(HttpResponse::Error(413,
+                              "body exceeds " + std::to_string(server_->options.body_limit) +
+                                  " bytes",
+                              "body"),
+          /*keep_alive=*/false);
+  }
+
+  void OnBody(beast::error_code ec) {
+    if (ec) return Fail(ec);
+    stream_.expires_never();
+    const auto& msg = parser_->get();
+    HttpRequest request;
+    request.method = std::string(msg.method_string());
+    request.target = std::string(msg.target());
+    request.path = request.target.substr(0, request.target.find('?'));
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      auto [it, inserted] = request.headers.emplace(name, std::string(field.value()));
+      if (!inserted) it->second += ", " + std::string(field.value());
+    }
+    request.body = msg.body();
+    request.remote_ip = remote_ip_;
+    bool keep_alive = msg.keep_alive();
+    auto self = shared_from_this();
+    auto answered = std::make_shared<bool>(false);
+    Responder respond = [self, keep_alive, answered](HttpResponse response) {
+      if (*answered) return;
+      *answered = true;
+      self->Reply(std::move(response), keep_alive);
+    };
+    try {
+      server_->Dispatch(request, respond);
+    } catch (const std::exception& e) {
+      spdlog::error("http handler for {} {} threw: {}", request.method, request.path, e.what());
+      respond(HttpResponse::Error(500, "internal error"));
+    }
+  }
+
+  void Reply(HttpResponse response, bool keep_alive) {
+    if (closed_) return;
+    auto res = std::make_shared<http::response<http::string_body>>();
+    res->version(11);
+    res->result(static_cast<unsigned>(response.status));
+    res->set(http::field::server, "leadrouter");
+    res->set(http::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers) res->set(name, value);
+    res->body() = std::move(response.body);
+    res->keep_alive(keep_alive);
+    res->prepare_payload();
+    // A reply we cannot finish in time is abandoned.
+    stream_.expires_after(server_->options.body_timeout);
+    auto self = shared_from_this();
+    http::async_write(stream_, *res, [self, res, keep_alive](beast::error_code ec, size_t) {
+      if (ec || !keep_alive) return self->Close();
+      self->WaitForRequest(self->server_->options.idle_timeout);
+    });
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<HttpServer::Impl> server_;
+  std::string remote_ip_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+void HttpServer::Impl::Accept() {
+  auto self = shared_from_this();
+  acceptor.async_accept([self](beast::error_code ec, tcp::socket socket) {
+    if (self->stopped) return;
+    if (!ec) {
+      if (self->sessions.size() >= self->options.max_connections) {
+        // Over capacity: refuse plainly rather than queue without bound.
+        beast::error_code ignored;
+        socket.close(ignored);
+        spdlog::warn("http: connection refused, {} open", self->sessions.size());
+      } else {
+        auto session = std::make_shared<Session>(std::move(socket), self);
+        self->sessions.insert(session);
+        session->Start();
+      }
+    } else if (ec == asio::error::operation_aborted) {
+      return;
+    }
+    self->Accept();
+  });
+}
+
+void HttpServer::Impl::Dispatch(const HttpRequest& request, Responder respond) {
+  auto path = routes.find(request.path);
+  if (path == routes.end()) {
+    return respond(HttpResponse::Error(404, "no such route: " + request.path));
+  }
+  auto handler = path->second.find(request.method);
+  if (handler == path->second.end()) {
+    std::string allow;
+    for (const auto& [method, _] : path->second) allow += (allow.empty() ? "" : ", ") + method;
+    HttpResponse r = HttpResponse::Error(405, request.method + " is not allowed here");
+    r.headers.emplace_back("Allow", allow);
+    return respond(std::move(r));
+  }
+  handler->second(request, std::move(respond));
+}
+
+HttpServer::HttpServer(asio::io_context& loop, HttpServerOptions options)
+    : impl_(std::make_shared<Impl>(loop, std::move(options))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::Route(std::string method, std::string path, Handler handler) {
+  impl_->routes[std::move(path)][std::move(method)] = std::move(handler);
+}
+
+Status HttpServer::Start() {
+  const std::string& listen = impl_->options.listen;
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("listen must be HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    port = std::stoi(listen.substr(colon + 1));
+  } catch (const std::exception&) {
+    return Status::InvalidArgument("bad port in " + listen);
+  }
+  if (port < 0 || port > 65535) return Status::InvalidArgument("bad port in " + listen);
+  beast::error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) return Status::InvalidArgument("bad address in " + listen + ": " + ec.message());
+  tcp::endpoint endpoint(address, static_cast<uint16_t>(port));
+  impl_->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor.bind(endpoint, ec);
+  if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::Internal("cannot listen on " + listen + ": " + ec.message());
+  impl_->Accept();
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  if (!impl_ || impl_->stopped) return;
+  impl_->stopped = true;
+  beast::error_code ec;
+  impl_->acceptor.close(ec);
+  auto sessions = impl_->sessions;  // Close() erases from the set
+  for (const auto& s : sessions) s->Close();
+}
+
+uint16_t HttpServer::port() const {
+  beast::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+size_t HttpServer::open_connections() const { return impl_->sessions.size(); }
+
+}  // namespace leadrouter

@@ -1,0 +1,188 @@
+#include "bot/intake_service.h"
+
+#include <chrono>
+
+#include "bot/digest.h"
+#include "bot/http/request_gate.h"
+#include "bot/job_runner.h"
+#include "bot/log.h"
+#include "bot/outbox_plan.h"
+#include "bot/storage_writer.h"
+#include "pipeline/process.h"
+#include "pipeline/route.h"
+#include "storage/database.h"
+#include "storage/idempotency_store.h"
+#include "storage/job_store.h"
+#include "storage/lead_store.h"
+#include "storage/timeline.h"
+
+namespace leadrouter {
+namespace {
+
+constexpr char kLeadsPath[] = "/v1/leads";
+// Idempotency keys are opaque to us; this bounds what we store per request.
+constexpr size_t kMaxIdempotencyKey = 255;
+
+double MillisSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - start).count();
+}
+
+// What the writer decided for one POST.
+struct IntakeOutcome {
+  int status = 202;
+  std::string body;
+  int64_t lead_id = 0;
+  bool replayed = false;
+  size_t jobs_written = 0;
+  std::string route;
+};
+
+}  // namespace
+
+IntakeService::IntakeService(const Config& config, StorageWriter& writer,
+                             JobRunner& runner, RequestGate& gate,
+                             const Clock& clock, const SlackHealth& slack)
+    : config_(config), writer_(writer), runner_(runner), gate_(gate),
+      clock_(clock), slack_(slack) {}
+
+void IntakeService::RegisterRoutes(HttpServer& server) {
+  server.Route("POST", kLeadsPath, [this](const HttpRequest& r, Responder done) {
+    HandleLead(r, std::move(done));
+  });
+  server.Route("GET", "/healthz", [this](const HttpRequest& r, Responder done) {
+    HandleHealth(r, std::move(done));
+  });
+}
+
+void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
+  const SystemTime now = clock_.Now();
+  if (auto rejection = gate_.Check(request, now)) {
+    logging::Info("lead.refused", {{"status", rejection->status},
+                                   {"client", request.remote_ip}});
+    return respond(std::move(*rejection));
+  }
+  std::string idem_key = request.Header("Idempotency-Key");
+  if (idem_key.size() > kMaxIdempotencyKey) {
+    return respond(HttpResponse::Error(400, "must be at most 255 characters",
+                                       "Idempotency-Key"));
+  }
+
+  auto started = std::chrono::steady_clock::now();
+  Result<pipeline::ProcessedLead> processed =
+      pipeline::ProcessBody(request.body, config_.rules, now);
+  double pipeline_ms = MillisSince(started);
+  if (!processed.ok()) {
+    logging::Info("lead.rejected", {{"field", processed.status().field()},
+                                    {"error", processed.status().message()},
+                                    {"pipeline_ms", pipeline_ms}});
+    return respond(HttpResponse::Error(400, processed.status().message(),
+                                       processed.status().field()));
+  }
+
+  auto lead = std::make_shared<pipeline::ProcessedLead>(std::move(processed).value());
+  std::string body_hash = Sha256Hex(request.body);
+  const Config& config = config_;
+  writer_.Call<IntakeOutcome>(
+      [lead, idem_key, body_hash, now, &config](storage::Database& db) {
+        IntakeOutcome out;
+        storage::IdempotencyStore idempotency(db.db());
+        if (!idem_key.empty()) {
+          auto seen = idempotency.Find(kLeadsPath, idem_key, now,
+                                       std::chrono::duration_cast<std::chrono::seconds>(
+                                           config.server.idempotency_ttl));
+          if (seen) {
+            out.replayed = true;
+            if (seen->request_hash != body_hash) {
+              out.status = 422;
+              out.body = nlohmann::json{{"error", "this key was already used with a different body"},
+                                        {"field", "Idempotency-Key"}}.dump();
+            } else {
+              out.status = seen->status;
+              out.body = seen->body;
+            }
+            return out;
+          }
+        }
+        storage::LeadStore leads(db.db());
+        storage::IntakeResult r = leads.Intake(
+            *lead, now, std::chrono::duration_cast<std::chrono::seconds>(
+                            config.storage.dedupe_window));
+        out.lead_id = r.lead_id;
+        nlohmann::json body = {
+            {"lead_id", r.lead_id},
+            {"status", r.duplicate ? "duplicate" : "accepted"},
+            {"duplicate_of", r.duplicate_of ? nlohmann::json(*r.duplicate_of)
+                                            : nlohmann::json(nullptr)}};
+        if (!r.duplicate) {
+          pipeline::RouteDecision route = pipeline::DecideRoute(*lead);
+          out.route = pipeline::ToString(route.kind);
+          storage::Timeline(db.db()).Append(
+              r.lead_id, now, "routed",
+              {{"route", out.route}, {"reason", route.reason}});
+          storage::JobStore jobs(db.db());
+          for (const storage::NewJob& job : PlanJobs(route, r.lead_id, now, config)) {
+            jobs.Enqueue(job, now);
+            ++out.jobs_written;
+          }
+        }
+        out.body = body.dump();
+        if (!idem_key.empty()) {
+          idempotency.Save(kLeadsPath, idem_key, body_hash, out.status, out.body, now);
+        }
+        return out;
+      },
+      [this, respond = std::move(respond), started, pipeline_ms](Result<IntakeOutcome> out) {
+        if (!out.ok()) {
+          // Nothing was committed: the sender must try again.
+          logging::Error("lead.store_failed", {{"error", out.status().message()}});
+          return respond(HttpResponse::Error(500, "the lead could not be stored; retry"));
+        }
+        const IntakeOutcome& o = out.value();
+        if (o.jobs_written > 0) runner_.Wake();
+        nlohmann::json fields = {{"status", o.status},
+                                 {"pipeline_ms", pipeline_ms},
+                                 {"total_ms", MillisSince(started)}};
+        if (o.lead_id) fields["lead_id"] = o.lead_id;
+        if (!o.route.empty()) fields["route"] = o.route;
+        logging::Info(o.replayed ? "lead.replayed" : "lead.accepted", fields);
+        HttpResponse response;
+        response.status = o.status;
+        response.body = o.body;
+        respond(std::move(response));
+      });
+}
+
+void IntakeService::HandleHealth(const HttpRequest&, Responder respond) {
+  struct Counts {
+    int64_t pending = 0, running = 0, dead = 0;
+  };
+  writer_.Call<Counts>(
+      [](storage::Database& db) {
+        storage::JobStore jobs(db.db());
+        return Counts{jobs.CountByState(storage::JobState::kPending),
+                      jobs.CountByState(storage::JobState::kRunning),
+                      jobs.CountByState(storage::JobState::kDead)};
+      },
+      [this, respond = std::move(respond)](Result<Counts> counts) {
+        nlohmann::json slack = {{"state", slack_.state}, {"detail", slack_.detail}};
+        if (slack_.since.time_since_epoch().count() != 0) {
+          slack["since_unix"] = std::chrono::duration_cast<std::chrono::seconds>(
+                                    slack_.since.time_since_epoch()).count();
+        }
+        if (!counts.ok()) {
+          return respond(HttpResponse::Json(
+              503, {{"status", "degraded"}, {"storage", counts.status().message()},
+                    {"slack", slack}}));
+        }
+        respond(HttpResponse::Json(
+            200, {{"status", "ok"},
+                  {"slack", slack},
+                  {"queue", {{"pending", counts.value().pending},
+                             {"running", counts.value().running},
+                             {"dead", counts.value().dead},
+                             {"writer_backlog", writer_.queue_depth()}}}}));
+      });
+}
+
+}  // namespace leadrouter

@@ -1,0 +1,100 @@
+// Block Kit builders: pure functions from a lead (and a few plain strings) to
+// the JSON body of a Slack message, `text` fallback and `blocks`. No I/O, no
+// clock reads (the caller passes `now`); thread-compatible.
+//
+// Every user-supplied string goes through EscapeMrkdwn (see mrkdwn.h), and
+// every mrkdwn text object is sent with "verbatim": true so Slack does not
+// auto-link or auto-mention anything a lead typed. Every Block Kit length
+// limit is respected by truncating on a UTF-8 boundary with "…".
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "pipeline/lead.h"
+
+namespace leadrouter::slack {
+
+// Block Kit limits (slack-protocol.md §6.1). Slack rejects the whole message
+// with invalid_blocks when any one is exceeded.
+inline constexpr std::size_t kMaxBlocks = 50;
+inline constexpr std::size_t kMaxHeaderChars = 150;
+inline constexpr std::size_t kMaxSectionChars = 3000;
+inline constexpr std::size_t kMaxFields = 10;
+inline constexpr std::size_t kMaxFieldChars = 2000;
+inline constexpr std::size_t kMaxButtonTextChars = 75;
+inline constexpr std::size_t kMaxButtonValueChars = 2000;
+inline constexpr std::size_t kMaxContextElements = 10;
+// Slack truncates `text` beyond 40,000; we stay far below so the
+// notification preview is short.
+inline constexpr std::size_t kMaxFallbackChars = 3000;
+
+// Our own display limits, chosen so a card fits on a phone screen.
+inline constexpr std::size_t kMaxNotesChars = 700;   // notes as shown
+inline constexpr std::size_t kMaxReasonsShown = 10;  // then "and N more"
+inline constexpr std::size_t kMaxValueChars = 300;   // one field's value
+
+// Action ids the handlers dispatch on; part of the contract with bot/.
+inline constexpr std::string_view kClaimActionId = "claim_lead";
+inline constexpr std::string_view kMarkContactedActionId = "mark_contacted";
+
+// What a lead card shows. `owner_slack_id` and `claim_latency` are set once
+// the lead is owned; `routing_reason` is the pipeline's explanation
+// ("round-robin turn 14, skipped Ana: paused"). With `hide_identity` the
+// shark-tank posts leave out the lead's name and source (agents claim on
+// the facts, not on who or where from); the owner's DM always shows them.
+struct LeadView {
+  int64_t lead_id = 0;
+  pipeline::ProcessedLead lead;
+  std::chrono::system_clock::time_point received_at;
+  std::optional<std::string> owner_slack_id;
+  std::optional<std::chrono::seconds> claim_latency;
+  std::string routing_reason;
+  bool hide_identity = false;
+};
+
+// The shark-tank post: header (name and segment), the facts before dialing,
+// why it scored hot, how long ago it arrived, and a primary "Claim" button
+// (action_id "claim_lead", value = lead id in decimal, block_id
+// "lead_<id>_actions"). "Arrived … ago" is a Slack date token, so clients
+// keep it current; its fallback text ("arrived 2 min ago") uses `now`.
+nlohmann::json SharkTankPost(const LeadView& view,
+                             std::chrono::system_clock::time_point now);
+
+// The same post after the claim, for chat.update: same facts, no button,
+// "Claimed by <@U…> in 37 s". Without an owner it says "Claimed". Honours
+// `hide_identity` as given: pass false to reveal the lead once it is owned.
+nlohmann::json ClaimedPost(const LeadView& view,
+                           std::chrono::system_clock::time_point now);
+
+// The owner's DM: the full card (name and source always shown), the routing
+// reason and a "Mark contacted" button (action_id "mark_contacted", value =
+// lead id, block_id "lead_<id>_dm_actions").
+nlohmann::json LeadCardDm(const LeadView& view,
+                          std::chrono::system_clock::time_point now);
+
+// A thread reply on a lead's post (timeout fallback, CRM override,
+// reassignment). `mrkdwn` is our own wording and may contain Mention()s;
+// REQUIRES: any user-supplied part of it was passed through EscapeMrkdwn.
+nlohmann::json ThreadNote(std::string_view mrkdwn);
+
+// An ops-channel alert. Both strings are escaped here, because details
+// often quote outside input (an e-mail subject, an error body).
+nlohmann::json OpsAlert(std::string_view title, std::string_view detail);
+
+// An ephemeral reply or slash-command answer. Same REQUIRES as ThreadNote.
+nlohmann::json Ephemeral(std::string_view mrkdwn);
+
+// "(212) 555-0199" for a NANP number in E.164 ("+12125550199"); other
+// numbers are returned as given.
+std::string FormatPhone(std::string_view e164);
+
+// "$1,250,000" (whole dollars, rounded).
+std::string FormatMoney(double amount);
+
+}  // namespace leadrouter::slack
