@@ -63,6 +63,11 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
 
 namespace {
 
+// How long, and how much, a closing connection's leftover input is read and
+// discarded so the client sees our last answer instead of a reset.
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr size_t kLingerBytes = 1024 * 1024;
+
 bool IsTimeout(const beast::error_code& ec) { return ec == beast::error::timeout; }
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -174,6 +179,18 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Reply(HttpResponse response, bool keep_alive) {
     if (closed_) return;
+    // A Responder may run from a handler's own completion (a timer, a post
+    // from the storage thread); nothing may escape from here onto the loop.
+    const int status = response.status;
+    try {
+      Write(std::move(response), keep_alive);
+    } catch (const std::exception& e) {
+      spdlog::error("http: cannot send a {} response: {}", status, e.what());
+      Close();
+    }
+  }
+
+  void Write(HttpResponse response, bool keep_alive) {
     auto res = std::make_shared<http::response<http::string_body>>();
     res->version(11);
     res->result(static_cast<unsigned>(response.status));
@@ -187,8 +204,30 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(server_->options.body_timeout);
     auto self = shared_from_this();
     http::async_write(stream_, *res, [self, res, keep_alive](beast::error_code ec, size_t) {
-      if (ec || !keep_alive) return self->Close();
+      if (ec) return self->Close();
+      if (!keep_alive) return self->Linger();
       self->WaitForRequest(self->server_->options.idle_timeout);
+    });
+  }
+
+  // Closing a socket that still has unread input sends a reset, and the
+  // client can lose the answer we just wrote (a 413 while it is still
+  // uploading). So: send FIN, discard input for a short while, then close.
+  void Linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    stream_.expires_after(kLingerTime);
+    Drain();
+  }
+
+  void Drain() {
+    buffer_.consume(buffer_.size());
+    auto self = shared_from_this();
+    stream_.async_read_some(buffer_.prepare(4096), [self](beast::error_code ec, size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > kLingerBytes) return self->Close();
+      self->Drain();
     });
   }
 
@@ -197,6 +236,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpServer::Impl> server_;
   std::string remote_ip_;
+  size_t drained_ = 0;
   bool closed_ = false;
 };
 
