@@ -28,12 +28,30 @@ double MillisSince(std::chrono::steady_clock::time_point start) {
              std::chrono::steady_clock::now() - start).count();
 }
 
+// Times each pipeline step for the log line of the lead it belongs to.
+class StepTimer final : public pipeline::StepObserver {
+ public:
+  StepTimer() : last_(std::chrono::steady_clock::now()) {}
+  void StepDone(std::string_view step) override {
+    auto now = std::chrono::steady_clock::now();
+    steps_[std::string(step) + "_ms"] =
+        std::chrono::duration<double, std::milli>(now - last_).count();
+    last_ = now;
+  }
+  const nlohmann::json& steps() const { return steps_; }
+
+ private:
+  std::chrono::steady_clock::time_point last_;
+  nlohmann::json steps_ = nlohmann::json::object();
+};
+
 // What the writer decided for one POST.
 struct IntakeOutcome {
   int status = 202;
   std::string body;
   int64_t lead_id = 0;
   bool replayed = false;
+  bool duplicate = false;
   size_t jobs_written = 0;
   std::string route;
 };
@@ -69,13 +87,16 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
   }
 
   auto started = std::chrono::steady_clock::now();
+  StepTimer timer;
   Result<pipeline::ProcessedLead> processed =
-      pipeline::ProcessBody(request.body, config_.rules, now);
-  double pipeline_ms = MillisSince(started);
+      pipeline::ProcessBody(request.body, config_.rules, now, &timer);
+  nlohmann::json steps = timer.steps();
+  steps["pipeline_ms"] = MillisSince(started);
   if (!processed.ok()) {
-    logging::Info("lead.rejected", {{"field", processed.status().field()},
-                                    {"error", processed.status().message()},
-                                    {"pipeline_ms", pipeline_ms}});
+    nlohmann::json fields = steps;
+    fields["field"] = processed.status().field();
+    fields["error"] = processed.status().message();
+    logging::Info("lead.rejected", fields);
     return respond(HttpResponse::Error(400, processed.status().message(),
                                        processed.status().field()));
   }
@@ -109,6 +130,7 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
             *lead, now, std::chrono::duration_cast<std::chrono::seconds>(
                             config.storage.dedupe_window));
         out.lead_id = r.lead_id;
+        out.duplicate = r.duplicate;
         nlohmann::json body = {
             {"lead_id", r.lead_id},
             {"status", r.duplicate ? "duplicate" : "accepted"},
@@ -132,7 +154,7 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
         }
         return out;
       },
-      [this, respond = std::move(respond), started, pipeline_ms](Result<IntakeOutcome> out) {
+      [this, respond = std::move(respond), started, steps](Result<IntakeOutcome> out) {
         if (!out.ok()) {
           // Nothing was committed: the sender must try again.
           logging::Error("lead.store_failed", {{"error", out.status().message()}});
@@ -140,12 +162,13 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
         }
         const IntakeOutcome& o = out.value();
         if (o.jobs_written > 0) runner_.Wake();
-        nlohmann::json fields = {{"status", o.status},
-                                 {"pipeline_ms", pipeline_ms},
-                                 {"total_ms", MillisSince(started)}};
+        nlohmann::json fields = steps;
+        fields["status"] = o.status;
+        fields["total_ms"] = MillisSince(started);
         if (o.lead_id) fields["lead_id"] = o.lead_id;
         if (!o.route.empty()) fields["route"] = o.route;
-        logging::Info(o.replayed ? "lead.replayed" : "lead.accepted", fields);
+        logging::Info(o.replayed ? "lead.replayed"
+                      : o.duplicate ? "lead.duplicate" : "lead.accepted", fields);
         HttpResponse response;
         response.status = o.status;
         response.body = o.body;

@@ -193,36 +193,46 @@ ProcessedLead Build(const nlohmann::json& payload, const ParsedPayload& p,
   return lead;
 }
 
-void Judge(ProcessedLead& lead, const Rules& rules) {
+void Mark(StepObserver* observer, std::string_view step) {
+  if (observer) observer->StepDone(step);
+}
+
+void Judge(ProcessedLead& lead, const Rules& rules, StepObserver* observer) {
   lead.dedupe_keys = DedupeKeys(lead);
   ScoreResult score = ScoreLead(lead, rules);
   lead.score = score.total;
   lead.score_reasons = std::move(score.reasons);
+  Mark(observer, "score");
   SegmentResult segment = SegmentLead(lead, rules);
   lead.segment = segment.segment;
   lead.segment_reasons = std::move(segment.reasons);
+  Mark(observer, "segment");
   IntentResult intent = RuleIntentClassifier(rules).Classify(lead);
   lead.intent = intent.intent;
   lead.intent_reasons = std::move(intent.reasons);
+  Mark(observer, "intent");
 }
 
 }  // namespace
 
 Result<ProcessedLead> Process(const nlohmann::json& payload, const Rules& rules,
-                              TimePoint now) {
+                              TimePoint now, StepObserver* observer) {
   if (!payload.is_object()) {
     return Status::InvalidField("body", "must be a JSON object");
   }
   try {
     const ParsedPayload parsed = ParsePayload(payload, rules);
+    Mark(observer, "parse");
     ProcessedLead lead = Build(payload, parsed, rules, now);
+    Mark(observer, "normalize");
     // A bot is accepted like anyone else so that it learns nothing; it is
     // stored as spam and never reaches an agent.
     if (!lead.honeypot) {
       Status valid = ValidateLead(lead);
       if (!valid.ok()) return valid;
     }
-    Judge(lead, rules);
+    Mark(observer, "validate");
+    Judge(lead, rules, observer);
     return lead;
   } catch (const std::exception& e) {
     // Only allocation failure is expected here; callers get a value anyway.
@@ -231,7 +241,7 @@ Result<ProcessedLead> Process(const nlohmann::json& payload, const Rules& rules,
 }
 
 Result<ProcessedLead> ProcessBody(std::string_view body, const Rules& rules,
-                                  TimePoint now) {
+                                  TimePoint now, StepObserver* observer) {
   if (JsonDepth(body) > kMaxJsonDepth) {
     return Status::InvalidField("body", "JSON is nested too deeply");
   }
@@ -245,7 +255,7 @@ Result<ProcessedLead> ProcessBody(std::string_view body, const Rules& rules,
   if (payload.is_discarded()) {
     return Status::InvalidField("body", "is not valid JSON");
   }
-  return Process(payload, rules, now);
+  return Process(payload, rules, now, observer);
 }
 
 }  // namespace leadrouter::pipeline

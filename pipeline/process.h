@@ -15,14 +15,23 @@ namespace leadrouter::pipeline {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
+// Told when each step ends ("parse", "normalize", "validate", "score",
+// "segment", "intent"), so a caller with a clock can time the steps while
+// the pipeline itself never reads one.
+class StepObserver {
+ public:
+  virtual ~StepObserver() = default;
+  virtual void StepDone(std::string_view step) = 0;
+};
+
 // Parses, validates, sanitizes, normalizes, scores, segments and classifies.
 // Returns Status::InvalidField naming the field when the lead is rejected.
 Result<ProcessedLead> Process(const nlohmann::json& payload, const Rules& rules,
-                              TimePoint now);
+                              TimePoint now, StepObserver* observer = nullptr);
 
 // Same, from raw bytes: a body that is not a JSON object is rejected with
 // field "body".
 Result<ProcessedLead> ProcessBody(std::string_view body, const Rules& rules,
-                                  TimePoint now);
+                                  TimePoint now, StepObserver* observer = nullptr);
 
 }  // namespace leadrouter::pipeline

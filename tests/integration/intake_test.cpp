@@ -2,6 +2,8 @@
 // on 127.0.0.1, the real SQLite file checked afterwards.
 #include <signal.h>
 
+#include <sstream>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -284,4 +286,28 @@ TEST_CASE("a lead whose sender lost the answer is not lost after a restart",
   CHECK(h["queue"]["pending"] == 1);
   auto again = c.Send("POST", "/v1/leads", JsonAuth(), Fixture("portal-nested.json"));
   CHECK(nlohmann::json::parse(again.body)["status"] == "duplicate");
+}
+
+TEST_CASE("every log line about a lead carries its id and the step timings",
+          "[integration][intake]") {
+  Daemon d;
+  HttpClient c(d.port);
+  auto r = c.Send("POST", "/v1/leads", JsonAuth(), Fixture("portal-nested.json"));
+  int64_t id = nlohmann::json::parse(r.body)["lead_id"];
+  d.process->Stop(SIGTERM);
+  bool found = false;
+  std::istringstream lines(d.process->Log());
+  for (std::string line; std::getline(lines, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    REQUIRE_FALSE(j.is_discarded());  // one JSON object per line
+    if (j.value("msg", "") != "lead.accepted") continue;
+    found = true;
+    CHECK(j["lead_id"] == id);
+    for (const char* step : {"parse_ms", "normalize_ms", "validate_ms", "score_ms",
+                             "segment_ms", "intent_ms", "pipeline_ms", "total_ms"}) {
+      INFO(step);
+      CHECK(j[step].is_number());
+    }
+  }
+  CHECK(found);
 }

@@ -173,3 +173,27 @@ TEST_CASE("process turns invalid UTF-8 in JSON-built payloads into valid text",
   CHECK(r->message == "caf\uFFFD");
   CHECK_NOTHROW(ToJson(r.value()).dump());
 }
+
+namespace {
+struct RecordingObserver final : leadrouter::pipeline::StepObserver {
+  std::vector<std::string> steps;
+  void StepDone(std::string_view step) override { steps.emplace_back(step); }
+};
+}  // namespace
+
+TEST_CASE("each pipeline step reports its end, in order, so it can be timed",
+          "[pipeline][process]") {
+  RecordingObserver observer;
+  auto lead = leadrouter::pipeline::ProcessBody(
+      R"({"firstName":"Ana","email":"ana@example.com"})", leadrouter::pipeline::Rules{},
+      leadrouter::pipeline::TimePoint{}, &observer);
+  REQUIRE(lead.ok());
+  CHECK(observer.steps == std::vector<std::string>{"parse", "normalize", "validate",
+                                                   "score", "segment", "intent"});
+  RecordingObserver rejected;
+  auto bad = leadrouter::pipeline::ProcessBody(R"({"firstName":"Ana"})",
+                                               leadrouter::pipeline::Rules{},
+                                               leadrouter::pipeline::TimePoint{}, &rejected);
+  CHECK_FALSE(bad.ok());
+  CHECK(rejected.steps == std::vector<std::string>{"parse", "normalize"});
+}
