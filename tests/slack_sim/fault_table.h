@@ -1,0 +1,47 @@
+// Fault switches per Web API method, set through POST /_sim/fault: the next
+// `count` calls of a method wait `delay`, then answer an error code, an HTTP
+// status, or a 429 with Retry-After (whichever are set; a bare delay lets the
+// call proceed normally afterwards).
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace slack_sim {
+
+struct Fault {
+  int count = 1;
+  std::string error;  // ok:false with this code
+  int status = 0;     // e.g. 500, 503
+  std::chrono::milliseconds delay{0};
+  std::optional<int> retry_after;  // 429 + Retry-After
+};
+
+class FaultTable {
+ public:
+  void Add(const std::string& method, Fault fault) {
+    if (fault.count > 0) table_[method].push_back(std::move(fault));
+  }
+
+  // Consumes one use of the oldest fault armed for `method` ("*" matches any).
+  std::optional<Fault> Take(const std::string& method) {
+    for (const std::string& key : {method, std::string("*")}) {
+      auto it = table_.find(key);
+      if (it == table_.end() || it->second.empty()) continue;
+      Fault fault = it->second.front();
+      if (--it->second.front().count <= 0) it->second.pop_front();
+      return fault;
+    }
+    return std::nullopt;
+  }
+
+  void Reset() { table_.clear(); }
+
+ private:
+  std::map<std::string, std::deque<Fault>> table_;
+};
+
+}  // namespace slack_sim
