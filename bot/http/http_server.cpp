@@ -1,16 +1,16 @@
 #include "bot/http/http_server.h"
 
+#include <spdlog/spdlog.h>
 #include <strings.h>
-
-#include <optional>
-#include <set>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
+#include <optional>
+#include <set>
 
 namespace leadrouter {
 
@@ -19,7 +19,8 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-bool CaseInsensitiveLess::operator()(const std::string& a, const std::string& b) const {
+bool CaseInsensitiveLess::operator()(const std::string& a,
+                                     const std::string& b) const {
   return strcasecmp(a.c_str(), b.c_str()) < 0;
 }
 
@@ -35,7 +36,8 @@ HttpResponse HttpResponse::Json(int status, const nlohmann::json& body) {
   return r;
 }
 
-HttpResponse HttpResponse::Error(int status, std::string message, std::string field) {
+HttpResponse HttpResponse::Error(int status, std::string message,
+                                 std::string field) {
   nlohmann::json body = {{"error", std::move(message)}};
   if (!field.empty()) body["field"] = std::move(field);
   return Json(status, body);
@@ -48,7 +50,8 @@ class Session;
 }  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
-  Impl(asio::io_context& l, HttpServerOptions o) : loop(l), options(std::move(o)), acceptor(l) {}
+  Impl(asio::io_context& l, HttpServerOptions o)
+      : loop(l), options(std::move(o)), acceptor(l) {}
 
   void Accept();
   void Dispatch(const HttpRequest& request, Responder respond);
@@ -56,7 +59,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   asio::io_context& loop;
   HttpServerOptions options;
   tcp::acceptor acceptor;
-  std::map<std::string, std::map<std::string, Handler>> routes;  // path -> method
+  std::map<std::string, std::map<std::string, Handler>>
+      routes;  // path -> method
   std::set<std::shared_ptr<Session>> sessions;
   bool stopped = false;
 };
@@ -68,12 +72,12 @@ namespace {
 constexpr std::chrono::seconds kLingerTime{2};
 constexpr size_t kLingerBytes = 1024 * 1024;
 
-bool IsTimeout(const beast::error_code& ec) { return ec == beast::error::timeout; }
-
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {
+      : stream_(std::move(socket)),
+        deadline_(stream_.get_executor()),
+        server_(std::move(server)) {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ip_ = ep.address().to_string();
@@ -84,6 +88,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close() {
     if (closed_) return;
     closed_ = true;
+    deadline_.cancel();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.close();
@@ -91,11 +96,33 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // Read deadlines use our own timer rather than tcp_stream's expiry,
+  // because tcp_stream closes the socket on expiry and we still want to
+  // send a 408. Expiry cancels the read; `timed_out_` tells Fail() why.
+  void Arm(std::chrono::milliseconds timeout) {
+    stream_.expires_never();
+    uint64_t generation = ++deadline_generation_;
+    deadline_.expires_after(timeout);
+    auto self = shared_from_this();
+    deadline_.async_wait([self, generation](beast::error_code ec) {
+      if (ec || self->closed_ || generation != self->deadline_generation_)
+        return;
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+  }
+
+  void Disarm() {
+    ++deadline_generation_;
+    deadline_.cancel();
+  }
+
   // Waits up to `timeout` for the first byte of the next request, so an idle
   // keep-alive connection and a slow request head are timed separately.
   void WaitForRequest(std::chrono::milliseconds timeout) {
     if (buffer_.size() > 0) return ReadHeader();
-    stream_.expires_after(timeout);
+    Arm(timeout);
     auto self = shared_from_this();
     stream_.async_read_some(buffer_.prepare(4096),
                             [self](beast::error_code ec, size_t n) {
@@ -109,38 +136,42 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(server_->options.body_limit);
     parser_->header_limit(static_cast<uint32_t>(server_->options.header_limit));
-    stream_.expires_after(server_->options.header_timeout);
+    Arm(server_->options.header_timeout);
     auto self = shared_from_this();
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
     if (ec) return Fail(ec);
     auto length = parser_->content_length();
     if (length && *length > server_->options.body_limit) return TooLarge();
-    stream_.expires_after(server_->options.body_timeout);
+    Arm(server_->options.body_timeout);
     auto self = shared_from_this();
     http::async_read(stream_, buffer_, *parser_,
                      [self](beast::error_code e, size_t) { self->OnBody(e); });
   }
 
   void Fail(beast::error_code ec) {
+    if (timed_out_) {
+      return Reply(HttpResponse::Error(408, "request timed out"),
+                   /*keep_alive=*/false);
+    }
     if (ec == http::error::end_of_stream || ec == asio::error::eof ||
         ec == asio::error::operation_aborted) {
       return Close();
     }
     if (ec == http::error::body_limit) return TooLarge();
-    if (IsTimeout(ec)) {
-      return Reply(HttpResponse::Error(408, "request timed out"), /*keep_alive=*/false);
-    }
-    return Reply(HttpResponse::Error(400, "malformed HTTP request: " + ec.message()),
-                 /*keep_alive=*/false);
+    return Reply(
+        HttpResponse::Error(400, "malformed HTTP request: " + ec.message()),
+        /*keep_alive=*/false);
   }
 
   void TooLarge() {
     Reply(HttpResponse::Error(413,
-                              "body exceeds " + std::to_string(server_->options.body_limit) +
+                              "body exceeds " +
+                                  std::to_string(server_->options.body_limit) +
                                   " bytes",
                               "body"),
           /*keep_alive=*/false);
@@ -148,7 +179,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnBody(beast::error_code ec) {
     if (ec) return Fail(ec);
-    stream_.expires_never();
+    Disarm();
     const auto& msg = parser_->get();
     HttpRequest request;
     request.method = std::string(msg.method_string());
@@ -156,12 +187,16 @@ class Session : public std::enable_shared_from_this<Session> {
     request.path = request.target.substr(0, request.target.find('?'));
     for (const auto& field : msg) {
       std::string name(field.name_string());
-      auto [it, inserted] = request.headers.emplace(name, std::string(field.value()));
+      auto [it, inserted] =
+          request.headers.emplace(name, std::string(field.value()));
       if (!inserted) it->second += ", " + std::string(field.value());
     }
     request.body = msg.body();
     request.remote_ip = remote_ip_;
     bool keep_alive = msg.keep_alive();
+    // Answering in the client's version makes Beast spell out
+    // "Connection: keep-alive" for an HTTP/1.0 client that asked for it.
+    version_ = msg.version();
     auto self = shared_from_this();
     auto answered = std::make_shared<bool>(false);
     Responder respond = [self, keep_alive, answered](HttpResponse response) {
@@ -172,7 +207,8 @@ class Session : public std::enable_shared_from_this<Session> {
     try {
       server_->Dispatch(request, respond);
     } catch (const std::exception& e) {
-      spdlog::error("http handler for {} {} threw: {}", request.method, request.path, e.what());
+      spdlog::error("http handler for {} {} threw: {}", request.method,
+                    request.path, e.what());
       respond(HttpResponse::Error(500, "internal error"));
     }
   }
@@ -191,8 +227,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(HttpResponse response, bool keep_alive) {
+    Disarm();
     auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(11);
+    res->version(version_);
     res->result(static_cast<unsigned>(response.status));
     res->set(http::field::server, "leadrouter");
     res->set(http::field::content_type, response.content_type);
@@ -203,11 +240,12 @@ class Session : public std::enable_shared_from_this<Session> {
     // A reply we cannot finish in time is abandoned.
     stream_.expires_after(server_->options.body_timeout);
     auto self = shared_from_this();
-    http::async_write(stream_, *res, [self, res, keep_alive](beast::error_code ec, size_t) {
-      if (ec) return self->Close();
-      if (!keep_alive) return self->Linger();
-      self->WaitForRequest(self->server_->options.idle_timeout);
-    });
+    http::async_write(
+        stream_, *res, [self, res, keep_alive](beast::error_code ec, size_t) {
+          if (ec) return self->Close();
+          if (!keep_alive) return self->Linger();
+          self->WaitForRequest(self->server_->options.idle_timeout);
+        });
   }
 
   // Closing a socket that still has unread input sends a reset, and the
@@ -224,18 +262,24 @@ class Session : public std::enable_shared_from_this<Session> {
   void Drain() {
     buffer_.consume(buffer_.size());
     auto self = shared_from_this();
-    stream_.async_read_some(buffer_.prepare(4096), [self](beast::error_code ec, size_t n) {
-      self->drained_ += n;
-      if (ec || self->drained_ > kLingerBytes) return self->Close();
-      self->Drain();
-    });
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self](beast::error_code ec, size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kLingerBytes)
+                                return self->Close();
+                              self->Drain();
+                            });
   }
 
   beast::tcp_stream stream_;
+  asio::steady_timer deadline_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpServer::Impl> server_;
   std::string remote_ip_;
+  uint64_t deadline_generation_ = 0;
+  bool timed_out_ = false;
+  unsigned version_ = 11;
   size_t drained_ = 0;
   bool closed_ = false;
 };
@@ -251,7 +295,8 @@ void HttpServer::Impl::Accept() {
         // Over capacity: refuse plainly rather than queue without bound.
         beast::error_code ignored;
         socket.close(ignored);
-        spdlog::warn("http: connection refused, {} open", self->sessions.size());
+        spdlog::warn("http: connection refused, {} open",
+                     self->sessions.size());
       } else {
         auto session = std::make_shared<Session>(std::move(socket), self);
         self->sessions.insert(session);
@@ -272,8 +317,10 @@ void HttpServer::Impl::Dispatch(const HttpRequest& request, Responder respond) {
   auto handler = path->second.find(request.method);
   if (handler == path->second.end()) {
     std::string allow;
-    for (const auto& [method, _] : path->second) allow += (allow.empty() ? "" : ", ") + method;
-    HttpResponse r = HttpResponse::Error(405, request.method + " is not allowed here");
+    for (const auto& [method, _] : path->second)
+      allow += (allow.empty() ? "" : ", ") + method;
+    HttpResponse r =
+        HttpResponse::Error(405, request.method + " is not allowed here");
     r.headers.emplace_back("Allow", allow);
     return respond(std::move(r));
   }
@@ -292,25 +339,33 @@ void HttpServer::Route(std::string method, std::string path, Handler handler) {
 Status HttpServer::Start() {
   const std::string& listen = impl_->options.listen;
   size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) return Status::InvalidArgument("listen must be HOST:PORT");
+  if (colon == std::string::npos)
+    return Status::InvalidArgument("listen must be HOST:PORT");
   std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   int port = 0;
   try {
     port = std::stoi(listen.substr(colon + 1));
   } catch (const std::exception&) {
     return Status::InvalidArgument("bad port in " + listen);
   }
-  if (port < 0 || port > 65535) return Status::InvalidArgument("bad port in " + listen);
+  if (port < 0 || port > 65535)
+    return Status::InvalidArgument("bad port in " + listen);
   beast::error_code ec;
   auto address = asio::ip::make_address(host, ec);
-  if (ec) return Status::InvalidArgument("bad address in " + listen + ": " + ec.message());
+  if (ec)
+    return Status::InvalidArgument("bad address in " + listen + ": " +
+                                   ec.message());
   tcp::endpoint endpoint(address, static_cast<uint16_t>(port));
   impl_->acceptor.open(endpoint.protocol(), ec);
-  if (!ec) impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec)
+    impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) impl_->acceptor.bind(endpoint, ec);
-  if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status::Internal("cannot listen on " + listen + ": " + ec.message());
+  if (!ec)
+    impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Status::Internal("cannot listen on " + listen + ": " + ec.message());
   impl_->Accept();
   return Status::Ok();
 }

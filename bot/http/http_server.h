@@ -11,12 +11,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "pipeline/status.h"
 
@@ -49,7 +48,8 @@ struct HttpResponse {
 
   static HttpResponse Json(int status, const nlohmann::json& body);
   // {"error": message, "field": field}; "field" is left out when empty.
-  static HttpResponse Error(int status, std::string message, std::string field = "");
+  static HttpResponse Error(int status, std::string message,
+                            std::string field = "");
 };
 
 // Call exactly once, on the loop thread.

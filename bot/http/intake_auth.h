@@ -22,12 +22,15 @@ struct AuthResult {
 
 // `authorization`, `timestamp` and `signature` are the raw header values
 // ("" when absent); `now_unix` is the current time in seconds.
-AuthResult VerifyIntakeAuth(const IntakeSecrets& secrets, std::string_view authorization,
-                            std::string_view timestamp, std::string_view signature,
-                            std::string_view body, int64_t now_unix);
+AuthResult VerifyIntakeAuth(const IntakeSecrets& secrets,
+                            std::string_view authorization,
+                            std::string_view timestamp,
+                            std::string_view signature, std::string_view body,
+                            int64_t now_unix);
 
 // "v0=" + lower-case hex HMAC-SHA256(secret, "v0:" + timestamp + ":" + body).
-std::string SignV0(std::string_view secret, std::string_view timestamp, std::string_view body);
+std::string SignV0(std::string_view secret, std::string_view timestamp,
+                   std::string_view body);
 
 // Compares in time that depends only on the lengths.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);

@@ -21,16 +21,16 @@ std::string RequestGate::ClientKey(const HttpRequest& request) const {
   return request.remote_ip;
 }
 
-std::optional<HttpResponse> RequestGate::Check(const HttpRequest& request,
-                                               std::chrono::system_clock::time_point now,
-                                               std::chrono::steady_clock::time_point mono) {
+std::optional<HttpResponse> RequestGate::Check(
+    const HttpRequest& request, std::chrono::system_clock::time_point now,
+    std::chrono::steady_clock::time_point mono) {
   int64_t now_unix =
-      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-  AuthResult auth = VerifyIntakeAuth({options_.bearer_token, options_.webhook_secret},
-                                     request.Header("Authorization"),
-                                     request.Header("X-Leadrouter-Timestamp"),
-                                     request.Header("X-Leadrouter-Signature"), request.body,
-                                     now_unix);
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch())
+          .count();
+  AuthResult auth = VerifyIntakeAuth(
+      {options_.bearer_token, options_.webhook_secret},
+      request.Header("Authorization"), request.Header("X-Leadrouter-Timestamp"),
+      request.Header("X-Leadrouter-Signature"), request.body, now_unix);
   if (!auth.ok) {
     HttpResponse r = HttpResponse::Error(401, auth.reason, "Authorization");
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
@@ -39,8 +39,10 @@ std::optional<HttpResponse> RequestGate::Check(const HttpRequest& request,
   TokenBucket::Decision rate = bucket_.Take(ClientKey(request), mono);
   if (!rate.allowed) {
     HttpResponse r = HttpResponse::Error(
-        429, "too many requests; retry in " + std::to_string(rate.retry_after_seconds) + " s");
-    r.headers.emplace_back("Retry-After", std::to_string(rate.retry_after_seconds));
+        429, "too many requests; retry in " +
+                 std::to_string(rate.retry_after_seconds) + " s");
+    r.headers.emplace_back("Retry-After",
+                           std::to_string(rate.retry_after_seconds));
     return r;
   }
   std::string type = request.Header("Content-Type");
@@ -48,8 +50,9 @@ std::optional<HttpResponse> RequestGate::Check(const HttpRequest& request,
   while (!media.empty() && media.back() == ' ') media.pop_back();
   if (strcasecmp(media.c_str(), "application/json") != 0) {
     return HttpResponse::Error(
-        415, "Content-Type must be application/json" +
-                 (type.empty() ? std::string() : ", not " + type.substr(0, 100)),
+        415,
+        "Content-Type must be application/json" +
+            (type.empty() ? std::string() : ", not " + type.substr(0, 100)),
         "Content-Type");
   }
   return std::nullopt;

@@ -5,7 +5,8 @@
 
 namespace leadrouter {
 
-TokenBucket::TokenBucket(double capacity, double refill_per_second, size_t max_keys)
+TokenBucket::TokenBucket(double capacity, double refill_per_second,
+                         size_t max_keys)
     : capacity_(std::max(1.0, capacity)),
       rate_(refill_per_second > 0 ? refill_per_second : 1.0),
       max_keys_(std::max<size_t>(1, max_keys)) {}

@@ -20,7 +20,8 @@ class TokenBucket {
   };
 
   // REQUIRES: capacity >= 1, refill_per_second > 0.
-  TokenBucket(double capacity, double refill_per_second, size_t max_keys = 100000);
+  TokenBucket(double capacity, double refill_per_second,
+              size_t max_keys = 100000);
 
   Decision Take(const std::string& key, TimePoint now);
   size_t tracked_keys() const { return buckets_.size(); }
