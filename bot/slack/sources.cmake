@@ -5,4 +5,5 @@ list(APPEND BOT_SOURCES
   slack/mrkdwn.cpp
   slack/rate_limiter.cpp
   slack/socket_mode_session.cpp
+  slack/web_api_client.cpp
 )

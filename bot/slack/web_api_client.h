@@ -1,0 +1,110 @@
+// WebApiClient: calls Slack Web API methods over HTTPS (slack-protocol.md
+// §4) and keeps to Slack's rate limits (§5). The only holder of the Slack
+// tokens; logs a call's method, HTTP status and error code, never a token.
+//
+// Transport: TLS verified against the system trust store plus `ca_file`,
+// with SNI and host name checks; plain http:// only to a loopback host.
+// Idle keep-alive connections are reused (a small pool for the one host).
+//
+// Rate limits: each call belongs to a RateLimiter key (the method, plus the
+// channel for chat.postMessage). Calls on one key go out one at a time, in
+// the order they were made, paced by the limiter; after a 429 the key waits
+// Retry-After. A waiting key never delays another key.
+//
+// Thread rule: every method runs on the loop thread; callbacks are called
+// there too, exactly once, unless the client is destroyed first (then the
+// calls still pending are dropped without a callback).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/job_runner.h"
+#include "pipeline/status.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace leadrouter::slack {
+
+struct WebApiOptions {
+  std::string api_url = "https://slack.com/api/";
+  std::string ca_file;  // extra trusted certificates (PEM); empty: none
+  std::chrono::milliseconds timeout{10000};  // per request, connect included
+  std::string bot_token;  // xoxb-
+  std::string app_token;  // xapp-
+};
+
+enum class TokenKind { kBot, kApp };
+
+struct ApiResult {
+  bool ok = false;
+  nlohmann::json body;  // the parsed response; null when there was none
+  // Slack's error code ("channel_not_found", "ratelimited"), or for a
+  // failure below Slack: "http_<status>", "invalid_response",
+  // "transport_error: <detail>", "insecure_url: <detail>".
+  std::string error;
+  int http_status = 0;  // 0 when no response arrived
+  std::optional<std::chrono::seconds> retry_after;  // from a 429
+  // Worth trying again later: 429, 5xx, transport errors, and Slack's
+  // internal_error / fatal_error / request_timeout.
+  bool retryable = false;
+};
+
+using ApiCallback = std::function<void(ApiResult)>;
+
+class WebApiClient {
+ public:
+  // `loop` must outlive the client.
+  WebApiClient(boost::asio::io_context& loop, WebApiOptions options);
+  ~WebApiClient();
+  WebApiClient(const WebApiClient&) = delete;
+  WebApiClient& operator=(const WebApiClient&) = delete;
+
+  // Whether the options are usable: `api_url` is https://, or http:// to a
+  // loopback host, and `ca_file` loads. When not, every call fails at once,
+  // not retryable, with this status's message as its error
+  // ("insecure_url: …", "invalid_url: …", "ca_file: …").
+  const Status& status() const;
+
+  // Calls `method` with `args` as a JSON body (apps.connections.open: an
+  // empty form body), authorised with the chosen token.
+  void Call(const std::string& method, nlohmann::json args, TokenKind token,
+            ApiCallback done);
+
+  void AuthTest(ApiCallback done);
+  // `message` holds text/blocks/thread_ts…; `channel` is added to it.
+  void PostMessage(const std::string& channel, nlohmann::json message,
+                   ApiCallback done);
+  void Update(const std::string& channel, const std::string& ts,
+              nlohmann::json message, ApiCallback done);
+  void PostEphemeral(const std::string& channel, const std::string& user,
+                     nlohmann::json message, ApiCallback done);
+  // conversations.open with one user: the DM channel is body.channel.id.
+  void OpenConversation(const std::string& user, ApiCallback done);
+  void UsersInfo(const std::string& user, ApiCallback done);
+  // apps.connections.open with the app token: body.url is the wss:// URL.
+  void ConnectionsOpen(ApiCallback done);
+
+  // TCP connections opened so far (keep-alive reuse shows as few).
+  std::size_t connections_opened() const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+// How the job runner should treat a call's result: 429 → retry after
+// Retry-After; other retryable failures → retry with backoff; any other
+// failure (channel_not_found, invalid_auth…) → permanent; ok → done.
+JobOutcome ToJobOutcome(const ApiResult& result);
+
+}  // namespace leadrouter::slack

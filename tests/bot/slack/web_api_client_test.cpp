@@ -1,0 +1,400 @@
+// WebApiClient against the slack-sim binary (Web API, faults, per-channel
+// 429s) and against a local TLS server with a certificate made at test time.
+#include "bot/slack/web_api_client.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "tests/slack_sim/sim_test_client.h"
+#include "tests/support/daemon_process.h"
+
+using leadrouter::JobOutcome;
+using leadrouter::slack::ApiResult;
+using leadrouter::slack::TokenKind;
+using leadrouter::slack::ToJobOutcome;
+using leadrouter::slack::WebApiClient;
+using leadrouter::slack::WebApiOptions;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr char kBotToken[] = "xoxb-test";
+constexpr char kAppToken[] = "xapp-test";
+
+slack_sim_test::SimProcess StartSim(std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"--bot-token", kBotToken, "--app-token", kAppToken};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return slack_sim_test::SimProcess(args);
+}
+
+WebApiOptions SimOptions(uint16_t port) {
+  WebApiOptions options;
+  options.api_url = "http://127.0.0.1:" + std::to_string(port) + "/api/";
+  options.timeout = 5s;
+  options.bot_token = kBotToken;
+  options.app_token = kAppToken;
+  return options;
+}
+
+// Runs the loop until `done()` or the timeout; true when done.
+template <typename Done>
+bool RunUntil(asio::io_context& loop, Done done, std::chrono::milliseconds timeout = 10s) {
+  auto deadline = SteadyClock::now() + timeout;
+  while (!done() && SteadyClock::now() < deadline) {
+    loop.run_one_for(20ms);
+    if (loop.stopped()) loop.restart();
+  }
+  return done();
+}
+
+// A callback that stores the result.
+struct Capture {
+  std::optional<ApiResult> result;
+  SteadyClock::time_point at{};
+  leadrouter::slack::ApiCallback Callback() {
+    return [this](ApiResult r) {
+      result = std::move(r);
+      at = SteadyClock::now();
+    };
+  }
+  bool done() const { return result.has_value(); }
+};
+
+json CallsOf(uint16_t port, const std::string& method) {
+  json out = json::array();
+  for (const json& call : slack_sim_test::ControlGet(port, "calls")) {
+    if (call.value("method", "") == method) out.push_back(call);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("auth.test succeeds with the bot token") {
+  auto sim = StartSim();
+  asio::io_context loop;
+  WebApiClient client(loop, SimOptions(sim.port()));
+  REQUIRE(client.status().ok());
+  Capture auth;
+  client.AuthTest(auth.Callback());
+  REQUIRE(RunUntil(loop, [&] { return auth.done(); }));
+  CHECK(auth.result->ok);
+  CHECK(auth.result->http_status == 200);
+  CHECK(auth.result->error.empty());
+  CHECK(auth.result->body["ok"] == true);
+  CHECK(ToJobOutcome(*auth.result).kind == JobOutcome::Kind::kDone);
+}
+
+TEST_CASE("chat.postMessage returns ts and is sent as JSON with the bot token") {
+  auto sim = StartSim();
+  asio::io_context loop;
+  WebApiClient client(loop, SimOptions(sim.port()));
+  Capture post;
+  client.PostMessage("C0LEADS01", {{"text", "New lead"}}, post.Callback());
+  REQUIRE(RunUntil(loop, [&] { return post.done(); }));
+  REQUIRE(post.result->ok);
+  REQUIRE(post.result->body.contains("ts"));
+  CHECK(post.result->body["ts"].is_string());
+  CHECK(post.result->body["channel"] == "C0LEADS01");
+
+  json calls = CallsOf(sim.port(), "chat.postMessage");
+  REQUIRE(calls.size() == 1);
+  CHECK(calls[0]["token_kind"] == "bot");
+  CHECK(calls[0]["http_method"] == "POST");
+  CHECK(calls[0]["content_type"].get<std::string>().find("application/json") == 0);
+  CHECK(calls[0]["params"]["channel"] == "C0LEADS01");
+  CHECK(calls[0]["params"]["text"] == "New lead");
+}
+
+TEST_CASE("apps.connections.open uses the app token with an empty form") {
+  auto sim = StartSim();
+  asio::io_context loop;
+  WebApiClient client(loop, SimOptions(sim.port()));
+  Capture open;
+  client.ConnectionsOpen(open.Callback());
+  REQUIRE(RunUntil(loop, [&] { return open.done(); }));
+  REQUIRE(open.result->ok);
+  CHECK(open.result->body["url"].get<std::string>().rfind("ws://", 0) == 0);
+  json calls = CallsOf(sim.port(), "apps.connections.open");
+  REQUIRE(calls.size() == 1);
+  CHECK(calls[0]["token_kind"] == "app");
+  CHECK(calls[0]["content_type"].get<std::string>().find("application/x-www-form-urlencoded") == 0);
+}
+
+TEST_CASE("ok:false keeps Slack's error code and is a permanent failure") {
+  auto sim = StartSim();
+  asio::io_context loop;
+  WebApiClient client(loop, SimOptions(sim.port()));
+  Capture post;
+  client.PostMessage("not-a-channel", {{"text", "hi"}}, post.Callback());
+  REQUIRE(RunUntil(loop, [&] { return post.done(); }));
+  CHECK_FALSE(post.result->ok);
+  CHECK(post.result->http_status == 200);
+  CHECK(post.result->error == "channel_not_found");
+  CHECK_FALSE(post.result->retryable);
+  JobOutcome outcome = ToJobOutcome(*post.result);
+  CHECK(outcome.kind == JobOutcome::Kind::kPermanentFailure);
+  CHECK(outcome.error == "channel_not_found");
+}
+
+TEST_CASE("a 5xx answer and a server-side error code are retryable") {
+  auto sim = StartSim();
+  slack_sim_test::Control(sim.port(), "fault", {{"method", "auth.test"}, {"status", 503}});
+  slack_sim_test::Control(sim.port(), "fault",
+                          {{"method", "users.info"}, {"error", "internal_error"}});
+  asio::io_context loop;
+  WebApiClient client(loop, SimOptions(sim.port()));
+  Capture auth;
+  Capture info;
+  client.AuthTest(auth.Callback());
+  client.UsersInfo("U0SALES01", info.Callback());
+  REQUIRE(RunUntil(loop, [&] { return auth.done() && info.done(); }));
+
+  CHECK_FALSE(auth.result->ok);
+  CHECK(auth.result->http_status == 503);
+  CHECK(auth.result->retryable);
+  JobOutcome outcome = ToJobOutcome(*auth.result);
+  CHECK(outcome.kind == JobOutcome::Kind::kRetry);
+  CHECK_FALSE(outcome.retry_after.has_value());
+
+  CHECK(info.result->error == "internal_error");
+  CHECK(info.result->retryable);
+  CHECK(ToJobOutcome(*info.result).kind == JobOutcome::Kind::kRetry);
+}
+
+TEST_CASE("after a 429 the throttled channel waits Retry-After while another channel goes at once") {
+  auto sim = StartSim({"--post-rate", "1/s", "--post-burst", "1"});
+  asio::io_context loop;
+  WebApiClient client(loop, SimOptions(sim.port()));
+
+  Capture first;
+  Capture limited;
+  client.PostMessage("C0LEADS01", {{"text", "one"}}, first.Callback());
+  client.PostMessage("C0LEADS01", {{"text", "two"}}, limited.Callback());
+  REQUIRE(RunUntil(loop, [&] { return first.done() && limited.done(); }));
+  CHECK(first.result->ok);
+  REQUIRE_FALSE(limited.result->ok);
+  CHECK(limited.result->http_status == 429);
+  CHECK(limited.result->error == "ratelimited");
+  REQUIRE(limited.result->retry_after.has_value());
+  CHECK(*limited.result->retry_after >= 1s);
+  CHECK(limited.result->retryable);
+  JobOutcome outcome = ToJobOutcome(*limited.result);
+  CHECK(outcome.kind == JobOutcome::Kind::kRetry);
+  REQUIRE(outcome.retry_after.has_value());
+  CHECK(*outcome.retry_after == *limited.result->retry_after);
+
+  Capture same_channel;
+  Capture other_channel;
+  auto start = SteadyClock::now();
+  client.PostMessage("C0LEADS01", {{"text", "three"}}, same_channel.Callback());
+  client.PostMessage("C0OTHER01", {{"text", "elsewhere"}}, other_channel.Callback());
+  REQUIRE(RunUntil(loop, [&] { return same_channel.done() && other_channel.done(); }));
+  CHECK(other_channel.result->ok);
+  CHECK(same_channel.result->ok);
+  CHECK(other_channel.at - start < 500ms);
+  // Measured from the 429's arrival, which the limiter counts from.
+  CHECK(same_channel.at - limited.at >= *limited.result->retry_after - 10ms);
+  CHECK(same_channel.at > other_channel.at);
+}
+
+TEST_CASE("calls made in a row reuse one keep-alive connection") {
+  auto sim = StartSim();
+  asio::io_context loop;
+  WebApiClient client(loop, SimOptions(sim.port()));
+  int ok_count = 0;
+  int answered = 0;
+  std::function<void(ApiResult)> next = [&](ApiResult result) {
+    if (result.ok) ++ok_count;
+    if (++answered < 4) client.AuthTest(next);
+  };
+  client.AuthTest(next);
+  REQUIRE(RunUntil(loop, [&] { return answered == 4; }));
+  CHECK(ok_count == 4);
+  CHECK(client.connections_opened() == 1);
+  CHECK(CallsOf(sim.port(), "auth.test").size() == 4);
+}
+
+TEST_CASE("a slow answer times out as a retryable transport error") {
+  auto sim = StartSim();
+  slack_sim_test::Control(sim.port(), "fault", {{"method", "auth.test"}, {"delay_ms", 2000}});
+  asio::io_context loop;
+  WebApiOptions options = SimOptions(sim.port());
+  options.timeout = 300ms;
+  WebApiClient client(loop, options);
+  Capture auth;
+  auto start = SteadyClock::now();
+  client.AuthTest(auth.Callback());
+  REQUIRE(RunUntil(loop, [&] { return auth.done(); }));
+  CHECK(auth.at - start < 1500ms);
+  CHECK_FALSE(auth.result->ok);
+  CHECK(auth.result->http_status == 0);
+  CHECK(auth.result->error.rfind("transport_error", 0) == 0);
+  CHECK(auth.result->retryable);
+  CHECK(ToJobOutcome(*auth.result).kind == JobOutcome::Kind::kRetry);
+}
+
+TEST_CASE("destroying the client drops pending calls without calling back") {
+  auto sim = StartSim();
+  slack_sim_test::Control(sim.port(), "fault", {{"method", "auth.test"}, {"delay_ms", 300}});
+  asio::io_context loop;
+  Capture slow;
+  Capture queued;
+  {
+    WebApiClient client(loop, SimOptions(sim.port()));
+    client.AuthTest(slow.Callback());
+    client.AuthTest(queued.Callback());
+    loop.run_for(50ms);
+  }
+  loop.restart();
+  loop.run_for(600ms);
+  CHECK_FALSE(slow.done());
+  CHECK_FALSE(queued.done());
+}
+
+TEST_CASE("plain http is refused unless the host is loopback") {
+  asio::io_context loop;
+  WebApiOptions options;
+  options.bot_token = kBotToken;
+
+  options.api_url = "http://slack.com/api/";
+  WebApiClient insecure(loop, options);
+  REQUIRE_FALSE(insecure.status().ok());
+  CHECK(insecure.status().message().rfind("insecure_url", 0) == 0);
+  Capture auth;
+  insecure.AuthTest(auth.Callback());
+  REQUIRE(RunUntil(loop, [&] { return auth.done(); }));
+  CHECK_FALSE(auth.result->ok);
+  CHECK(auth.result->error.rfind("insecure_url", 0) == 0);
+  CHECK_FALSE(auth.result->retryable);
+  CHECK(auth.result->http_status == 0);
+  CHECK(ToJobOutcome(*auth.result).kind == JobOutcome::Kind::kPermanentFailure);
+  CHECK(insecure.connections_opened() == 0);
+
+  for (const char* url : {"http://10.0.0.1:8080/api/", "http://127.example.com/api/",
+                          "http://[::2]/api/"}) {
+    options.api_url = url;
+    CHECK_FALSE(WebApiClient(loop, options).status().ok());
+  }
+  for (const char* url : {"http://127.0.0.1:1/api/", "http://127.3.4.5/api/",
+                          "http://localhost:9/api/", "http://[::1]:9/api/",
+                          "https://slack.com/api/"}) {
+    options.api_url = url;
+    CHECK(WebApiClient(loop, options).status().ok());
+  }
+  options.api_url = "ftp://127.0.0.1/api/";
+  CHECK(WebApiClient(loop, options).status().message().rfind("invalid_url", 0) == 0);
+}
+
+namespace {
+
+// Answers every HTTPS request on `acceptor` with {"ok":true}, one
+// connection at a time, and closes it.
+asio::awaitable<void> ServeTls(asio::ip::tcp::acceptor& acceptor, ssl::context& tls,
+                               int& served) {
+  for (;;) {
+    boost::system::error_code ec;
+    asio::ip::tcp::socket socket =
+        co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), tls);
+    co_await stream.async_handshake(ssl::stream_base::server,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) continue;
+    beast::flat_buffer buffer;
+    http::request<http::string_body> request;
+    co_await http::async_read(stream, buffer, request,
+                              asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) continue;
+    http::response<http::string_body> response{http::status::ok, 11};
+    response.set(http::field::content_type, "application/json");
+    response.body() = R"({"ok":true})";
+    response.keep_alive(false);
+    response.prepare_payload();
+    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) ++served;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("https verifies the server certificate against ca_file") {
+  leadrouter::testing::TempDir dir;
+  std::string cert = dir.File("cert.pem");
+  std::string key = dir.File("key.pem");
+  std::string command =
+      "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost"
+      " -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -days 1 -keyout " +
+      key + " -out " + cert + " >/dev/null 2>&1";
+  REQUIRE(std::system(command.c_str()) == 0);
+
+  asio::io_context loop;
+  ssl::context server_tls(ssl::context::tls_server);
+  server_tls.use_certificate_chain_file(cert);
+  server_tls.use_private_key_file(key, ssl::context::pem);
+  asio::ip::tcp::acceptor acceptor(
+      loop, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  int served = 0;
+  asio::co_spawn(loop, ServeTls(acceptor, server_tls, served), asio::detached);
+  std::string port = std::to_string(acceptor.local_endpoint().port());
+
+  WebApiOptions options;
+  options.bot_token = kBotToken;
+  options.timeout = 5s;
+
+  SECTION("trusted through ca_file, by name and by address") {
+    options.ca_file = cert;
+    for (const std::string host : {"localhost", "127.0.0.1"}) {
+      options.api_url = "https://" + host + ":" + port + "/api/";
+      WebApiClient client(loop, options);
+      REQUIRE(client.status().ok());
+      Capture auth;
+      client.AuthTest(auth.Callback());
+      REQUIRE(RunUntil(loop, [&] { return auth.done(); }));
+      INFO(host << ": " << auth.result->error);
+      CHECK(auth.result->ok);
+    }
+    CHECK(served == 2);
+  }
+
+  SECTION("refused without ca_file") {
+    options.api_url = "https://localhost:" + port + "/api/";
+    WebApiClient client(loop, options);
+    Capture auth;
+    client.AuthTest(auth.Callback());
+    REQUIRE(RunUntil(loop, [&] { return auth.done(); }));
+    CHECK_FALSE(auth.result->ok);
+    CHECK(auth.result->http_status == 0);
+    CHECK(auth.result->error.find("certificate verify failed") != std::string::npos);
+    CHECK(served == 0);
+  }
+
+  SECTION("a missing ca_file is a setup error") {
+    options.api_url = "https://localhost:" + port + "/api/";
+    options.ca_file = dir.File("missing.pem");
+    WebApiClient client(loop, options);
+    CHECK_FALSE(client.status().ok());
+    CHECK(client.status().message().rfind("ca_file", 0) == 0);
+  }
+  acceptor.close();
+}
