@@ -11,6 +11,7 @@
 #include "bot/log.h"
 #include "bot/outbox_plan.h"
 #include "bot/storage_writer.h"
+#include "pipeline/process.h"
 #include "storage/agent_store.h"
 #include "storage/database.h"
 #include "storage/job_store.h"
@@ -58,6 +59,11 @@ void QueueDeadLetterAlert(StorageWriter& writer, JobRunner& runner,
 
 int RunDaemon(const Config& config, const Secrets& secrets, const Clock& clock) {
   boost::asio::io_context loop(1);
+
+  // libphonenumber builds its metadata and regex caches on first use (about
+  // 10 ms); pay that here rather than on the first paying lead.
+  (void)pipeline::ProcessBody(R"({"name":"Warm Up","phone":"+12125550199"})",
+                              config.rules, clock.Now());
 
   std::unique_ptr<storage::Database> db;
   try {
