@@ -256,8 +256,8 @@ TEST_CASE("without Slack tokens the daemon warns once and keeps Slack work queue
 TEST_CASE("secrets never reach the log", "[integration][intake]") {
   Daemon d("", {{"LEADROUTER_INTAKE_TOKEN", kToken},
                 {"LEADROUTER_WEBHOOK_SECRET", kSecret},
-                {"SLACK_BOT_TOKEN", "xoxb-test-not-a-real-token-000"},
-                {"SLACK_APP_TOKEN", "xapp-test-not-a-real-token-000"}});
+                {"SLACK_BOT_TOKEN", "xoxb-fake_not_a_real_token"},
+                {"SLACK_APP_TOKEN", "xapp-fake_not_a_real_token"}});
   HttpClient c(d.port);
   // A vendor that pastes the token into the payload must not leak it either.
   c.Send("POST", "/v1/leads", JsonAuth(),
@@ -269,7 +269,7 @@ TEST_CASE("secrets never reach the log", "[integration][intake]") {
   CHECK_FALSE(log.empty());
   CHECK(log.find(kToken) == std::string::npos);
   CHECK(log.find(kSecret) == std::string::npos);
-  CHECK(log.find("not-a-real-token") == std::string::npos);
+  CHECK(log.find("not_a_real_token") == std::string::npos);
 }
 
 TEST_CASE("a lead whose sender lost the answer is not lost after a restart",
