@@ -314,6 +314,7 @@ ConfigLoad LoadFromTable(const toml::table& table) {
       r.Integer("weight", a.weight, 1, 100);
       r.Integer("daily_cap", a.daily_cap, 0, 100000);
       r.String("timezone", a.timezone);
+      r.String("email", a.email);
       if (!LooksLikeUserId(a.slack_id)) {
         r.Error("slack_id", a.slack_id.empty()
                                 ? "is required"

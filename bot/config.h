@@ -19,6 +19,7 @@ struct AgentConfig {
   int weight = 1;
   int daily_cap = 0;  // 0: no cap
   std::string timezone;
+  std::string email;  // as the CRM knows the agent, for owner sync
 };
 
 struct Config {

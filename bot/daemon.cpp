@@ -28,6 +28,7 @@ std::vector<storage::AgentSeed> AgentSeeds(const Config& config) {
     s.weight = a.weight;
     s.daily_cap = a.daily_cap;
     s.timezone = a.timezone;
+    s.email = a.email;
     seeds.push_back(std::move(s));
   }
   return seeds;

@@ -2,27 +2,39 @@
 
 namespace leadrouter {
 
+storage::NewJob MakeJob(const char* kind, std::optional<int64_t> lead_id,
+                        nlohmann::json payload, SystemTime due,
+                        const Config& config) {
+  storage::NewJob j;
+  j.kind = kind;
+  j.lead_id = lead_id;
+  j.payload = std::move(payload);
+  j.due_at = due;
+  j.max_attempts = config.jobs.max_attempts;
+  return j;
+}
+
 std::vector<storage::NewJob> PlanJobs(const pipeline::RouteDecision& route,
                                       int64_t lead_id, SystemTime now,
                                       const Config& config) {
-  auto job = [&](const char* kind) {
-    storage::NewJob j;
-    j.kind = kind;
-    j.lead_id = lead_id;
-    j.payload = {{"route", pipeline::ToString(route.kind)}, {"reason", route.reason}};
-    j.due_at = now;
-    j.max_attempts = config.jobs.max_attempts;
-    return j;
+  auto job = [&](const char* kind, SystemTime due) {
+    return MakeJob(kind, lead_id,
+                   {{"route", pipeline::ToString(route.kind)},
+                    {"reason", route.reason}},
+                   due, config);
   };
   switch (route.kind) {
     case pipeline::RouteKind::kSharkTank:
-      return {job(kJobPostSharkTank)};
+      // The fallback timer is written with the post, so it survives a
+      // restart and fires even if the post itself is still being retried.
+      return {job(kJobPostSharkTank, now),
+              job(kJobClaimTimeout, now + config.slack.claim_timeout)};
     case pipeline::RouteKind::kRoundRobin:
-      return {job(kJobAssignRoundRobin)};
+      return {job(kJobAssignRoundRobin, now)};
     case pipeline::RouteKind::kNurture:
-      return {job(kJobEnrollNurture)};
+      return {job(kJobEnrollNurture, now)};
     case pipeline::RouteKind::kSupport:
-      return {job(kJobPostTriage)};
+      return {job(kJobPostTriage, now)};
     case pipeline::RouteKind::kNone:
       return {};
   }

@@ -2,6 +2,7 @@
 // transaction as the lead. Pure: the decision and `now` in, job rows out.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "bot/clock.h"
@@ -11,12 +12,36 @@
 
 namespace leadrouter {
 
-// Job kinds, shared by the intake that writes them and the executors.
+// Job kinds, shared by the code that writes them and the executors. Every
+// payload is self-contained JSON; "lead_id" is the job's own column.
+// Slack effects (run by bot/slack_jobs):
+//   post_shark_tank   {}: the hot lead's post with a Claim button
+//   update_lead_post  {}: re-render the lead's shark-tank post (claimed,
+//                     assigned, taken over) with chat.update
+//   dm_lead_card      {agent, reason}: the full card to the owner by DM
+//   ephemeral         {channel, user, text}: a reply only `user` sees
+//   thread_note       {text}: a reply in the thread of the lead's post (or
+//                     its DM card when it never had a post)
+//   post_triage       {reason}: a lead nobody could take, to triage
+//   ops_alert         {title, detail?, ...}: to the ops channel
+// Routing decisions that run in the storage writer:
+//   assign_round_robin {reason?}: next agent in the rotation
+//   claim_timeout     {}: an unclaimed hot lead falls back to the rotation
 inline constexpr char kJobPostSharkTank[] = "slack.post_shark_tank";
-inline constexpr char kJobAssignRoundRobin[] = "route.assign_round_robin";
-inline constexpr char kJobEnrollNurture[] = "sequence.enroll_nurture";
+inline constexpr char kJobUpdateLeadPost[] = "slack.update_lead_post";
+inline constexpr char kJobDmLeadCard[] = "slack.dm_lead_card";
+inline constexpr char kJobEphemeral[] = "slack.ephemeral";
+inline constexpr char kJobThreadNote[] = "slack.thread_note";
 inline constexpr char kJobPostTriage[] = "slack.post_triage";
 inline constexpr char kJobOpsAlert[] = "slack.ops_alert";
+inline constexpr char kJobAssignRoundRobin[] = "route.assign_round_robin";
+inline constexpr char kJobClaimTimeout[] = "route.claim_timeout";
+inline constexpr char kJobEnrollNurture[] = "sequence.enroll_nurture";
+
+// A job row for `kind`, due at `due`, with the configured attempt limit.
+storage::NewJob MakeJob(const char* kind, std::optional<int64_t> lead_id,
+                        nlohmann::json payload, SystemTime due,
+                        const Config& config);
 
 std::vector<storage::NewJob> PlanJobs(const pipeline::RouteDecision& route,
                                       int64_t lead_id, SystemTime now,

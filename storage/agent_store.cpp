@@ -17,7 +17,7 @@ bool AgentStore::SeedIfEmpty(const std::vector<AgentSeed>& agents,
   SQLite::Statement insert(
       db_,
       "INSERT INTO agents (slack_id, name, position, weight, daily_cap, "
-      "timezone, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "timezone, created_at, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   int position = 0;
   for (const AgentSeed& a : agents) {
     insert.reset();
@@ -28,6 +28,7 @@ bool AgentStore::SeedIfEmpty(const std::vector<AgentSeed>& agents,
     insert.bind(5, a.daily_cap);
     insert.bind(6, a.timezone);
     insert.bind(7, ToMillis(now));
+    insert.bind(8, a.email);
     insert.exec();
   }
   return !agents.empty();
@@ -37,7 +38,8 @@ std::vector<Agent> AgentStore::List() {
   SQLite::Statement query(
       db_,
       "SELECT slack_id, name, position, weight, daily_cap, paused, "
-      "paused_until, timezone, work_start, work_end, active, created_at "
+      "paused_until, timezone, work_start, work_end, active, created_at, "
+      "email "
       "FROM agents ORDER BY position, slack_id");
   std::vector<Agent> agents;
   while (query.executeStep()) {
@@ -57,6 +59,7 @@ std::vector<Agent> AgentStore::List() {
     if (!query.isColumnNull(9)) a.work_end_minute = query.getColumn(9).getInt();
     a.active = query.getColumn(10).getInt() != 0;
     a.created_at = FromMillis(query.getColumn(11).getInt64());
+    a.email = query.getColumn(12).getString();
     agents.push_back(std::move(a));
   }
   return agents;

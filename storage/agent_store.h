@@ -23,6 +23,7 @@ struct AgentSeed {
   int weight = 1;
   int daily_cap = 0;  // 0: no cap
   std::string timezone;
+  std::string email;  // as the CRM knows the agent; "" when unknown
 };
 
 struct Agent {
@@ -39,6 +40,7 @@ struct Agent {
   std::optional<int> work_end_minute;
   bool active = true;
   TimePoint created_at;
+  std::string email;
 };
 
 class AgentStore {

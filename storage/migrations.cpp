@@ -140,11 +140,19 @@ CREATE INDEX crm_events_by_lead ON crm_events (lead_id)
   WHERE lead_id IS NOT NULL;
 )sql";
 
+// Agents get the e-mail the CRM knows them by, so a CRM owner can be
+// matched to one of our agents.
+constexpr char kAgentEmail[] = R"sql(
+ALTER TABLE agents ADD COLUMN email TEXT NOT NULL DEFAULT '';
+CREATE INDEX agents_by_email ON agents (email) WHERE email <> '';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, kInitialSchema},
+      {2, kAgentEmail},
   };
   return kMigrations;
 }
