@@ -305,6 +305,9 @@ ConfigLoad LoadFromTable(const toml::table& table) {
         r.Error("level", "must be one of trace, debug, info, warn, error, off");
       }
     });
+    root.Table("testing", [&](TableReader& r) {
+      r.Bool("movable_clock", c.testing.movable_clock);
+    });
     ReadRules(root, c.rules);
     std::set<std::string> agent_ids;
     root.TableArray("agents", [&](TableReader& r, size_t) {

@@ -56,6 +56,11 @@ struct Config {
   struct Log {
     std::string level = "info";
   } log;
+  struct Testing {
+    // Lets POST /v1/testing/clock move the daemon's clock forward, for
+    // end-to-end tests and the demo. Never in production.
+    bool movable_clock = false;
+  } testing;
   std::vector<AgentConfig> agents;
   pipeline::Rules rules;
 };

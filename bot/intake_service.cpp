@@ -136,7 +136,20 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
             {"status", r.duplicate ? "duplicate" : "accepted"},
             {"duplicate_of", r.duplicate_of ? nlohmann::json(*r.duplicate_of)
                                             : nlohmann::json(nullptr)}};
-        if (!r.duplicate) {
+        if (r.duplicate) {
+          // A returning lead with an owner goes back to that owner (or, if
+          // they are away, to the rotation) with the new message; one
+          // without an owner is already on its way through its first route.
+          auto stored = leads.Get(r.lead_id);
+          if (stored && stored->owner_slack_id && !stored->taken_over_at) {
+            storage::JobStore(db.db()).Enqueue(
+                MakeJob(kJobAssignRoundRobin, r.lead_id,
+                        {{"returning", true}, {"why", "returning lead"}}, now,
+                        config),
+                now);
+            ++out.jobs_written;
+          }
+        } else {
           pipeline::RouteDecision route = pipeline::DecideRoute(*lead);
           out.route = pipeline::ToString(route.kind);
           storage::Timeline(db.db()).Append(

@@ -190,6 +190,7 @@ std::string ArrivedText(const LeadView& view, system_clock::time_point now) {
 }
 
 std::string ClaimedText(const LeadView& view) {
+  if (!view.status_line.empty()) return view.status_line;
   std::string out = "Claimed";
   if (view.owner_slack_id) out += " by " + Mention(*view.owner_slack_id);
   if (view.claim_latency) out += " in " + FormatElapsed(*view.claim_latency);

@@ -56,6 +56,10 @@ struct LeadView {
   std::optional<std::chrono::seconds> claim_latency;
   std::string routing_reason;
   bool hide_identity = false;
+  // Replaces "Claimed by <@U…> in 37 s" on the claimed post when the lead
+  // was owned some other way (the rotation after a timeout, a manager, the
+  // CRM). Our own mrkdwn; REQUIRES: user-supplied parts escaped.
+  std::string status_line;
 };
 
 // The shark-tank post: header (name and segment), the facts before dialing,

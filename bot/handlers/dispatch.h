@@ -1,0 +1,37 @@
+// EnvelopeDispatcher: where an acknowledged Socket Mode envelope goes. One
+// static table maps block_actions action ids and slash commands to their
+// handlers (bot/handlers/*); each handler runs on the storage writer in one
+// transaction, and the job runner is woken after the commit so the Slack
+// effects it wrote go out at once. Unknown types, actions and commands are
+// logged at debug level and otherwise ignored.
+// Thread rule: loop thread only.
+#pragma once
+
+#include "bot/clock.h"
+#include "bot/config.h"
+#include "bot/slack/envelope.h"
+
+namespace leadrouter {
+
+class JobRunner;
+class StorageWriter;
+
+class EnvelopeDispatcher {
+ public:
+  // Every reference must outlive the dispatcher.
+  EnvelopeDispatcher(StorageWriter& writer, JobRunner& runner,
+                     const Config& config, const Clock& clock);
+
+  void Handle(const slack::Envelope& envelope);
+
+ private:
+  void HandleInteractive(const nlohmann::json& payload);
+  void HandleSlashCommand(const nlohmann::json& payload);
+
+  StorageWriter& writer_;
+  JobRunner& runner_;
+  const Config& config_;
+  const Clock& clock_;
+};
+
+}  // namespace leadrouter

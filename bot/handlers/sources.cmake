@@ -1,0 +1,6 @@
+# Socket Mode envelope handlers: the dispatch table and one file per action
+# or command.
+list(APPEND BOT_SOURCES
+  handlers/dispatch.cpp
+  handlers/lead_actions.cpp
+)

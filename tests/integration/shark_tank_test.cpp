@@ -1,0 +1,199 @@
+// The shark tank end to end: the real daemon, the Slack stand-in, real
+// clicks. A hot lead is posted with a Claim button, the first click wins,
+// everyone else is told politely, and an unclaimed lead falls back to the
+// rotation on time, even across a restart.
+#include <signal.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "tests/integration/slack_stack.h"
+
+using leadrouter::testing::HasButton;
+using leadrouter::testing::kSharkChannel;
+using leadrouter::testing::MessageText;
+using leadrouter::testing::SlackStack;
+using leadrouter::testing::StackOptions;
+using nlohmann::json;
+
+namespace {
+
+std::string AgentsToml(const std::vector<std::pair<std::string, std::string>>& agents) {
+  std::string out = "[rotation]\ntimezone = \"UTC\"\n";
+  for (const auto& [id, name] : agents) {
+    out += "[[agents]]\nslack_id = \"" + id + "\"\nname = \"" + name + "\"\n";
+  }
+  return out;
+}
+
+json HotLead(int n, const std::string& name = "Hal Hotbuyer") {
+  char phone[32];
+  std::snprintf(phone, sizeof phone, "+1312555%04d", 100 + n % 100);
+  return {{"name", name},
+          {"email", "hot" + std::to_string(n) + "@example.com"},
+          {"phone", phone},
+          {"message", "Pre-approved and paying cash, can we see it today?"},
+          {"listing", {{"price", 650000}, {"days_on_market", 3}}},
+          {"address", "12 Elm St, Chicago, IL 60601"}};
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// The shark-tank post of the lead with `name`, once it has its button.
+json WaitForPost(SlackStack& s, const std::string& name) {
+  auto post = s.WaitFor(kSharkChannel, [&](const json& m) {
+    return HasButton(m, "claim_lead") && Contains(MessageText(m), name);
+  });
+  if (!post) FAIL("no shark-tank post for " << name << "\n" << s.DaemonLog());
+  return *post;
+}
+
+std::string WaitForDm(SlackStack& s, const std::string& user) {
+  for (int i = 0; i < 500; ++i) {
+    std::string dm = s.DmChannel(user);
+    if (!dm.empty()) return dm;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  FAIL("no DM opened for " << user << "\n" << s.DaemonLog());
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("a hot lead is posted to the shark tank and the first click owns it",
+          "[integration][shark_tank]") {
+  SlackStack s({AgentsToml({{"U0AGENTANA", "Ana"}, {"U0AGENTBEN", "Ben"}})});
+  json accepted = s.PostLead(HotLead(1, "Dana Claimtest"));
+  const int64_t id = accepted["lead_id"];
+
+  json post = WaitForPost(s, "Dana Claimtest");
+  const std::string ts = post["ts"];
+  CHECK(Contains(MessageText(post), "(312) 555-0101"));
+  CHECK(Contains(MessageText(post), "Why it scored"));
+
+  s.Click(kSharkChannel, ts, "claim_lead", "U0AGENTANA");
+
+  auto claimed = s.WaitFor(kSharkChannel, [&](const json& m) {
+    return m["ts"] == ts && !HasButton(m, "claim_lead") &&
+           Contains(MessageText(m), "Claimed by <@U0AGENTANA>");
+  });
+  REQUIRE(claimed);
+  CHECK(s.QueryString("SELECT owner_slack_id FROM leads WHERE id = " +
+                      std::to_string(id)) == "U0AGENTANA");
+
+  // The winner's DM: the full card with a Mark contacted button.
+  const std::string dm = WaitForDm(s, "U0AGENTANA");
+  auto card = s.WaitFor(dm, [](const json& m) {
+    return HasButton(m, "mark_contacted") &&
+           Contains(MessageText(m), "Dana Claimtest");
+  });
+  REQUIRE(card);
+  CHECK(Contains(MessageText(*card), "You claimed it in the shark tank"));
+
+  SECTION("a second click by the winner is harmless") {
+    s.Click(kSharkChannel, ts, "claim_lead", "U0AGENTANA");
+    auto told = s.WaitFor(
+        kSharkChannel,
+        [](const json& e) { return Contains(e.value("text", ""), "already own"); },
+        /*ephemeral=*/true);
+    CHECK(told);
+    CHECK(s.Count("SELECT count(*) FROM timeline_events WHERE kind = 'claimed'") == 1);
+    CHECK(s.Channel(dm)["messages"].size() == 1);
+  }
+
+  SECTION("Mark contacted on the DM records first contact") {
+    s.Click(dm, (*card)["ts"], "mark_contacted", "U0AGENTANA");
+    auto told = s.WaitFor(
+        dm, [](const json& e) { return Contains(e.value("text", ""), "as contacted"); },
+        /*ephemeral=*/true);
+    CHECK(told);
+    CHECK(s.Count("SELECT count(*) FROM leads WHERE contacted_at IS NOT NULL AND id = " +
+                  std::to_string(id)) == 1);
+  }
+}
+
+TEST_CASE("ten agents clicking Claim at once produce one owner and nine refusals",
+          "[integration][shark_tank]") {
+  std::vector<std::pair<std::string, std::string>> agents;
+  for (int i = 0; i < 10; ++i) {
+    agents.push_back({"U0RACER00" + std::to_string(i), "Racer " + std::to_string(i)});
+  }
+  SlackStack s({AgentsToml(agents)});
+  s.PostLead(HotLead(2, "Rachel Race"));
+  const std::string ts = WaitForPost(s, "Rachel Race")["ts"];
+
+  std::atomic<int> ready{0};
+  std::vector<std::thread> clickers;
+  for (const auto& [id, name] : agents) {
+    clickers.emplace_back([&, id = id] {
+      ++ready;
+      while (ready.load() < 10) std::this_thread::yield();
+      s.Click(kSharkChannel, ts, "claim_lead", id);
+    });
+  }
+  for (auto& t : clickers) t.join();
+
+  auto refusals = [&] {
+    int n = 0;
+    for (const auto& e : s.Channel(kSharkChannel)["ephemerals"]) {
+      if (Contains(e.value("text", ""), "already claimed by")) ++n;
+    }
+    return n;
+  };
+  for (int i = 0; i < 500 && refusals() < 9; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(refusals() == 9);
+  const std::string owner = s.QueryString("SELECT owner_slack_id FROM leads");
+  REQUIRE(!owner.empty());
+  CHECK(s.Count("SELECT count(*) FROM timeline_events WHERE kind = 'claimed'") == 1);
+  for (const auto& e : s.Channel(kSharkChannel)["ephemerals"]) {
+    CHECK(e["user"] != owner);
+    CHECK(Contains(e.value("text", ""), "<@" + owner + ">"));
+  }
+  auto claimed = s.WaitFor(kSharkChannel, [&](const json& m) {
+    return m["ts"] == ts && Contains(MessageText(m), "Claimed by <@" + owner + ">");
+  });
+  CHECK(claimed);
+}
+
+TEST_CASE("an unclaimed hot lead falls back to the rotation on time, across a restart",
+          "[integration][shark_tank]") {
+  SlackStack s({AgentsToml({{"U0AGENTANA", "Ana"}, {"U0AGENTBEN", "Ben"}}),
+                "claim_timeout = \"5m\"\n"});
+  s.PostLead(HotLead(3, "Tim Timeout"));
+  const std::string ts = WaitForPost(s, "Tim Timeout")["ts"];
+
+  s.StopDaemon(SIGTERM);
+  s.StartDaemon();
+  s.Advance("4m");
+  // Not yet: a minute early changes nothing.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(s.QueryString("SELECT owner_slack_id FROM leads") == "");
+
+  s.Advance("1m");
+  auto fallen = s.WaitFor(kSharkChannel, [&](const json& m) {
+    return m["ts"] == ts && !HasButton(m, "claim_lead") &&
+           Contains(MessageText(m), "Unclaimed after 5m");
+  });
+  REQUIRE(fallen);
+  const std::string owner = s.QueryString("SELECT owner_slack_id FROM leads");
+  CHECK(owner == "U0AGENTANA");
+  auto note = s.WaitFor(kSharkChannel, [&](const json& m) {
+    return m.value("thread_ts", "") == ts &&
+           Contains(MessageText(m), "Nobody claimed this lead within 5m") &&
+           Contains(MessageText(m), "<@U0AGENTANA>");
+  });
+  CHECK(note);
+  const std::string dm = WaitForDm(s, "U0AGENTANA");
+  CHECK(s.WaitFor(dm, [](const json& m) { return HasButton(m, "mark_contacted"); }));
+  // A click after the fallback is told who has it.
+  s.Click(kSharkChannel, ts, "claim_lead", "U0AGENTBEN");
+  CHECK(s.WaitFor(
+      kSharkChannel,
+      [](const json& e) { return Contains(e.value("text", ""), "<@U0AGENTANA>"); },
+      /*ephemeral=*/true));
+}
