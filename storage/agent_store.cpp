@@ -24,6 +24,7 @@ bool AgentStore::SeedIfEmpty(const std::vector<AgentSeed>& agents,
   int position = 0;
   for (const AgentSeed& a : agents) {
     insert.reset();
+    insert.clearBindings();  // an agent without working hours binds NULL
     insert.bind(1, a.slack_id);
     insert.bind(2, a.name);
     insert.bind(3, position++);
