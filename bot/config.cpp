@@ -10,6 +10,8 @@
 #include <toml++/toml.h>
 
 #include "bot/duration.h"
+#include "bot/time_zone.h"
+#include "pipeline/rotation.h"
 
 namespace leadrouter {
 namespace {
@@ -210,6 +212,54 @@ void ReadSlack(TableReader& r, Config::Slack& s) {
   r.Bool("hide_identity_until_claimed", s.hide_identity_until_claimed);
 }
 
+void CheckTimeZone(TableReader& r, const std::string& key,
+                   const std::string& zone) {
+  if (!zone.empty() && !IsKnownTimeZone(zone)) {
+    r.Error(key, "\"" + zone + "\" is not a time zone in the tz database "
+                 "(expected an IANA name like \"America/New_York\")");
+  }
+}
+
+void ReadRotation(TableReader& r, Config::Rotation& rot) {
+  r.String("timezone", rot.timezone);
+  if (rot.timezone.empty()) r.Error("timezone", "must not be empty");
+  CheckTimeZone(r, "timezone", rot.timezone);
+  std::string rejoin = rot.rejoin == RejoinPolicy::kBack ? "back" : "old_place";
+  r.String("rejoin", rejoin);
+  if (rejoin == "old_place") rot.rejoin = RejoinPolicy::kOldPlace;
+  else if (rejoin == "back") rot.rejoin = RejoinPolicy::kBack;
+  else r.Error("rejoin", "must be \"old_place\" or \"back\"");
+  r.Bool("claim_requires_rotation", rot.claim_requires_rotation);
+}
+
+// "mon" … "sun" into a bit mask with bit 0 = Sunday.
+void ReadWorkDays(TableReader& r, int& mask) {
+  const toml::node* n = r.Get("work_days");
+  if (!n) return;
+  std::vector<std::string> days;
+  r.StringList("work_days", days);  // reports a non-array itself
+  if (!n->is_array()) return;
+  if (days.empty()) return r.Error("work_days", "must list at least one day", n);
+  static const char* const kDays[] = {"sun", "mon", "tue", "wed",
+                                      "thu", "fri", "sat"};
+  int out = 0;
+  bool bad = false;
+  for (size_t i = 0; i < days.size(); ++i) {
+    int bit = -1;
+    for (int d = 0; d < 7; ++d) {
+      if (days[i] == kDays[d]) bit = d;
+    }
+    if (bit < 0) {
+      bad = true;
+      r.Error("work_days[" + std::to_string(i) + "]",
+              "\"" + days[i] + "\" is not a day (use mon, tue, wed, thu, "
+              "fri, sat, sun)");
+    }
+    else out |= 1 << bit;
+  }
+  if (!bad) mask = out;
+}
+
 void ReadRules(TableReader& root, pipeline::Rules& rules) {
   root.Table("phone", [&](TableReader& r) {
     r.String("default_region", rules.default_region);
@@ -297,6 +347,7 @@ ConfigLoad LoadFromTable(const toml::table& table) {
         r.Error("backoff_cap", "must not be shorter than jobs.backoff_base");
       }
     });
+    root.Table("rotation", [&](TableReader& r) { ReadRotation(r, c.rotation); });
     root.Table("log", [&](TableReader& r) {
       r.String("level", c.log.level);
       static const std::set<std::string> kLevels = {"trace", "debug", "info",
@@ -318,6 +369,19 @@ ConfigLoad LoadFromTable(const toml::table& table) {
       r.Integer("daily_cap", a.daily_cap, 0, 100000);
       r.String("timezone", a.timezone);
       r.String("email", a.email);
+      CheckTimeZone(r, "timezone", a.timezone);
+      std::string hours;
+      r.String("work_hours", hours);
+      if (!hours.empty()) {
+        if (auto window = pipeline::ParseWorkHours(hours)) {
+          a.work_start_minute = window->first;
+          a.work_end_minute = window->second;
+        } else {
+          r.Error("work_hours", "\"" + hours + "\" is not a window like "
+                                "\"09:00-17:00\" (24-hour, start != end)");
+        }
+      }
+      ReadWorkDays(r, a.work_days);
       if (!LooksLikeUserId(a.slack_id)) {
         r.Error("slack_id", a.slack_id.empty()
                                 ? "is required"
@@ -403,6 +467,10 @@ std::string SummarizeConfig(const Config& c) {
       << "ops channel       " << or_unset(c.slack.ops_channel) << "\n"
       << "triage channel    " << or_unset(c.slack.triage_channel) << "\n"
       << "managers          " << c.slack.managers.size() << "\n"
+      << "rotation          team time " << c.rotation.timezone << ", rejoin "
+      << (c.rotation.rejoin == RejoinPolicy::kBack ? "back" : "old_place")
+      << (c.rotation.claim_requires_rotation ? ", claims by members only" : "")
+      << "\n"
       << "agents (seed)     " << c.agents.size();
   for (const AgentConfig& a : c.agents) out << "  " << a.name;
   out << "\n"

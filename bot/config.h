@@ -20,7 +20,15 @@ struct AgentConfig {
   int daily_cap = 0;  // 0: no cap
   std::string timezone;
   std::string email;  // as the CRM knows the agent, for owner sync
+  // work_hours = "09:00-17:00" in the agent's zone; nullopt: always.
+  std::optional<int> work_start_minute;
+  std::optional<int> work_end_minute;
+  int work_days = 0x7F;  // work_days = ["mon", …]; bit 0 = Sunday
 };
+
+// What a resumed agent does: keep their place in the order, or join at the
+// back of the line (behind everyone waiting). Never a catch-up burst.
+enum class RejoinPolicy { kOldPlace, kBack };
 
 struct Config {
   struct Server {
@@ -61,6 +69,11 @@ struct Config {
     // end-to-end tests and the demo. Never in production.
     bool movable_clock = false;
   } testing;
+  struct Rotation {
+    std::string timezone = "America/New_York";  // the team's; caps reset at its midnight
+    RejoinPolicy rejoin = RejoinPolicy::kOldPlace;
+    bool claim_requires_rotation = true;  // only active members may claim
+  } rotation;
   std::vector<AgentConfig> agents;
   pipeline::Rules rules;
 };

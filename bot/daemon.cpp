@@ -29,6 +29,9 @@ std::vector<storage::AgentSeed> AgentSeeds(const Config& config) {
     s.daily_cap = a.daily_cap;
     s.timezone = a.timezone;
     s.email = a.email;
+    s.work_start_minute = a.work_start_minute;
+    s.work_end_minute = a.work_end_minute;
+    s.work_days = a.work_days;
     seeds.push_back(std::move(s));
   }
   return seeds;

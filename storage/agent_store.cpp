@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <utility>
 
 namespace leadrouter::storage {
@@ -17,10 +19,12 @@ bool AgentStore::SeedIfEmpty(const std::vector<AgentSeed>& agents,
   SQLite::Statement insert(
       db_,
       "INSERT INTO agents (slack_id, name, position, weight, daily_cap, "
-      "timezone, created_at, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      "timezone, created_at, email, work_start, work_end, work_days) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   int position = 0;
   for (const AgentSeed& a : agents) {
     insert.reset();
+    insert.clearBindings();  // an agent without working hours binds NULL
     insert.bind(1, a.slack_id);
     insert.bind(2, a.name);
     insert.bind(3, position++);
@@ -29,18 +33,40 @@ bool AgentStore::SeedIfEmpty(const std::vector<AgentSeed>& agents,
     insert.bind(6, a.timezone);
     insert.bind(7, ToMillis(now));
     insert.bind(8, a.email);
+    if (a.work_start_minute && a.work_end_minute) {
+      insert.bind(9, *a.work_start_minute);
+      insert.bind(10, *a.work_end_minute);
+    }
+    insert.bind(11, a.work_days);
     insert.exec();
   }
   return !agents.empty();
 }
 
+namespace {
+
+constexpr char kSelectAgent[] =
+    "SELECT slack_id, name, position, weight, daily_cap, paused, "
+    "paused_until, timezone, work_start, work_end, active, created_at, "
+    "email, work_days FROM agents ";
+
+}  // namespace
+
 std::vector<Agent> AgentStore::List() {
-  SQLite::Statement query(
-      db_,
-      "SELECT slack_id, name, position, weight, daily_cap, paused, "
-      "paused_until, timezone, work_start, work_end, active, created_at, "
-      "email "
-      "FROM agents ORDER BY position, slack_id");
+  SQLite::Statement query(db_, std::string(kSelectAgent) +
+                                   "ORDER BY position, slack_id");
+  return Read(query);
+}
+
+std::optional<Agent> AgentStore::Get(const std::string& slack_id) {
+  SQLite::Statement query(db_, std::string(kSelectAgent) + "WHERE slack_id = ?");
+  query.bind(1, slack_id);
+  std::vector<Agent> found = Read(query);
+  if (found.empty()) return std::nullopt;
+  return found.front();
+}
+
+std::vector<Agent> AgentStore::Read(SQLite::Statement& query) {
   std::vector<Agent> agents;
   while (query.executeStep()) {
     Agent a;
@@ -60,9 +86,128 @@ std::vector<Agent> AgentStore::List() {
     a.active = query.getColumn(10).getInt() != 0;
     a.created_at = FromMillis(query.getColumn(11).getInt64());
     a.email = query.getColumn(12).getString();
+    a.work_days = query.getColumn(13).getInt();
     agents.push_back(std::move(a));
   }
   return agents;
+}
+
+AgentAdd AgentStore::Add(const std::string& slack_id, const std::string& name,
+                         TimePoint now) {
+  std::optional<Agent> existing = Get(slack_id);
+  if (existing && existing->active) return AgentAdd::kAlreadyActive;
+  int end = db_.execAndGet("SELECT COALESCE(MAX(position) + 1, 0) FROM agents")
+                .getInt();
+  if (existing) {
+    SQLite::Statement update(
+        db_,
+        "UPDATE agents SET active = 1, position = ?, "
+        "name = CASE WHEN ? = '' THEN name ELSE ? END WHERE slack_id = ?");
+    update.bind(1, end);
+    update.bind(2, name);
+    update.bind(3, name);
+    update.bind(4, slack_id);
+    update.exec();
+    return AgentAdd::kReactivated;
+  }
+  SQLite::Statement insert(
+      db_,
+      "INSERT INTO agents (slack_id, name, position, created_at) "
+      "VALUES (?, ?, ?, ?)");
+  insert.bind(1, slack_id);
+  insert.bind(2, name.empty() ? slack_id : name);
+  insert.bind(3, end);
+  insert.bind(4, ToMillis(now));
+  insert.exec();
+  return AgentAdd::kAdded;
+}
+
+bool AgentStore::Deactivate(const std::string& slack_id) {
+  SQLite::Statement update(db_, "UPDATE agents SET active = 0 WHERE slack_id = ?");
+  update.bind(1, slack_id);
+  return update.exec() > 0;
+}
+
+bool AgentStore::Pause(const std::string& slack_id,
+                       std::optional<TimePoint> until) {
+  SQLite::Statement update(
+      db_, "UPDATE agents SET paused = 1, paused_until = ? WHERE slack_id = ?");
+  if (until) update.bind(1, ToMillis(*until));
+  update.bind(2, slack_id);
+  return update.exec() > 0;
+}
+
+bool AgentStore::Unpause(const std::string& slack_id) {
+  SQLite::Statement update(
+      db_,
+      "UPDATE agents SET paused = 0, paused_until = NULL WHERE slack_id = ?");
+  update.bind(1, slack_id);
+  return update.exec() > 0;
+}
+
+bool AgentStore::SetWeight(const std::string& slack_id, int weight) {
+  SQLite::Statement update(db_, "UPDATE agents SET weight = ? WHERE slack_id = ?");
+  update.bind(1, weight);
+  update.bind(2, slack_id);
+  return update.exec() > 0;
+}
+
+bool AgentStore::SetDailyCap(const std::string& slack_id, int daily_cap) {
+  SQLite::Statement update(db_,
+                           "UPDATE agents SET daily_cap = ? WHERE slack_id = ?");
+  update.bind(1, daily_cap);
+  update.bind(2, slack_id);
+  return update.exec() > 0;
+}
+
+bool AgentStore::MoveTo(const std::string& slack_id, size_t index) {
+  std::vector<Agent> all = List();
+  std::vector<std::string> order;
+  bool found = false;
+  size_t insert_at = std::string::npos;
+  size_t active_seen = 0;
+  for (const Agent& a : all) {
+    if (a.slack_id == slack_id) {
+      found = true;
+      continue;
+    }
+    if (a.active && active_seen++ == index) insert_at = order.size();
+    order.push_back(a.slack_id);
+  }
+  if (!found) return false;
+  if (insert_at == std::string::npos) insert_at = order.size();
+  order.insert(order.begin() + static_cast<std::ptrdiff_t>(insert_at),
+               slack_id);
+  Renumber(order);
+  return true;
+}
+
+bool AgentStore::MoveBefore(const std::string& slack_id,
+                            const std::string& before) {
+  if (slack_id == before) return false;
+  std::vector<std::string> order;
+  bool found = false;
+  for (const Agent& a : List()) {
+    if (a.slack_id == slack_id) found = true;
+    else order.push_back(a.slack_id);
+  }
+  auto at = std::find(order.begin(), order.end(), before);
+  if (!found || at == order.end()) return false;
+  order.insert(at, slack_id);
+  Renumber(order);
+  return true;
+}
+
+void AgentStore::Renumber(const std::vector<std::string>& order) {
+  SQLite::Statement update(db_,
+                           "UPDATE agents SET position = ? WHERE slack_id = ?");
+  int position = 0;
+  for (const std::string& id : order) {
+    update.reset();
+    update.bind(1, position++);
+    update.bind(2, id);
+    update.exec();
+  }
 }
 
 }  // namespace leadrouter::storage

@@ -13,6 +13,7 @@
 
 namespace SQLite {
 class Database;
+class Statement;
 }
 
 namespace leadrouter::storage {
@@ -24,6 +25,10 @@ struct AgentSeed {
   int daily_cap = 0;  // 0: no cap
   std::string timezone;
   std::string email;  // as the CRM knows the agent; "" when unknown
+  // Working hours in minutes after local midnight; nullopt: always.
+  std::optional<int> work_start_minute;
+  std::optional<int> work_end_minute;
+  int work_days = 0x7F;  // bit d: weekday d (0 = Sunday) is a working day
 };
 
 struct Agent {
@@ -41,7 +46,11 @@ struct Agent {
   bool active = true;
   TimePoint created_at;
   std::string email;
+  int work_days = 0x7F;  // bit d: weekday d (0 = Sunday) is a working day
 };
+
+// What Add did.
+enum class AgentAdd { kAdded, kReactivated, kAlreadyActive };
 
 class AgentStore {
  public:
@@ -53,10 +62,39 @@ class AgentStore {
   // or cap throws SQLite::Exception (the caller's transaction rolls back).
   bool SeedIfEmpty(const std::vector<AgentSeed>& agents, TimePoint now);
 
-  // Every agent, in rotation order.
+  // Every agent, in rotation order (inactive ones included).
   std::vector<Agent> List();
 
+  std::optional<Agent> Get(const std::string& slack_id);
+
+  // The manager operations. None of them touches the daily counts.
+  // Add puts the agent at the end of the order: a new row named `name` (the
+  // id when empty), or a removed agent made active again (their name kept
+  // when `name` is empty); an active agent is left alone.
+  AgentAdd Add(const std::string& slack_id, const std::string& name,
+               TimePoint now);
+  // The setters return false when no agent has that id.
+  // Deactivates: the row and its history stay.
+  bool Deactivate(const std::string& slack_id);
+  // Paused until `until`, or until resumed when nullopt.
+  bool Pause(const std::string& slack_id, std::optional<TimePoint> until);
+  // Clears the pause; the place in the order is the caller's business.
+  bool Unpause(const std::string& slack_id);
+  // REQUIRES: weight >= 0, daily_cap >= 0 (else SQLite::Exception).
+  bool SetWeight(const std::string& slack_id, int weight);
+  bool SetDailyCap(const std::string& slack_id, int daily_cap);
+  // Moves the agent in front of the `index`-th (0-based) of the other
+  // active agents; an index past them all means the very end. Everyone
+  // else keeps their relative order. Positions are renumbered 0..n-1.
+  bool MoveTo(const std::string& slack_id, size_t index);
+  // Moves the agent to just before `before`; false (nothing moved) when
+  // either is unknown or they are the same agent.
+  bool MoveBefore(const std::string& slack_id, const std::string& before);
+
  private:
+  std::vector<Agent> Read(SQLite::Statement& query);
+  void Renumber(const std::vector<std::string>& order);
+
   SQLite::Database& db_;
 };
 

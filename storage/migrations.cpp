@@ -147,12 +147,22 @@ ALTER TABLE agents ADD COLUMN email TEXT NOT NULL DEFAULT '';
 CREATE INDEX agents_by_email ON agents (email) WHERE email <> '';
 )sql";
 
+// The rotation remembers how far the current agent's block of turns has
+// gone (weight N = N consecutive turns), and agents get working days.
+// agent_daily_counts.day is from now on the team's local date (caps reset
+// at the team's midnight), whatever the agent's own zone.
+constexpr char kRotationBlocks[] = R"sql(
+ALTER TABLE rotation_state ADD COLUMN turns_used INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE agents ADD COLUMN work_days INTEGER NOT NULL DEFAULT 127;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, kInitialSchema},
       {2, kAgentEmail},
+      {3, kRotationBlocks},
   };
   return kMigrations;
 }

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "storage/database.h"
+#include "storage/rotation_store.h"
 #include "tests/storage/storage_test_support.h"
 
 using namespace std::chrono_literals;
@@ -67,4 +68,131 @@ TEST_CASE("a repeated agent id in the seed is refused",
       AgentStore(db->db()).SeedIfEmpty(
           {Seed("U0123ANA", "Ana"), Seed("U0123ANA", "Ana 2")}, kT0),
       SQLite::Exception);
+}
+
+namespace {
+
+std::vector<std::string> Order(AgentStore& agents, bool active_only = true) {
+  std::vector<std::string> out;
+  for (const Agent& a : agents.List()) {
+    if (!active_only || a.active) out.push_back(a.name);
+  }
+  return out;
+}
+
+using Names = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("working hours and days are seeded", "[storage][agent_store]") {
+  auto db = Database::Open(":memory:");
+  AgentStore agents(db->db());
+  AgentSeed ana = Seed("U0123ANA", "Ana");
+  ana.work_start_minute = 540;
+  ana.work_end_minute = 1020;
+  ana.work_days = 0x3E;
+  agents.SeedIfEmpty({ana, Seed("U0123BEN", "Ben")}, kT0);
+  std::optional<Agent> got = agents.Get("U0123ANA");
+  REQUIRE(got);
+  CHECK(got->work_start_minute == 540);
+  CHECK(got->work_end_minute == 1020);
+  CHECK(got->work_days == 0x3E);
+  CHECK(agents.Get("U0123BEN")->work_days == 0x7F);
+  CHECK_FALSE(agents.Get("U0123BEN")->work_start_minute);
+  CHECK_FALSE(agents.Get("U0NOBODY1"));
+}
+
+TEST_CASE("an added agent joins at the end; a removed one is kept and can "
+          "come back",
+          "[storage][agent_store]") {
+  auto db = Database::Open(":memory:");
+  AgentStore agents(db->db());
+  agents.SeedIfEmpty({Seed("U0123ANA", "Ana"), Seed("U0123BEN", "Ben")}, kT0);
+
+  CHECK(agents.Add("U0123CAL", "Cal", kT0 + 1h) ==
+        leadrouter::storage::AgentAdd::kAdded);
+  CHECK(Order(agents) == Names{"Ana", "Ben", "Cal"});
+  CHECK(agents.Get("U0123CAL")->created_at == kT0 + 1h);
+  CHECK(agents.Add("U0123DEE", "", kT0)  == leadrouter::storage::AgentAdd::kAdded);
+  CHECK(agents.Get("U0123DEE")->name == "U0123DEE");
+
+  CHECK(agents.Deactivate("U0123ANA"));
+  CHECK_FALSE(agents.Deactivate("U0NOBODY1"));
+  CHECK(Order(agents) == Names{"Ben", "Cal", "U0123DEE"});
+  REQUIRE(agents.Get("U0123ANA"));
+  CHECK_FALSE(agents.Get("U0123ANA")->active);
+
+  CHECK(agents.Add("U0123ANA", "", kT0) ==
+        leadrouter::storage::AgentAdd::kReactivated);
+  CHECK(Order(agents) == Names{"Ben", "Cal", "U0123DEE", "Ana"});
+  CHECK(agents.Add("U0123ANA", "Ana L", kT0) ==
+        leadrouter::storage::AgentAdd::kAlreadyActive);
+  CHECK(agents.Get("U0123ANA")->name == "Ana");
+}
+
+TEST_CASE("pause, weight, cap and moves change only what they say",
+          "[storage][agent_store]") {
+  auto db = Database::Open(":memory:");
+  AgentStore agents(db->db());
+  agents.SeedIfEmpty({Seed("U0123ANA", "Ana"), Seed("U0123BEN", "Ben"),
+                      Seed("U0123CAL", "Cal"), Seed("U0123DEE", "Dee")},
+                     kT0);
+  SECTION("pause with and without an end, then unpause") {
+    CHECK(agents.Pause("U0123ANA", kT0 + 2h));
+    CHECK(agents.Get("U0123ANA")->paused);
+    CHECK(agents.Get("U0123ANA")->paused_until == kT0 + 2h);
+    CHECK(agents.Pause("U0123ANA", std::nullopt));
+    CHECK_FALSE(agents.Get("U0123ANA")->paused_until);
+    CHECK(agents.Unpause("U0123ANA"));
+    CHECK_FALSE(agents.Get("U0123ANA")->paused);
+    CHECK_FALSE(agents.Pause("U0NOBODY1", std::nullopt));
+  }
+  SECTION("weight and cap") {
+    CHECK(agents.SetWeight("U0123BEN", 3));
+    CHECK(agents.SetDailyCap("U0123BEN", 8));
+    CHECK(agents.Get("U0123BEN")->weight == 3);
+    CHECK(agents.Get("U0123BEN")->daily_cap == 8);
+    CHECK_THROWS_AS(agents.SetWeight("U0123BEN", -1), SQLite::Exception);
+    CHECK_FALSE(agents.SetDailyCap("U0NOBODY1", 1));
+  }
+  SECTION("move to a position among the active agents") {
+    CHECK(agents.MoveTo("U0123DEE", 0));
+    CHECK(Order(agents) == Names{"Dee", "Ana", "Ben", "Cal"});
+    CHECK(agents.MoveTo("U0123DEE", 2));
+    CHECK(Order(agents) == Names{"Ana", "Ben", "Dee", "Cal"});
+    CHECK(agents.MoveTo("U0123ANA", 99));
+    CHECK(Order(agents) == Names{"Ben", "Dee", "Cal", "Ana"});
+    CHECK_FALSE(agents.MoveTo("U0NOBODY1", 0));
+    std::vector<Agent> list = agents.List();
+    for (size_t i = 0; i < list.size(); ++i) CHECK(list[i].position == int(i));
+  }
+  SECTION("a removed agent keeps their place among the others") {
+    agents.Deactivate("U0123BEN");
+    CHECK(agents.MoveTo("U0123DEE", 1));  // in front of Cal, the 2nd active
+    CHECK(Order(agents, false) == Names{"Ana", "Ben", "Dee", "Cal"});
+  }
+  SECTION("move before another agent") {
+    CHECK(agents.MoveBefore("U0123DEE", "U0123BEN"));
+    CHECK(Order(agents) == Names{"Ana", "Dee", "Ben", "Cal"});
+    CHECK_FALSE(agents.MoveBefore("U0123DEE", "U0123DEE"));
+    CHECK_FALSE(agents.MoveBefore("U0123DEE", "U0NOBODY1"));
+    CHECK(Order(agents) == Names{"Ana", "Dee", "Ben", "Cal"});
+  }
+}
+
+TEST_CASE("editing the rotation never resets anyone's counts",
+          "[storage][agent_store]") {
+  auto db = Database::Open(":memory:");
+  AgentStore agents(db->db());
+  agents.SeedIfEmpty({Seed("U0123ANA", "Ana"), Seed("U0123BEN", "Ben")}, kT0);
+  leadrouter::storage::RotationStore rotation(db->db());
+  rotation.AddToCount("U0123ANA", "2026-03-14", 5);
+  agents.Pause("U0123ANA", std::nullopt);
+  agents.Unpause("U0123ANA");
+  agents.SetWeight("U0123ANA", 2);
+  agents.SetDailyCap("U0123ANA", 3);
+  agents.MoveTo("U0123ANA", 1);
+  agents.Deactivate("U0123ANA");
+  agents.Add("U0123ANA", "", kT0);
+  CHECK(rotation.CountOn("U0123ANA", "2026-03-14") == 5);
 }

@@ -1,0 +1,27 @@
+// /rotation: shows the round-robin rotation to anyone and lets managers
+// change it. Subcommands: list (also the default), add @agent [name],
+// remove @agent, pause @agent [until], resume @agent, weight @agent N,
+// cap @agent N, move @agent POSITION, skip, help.
+//   pause's end may be a duration from now ("2h", "90m", "1d", "1h30m"), a
+//   team-local time ("14:30": its next occurrence), a team-local date
+//   ("2026-03-20": that day's midnight) or both ("2026-03-20 09:00" or
+//   "2026-03-20T09:00"); "until" or "for" may come first. None: until
+//   resumed.
+// Agents are named by mention (<@U123|name> or <@U123>), by user id, or by
+// the name the rotation shows. Changes never reset anyone's counts and
+// append nothing to leads; answers are ephemeral.
+// Thread rule: storage writer thread only, inside the caller's transaction;
+// throws SQLite::Exception on a database failure (the caller rolls back).
+#pragma once
+
+#include "bot/clock.h"
+#include "bot/config.h"
+#include "bot/handlers/slash_command.h"
+#include "storage/database.h"
+
+namespace leadrouter {
+
+SlashReply RunRotationCommand(storage::Database& db, const SlashCommand& cmd,
+                              SystemTime now, const Config& config);
+
+}  // namespace leadrouter
