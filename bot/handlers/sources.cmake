@@ -3,4 +3,7 @@
 list(APPEND BOT_SOURCES
   handlers/dispatch.cpp
   handlers/lead_actions.cpp
+  handlers/mention.cpp
+  handlers/slash_leads.cpp
+  handlers/slash_rotation.cpp
 )
