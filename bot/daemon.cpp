@@ -9,7 +9,9 @@
 #include "bot/intake_service.h"
 #include "bot/job_runner.h"
 #include "bot/log.h"
+#include "bot/movable_clock.h"
 #include "bot/outbox_plan.h"
+#include "bot/routing_jobs.h"
 #include "bot/storage_writer.h"
 #include "pipeline/process.h"
 #include "storage/agent_store.h"
@@ -61,8 +63,19 @@ void QueueDeadLetterAlert(StorageWriter& writer, JobRunner& runner,
 
 }  // namespace
 
-int RunDaemon(const Config& config, const Secrets& secrets, const Clock& clock) {
+int RunDaemon(const Config& config, const Secrets& secrets,
+              const Clock& wall_clock) {
   boost::asio::io_context loop(1);
+  // Business time (due jobs, timeouts, timelines) can be moved forward for
+  // end-to-end tests; connection keep-alive always runs on the wall clock.
+  MovableClock movable(wall_clock);
+  const Clock& clock =
+      config.testing.movable_clock ? static_cast<const Clock&>(movable) : wall_clock;
+  if (config.testing.movable_clock) {
+    logging::Warn("testing.movable_clock",
+                  {{"detail", "POST /v1/testing/clock can move this daemon's "
+                              "clock: never run it like this in production"}});
+  }
 
   // libphonenumber builds its metadata and regex caches on first use (about
   // 10 ms); pay that here rather than on the first paying lead.
@@ -97,6 +110,8 @@ int RunDaemon(const Config& config, const Secrets& secrets, const Clock& clock) 
   runner.OnDeadLetter([&](const storage::Job& job, const std::string& error) {
     QueueDeadLetterAlert(writer, runner, clock, config, job, error);
   });
+  RoutingJobs routing(writer, runner, config, clock);
+  routing.Register();
 
   SlackHealth slack;
   slack.since = clock.Now();
@@ -131,6 +146,9 @@ int RunDaemon(const Config& config, const Secrets& secrets, const Clock& clock) 
   HttpServer server(loop, http_options);
   IntakeService intake(config, writer, runner, gate, clock, slack);
   intake.RegisterRoutes(server);
+  if (config.testing.movable_clock) {
+    RegisterClockControl(server, gate, movable, runner);
+  }
   Status started = server.Start();
   if (!started.ok()) {
     logging::Error("http.start_failed", {{"listen", config.server.listen},
