@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -170,12 +171,22 @@ SlashReply Summary(storage::Database& db, SystemTime now) {
   return Reply(out);
 }
 
-// Scalar JSON as text: user ids become mentions (slack::Mention escapes
-// anything that is not one), everything else is escaped and cut.
-std::string ValueText(const nlohmann::json& v) {
+// Timeline detail keys that hold a Slack user id written by our own code.
+// Only these become mentions: any other string may carry a lead's words,
+// and a lead must never be able to ping someone.
+bool IsUserIdKey(std::string_view key) {
+  static constexpr std::string_view kKeys[] = {
+      "agent", "assignee", "by",   "claimed_by", "from",
+      "owner", "to",       "user", "winner"};
+  return std::find(std::begin(kKeys), std::end(kKeys), key) != std::end(kKeys);
+}
+
+// JSON as text, escaped and cut; a user id under a user-id key becomes a
+// mention (slack::Mention escapes anything that is not an id).
+std::string ValueText(const nlohmann::json& v, bool user_id = false) {
   if (v.is_string()) {
     std::string text = v.get<std::string>();
-    if (LooksLikeUserId(text)) return slack::Mention(text);
+    if (user_id && LooksLikeUserId(text)) return slack::Mention(text);
     return slack::EscapeAndTruncate(text, kValueChars);
   }
   if (v.is_array()) {
@@ -194,7 +205,7 @@ std::string ValueText(const nlohmann::json& v) {
 
 std::string Field(const nlohmann::json& detail, const char* key) {
   if (!detail.is_object() || !detail.contains(key)) return "";
-  return ValueText(detail[key]);
+  return ValueText(detail[key], IsUserIdKey(key));
 }
 
 // One line per event kind we know the shape of; any other kind lists its
@@ -228,7 +239,8 @@ std::string EventText(const storage::TimelineEvent& e, bool hide_identity) {
   if (d.is_object()) {
     for (auto it = d.begin(); it != d.end(); ++it) {
       if (!out.empty()) out += ", ";
-      out += slack::EscapeMrkdwn(it.key()) + " " + ValueText(it.value());
+      out += slack::EscapeMrkdwn(it.key()) + " " +
+             ValueText(it.value(), IsUserIdKey(it.key()));
     }
   }
   return out;

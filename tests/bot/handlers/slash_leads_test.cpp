@@ -151,6 +151,13 @@ TEST_CASE("/leads show lists the lead's timeline with user text escaped",
   CHECK(r.text.find("*received*") < r.text.find("*routed*"));
   CHECK(r.text.find("*routed*") < r.text.find("*claimed*"));
 
+  SECTION("a user id in a lead's own words does not become a mention") {
+    Timeline(f.db->db())
+        .Append(id, kT0 + 60s, "note", {{"message", "U0123BEN"}});
+    SlashReply again = f.Run("show " + std::to_string(id), false);
+    CHECK_THAT(again.text, Contains("*note* message U0123BEN"));
+    CHECK(again.text.find("<@U0123BEN>") == std::string::npos);
+  }
   SECTION("the id may be written as the cards show it") {
     CHECK(f.Run("show #" + std::to_string(id), false).text == r.text);
   }
