@@ -25,11 +25,10 @@ void CountSegments(SQLite::Database& db, TimePoint from, TimePoint to,
         pipeline::Segment::kNurtureLongterm, pipeline::Segment::kLowQuality}) {
     stats.by_segment.push_back({pipeline::ToString(s), 0});
   }
-  SQLite::Statement query(
-      db,
-      "SELECT status, segment, COUNT(*) FROM leads "
-      "WHERE created_at >= ? AND created_at < ? "
-      "GROUP BY status, segment ORDER BY segment");
+  SQLite::Statement query(db,
+                          "SELECT status, segment, COUNT(*) FROM leads "
+                          "WHERE created_at >= ? AND created_at < ? "
+                          "GROUP BY status, segment ORDER BY segment");
   query.bind(1, ToMillis(from));
   query.bind(2, ToMillis(to));
   while (query.executeStep()) {
@@ -65,8 +64,8 @@ void TimeToClaim(SQLite::Database& db, TimePoint from, TimePoint to,
     millis.push_back(static_cast<double>(query.getColumn(0).getInt64()));
   }
   stats.owned = static_cast<int64_t>(millis.size());
-  auto to_ms = [](std::optional<double> v)
-      -> std::optional<std::chrono::milliseconds> {
+  auto to_ms =
+      [](std::optional<double> v) -> std::optional<std::chrono::milliseconds> {
     if (!v) return std::nullopt;
     return std::chrono::milliseconds(std::llround(*v));
   };
@@ -77,9 +76,9 @@ void TimeToClaim(SQLite::Database& db, TimePoint from, TimePoint to,
 // Counts the waiting leads of `segment` and lists the oldest `limit` ids.
 void Waiting(SQLite::Database& db, const std::string& segment, TimePoint to,
              std::size_t limit, int64_t& count, std::vector<int64_t>& ids) {
-  SQLite::Statement query(
-      db, std::string("SELECT id FROM leads WHERE ") + kNeedsOwner +
-              "AND segment = ? ORDER BY created_at, id");
+  SQLite::Statement query(db, std::string("SELECT id FROM leads WHERE ") +
+                                  kNeedsOwner +
+                                  "AND segment = ? ORDER BY created_at, id");
   query.bind(1, ToMillis(to));
   query.bind(2, segment);
   while (query.executeStep()) {
@@ -90,10 +89,9 @@ void Waiting(SQLite::Database& db, const std::string& segment, TimePoint to,
 
 void PerAgent(SQLite::Database& db, TimePoint from, TimePoint to,
               LeadStats& stats) {
-  SQLite::Statement agents(
-      db,
-      "SELECT slack_id, name FROM agents WHERE active = 1 "
-      "ORDER BY position, slack_id");
+  SQLite::Statement agents(db,
+                           "SELECT slack_id, name FROM agents WHERE active = 1 "
+                           "ORDER BY position, slack_id");
   while (agents.executeStep()) {
     stats.per_agent.push_back(
         {agents.getColumn(0).getString(), agents.getColumn(1).getString(), 0});
@@ -109,9 +107,9 @@ void PerAgent(SQLite::Database& db, TimePoint from, TimePoint to,
   while (owned.executeStep()) {
     std::string id = owned.getColumn(0).getString();
     int64_t n = owned.getColumn(2).getInt64();
-    auto it = std::find_if(
-        stats.per_agent.begin(), stats.per_agent.end(),
-        [&](const AgentLeadCount& c) { return c.slack_id == id; });
+    auto it =
+        std::find_if(stats.per_agent.begin(), stats.per_agent.end(),
+                     [&](const AgentLeadCount& c) { return c.slack_id == id; });
     if (it == stats.per_agent.end()) {
       stats.per_agent.push_back({id, owned.getColumn(1).getString(), n});
     } else {

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,7 +45,9 @@ constexpr char kUsage[] =
     "• `/leads show ID`: a lead's timeline\n"
     "• `/leads reassign ID @agent`: give a lead to another agent (managers)";
 
-SlashReply Reply(std::string text) { return SlashReply{std::move(text), false}; }
+SlashReply Reply(std::string text) {
+  return SlashReply{std::move(text), false};
+}
 
 SlashReply Usage(const std::string& problem) {
   return Reply(problem + "\n" + kUsage);
@@ -61,7 +64,8 @@ std::vector<std::string_view> SplitArgs(std::string_view text) {
     while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i])))
       ++i;
     std::size_t start = i;
-    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])))
+    while (i < text.size() &&
+           !std::isspace(static_cast<unsigned char>(text[i])))
       ++i;
     if (i > start) args.push_back(text.substr(start, i - start));
   }
@@ -70,7 +74,8 @@ std::vector<std::string_view> SplitArgs(std::string_view text) {
 
 std::string Lower(std::string_view text) {
   std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -166,12 +171,22 @@ SlashReply Summary(storage::Database& db, SystemTime now) {
   return Reply(out);
 }
 
-// Scalar JSON as text: user ids become mentions (slack::Mention escapes
-// anything that is not one), everything else is escaped and cut.
-std::string ValueText(const nlohmann::json& v) {
+// Timeline detail keys that hold a Slack user id written by our own code.
+// Only these become mentions: any other string may carry a lead's words,
+// and a lead must never be able to ping someone.
+bool IsUserIdKey(std::string_view key) {
+  static constexpr std::string_view kKeys[] = {
+      "agent", "assignee", "by",   "claimed_by", "from",
+      "owner", "to",       "user", "winner"};
+  return std::find(std::begin(kKeys), std::end(kKeys), key) != std::end(kKeys);
+}
+
+// JSON as text, escaped and cut; a user id under a user-id key becomes a
+// mention (slack::Mention escapes anything that is not an id).
+std::string ValueText(const nlohmann::json& v, bool user_id = false) {
   if (v.is_string()) {
     std::string text = v.get<std::string>();
-    if (LooksLikeUserId(text)) return slack::Mention(text);
+    if (user_id && LooksLikeUserId(text)) return slack::Mention(text);
     return slack::EscapeAndTruncate(text, kValueChars);
   }
   if (v.is_array()) {
@@ -190,7 +205,7 @@ std::string ValueText(const nlohmann::json& v) {
 
 std::string Field(const nlohmann::json& detail, const char* key) {
   if (!detail.is_object() || !detail.contains(key)) return "";
-  return ValueText(detail[key]);
+  return ValueText(detail[key], IsUserIdKey(key));
 }
 
 // One line per event kind we know the shape of; any other kind lists its
@@ -224,7 +239,8 @@ std::string EventText(const storage::TimelineEvent& e, bool hide_identity) {
   if (d.is_object()) {
     for (auto it = d.begin(); it != d.end(); ++it) {
       if (!out.empty()) out += ", ";
-      out += slack::EscapeMrkdwn(it.key()) + " " + ValueText(it.value());
+      out += slack::EscapeMrkdwn(it.key()) + " " +
+             ValueText(it.value(), IsUserIdKey(it.key()));
     }
   }
   return out;
@@ -238,7 +254,8 @@ SlashReply Show(storage::Database& db, const SlashCommand& cmd,
   }
   std::optional<int64_t> id = ParseLeadId(args[1]);
   if (!id) return Usage(Echo(args[1]) + " is not a lead id.");
-  std::optional<storage::StoredLead> lead = storage::LeadStore(db.db()).Get(*id);
+  std::optional<storage::StoredLead> lead =
+      storage::LeadStore(db.db()).Get(*id);
   if (!lead) return Reply("There is no lead #" + std::to_string(*id) + ".");
 
   // The shark tank may hide who and where from until a claim, so nobody
@@ -253,10 +270,12 @@ SlashReply Show(storage::Database& db, const SlashCommand& cmd,
   out += " · " + SegmentLabel(lead->segment) + " · score " +
          std::to_string(lead->score);
   if (lead->status == storage::LeadStatus::kSpam) out += " · spam";
-  out += " · " + (lead->owner_slack_id ? "owner " + slack::Mention(*lead->owner_slack_id)
-                                       : std::string("no owner"));
+  out += " · " + (lead->owner_slack_id
+                      ? "owner " + slack::Mention(*lead->owner_slack_id)
+                      : std::string("no owner"));
   if (lead->taken_over_at) out += " · taken over in the CRM";
-  if (hide_identity) out += "\n_Name and source are hidden until it is claimed._";
+  if (hide_identity)
+    out += "\n_Name and source are hidden until it is claimed._";
 
   std::vector<storage::TimelineEvent> events =
       storage::Timeline(db.db()).List(lead->id);
@@ -286,12 +305,14 @@ SlashReply Reassign(storage::Database& db, const SlashCommand& cmd,
                     const std::vector<std::string_view>& args, SystemTime now,
                     const Config& config) {
   if (!cmd.is_manager) {
-    return Reply("Only managers can reassign leads. Ask one of them, or see "
-                 "`/leads show ID` for who owns it.");
+    return Reply(
+        "Only managers can reassign leads. Ask one of them, or see "
+        "`/leads show ID` for who owns it.");
   }
   if (args.size() != 3) {
-    return Usage("`reassign` takes a lead id and an agent, like "
-                 "`/leads reassign 42 @ana`.");
+    return Usage(
+        "`reassign` takes a lead id and an agent, like "
+        "`/leads reassign 42 @ana`.");
   }
   std::optional<int64_t> id = ParseLeadId(args[1]);
   if (!id) return Usage(Echo(args[1]) + " is not a lead id.");
@@ -305,14 +326,14 @@ SlashReply Reassign(storage::Database& db, const SlashCommand& cmd,
   std::optional<storage::StoredLead> lead = leads.Get(*id);
   if (!lead) return Reply("There is no lead #" + std::to_string(*id) + ".");
   std::vector<storage::Agent> agents = storage::AgentStore(db.db()).List();
-  bool known = std::any_of(agents.begin(), agents.end(),
-                           [&](const storage::Agent& a) {
-                             return a.slack_id == *agent;
-                           });
+  bool known = std::any_of(
+      agents.begin(), agents.end(),
+      [&](const storage::Agent& a) { return a.slack_id == *agent; });
   std::string to = slack::Mention(*agent);
   if (!known) {
-    return Reply(to + " is not one of our agents; add them with "
-                      "`/rotation add` first.");
+    return Reply(to +
+                 " is not one of our agents; add them with "
+                 "`/rotation add` first.");
   }
   std::string lead_ref = "lead #" + std::to_string(*id);
   if (lead->owner_slack_id == *agent) {
@@ -320,9 +341,8 @@ SlashReply Reassign(storage::Database& db, const SlashCommand& cmd,
   }
 
   std::string by = slack::Mention(cmd.user_id);
-  std::string was = lead->owner_slack_id
-                        ? slack::Mention(*lead->owner_slack_id)
-                        : std::string("nobody");
+  std::string was = lead->owner_slack_id ? slack::Mention(*lead->owner_slack_id)
+                                         : std::string("nobody");
   leads.SetOwner(*id, *agent, now);
   storage::Timeline(db.db()).Append(
       *id, now, "reassigned",

@@ -37,10 +37,10 @@ AgentSeed Seed(const std::string& slack_id, const std::string& name) {
 
 struct Fixture {
   Fixture() : db(Database::Open(":memory:")), leads(db->db()) {
-    AgentStore(db->db())
-        .SeedIfEmpty({Seed("U0123ANA", "Ana"), Seed("U0123BEN", "Ben"),
-                      Seed("U0123CY", "Cy")},
-                     kDayStart);
+    AgentStore(db->db()).SeedIfEmpty(
+        {Seed("U0123ANA", "Ana"), Seed("U0123BEN", "Ben"),
+         Seed("U0123CY", "Cy")},
+        kDayStart);
   }
   // A lead of `segment` received at `at`; each call a distinct contact.
   int64_t Add(Segment segment, TimePoint at,
@@ -74,9 +74,9 @@ TEST_CASE("today's leads are counted by segment, spam and other days apart",
   f.Add(Segment::kHotBuyer, kT0);
   f.Add(Segment::kWarmBuyer, kT0);
   f.Add(Segment::kNurtureLongterm, kT0);
-  f.Add(Segment::kWarmBuyer, kT0, Intent::kSpam);      // spam row
-  f.Add(Segment::kHotBuyer, kDayStart - 1ms);          // yesterday
-  f.Add(Segment::kHotBuyer, kDayEnd);                  // tomorrow
+  f.Add(Segment::kWarmBuyer, kT0, Intent::kSpam);  // spam row
+  f.Add(Segment::kHotBuyer, kDayStart - 1ms);      // yesterday
+  f.Add(Segment::kHotBuyer, kDayEnd);              // tomorrow
 
   LeadStats s = f.Today();
   CHECK(SegmentLeads(s, "HOT_BUYER") == 2);
@@ -139,7 +139,7 @@ TEST_CASE("waiting leads are the hot and warm ones nobody owns yet",
   int64_t taken_over = f.Add(Segment::kHotBuyer, kT0);
   f.leads.MarkTakenOver(taken_over, kT0 + 1s);
   int64_t warm = f.Add(Segment::kWarmBuyer, kT0);
-  f.Add(Segment::kNurtureLongterm, kT0);                     // no agent by design
+  f.Add(Segment::kNurtureLongterm, kT0);  // no agent by design
   f.Add(Segment::kWarmBuyer, kT0, Intent::kSupportRequest);  // triage
   f.Add(Segment::kHotBuyer, kT0, Intent::kSpam);             // spam
 

@@ -53,6 +53,9 @@ class DaemonProcess {
   // Waits for the process to exit by itself; -1 on timeout.
   int Wait(std::chrono::milliseconds timeout);
   bool running();
+  // The child's process id while it runs (e.g. for /proc/PID/status);
+  // -1 once it has been reaped.
+  pid_t pid() const { return pid_; }
   std::string Log() const;
 
  private:

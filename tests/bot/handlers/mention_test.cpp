@@ -9,7 +9,9 @@ TEST_CASE("a user mention yields the id in both forms Slack sends",
   SECTION("with the display name") {
     CHECK(ParseUserMention("<@U0123ANA|ana>") == "U0123ANA");
   }
-  SECTION("without it") { CHECK(ParseUserMention("<@U0123ANA>") == "U0123ANA"); }
+  SECTION("without it") {
+    CHECK(ParseUserMention("<@U0123ANA>") == "U0123ANA");
+  }
   SECTION("an enterprise user id") {
     CHECK(ParseUserMention("<@W0123ANA|ana>") == "W0123ANA");
   }

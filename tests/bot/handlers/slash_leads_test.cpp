@@ -47,9 +47,8 @@ AgentSeed Seed(const std::string& slack_id, const std::string& name) {
 // A database with Ana and Ben in the rotation, and a way to run /leads.
 struct Fixture {
   Fixture() : db(Database::Open(":memory:")), leads(db->db()) {
-    AgentStore(db->db())
-        .SeedIfEmpty({Seed("U0123ANA", "Ana"), Seed("U0123BEN", "Ben")},
-                     kT0 - 24h);
+    AgentStore(db->db()).SeedIfEmpty(
+        {Seed("U0123ANA", "Ana"), Seed("U0123BEN", "Ben")}, kT0 - 24h);
   }
   int64_t Add(Segment segment, TimePoint at, const std::string& name = "Dana") {
     ProcessedLead lead = LeadWithEmail(
@@ -83,8 +82,9 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("/leads alone summarises today: segments, claim times, waiting, agents",
-          "[bot][handlers][slash_leads]") {
+TEST_CASE(
+    "/leads alone summarises today: segments, claim times, waiting, agents",
+    "[bot][handlers][slash_leads]") {
   Fixture f;
   // kT0 is 22:07:41 UTC; leads from earlier today, yesterday and spam.
   int64_t a = f.Add(Segment::kHotBuyer, kT0 - 2h);
@@ -99,13 +99,15 @@ TEST_CASE("/leads alone summarises today: segments, claim times, waiting, agents
   SlashReply r = f.Run("", /*manager=*/false);
   CHECK_FALSE(r.in_channel);
   CHECK_THAT(r.text, Contains("*Leads today* (2026-03-14, UTC)"));
-  CHECK_THAT(r.text, Contains(
-                         "Received: 5 (hot 3 · warm 1 · nurture 1 · low quality 0)"));
+  CHECK_THAT(
+      r.text,
+      Contains("Received: 5 (hot 3 · warm 1 · nurture 1 · low quality 0)"));
   CHECK_THAT(r.text,
              Contains("median 30 s, p90 38 s over 2 leads owned today"));
-  CHECK_THAT(r.text, Contains("Waiting now: 2 hot unclaimed (#6, #" +
-                              std::to_string(waiting_hot) + "), 1 unassigned (#" +
-                              std::to_string(waiting_warm) + ")"));
+  CHECK_THAT(r.text,
+             Contains("Waiting now: 2 hot unclaimed (#6, #" +
+                      std::to_string(waiting_hot) + "), 1 unassigned (#" +
+                      std::to_string(waiting_warm) + ")"));
   CHECK_THAT(r.text, Contains("Per agent: <@U0123ANA> 2 · <@U0123BEN> 0"));
 }
 
@@ -126,32 +128,45 @@ TEST_CASE("/leads show lists the lead's timeline with user text escaped",
       .Append(id, kT0 + 1s, "routed",
               {{"route", "shark_tank"}, {"reason", "hot <@U0999EVIL>"}});
   Timeline(f.db->db())
-      .Append(id, kT0 + 37s, "claimed", {{"by", "U0123ANA"}, {"latency_ms", 37000}});
+      .Append(id, kT0 + 37s, "claimed",
+              {{"by", "U0123ANA"}, {"latency_ms", 37000}});
   f.leads.SetOwner(id, "U0123ANA", kT0 + 37s);
 
   SlashReply r = f.Run("show " + std::to_string(id), false);
   CHECK_FALSE(r.in_channel);
-  CHECK_THAT(r.text, Contains("*Lead #" + std::to_string(id) +
-                              "*: &lt;!channel&gt; Dana &amp; co · hot · score 72 · "
-                              "owner <@U0123ANA>"));
+  CHECK_THAT(r.text,
+             Contains("*Lead #" + std::to_string(id) +
+                      "*: &lt;!channel&gt; Dana &amp; co · hot · score 72 · "
+                      "owner <@U0123ANA>"));
   CHECK_THAT(r.text, Contains("• 2026-03-14 22:07:41 UTC *received* Website, "
                               "score 72, hot"));
-  CHECK_THAT(r.text, Contains("• 22:07:42 *routed* shark_tank: hot &lt;@U0999EVIL&gt;"));
-  CHECK_THAT(r.text, Contains("• 22:08:18 *claimed* by <@U0123ANA>, latency_ms 37000"));
+  CHECK_THAT(
+      r.text,
+      Contains("• 22:07:42 *routed* shark_tank: hot &lt;@U0999EVIL&gt;"));
+  CHECK_THAT(r.text,
+             Contains("• 22:08:18 *claimed* by <@U0123ANA>, latency_ms 37000"));
   CHECK(r.text.find("<!channel>") == std::string::npos);
   CHECK(r.text.find("<@U0999EVIL>") == std::string::npos);
   // Events in time order.
   CHECK(r.text.find("*received*") < r.text.find("*routed*"));
   CHECK(r.text.find("*routed*") < r.text.find("*claimed*"));
 
+  SECTION("a user id in a lead's own words does not become a mention") {
+    Timeline(f.db->db())
+        .Append(id, kT0 + 60s, "note", {{"message", "U0123BEN"}});
+    SlashReply again = f.Run("show " + std::to_string(id), false);
+    CHECK_THAT(again.text, Contains("*note* message U0123BEN"));
+    CHECK(again.text.find("<@U0123BEN>") == std::string::npos);
+  }
   SECTION("the id may be written as the cards show it") {
     CHECK(f.Run("show #" + std::to_string(id), false).text == r.text);
   }
 }
 
-TEST_CASE("/leads show hides name and source of an unclaimed lead when the "
-          "shark tank does",
-          "[bot][handlers][slash_leads]") {
+TEST_CASE(
+    "/leads show hides name and source of an unclaimed lead when the "
+    "shark tank does",
+    "[bot][handlers][slash_leads]") {
   Fixture f;
   f.config.slack.hide_identity_until_claimed = true;
   int64_t id = f.Add(Segment::kHotBuyer, kT0, "Dana O'Connell");
@@ -175,21 +190,23 @@ TEST_CASE("/leads show answers plainly for an unknown or malformed id",
   CHECK_THAT(bad.text, Contains("*Usage*"));
   CHECK_THAT(f.Run("show -3", false).text, Contains("is not a lead id"));
   CHECK_THAT(f.Run("show", false).text, Contains("`show` takes one lead id"));
-  CHECK_THAT(f.Run("show 1 2", false).text, Contains("`show` takes one lead id"));
+  CHECK_THAT(f.Run("show 1 2", false).text,
+             Contains("`show` takes one lead id"));
 }
 
-TEST_CASE("a manager's reassign moves the lead, records it and tells both sides",
-          "[bot][handlers][slash_leads]") {
+TEST_CASE(
+    "a manager's reassign moves the lead, records it and tells both sides",
+    "[bot][handlers][slash_leads]") {
   Fixture f;
   int64_t id = f.Add(Segment::kWarmBuyer, kT0 - 10min);
   f.leads.SetOwner(id, "U0123ANA", kT0 - 9min);
-  std::string mention = GENERATE(std::string("<@U0123BEN|ben>"),
-                                 std::string("<@U0123BEN>"));
+  std::string mention =
+      GENERATE(std::string("<@U0123BEN|ben>"), std::string("<@U0123BEN>"));
 
   SlashReply r = f.Run("reassign " + std::to_string(id) + " " + mention, true);
   CHECK_FALSE(r.in_channel);
-  CHECK_THAT(r.text, Contains("<@U0123BEN> now owns lead #" + std::to_string(id) +
-                              " (was <@U0123ANA>)"));
+  CHECK_THAT(r.text, Contains("<@U0123BEN> now owns lead #" +
+                              std::to_string(id) + " (was <@U0123ANA>)"));
 
   auto lead = f.leads.Get(id);
   REQUIRE(lead);
@@ -207,8 +224,9 @@ TEST_CASE("a manager's reassign moves the lead, records it and tells both sides"
   REQUIRE(jobs.size() == 2);
   CHECK(jobs[0].kind == leadrouter::kJobDmLeadCard);
   CHECK(jobs[0].lead_id == id);
-  CHECK(jobs[0].payload == nlohmann::json{{"agent", "U0123BEN"},
-                                          {"reason", "reassigned by <@U0123MGR>"}});
+  CHECK(jobs[0].payload ==
+        nlohmann::json{{"agent", "U0123BEN"},
+                       {"reason", "reassigned by <@U0123MGR>"}});
   CHECK(jobs[0].due_at == kT0);
   CHECK(jobs[0].max_attempts == f.config.jobs.max_attempts);
   CHECK(jobs[1].kind == leadrouter::kJobThreadNote);
@@ -248,7 +266,8 @@ TEST_CASE("reassign changes nothing unless a manager names a lead and an agent",
     CHECK_THAT(r.text, Contains("Only managers can reassign leads"));
   }
   SECTION("an unknown lead") {
-    CHECK(f.Run("reassign 999 <@U0123BEN>", true).text == "There is no lead #999.");
+    CHECK(f.Run("reassign 999 <@U0123BEN>", true).text ==
+          "There is no lead #999.");
   }
   SECTION("a user who is not one of our agents") {
     CHECK_THAT(f.Run("reassign " + lead + " <@U0999NEW|new>", true).text,
@@ -285,7 +304,8 @@ TEST_CASE("an unknown subcommand gets usage help that names it, escaped",
   Fixture f;
   SlashReply r = f.Run("<!channel> now", true);
   CHECK_FALSE(r.in_channel);
-  CHECK_THAT(r.text, Contains("“&lt;!channel&gt;” is not a `/leads` subcommand."));
+  CHECK_THAT(r.text,
+             Contains("“&lt;!channel&gt;” is not a `/leads` subcommand."));
   CHECK_THAT(r.text, Contains("`/leads show ID`"));
   CHECK_THAT(r.text, Contains("`/leads reassign ID @agent`"));
   CHECK(r.text.find("<!channel>") == std::string::npos);
