@@ -360,6 +360,11 @@ SlashReply Reassign(storage::Database& db, const SlashCommand& cmd,
                                      ") by " + by + "."}},
                        now, config),
                now);
+  // The shark-tank post (if any) must stop offering the lead to others.
+  jobs.Enqueue(MakeJob(kJobUpdateLeadPost, *id,
+                       {{"status_line", "Reassigned to " + to + " by " + by}},
+                       now, config),
+               now);
   return Reply("Done: " + to + " now owns " + lead_ref + " (was " + was +
                "). They get the lead card by DM, and the lead's thread "
                "says so.");

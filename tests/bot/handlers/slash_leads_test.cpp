@@ -221,7 +221,7 @@ TEST_CASE(
                                       {"by", kManager}});
 
   std::vector<Job> jobs = f.Jobs();
-  REQUIRE(jobs.size() == 2);
+  REQUIRE(jobs.size() == 3);
   CHECK(jobs[0].kind == leadrouter::kJobDmLeadCard);
   CHECK(jobs[0].lead_id == id);
   CHECK(jobs[0].payload ==
@@ -233,6 +233,9 @@ TEST_CASE(
   CHECK(jobs[1].lead_id == id);
   CHECK(jobs[1].payload["text"] ==
         "Reassigned to <@U0123BEN> (was <@U0123ANA>) by <@U0123MGR>.");
+  CHECK(jobs[2].kind == leadrouter::kJobUpdateLeadPost);
+  CHECK(jobs[2].payload["status_line"] ==
+        "Reassigned to <@U0123BEN> by <@U0123MGR>");
 
   SECTION("the timeline shows it") {
     CHECK_THAT(f.Run("show " + std::to_string(id), false).text,
@@ -249,7 +252,7 @@ TEST_CASE("reassigning a lead nobody owned says it was nobody's",
   CHECK_THAT(r.text, Contains("(was nobody)"));
   CHECK(f.leads.Get(id)->owner_slack_id == "U0123ANA");
   CHECK(f.Events(id).back().detail["from"].is_null());
-  CHECK(f.Jobs().size() == 2);
+  CHECK(f.Jobs().size() == 3);
 }
 
 TEST_CASE("reassign changes nothing unless a manager names a lead and an agent",
