@@ -69,6 +69,14 @@ std::vector<std::string> Tokenize(std::string_view text) {
   return out;
 }
 
+std::string Trim(const std::string& s) {
+  size_t b = 0;
+  size_t e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return s.substr(b, e - b);
+}
+
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return std::tolower(c); });
@@ -295,10 +303,10 @@ class RotationCommand {
                    " is not a Slack user: mention them as @name so Slack "
                    "sends their id.");
     }
+    // The name is the rest of the text as typed, inner spacing kept.
     std::string name;
-    for (size_t i = 1; i < args.size(); ++i) {
-      name += (name.empty() ? "" : " ") + args[i];
-    }
+    size_t at = cmd_.text.find(args[0]);
+    if (at != std::string::npos) name = Trim(cmd_.text.substr(at + args[0].size()));
     if (name.empty()) name = ref->name;
     storage::AgentAdd result = agents_.Add(ref->id, name, now_);
     storage::Agent a = *agents_.Get(ref->id);
