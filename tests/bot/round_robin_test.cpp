@@ -8,8 +8,8 @@
 #include "tests/bot/rotation_test_support.h"
 
 using namespace std::chrono_literals;
-using leadrouter::AssignRequest;
 using leadrouter::Assignment;
+using leadrouter::AssignRequest;
 using leadrouter::AssignRoundRobin;
 using leadrouter::Config;
 using leadrouter::RejoinPolicy;
@@ -30,9 +30,9 @@ namespace {
 
 // Assigns `n` new leads at `now` and returns the owners' names ("-" when
 // nobody), checking that each lead's owner, timeline and DM agree.
-std::vector<std::string> AssignLeads(Database& db, int n, SystemTime now,
-                                     const Config& config,
-                                     std::vector<std::string>* reasons = nullptr) {
+std::vector<std::string> AssignLeads(
+    Database& db, int n, SystemTime now, const Config& config,
+    std::vector<std::string>* reasons = nullptr) {
   std::vector<std::string> names;
   for (int i = 0; i < n; ++i) {
     int64_t lead = NewLead(db, now);
@@ -100,15 +100,17 @@ TEST_CASE(
   std::vector<std::string> got = AssignLeads(*db, 30, kT0, config, &reasons);
   std::vector<std::string> want = Split(
       "Ana Ana Cy Eve Ana Ana Cy Eve Ana Ana Cy Eve "
-      "Ana Ana Eve Ana Ana Eve Ana Ana Eve Ana Ana Eve Ana Ana Eve Ana Ana Eve");
+      "Ana Ana Eve Ana Ana Eve Ana Ana Eve Ana Ana Eve Ana Ana Eve Ana Ana "
+      "Eve");
   REQUIRE(got.size() == want.size());
   for (size_t turn = 0; turn < want.size(); ++turn) {
     INFO("turn " << turn + 1 << ": " << reasons[turn]);
     CHECK(got[turn] == want[turn]);
   }
   CHECK(reasons[2] == "round-robin, turn 3; skipped Ben: paused");
-  CHECK(reasons[3] ==
-        "round-robin, turn 4; skipped Dee: outside working hours (09:00-17:00)");
+  CHECK(
+      reasons[3] ==
+      "round-robin, turn 4; skipped Dee: outside working hours (09:00-17:00)");
   CHECK(reasons[14] ==
         "round-robin, turn 15; skipped Ben: paused, Cy: at daily cap (3/3), "
         "Dee: outside working hours (09:00-17:00)");
@@ -144,25 +146,26 @@ TEST_CASE("a pause with an end is over at that end", "[bot][round_robin]") {
   agents.Pause(IdOf("Ana"), kT0 + 1h);
 
   std::vector<std::string> reasons;
-  CHECK(AssignLeads(*db, 2, kT0 + 59min, config, &reasons) ==
-        Split("Ben Ben"));
+  CHECK(AssignLeads(*db, 2, kT0 + 59min, config, &reasons) == Split("Ben Ben"));
   CHECK(reasons[0] == "round-robin, turn 1; skipped Ana: paused");
   CHECK(AssignLeads(*db, 2, kT0 + 1h, config) == Split("Ana Ben"));
   CHECK_FALSE(agents.Get(IdOf("Ana"))->paused);
 }
 
-TEST_CASE("a resumed agent keeps their place or joins the back, never with a "
-          "burst",
-          "[bot][round_robin]") {
+TEST_CASE(
+    "a resumed agent keeps their place or joins the back, never with a "
+    "burst",
+    "[bot][round_robin]") {
   auto run = [](RejoinPolicy policy) {
     auto db = Database::Open(":memory:");
     Config config = RotationConfig(policy);
     AgentStore agents(db->db());
-    agents.SeedIfEmpty({AgentSeed("Ana"), AgentSeed("Ben"), AgentSeed("Cy"),
-                        AgentSeed("Dee")},
-                       kT0);
+    agents.SeedIfEmpty(
+        {AgentSeed("Ana"), AgentSeed("Ben"), AgentSeed("Cy"), AgentSeed("Dee")},
+        kT0);
     agents.Pause(IdOf("Ben"), std::nullopt);
-    CHECK(AssignLeads(*db, 7, kT0, config) == Split("Ana Cy Dee Ana Cy Dee Ana"));
+    CHECK(AssignLeads(*db, 7, kT0, config) ==
+          Split("Ana Cy Dee Ana Cy Dee Ana"));
     REQUIRE(leadrouter::ResumeAgent(*db, IdOf("Ben"), config));
     CHECK_FALSE(agents.Get(IdOf("Ben"))->paused);
     return AssignLeads(*db, 8, kT0, config);
@@ -176,9 +179,10 @@ TEST_CASE("a resumed agent keeps their place or joins the back, never with a "
   }
 }
 
-TEST_CASE("a returning lead goes back to its previous owner, or to the "
-          "rotation when that owner is paused",
-          "[bot][round_robin]") {
+TEST_CASE(
+    "a returning lead goes back to its previous owner, or to the "
+    "rotation when that owner is paused",
+    "[bot][round_robin]") {
   auto db = Database::Open(":memory:");
   Config config = RotationConfig();
   AgentStore agents(db->db());
@@ -206,8 +210,9 @@ TEST_CASE("a returning lead goes back to its previous owner, or to the "
   SECTION("a new lead never goes to a previous owner") {
     int64_t other = NewLead(*db, kT0);
     LeadStore(db->db()).SetOwner(other, IdOf("Ana"), kT0);
-    CHECK(AssignRoundRobin(*db, other, kT0 + 2h, config, AssignRequest{})
-              .agent == IdOf("Ben"));
+    CHECK(
+        AssignRoundRobin(*db, other, kT0 + 2h, config, AssignRequest{}).agent ==
+        IdOf("Ben"));
   }
 }
 

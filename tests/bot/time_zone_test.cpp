@@ -54,8 +54,7 @@ TEST_CASE("an empty or unknown zone falls back, and never throws",
 TEST_CASE("a local date and time map back to one instant", "[bot][time_zone]") {
   CHECK(FromLocal("2026-03-15", 0, "America/New_York") ==
         SystemTime(std::chrono::seconds(1773547200)));  // 04:00Z
-  CHECK(FromLocal("2026-03-14", 18 * 60 + 7, "America/New_York") ==
-        kT0 - 41s);
+  CHECK(FromLocal("2026-03-14", 18 * 60 + 7, "America/New_York") == kT0 - 41s);
   // 02:30 does not exist on 2026-03-08 in New York; the earliest instant
   // around the gap is taken rather than failing.
   CHECK(FromLocal("2026-03-08", 2 * 60 + 30, "America/New_York"));

@@ -168,7 +168,8 @@ TEST_CASE("remove takes an agent out and keeps their history",
   CHECK(RotationStore(f.db->db()).CountOn(IdOf("Ben"), "2026-03-14") == 2);
   CHECK_THAT(f.Run("remove <@U0123BEN>").text,
              Contains("&lt;@U0123BEN&gt; is not in the rotation"));
-  CHECK_THAT(f.Run("remove").text, Contains("`/rotation remove` needs an agent"));
+  CHECK_THAT(f.Run("remove").text,
+             Contains("`/rotation remove` needs an agent"));
   CHECK_THAT(f.Run("remove @cy now").text,
              Contains("`/rotation remove` takes only the agent, not “now”"));
   CHECK(f.Get("Cy").active);
@@ -178,14 +179,16 @@ TEST_CASE("pause takes a duration, a team time, a date or nothing",
           "[bot][slash_rotation]") {
   Fixture f;
   SECTION("a duration from now") {
-    CHECK_THAT(f.Run("pause <@U0123ANA|ana> 2h").text,
-               Contains("Paused *Ana* (<@U0123ANA>) until 2026-03-14 20:07 EDT"));
+    CHECK_THAT(
+        f.Run("pause <@U0123ANA|ana> 2h").text,
+        Contains("Paused *Ana* (<@U0123ANA>) until 2026-03-14 20:07 EDT"));
     CHECK(f.Get("Ana").paused_until == kT0 + 2h);
   }
   SECTION("a time of day already gone today means tomorrow") {
     f.Run("pause @ana until 14:30");
-    CHECK(f.Get("Ana").paused_until ==
-          leadrouter::FromLocal("2026-03-15", 14 * 60 + 30, "America/New_York"));
+    CHECK(
+        f.Get("Ana").paused_until ==
+        leadrouter::FromLocal("2026-03-15", 14 * 60 + 30, "America/New_York"));
     f.Run("pause Ana 23:00");
     CHECK(f.Get("Ana").paused_until ==
           leadrouter::FromLocal("2026-03-14", 23 * 60, "America/New_York"));
@@ -198,8 +201,9 @@ TEST_CASE("pause takes a duration, a team time, a date or nothing",
     CHECK(f.Get("Ana").paused_until ==
           leadrouter::FromLocal("2026-03-20", 9 * 60, "America/New_York"));
     f.Run("pause <@U0123ANA> for 2026-03-21T10:15");
-    CHECK(f.Get("Ana").paused_until ==
-          leadrouter::FromLocal("2026-03-21", 10 * 60 + 15, "America/New_York"));
+    CHECK(
+        f.Get("Ana").paused_until ==
+        leadrouter::FromLocal("2026-03-21", 10 * 60 + 15, "America/New_York"));
   }
   SECTION("no end: until resumed") {
     CHECK_THAT(f.Run("pause <@U0123ANA>").text,
@@ -217,7 +221,8 @@ TEST_CASE("pause takes a duration, a team time, a date or nothing",
       CHECK_THAT(r.text, Contains("is not a time ahead"));
       CHECK_THAT(r.text, Contains("*Usage*"));
     }
-    CHECK_THAT(f.Run("pause <@U0123ZED>").text, Contains("is not in the rotation"));
+    CHECK_THAT(f.Run("pause <@U0123ZED>").text,
+               Contains("is not in the rotation"));
     CHECK_FALSE(f.Get("Ana").paused);
   }
   SECTION("the pause shows in the list and ends by itself") {
@@ -255,7 +260,8 @@ TEST_CASE("resume follows the configured rejoin policy",
   SECTION("someone not paused") {
     Fixture f;
     CHECK_THAT(f.Run("resume <@U0123ANA>").text, Contains("is not paused"));
-    CHECK_THAT(f.Run("resume").text, Contains("`/rotation resume` needs an agent"));
+    CHECK_THAT(f.Run("resume").text,
+               Contains("`/rotation resume` needs an agent"));
     CHECK_THAT(f.Run("resume <@U0123ANA> please").text,
                Contains("takes only the agent"));
   }
@@ -274,16 +280,16 @@ TEST_CASE("weight and cap take whole numbers in range and keep counts",
   CHECK_THAT(f.Run("cap @ana 12").text, Contains("to 12 (was no cap)"));
   CHECK(RotationStore(f.db->db()).CountOn(IdOf("Ana"), "2026-03-14") == 5);
 
-  for (std::string text :
-       {"weight <@U0123ANA> 0", "weight <@U0123ANA> 101", "weight <@U0123ANA> two",
-        "weight <@U0123ANA>", "weight <@U0123ANA> 2 3", "weight <@U0123ANA> -1"}) {
+  for (std::string text : {"weight <@U0123ANA> 0", "weight <@U0123ANA> 101",
+                           "weight <@U0123ANA> two", "weight <@U0123ANA>",
+                           "weight <@U0123ANA> 2 3", "weight <@U0123ANA> -1"}) {
     INFO(text);
     CHECK_THAT(f.Run(text).text,
                Contains("`/rotation weight` needs a whole number of turns from "
                         "1 to 100"));
   }
-  for (std::string text : {"cap <@U0123ANA> -1", "cap <@U0123ANA> 1.5",
-                                  "cap <@U0123ANA>"}) {
+  for (std::string text :
+       {"cap <@U0123ANA> -1", "cap <@U0123ANA> 1.5", "cap <@U0123ANA>"}) {
     INFO(text);
     CHECK_THAT(f.Run(text).text,
                Contains("`/rotation cap` needs a whole number of leads a day"));
@@ -300,9 +306,8 @@ TEST_CASE("move puts an agent at a position counted from 1",
   CHECK(f.Order() == Names{"Cy", "Ana", "Ben"});
   f.Run("move <@U0123CY> 3");
   CHECK(f.Order() == Names{"Ana", "Ben", "Cy"});
-  for (std::string text :
-       {"move <@U0123CY> 0", "move <@U0123CY> 4", "move <@U0123CY> first",
-        "move <@U0123CY>"}) {
+  for (std::string text : {"move <@U0123CY> 0", "move <@U0123CY> 4",
+                           "move <@U0123CY> first", "move <@U0123CY>"}) {
     INFO(text);
     CHECK_THAT(f.Run(text).text,
                Contains("`/rotation move` needs a position from 1 to 3"));
@@ -325,7 +330,8 @@ TEST_CASE("skip passes the next agent's turn without counting a lead",
   CHECK(leadrouter::AssignRoundRobin(*f.db, lead, kT0, f.config, {}).agent ==
         IdOf("Ben"));
 
-  CHECK_THAT(f.Run("skip now").text, Contains("`/rotation skip` takes no arguments"));
+  CHECK_THAT(f.Run("skip now").text,
+             Contains("`/rotation skip` takes no arguments"));
   for (const char* name : {"<@U0123ANA>", "<@U0123BEN>", "<@U0123CY>"}) {
     f.Run(std::string("pause ") + name);
   }
@@ -352,5 +358,6 @@ TEST_CASE("rotation changes append nothing to any lead",
   CHECK(leadrouter::storage::JobStore(f.db->db())
             .List(leadrouter::storage::JobState::kPending, 1000)
             .size() == jobs);
-  CHECK_FALSE(leadrouter::storage::LeadStore(f.db->db()).Get(lead)->owner_slack_id);
+  CHECK_FALSE(
+      leadrouter::storage::LeadStore(f.db->db()).Get(lead)->owner_slack_id);
 }
