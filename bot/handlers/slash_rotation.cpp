@@ -253,8 +253,9 @@ class RotationCommand {
     RotationView view = LoadRotation(db_, now_, config_);
     const std::string& zone = config_.rotation.timezone;
     std::string out = "*Rotation* · team time " +
-                      EscapeMrkdwn(FormatLocal(now_, zone)) + " · " +
-                      std::to_string(view.state.turn) + " turns so far\n";
+                      EscapeMrkdwn(FormatLocal(now_, zone)) +
+                      " · turns so far: " + std::to_string(view.state.turn) +
+                      "\n";
     int position = 0;
     std::vector<std::string> removed;
     for (size_t i = 0; i < view.agents.size(); ++i) {

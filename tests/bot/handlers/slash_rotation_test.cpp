@@ -81,7 +81,7 @@ TEST_CASE("anyone may list the rotation: order, state, counts and who is next",
     SlashReply r = f.Run(text, /*manager=*/false);
     INFO(r.text);
     CHECK_FALSE(r.in_channel);
-    CHECK_THAT(r.text, Contains("team time 2026-03-14 18:07 EDT"));
+    CHECK_THAT(r.text, Contains("team time 2026-03-14 18:07 EDT · turns so far: 1"));
     CHECK_THAT(r.text,
                Contains("1. *Ana* (<@U0123ANA>) · available · weight 2 · cap 8 "
                         "· today 1 · total 1 · had the last turn (1 of 2)"));
