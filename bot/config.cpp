@@ -237,9 +237,12 @@ void ReadWorkDays(TableReader& r, int& mask) {
   const toml::node* n = r.Get("work_days");
   if (!n) return;
   std::vector<std::string> days;
-  r.StringList("work_days", days);  // reports a non-array itself
+  r.StringList("work_days", days);  // reports a non-array or non-string
   if (!n->is_array()) return;
-  if (days.empty()) return r.Error("work_days", "must list at least one day", n);
+  if (n->as_array()->empty()) {
+    return r.Error("work_days", "must list at least one day", n);
+  }
+  if (days.empty()) return;
   static const char* const kDays[] = {"sun", "mon", "tue", "wed",
                                       "thu", "fri", "sat"};
   int out = 0;
@@ -249,13 +252,14 @@ void ReadWorkDays(TableReader& r, int& mask) {
     for (int d = 0; d < 7; ++d) {
       if (days[i] == kDays[d]) bit = d;
     }
-    if (bit < 0) {
-      bad = true;
-      r.Error("work_days[" + std::to_string(i) + "]",
-              "\"" + days[i] + "\" is not a day (use mon, tue, wed, thu, "
-              "fri, sat, sun)");
+    if (bit >= 0) {
+      out |= 1 << bit;
+      continue;
     }
-    else out |= 1 << bit;
+    bad = true;
+    r.Error("work_days[" + std::to_string(i) + "]",
+            "\"" + days[i] + "\" is not a day (use mon, tue, wed, thu, fri, "
+            "sat, sun)");
   }
   if (!bad) mask = out;
 }

@@ -31,13 +31,12 @@ std::string NameOf(const pipeline::RotationMember& m) {
 // Writes everything a successful assignment causes.
 void RecordAssignment(storage::Database& db, int64_t lead_id,
                       const std::string& agent, const std::string& reason,
-                      const AssignRequest& why,
-                      std::optional<int64_t> turn, SystemTime now,
-                      const Config& config) {
+                      const AssignRequest& why, std::optional<int64_t> turn,
+                      SystemTime now, const Config& config) {
   storage::LeadStore(db.db()).SetOwner(lead_id, agent, now);
   storage::RotationStore(db.db()).AddToCount(agent, TeamDay(now, config));
-  nlohmann::json detail = {{"agent", agent}, {"reason", reason},
-                           {"via", why.why}};
+  nlohmann::json detail = {
+      {"agent", agent}, {"reason", reason}, {"via", why.why}};
   if (turn) detail["turn"] = *turn;
   storage::Timeline(db.db()).Append(lead_id, now, "assigned", detail);
   storage::JobStore(db.db()).Enqueue(

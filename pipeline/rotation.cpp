@@ -79,13 +79,15 @@ RotationPick PickNext(const std::vector<RotationMember>& members,
     pick.state.cursor = static_cast<int>(i);
     pick.state.turns_used = turns_used;
     pick.state.turn = state.turn + 1;
-    pick.reason = std::string(why) + ", turn " + std::to_string(pick.state.turn);
+    pick.reason =
+        std::string(why) + ", turn " + std::to_string(pick.state.turn);
     if (members[i].weight > 1) {
       pick.reason += " (" + std::to_string(turns_used) + " of " +
                      std::to_string(members[i].weight) + " for " +
                      DisplayName(members[i]) + ")";
     }
-    if (!pick.skipped.empty()) pick.reason += "; skipped " + JoinSkips(pick.skipped);
+    if (!pick.skipped.empty())
+      pick.reason += "; skipped " + JoinSkips(pick.skipped);
   };
 
   if (holder && state.turns_used < members[*holder].weight &&
@@ -137,7 +139,8 @@ std::optional<std::pair<int, int>> ParseWorkHours(std::string_view text) {
   if (text.size() != 11 || text[5] != '-') return std::nullopt;
   auto start = ParseClock(text.substr(0, 5));
   auto end = ParseClock(text.substr(6, 5));
-  if (!start || !end || *start == 24 * 60 || *start == *end) return std::nullopt;
+  if (!start || !end || *start == 24 * 60 || *start == *end)
+    return std::nullopt;
   return std::make_pair(*start, *end);
 }
 

@@ -24,9 +24,9 @@ using RotationTime = std::chrono::system_clock::time_point;
 inline constexpr int kEveryDay = 0x7F;
 
 struct RotationMember {
-  std::string id;    // Slack user id
-  std::string name;  // shown in reasons; the id when empty
-  int weight = 1;    // consecutive turns per cycle; 0 never gets a turn
+  std::string id;     // Slack user id
+  std::string name;   // shown in reasons; the id when empty
+  int weight = 1;     // consecutive turns per cycle; 0 never gets a turn
   int daily_cap = 0;  // 0: no cap
   int today_count = 0;
   bool paused = false;
@@ -58,9 +58,9 @@ struct RotationSkip {
 };
 
 struct RotationPick {
-  std::optional<size_t> index;  // into the members; nullopt: nobody
-  std::string agent;            // the picked id, "" when nobody
-  RotationState state;          // unchanged when nobody
+  std::optional<size_t> index;        // into the members; nullopt: nobody
+  std::string agent;                  // the picked id, "" when nobody
+  RotationState state;                // unchanged when nobody
   std::vector<RotationSkip> skipped;  // passed over this turn, in order
   // "round-robin, turn 14; skipped Ben: paused, Cy: at daily cap (8/8)", or
   // "nobody available: Ana: paused, Ben: outside working hours (09:00-17:00)".

@@ -53,13 +53,14 @@ constexpr char kSelectAgent[] =
 }  // namespace
 
 std::vector<Agent> AgentStore::List() {
-  SQLite::Statement query(db_, std::string(kSelectAgent) +
-                                   "ORDER BY position, slack_id");
+  SQLite::Statement query(
+      db_, std::string(kSelectAgent) + "ORDER BY position, slack_id");
   return Read(query);
 }
 
 std::optional<Agent> AgentStore::Get(const std::string& slack_id) {
-  SQLite::Statement query(db_, std::string(kSelectAgent) + "WHERE slack_id = ?");
+  SQLite::Statement query(db_,
+                          std::string(kSelectAgent) + "WHERE slack_id = ?");
   query.bind(1, slack_id);
   std::vector<Agent> found = Read(query);
   if (found.empty()) return std::nullopt;
@@ -123,7 +124,8 @@ AgentAdd AgentStore::Add(const std::string& slack_id, const std::string& name,
 }
 
 bool AgentStore::Deactivate(const std::string& slack_id) {
-  SQLite::Statement update(db_, "UPDATE agents SET active = 0 WHERE slack_id = ?");
+  SQLite::Statement update(db_,
+                           "UPDATE agents SET active = 0 WHERE slack_id = ?");
   update.bind(1, slack_id);
   return update.exec() > 0;
 }
@@ -146,15 +148,16 @@ bool AgentStore::Unpause(const std::string& slack_id) {
 }
 
 bool AgentStore::SetWeight(const std::string& slack_id, int weight) {
-  SQLite::Statement update(db_, "UPDATE agents SET weight = ? WHERE slack_id = ?");
+  SQLite::Statement update(db_,
+                           "UPDATE agents SET weight = ? WHERE slack_id = ?");
   update.bind(1, weight);
   update.bind(2, slack_id);
   return update.exec() > 0;
 }
 
 bool AgentStore::SetDailyCap(const std::string& slack_id, int daily_cap) {
-  SQLite::Statement update(db_,
-                           "UPDATE agents SET daily_cap = ? WHERE slack_id = ?");
+  SQLite::Statement update(
+      db_, "UPDATE agents SET daily_cap = ? WHERE slack_id = ?");
   update.bind(1, daily_cap);
   update.bind(2, slack_id);
   return update.exec() > 0;
@@ -188,8 +191,10 @@ bool AgentStore::MoveBefore(const std::string& slack_id,
   std::vector<std::string> order;
   bool found = false;
   for (const Agent& a : List()) {
-    if (a.slack_id == slack_id) found = true;
-    else order.push_back(a.slack_id);
+    if (a.slack_id == slack_id)
+      found = true;
+    else
+      order.push_back(a.slack_id);
   }
   auto at = std::find(order.begin(), order.end(), before);
   if (!found || at == order.end()) return false;

@@ -16,7 +16,8 @@ pipeline::RotationState RotationStore::Load() {
   if (query.executeStep()) {
     state.cursor = query.getColumn(0).getInt();
     state.turn = query.getColumn(1).getInt64();
-    if (!query.isColumnNull(2)) state.last_agent = query.getColumn(2).getString();
+    if (!query.isColumnNull(2))
+      state.last_agent = query.getColumn(2).getString();
     state.turns_used = query.getColumn(3).getInt();
   }
   return state;
@@ -43,7 +44,8 @@ void RotationStore::AddToCount(const std::string& slack_id,
   SQLite::Statement upsert(
       db_,
       "INSERT INTO agent_daily_counts (slack_id, day, count) VALUES (?, ?, ?) "
-      "ON CONFLICT (slack_id, day) DO UPDATE SET count = count + excluded.count");
+      "ON CONFLICT (slack_id, day) DO UPDATE SET count = count + "
+      "excluded.count");
   upsert.bind(1, slack_id);
   upsert.bind(2, day);
   upsert.bind(3, n);
@@ -53,7 +55,8 @@ void RotationStore::AddToCount(const std::string& slack_id,
 int RotationStore::CountOn(const std::string& slack_id,
                            const std::string& day) {
   SQLite::Statement query(
-      db_, "SELECT count FROM agent_daily_counts WHERE slack_id = ? AND day = ?");
+      db_,
+      "SELECT count FROM agent_daily_counts WHERE slack_id = ? AND day = ?");
   query.bind(1, slack_id);
   query.bind(2, day);
   return query.executeStep() ? query.getColumn(0).getInt() : 0;

@@ -37,7 +37,9 @@ constexpr char kUsage[] =
     "`/rotation skip`: pass the next agent's turn\n"
     "Changes are for managers; anyone may list.";
 
-SlashReply Reply(std::string text) { return SlashReply{std::move(text), false}; }
+SlashReply Reply(std::string text) {
+  return SlashReply{std::move(text), false};
+}
 
 SlashReply Usage(const std::string& problem) {
   return Reply(problem + "\n" + kUsage);
@@ -67,6 +69,14 @@ std::vector<std::string> Tokenize(std::string_view text) {
     i = end;
   }
   return out;
+}
+
+std::string Trim(const std::string& s) {
+  size_t b = 0;
+  size_t e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return s.substr(b, e - b);
 }
 
 std::string Lower(std::string s) {
@@ -128,7 +138,8 @@ std::optional<int> ParseClock(const std::string& text) {
 // nullopt when they do not name a future time.
 std::optional<SystemTime> ParsePauseEnd(std::vector<std::string> words,
                                         SystemTime now, const Config& config) {
-  if (!words.empty() && (Lower(words[0]) == "until" || Lower(words[0]) == "for")) {
+  if (!words.empty() &&
+      (Lower(words[0]) == "until" || Lower(words[0]) == "for")) {
     words.erase(words.begin());
   }
   if (words.empty() || words.size() > 2) return std::nullopt;
@@ -174,9 +185,8 @@ class RotationCommand {
     EndExpiredPauses(db_, now_, config_);
     if (sub == "list") return List();
     if (sub == "help") return Reply(kUsage);
-    static const char* const kChanges[] = {"add",    "remove", "pause",
-                                           "resume", "weight", "cap",
-                                           "move",   "skip"};
+    static const char* const kChanges[] = {
+        "add", "remove", "pause", "resume", "weight", "cap", "move", "skip"};
     bool change = std::find(std::begin(kChanges), std::end(kChanges), sub) !=
                   std::end(kChanges);
     if (!change) {
@@ -243,8 +253,9 @@ class RotationCommand {
     RotationView view = LoadRotation(db_, now_, config_);
     const std::string& zone = config_.rotation.timezone;
     std::string out = "*Rotation* · team time " +
-                      EscapeMrkdwn(FormatLocal(now_, zone)) + " · " +
-                      std::to_string(view.state.turn) + " turns so far\n";
+                      EscapeMrkdwn(FormatLocal(now_, zone)) +
+                      " · turns so far: " + std::to_string(view.state.turn) +
+                      "\n";
     int position = 0;
     std::vector<std::string> removed;
     for (size_t i = 0; i < view.agents.size(); ++i) {
@@ -271,15 +282,17 @@ class RotationCommand {
                                                        *a.work_end_minute);
       }
       if (a.slack_id == view.state.last_agent) {
-        out += " · had the last turn (" + std::to_string(view.state.turns_used) +
-               " of " + std::to_string(a.weight) + ")";
+        out += " · had the last turn (" +
+               std::to_string(view.state.turns_used) + " of " +
+               std::to_string(a.weight) + ")";
       }
       out += "\n";
     }
     if (position == 0) out += "Nobody is in the rotation yet.\n";
     if (!removed.empty()) {
       std::string names;
-      for (const std::string& n : removed) names += (names.empty() ? "" : ", ") + n;
+      for (const std::string& n : removed)
+        names += (names.empty() ? "" : ", ") + n;
       out += "Removed: " + names + "\n";
     }
     return Reply(out + NextLine());
@@ -287,7 +300,8 @@ class RotationCommand {
 
   SlashReply Add(const std::vector<std::string>& args) {
     if (args.empty()) {
-      return Usage("`/rotation add` needs an agent, e.g. `/rotation add @ana`.");
+      return Usage(
+          "`/rotation add` needs an agent, e.g. `/rotation add @ana`.");
     }
     std::optional<UserRef> ref = ParseMention(args[0]);
     if (!ref) {
@@ -295,10 +309,11 @@ class RotationCommand {
                    " is not a Slack user: mention them as @name so Slack "
                    "sends their id.");
     }
+    // The name is the rest of the text as typed, inner spacing kept.
     std::string name;
-    for (size_t i = 1; i < args.size(); ++i) {
-      name += (name.empty() ? "" : " ") + args[i];
-    }
+    size_t at = cmd_.text.find(args[0]);
+    if (at != std::string::npos)
+      name = Trim(cmd_.text.substr(at + args[0].size()));
     if (name.empty()) name = ref->name;
     storage::AgentAdd result = agents_.Add(ref->id, name, now_);
     storage::Agent a = *agents_.Get(ref->id);
@@ -306,8 +321,9 @@ class RotationCommand {
       case storage::AgentAdd::kAlreadyActive:
         return Reply(Who(a) + " is already in the rotation.");
       case storage::AgentAdd::kReactivated:
-        return Reply("Added " + Who(a) +
-                     " back at the end of the rotation; their counts are kept.");
+        return Reply(
+            "Added " + Who(a) +
+            " back at the end of the rotation; their counts are kept.");
       case storage::AgentAdd::kAdded:
         break;
     }
@@ -337,8 +353,8 @@ class RotationCommand {
     }
     agents_.Pause(a.slack_id, until);
     std::string when =
-        until ? "until " + EscapeMrkdwn(FormatLocal(*until,
-                                                    config_.rotation.timezone))
+        until ? "until " +
+                    EscapeMrkdwn(FormatLocal(*until, config_.rotation.timezone))
               : std::string("until resumed");
     return Reply("Paused " + Who(a) + " " + when + ".\n" + NextLine());
   }
@@ -360,30 +376,38 @@ class RotationCommand {
     std::optional<int> n =
         args.size() == 1 ? ParseCount(args[0], 1, kMaxWeight) : std::nullopt;
     if (!n) {
-      return Usage("`/rotation weight` needs a whole number of turns from 1 "
-                   "to " + std::to_string(kMaxWeight) + ", e.g. `/rotation "
-                   "weight @ana 2`.");
+      return Usage(
+          "`/rotation weight` needs a whole number of turns from 1 "
+          "to " +
+          std::to_string(kMaxWeight) +
+          ", e.g. `/rotation "
+          "weight @ana 2`.");
     }
     agents_.SetWeight(a.slack_id, *n);
     return Reply("Set " + Who(a) + "'s weight to " + std::to_string(*n) +
                  " (was " + std::to_string(a.weight) + ").");
   }
 
-  SlashReply Cap(const storage::Agent& a, const std::vector<std::string>& args) {
+  SlashReply Cap(const storage::Agent& a,
+                 const std::vector<std::string>& args) {
     std::optional<int> n =
         args.size() == 1 ? ParseCount(args[0], 0, kMaxDailyCap) : std::nullopt;
     if (!n) {
-      return Usage("`/rotation cap` needs a whole number of leads a day from "
-                   "0 (no cap) to " + std::to_string(kMaxDailyCap) +
-                   ", e.g. `/rotation cap @ana 8`.");
+      return Usage(
+          "`/rotation cap` needs a whole number of leads a day from "
+          "0 (no cap) to " +
+          std::to_string(kMaxDailyCap) + ", e.g. `/rotation cap @ana 8`.");
     }
     agents_.SetDailyCap(a.slack_id, *n);
-    auto cap = [](int c) { return c == 0 ? std::string("no cap") : std::to_string(c); };
+    auto cap = [](int c) {
+      return c == 0 ? std::string("no cap") : std::to_string(c);
+    };
     return Reply("Set " + Who(a) + "'s daily cap to " + cap(*n) + " (was " +
                  cap(a.daily_cap) + "); today's count is kept.");
   }
 
-  SlashReply Move(const storage::Agent& a, const std::vector<std::string>& args) {
+  SlashReply Move(const storage::Agent& a,
+                  const std::vector<std::string>& args) {
     int members = 0;
     for (const storage::Agent& x : agents_.List()) members += x.active ? 1 : 0;
     std::optional<int> pos =

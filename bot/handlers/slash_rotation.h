@@ -8,8 +8,11 @@
 //   "2026-03-20T09:00"); "until" or "for" may come first. None: until
 //   resumed.
 // Agents are named by mention (<@U123|name> or <@U123>), by user id, or by
-// the name the rotation shows. Changes never reset anyone's counts and
-// append nothing to leads; answers are ephemeral.
+// the name the rotation shows (add needs a mention or an id). Changes are
+// for managers (cmd.is_manager); anyone may list. Changes never reset
+// anyone's counts and append nothing to leads; answers are ephemeral and
+// say what changed and who is next. Before any subcommand, pauses whose
+// end has passed are ended (per rotation.rejoin), so the list is current.
 // Thread rule: storage writer thread only, inside the caller's transaction;
 // throws SQLite::Exception on a database failure (the caller rolls back).
 #pragma once

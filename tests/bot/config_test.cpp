@@ -125,3 +125,62 @@ TEST_CASE("secrets come from the environment only", "[bot][config]") {
   CHECK(HasError(load, "slack.bot_token", "unknown key"));
   unsetenv("LEADROUTER_INTAKE_TOKEN");
 }
+
+TEST_CASE("the rotation table sets the team's zone, the rejoin policy and who "
+          "may claim",
+          "[bot][config]") {
+  SECTION("defaults") {
+    ConfigLoad load = LoadConfigString("");
+    REQUIRE(load.ok());
+    CHECK(load.config.rotation.timezone == "America/New_York");
+    CHECK(load.config.rotation.rejoin == leadrouter::RejoinPolicy::kOldPlace);
+    CHECK(load.config.rotation.claim_requires_rotation);
+  }
+  SECTION("set") {
+    ConfigLoad load = LoadConfigString(
+        "[rotation]\ntimezone = \"Europe/London\"\nrejoin = \"back\"\n"
+        "claim_requires_rotation = false\n");
+    INFO(AllErrors(load));
+    REQUIRE(load.ok());
+    CHECK(load.config.rotation.timezone == "Europe/London");
+    CHECK(load.config.rotation.rejoin == leadrouter::RejoinPolicy::kBack);
+    CHECK_FALSE(load.config.rotation.claim_requires_rotation);
+    CHECK(leadrouter::SummarizeConfig(load.config).find("team time Europe/London") !=
+          std::string::npos);
+  }
+  SECTION("errors") {
+    ConfigLoad load = LoadConfigString(
+        "[rotation]\ntimezone = \"Mars/Olympus_Mons\"\nrejoin = \"front\"\n"
+        "claim_requires_rotation = \"yes\"\nrejion = \"back\"\n");
+    CHECK(HasError(load, "rotation.timezone", "Mars/Olympus_Mons"));
+    CHECK(HasError(load, "rotation.rejoin", "\"old_place\" or \"back\""));
+    CHECK(HasError(load, "rotation.claim_requires_rotation", "true or false"));
+    CHECK(HasError(load, "rotation.rejion", "unknown key"));
+    CHECK(HasError(LoadConfigString("[rotation]\ntimezone = \"\"\n"),
+                   "rotation.timezone", "must not be empty"));
+  }
+}
+
+TEST_CASE("agents' zones, working hours and days are checked", "[bot][config]") {
+  ConfigLoad ok = LoadConfigString(
+      "[[agents]]\nslack_id = \"U0123ANA\"\nname = \"Ana\"\n"
+      "timezone = \"Asia/Tokyo\"\nwork_hours = \"22:00-06:00\"\n"
+      "work_days = [\"mon\", \"fri\"]\n");
+  INFO(AllErrors(ok));
+  REQUIRE(ok.ok());
+  CHECK(ok.config.agents[0].work_start_minute == 22 * 60);
+  CHECK(ok.config.agents[0].work_end_minute == 6 * 60);
+  CHECK(ok.config.agents[0].work_days == ((1 << 1) | (1 << 5)));
+
+  ConfigLoad bad = LoadConfigString(
+      "[[agents]]\nslack_id = \"U0123ANA\"\nname = \"Ana\"\n"
+      "[[agents]]\nslack_id = \"U0123BEN\"\nname = \"Ben\"\n"
+      "timezone = \"America/New_Yrok\"\nwork_hours = \"9-5\"\n"
+      "work_days = [\"mon\", \"funday\"]\n"
+      "[[agents]]\nslack_id = \"U0123CY\"\nname = \"Cy\"\nwork_days = []\n");
+  CHECK(HasError(bad, "agents[1].timezone", "America/New_Yrok"));
+  CHECK(HasError(bad, "agents[1].work_hours", "\"9-5\""));
+  CHECK(HasError(bad, "agents[1].work_days[1]", "funday"));
+  CHECK(HasError(bad, "agents[2].work_days", "at least one day"));
+  CHECK(bad.errors.size() == 4);
+}

@@ -91,3 +91,16 @@ TEST_CASE("usage errors exit 2 with help", "[integration][cli]") {
   CHECK(r.err.find("usage:") != std::string::npos);
   CHECK(RunBinary({"--help"}).exit_code == 0);
 }
+
+TEST_CASE("check-config rejects an unknown time zone by its key",
+          "[integration][cli]") {
+  TempDir dir;
+  WriteFile(dir.File("tz.toml"),
+            "[rotation]\ntimezone = \"America/Nowhere\"\n"
+            "[[agents]]\nslack_id = \"U0123ANA\"\nname = \"Ana\"\n"
+            "timezone = \"Europe/Londn\"\n");
+  auto r = RunBinary({"check-config", "--config", dir.File("tz.toml")});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("rotation.timezone") != std::string::npos);
+  CHECK(r.err.find("agents[0].timezone") != std::string::npos);
+}

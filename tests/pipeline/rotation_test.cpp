@@ -98,8 +98,9 @@ TEST_CASE(
   CHECK(reasons[0] == "round-robin, turn 1 (1 of 2 for Ana)");
   CHECK(reasons[1] == "round-robin, turn 2 (2 of 2 for Ana)");
   CHECK(reasons[2] == "round-robin, turn 3; skipped Ben: paused");
-  CHECK(reasons[3] ==
-        "round-robin, turn 4; skipped Dee: outside working hours (09:00-17:00)");
+  CHECK(
+      reasons[3] ==
+      "round-robin, turn 4; skipped Dee: outside working hours (09:00-17:00)");
   CHECK(reasons[14] ==
         "round-robin, turn 15; skipped Ben: paused, Cy: at daily cap (3/3), "
         "Dee: outside working hours (09:00-17:00)");
@@ -112,7 +113,7 @@ TEST_CASE("nobody available says so with every member's reason",
   members[0].paused = true;
   members[1].daily_cap = 8;
   members[1].today_count = 8;
-  members[2].work_days = 0x3E;  // Monday to Friday
+  members[2].work_days = 0x3E;   // Monday to Friday
   members[2].local_weekday = 0;  // Sunday
   members[3].active = false;
   RotationState state{"U0Ben", 1, 1, 7};

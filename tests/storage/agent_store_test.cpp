@@ -102,9 +102,10 @@ TEST_CASE("working hours and days are seeded", "[storage][agent_store]") {
   CHECK_FALSE(agents.Get("U0NOBODY1"));
 }
 
-TEST_CASE("an added agent joins at the end; a removed one is kept and can "
-          "come back",
-          "[storage][agent_store]") {
+TEST_CASE(
+    "an added agent joins at the end; a removed one is kept and can "
+    "come back",
+    "[storage][agent_store]") {
   auto db = Database::Open(":memory:");
   AgentStore agents(db->db());
   agents.SeedIfEmpty({Seed("U0123ANA", "Ana"), Seed("U0123BEN", "Ben")}, kT0);
@@ -113,7 +114,8 @@ TEST_CASE("an added agent joins at the end; a removed one is kept and can "
         leadrouter::storage::AgentAdd::kAdded);
   CHECK(Order(agents) == Names{"Ana", "Ben", "Cal"});
   CHECK(agents.Get("U0123CAL")->created_at == kT0 + 1h);
-  CHECK(agents.Add("U0123DEE", "", kT0)  == leadrouter::storage::AgentAdd::kAdded);
+  CHECK(agents.Add("U0123DEE", "", kT0) ==
+        leadrouter::storage::AgentAdd::kAdded);
   CHECK(agents.Get("U0123DEE")->name == "U0123DEE");
 
   CHECK(agents.Deactivate("U0123ANA"));

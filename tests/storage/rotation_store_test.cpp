@@ -40,7 +40,8 @@ TEST_CASE("a fresh database has no turn yet", "[storage][rotation_store]") {
   CHECK(state.cursor == 0);
 }
 
-TEST_CASE("the rotation state survives a restart", "[storage][rotation_store]") {
+TEST_CASE("the rotation state survives a restart",
+          "[storage][rotation_store]") {
   TempDbFile file;
   {
     auto db = Database::Open(file.path());
