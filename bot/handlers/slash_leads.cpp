@@ -16,6 +16,7 @@
 #include "bot/handlers/mention.h"
 #include "bot/outbox_plan.h"
 #include "bot/slack/mrkdwn.h"
+#include "bot/time_zone.h"
 #include "pipeline/lead.h"
 #include "storage/agent_store.h"
 #include "storage/database.h"
@@ -129,16 +130,21 @@ std::string IdList(const std::vector<int64_t>& ids, int64_t total) {
   return out + ")";
 }
 
-SlashReply Summary(storage::Database& db, SystemTime now) {
-  // TODO(time zone): the team's local day once the config names the team's
-  // time zone; until then the day is UTC and the answer says so.
-  SystemTime from = std::chrono::floor<std::chrono::days>(now);
-  SystemTime to = from + std::chrono::days(1);
+SlashReply Summary(storage::Database& db, SystemTime now,
+                   const Config& config) {
+  // "Today" is the team's calendar day, the same day the rotation's caps
+  // count in; a day is 23 to 25 hours long across DST changes.
+  const LocalTime local = ToLocal(now, config.rotation.timezone);
+  SystemTime from = FromLocal(local.date, 0, local.zone).value_or(now);
+  const LocalTime tomorrow = ToLocal(from + std::chrono::hours(26), local.zone);
+  SystemTime to = FromLocal(tomorrow.date, 0, local.zone)
+                      .value_or(from + std::chrono::days(1));
   storage::LeadStats s =
       storage::QueryLeadStats(db.db(), from, to, kWaitingIdsShown);
 
-  std::string out = "*Leads today* (" + FormatUtc(from, "%Y-%m-%d") +
-                    ", UTC)\nReceived: " + std::to_string(s.received) + " (";
+  std::string out = "*Leads today* (" + local.date + ", " +
+                    slack::EscapeMrkdwn(local.zone) +
+                    ")\nReceived: " + std::to_string(s.received) + " (";
   for (std::size_t i = 0; i < s.by_segment.size(); ++i) {
     if (i > 0) out += " · ";
     out += SegmentLabel(s.by_segment[i].segment) + " " +
@@ -375,7 +381,7 @@ SlashReply Reassign(storage::Database& db, const SlashCommand& cmd,
 SlashReply RunLeadsCommand(storage::Database& db, const SlashCommand& cmd,
                            SystemTime now, const Config& config) {
   std::vector<std::string_view> args = SplitArgs(cmd.text);
-  if (args.empty()) return Summary(db, now);
+  if (args.empty()) return Summary(db, now, config);
   std::string sub = Lower(args[0]);
   if (sub == "show") return Show(db, cmd, args, config);
   if (sub == "reassign") return Reassign(db, cmd, args, now, config);

@@ -82,6 +82,22 @@ struct Fixture {
 
 }  // namespace
 
+TEST_CASE("/leads counts the team's calendar day, not UTC's",
+          "[bot][handlers][slash_leads]") {
+  Fixture f;
+  // 03:07 UTC on the 14th is still the 13th in New York.
+  f.Add(Segment::kHotBuyer, kT0 - 19h);
+  f.Add(Segment::kWarmBuyer, kT0 - 1h);
+  SECTION("in New York") {
+    f.config.rotation.timezone = "America/New_York";
+    CHECK_THAT(f.Run("", false).text, Contains("Received: 1 ("));
+  }
+  SECTION("in UTC") {
+    f.config.rotation.timezone = "UTC";
+    CHECK_THAT(f.Run("", false).text, Contains("(2026-03-14, UTC)\nReceived: 2 ("));
+  }
+}
+
 TEST_CASE(
     "/leads alone summarises today: segments, claim times, waiting, agents",
     "[bot][handlers][slash_leads]") {
@@ -98,7 +114,7 @@ TEST_CASE(
 
   SlashReply r = f.Run("", /*manager=*/false);
   CHECK_FALSE(r.in_channel);
-  CHECK_THAT(r.text, Contains("*Leads today* (2026-03-14, UTC)"));
+  CHECK_THAT(r.text, Contains("*Leads today* (2026-03-14, America/New_York)"));
   CHECK_THAT(
       r.text,
       Contains("Received: 5 (hot 3 · warm 1 · nurture 1 · low quality 0)"));
