@@ -20,6 +20,7 @@ namespace leadrouter {
 //                     assigned, taken over) with chat.update
 //   dm_lead_card      {agent, reason}: the full card to the owner by DM
 //   ephemeral         {channel, user, text}: a reply only `user` sees
+//   dm_note           {agent, text}: a short DM to an agent (a reminder)
 //   thread_note       {text}: a reply in the thread of the lead's post (or
 //                     its DM card when it never had a post)
 //   post_triage       {reason}: a lead nobody could take, to triage
@@ -31,6 +32,7 @@ inline constexpr char kJobPostSharkTank[] = "slack.post_shark_tank";
 inline constexpr char kJobUpdateLeadPost[] = "slack.update_lead_post";
 inline constexpr char kJobDmLeadCard[] = "slack.dm_lead_card";
 inline constexpr char kJobEphemeral[] = "slack.ephemeral";
+inline constexpr char kJobDmNote[] = "slack.dm_note";
 inline constexpr char kJobThreadNote[] = "slack.thread_note";
 inline constexpr char kJobPostTriage[] = "slack.post_triage";
 inline constexpr char kJobOpsAlert[] = "slack.ops_alert";

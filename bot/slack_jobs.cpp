@@ -98,6 +98,7 @@ void SlackJobs::RegisterWith(JobRunner& runner) {
   runner.Register(kJobUpdateLeadPost, bind(&SlackJobs::UpdateLeadPost));
   runner.Register(kJobDmLeadCard, bind(&SlackJobs::DmLeadCard));
   runner.Register(kJobEphemeral, bind(&SlackJobs::Ephemeral));
+  runner.Register(kJobDmNote, bind(&SlackJobs::DmNote));
   runner.Register(kJobThreadNote, bind(&SlackJobs::ThreadNote));
   runner.Register(kJobPostTriage, bind(&SlackJobs::PostTriage));
   runner.Register(kJobOpsAlert, bind(&SlackJobs::OpsAlert));
@@ -238,6 +239,26 @@ void SlackJobs::Ephemeral(const storage::Job& job, JobDone done) {
   } else {
     api_.PostEphemeral(channel, user, slack::Ephemeral(text), finish);
   }
+}
+
+void SlackJobs::DmNote(const storage::Job& job, JobDone done) {
+  const std::string agent = PayloadString(job, "agent");
+  const std::string text = PayloadString(job, "text");
+  if (agent.empty() || text.empty()) {
+    return done(JobOutcome::Fail("dm_note needs an agent and a text"));
+  }
+  api_.OpenConversation(agent, [this, text, done](slack::ApiResult opened) {
+    if (!opened.ok) return done(slack::ToJobOutcome(opened));
+    std::string channel;
+    if (opened.body.contains("channel")) {
+      channel = StringAt(opened.body["channel"], "id");
+    }
+    if (channel.empty()) {
+      return done(JobOutcome::Retry("conversations.open returned no channel"));
+    }
+    api_.PostMessage(channel, slack::ThreadNote(text),
+                     [done](slack::ApiResult res) { done(slack::ToJobOutcome(res)); });
+  });
 }
 
 void SlackJobs::ThreadNote(const storage::Job& job, JobDone done) {

@@ -41,6 +41,7 @@ class SlackJobs {
   void UpdateLeadPost(const storage::Job& job, JobDone done);
   void DmLeadCard(const storage::Job& job, JobDone done);
   void Ephemeral(const storage::Job& job, JobDone done);
+  void DmNote(const storage::Job& job, JobDone done);
   void ThreadNote(const storage::Job& job, JobDone done);
   void PostTriage(const storage::Job& job, JobDone done);
   void OpsAlert(const storage::Job& job, JobDone done);
