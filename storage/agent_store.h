@@ -53,6 +53,14 @@ class AgentStore {
   // or cap throws SQLite::Exception (the caller's transaction rolls back).
   bool SeedIfEmpty(const std::vector<AgentSeed>& agents, TimePoint now);
 
+  // The slack_id of the agent a CRM names as a contact's owner: by
+  // `slack_id` first, then by `email` (compared case-insensitively);
+  // inactive agents count, since the CRM, not the rotation, says who owns
+  // the contact. nullopt when neither names an agent; empty arguments never
+  // match.
+  std::optional<std::string> MatchCrmOwner(const std::string& email,
+                                           const std::string& slack_id);
+
   // Every agent, in rotation order.
   std::vector<Agent> List();
 

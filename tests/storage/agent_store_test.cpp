@@ -68,3 +68,24 @@ TEST_CASE("a repeated agent id in the seed is refused",
           {Seed("U0123ANA", "Ana"), Seed("U0123ANA", "Ana 2")}, kT0),
       SQLite::Exception);
 }
+
+TEST_CASE("a CRM owner is matched to an agent by Slack id, then by e-mail",
+          "[storage][agent_store]") {
+  auto db = Database::Open(":memory:");
+  AgentStore agents(db->db());
+  AgentSeed ana = Seed("U0123ANA", "Ana");
+  ana.email = "Ana@Brokerage.example";
+  AgentSeed ben = Seed("U0123BEN", "Ben");
+  ben.email = "ben@brokerage.example";
+  REQUIRE(agents.SeedIfEmpty({ana, ben, Seed("U0123CAM", "Cam")}, kT0));
+
+  CHECK(agents.MatchCrmOwner("ana@brokerage.example", "") == "U0123ANA");
+  CHECK(agents.MatchCrmOwner("", "U0123BEN") == "U0123BEN");
+  // The Slack id is the more precise name and wins over the e-mail.
+  CHECK(agents.MatchCrmOwner("ana@brokerage.example", "U0123BEN") == "U0123BEN");
+  // An unknown Slack id still falls back to the e-mail.
+  CHECK(agents.MatchCrmOwner("ben@brokerage.example", "U0999XYZ") == "U0123BEN");
+  CHECK_FALSE(agents.MatchCrmOwner("zoe@brokerage.example", "U0999XYZ").has_value());
+  // Cam has no e-mail: an empty one must not match him.
+  CHECK_FALSE(agents.MatchCrmOwner("", "").has_value());
+}
