@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "bot/crm_service.h"
 #include "bot/health.h"
 #include "bot/http/http_server.h"
 #include "bot/http/request_gate.h"
@@ -128,6 +129,8 @@ int RunDaemon(const Config& config, const Secrets& secrets, const Clock& clock) 
   HttpServer server(loop, http_options);
   IntakeService intake(config, writer, runner, gate, clock, slack);
   intake.RegisterRoutes(server);
+  CrmService crm(config, writer, runner, gate, clock);
+  crm.RegisterRoutes(server);
   Status started = server.Start();
   if (!started.ok()) {
     logging::Error("http.start_failed", {{"listen", config.server.listen},
