@@ -127,10 +127,10 @@ int RunDaemon(const Config& config, const Secrets& secrets, const Clock& clock) 
   http_options.body_timeout = config.server.body_timeout;
   http_options.idle_timeout = config.server.idle_timeout;
   HttpServer server(loop, http_options);
-  IntakeService intake(config, writer, runner, gate, clock, slack);
-  intake.RegisterRoutes(server);
   CrmService crm(config, writer, runner, gate, clock);
   crm.RegisterRoutes(server);
+  IntakeService intake(config, writer, runner, gate, clock, slack);
+  intake.RegisterRoutes(server);
   Status started = server.Start();
   if (!started.ok()) {
     logging::Error("http.start_failed", {{"listen", config.server.listen},

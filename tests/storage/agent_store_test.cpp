@@ -52,23 +52,6 @@ TEST_CASE("agents are seeded once, in config order", "[storage][agent_store]") {
   CHECK(agents.List().size() == 2);
 }
 
-TEST_CASE("seeding nothing reports that nothing was seeded",
-          "[storage][agent_store]") {
-  auto db = Database::Open(":memory:");
-  AgentStore agents(db->db());
-  CHECK_FALSE(agents.SeedIfEmpty({}, kT0));
-  CHECK(agents.SeedIfEmpty({Seed("U0123ANA", "Ana")}, kT0));
-}
-
-TEST_CASE("a repeated agent id in the seed is refused",
-          "[storage][agent_store]") {
-  auto db = Database::Open(":memory:");
-  CHECK_THROWS_AS(
-      AgentStore(db->db()).SeedIfEmpty(
-          {Seed("U0123ANA", "Ana"), Seed("U0123ANA", "Ana 2")}, kT0),
-      SQLite::Exception);
-}
-
 TEST_CASE("a CRM owner is matched to an agent by Slack id, then by e-mail",
           "[storage][agent_store]") {
   auto db = Database::Open(":memory:");
@@ -88,4 +71,21 @@ TEST_CASE("a CRM owner is matched to an agent by Slack id, then by e-mail",
   CHECK_FALSE(agents.MatchCrmOwner("zoe@brokerage.example", "U0999XYZ").has_value());
   // Cam has no e-mail: an empty one must not match him.
   CHECK_FALSE(agents.MatchCrmOwner("", "").has_value());
+}
+
+TEST_CASE("seeding nothing reports that nothing was seeded",
+          "[storage][agent_store]") {
+  auto db = Database::Open(":memory:");
+  AgentStore agents(db->db());
+  CHECK_FALSE(agents.SeedIfEmpty({}, kT0));
+  CHECK(agents.SeedIfEmpty({Seed("U0123ANA", "Ana")}, kT0));
+}
+
+TEST_CASE("a repeated agent id in the seed is refused",
+          "[storage][agent_store]") {
+  auto db = Database::Open(":memory:");
+  CHECK_THROWS_AS(
+      AgentStore(db->db()).SeedIfEmpty(
+          {Seed("U0123ANA", "Ana"), Seed("U0123ANA", "Ana 2")}, kT0),
+      SQLite::Exception);
 }
