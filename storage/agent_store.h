@@ -56,7 +56,6 @@ class AgentStore {
   std::optional<std::string> MatchCrmOwner(const std::string& email,
                                            const std::string& slack_id);
 
-
   // Inserts `agents`, in rotation order, only if the table has no agent at
   // all; returns whether it did. A repeated slack_id or a negative weight
   // or cap throws SQLite::Exception (the caller's transaction rolls back).
