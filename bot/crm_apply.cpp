@@ -38,14 +38,16 @@ std::optional<Found> FindLead(storage::LeadStore& leads,
 
 // What the event changed, as a list of short phrases. `text` renders a
 // user-supplied value, `mention` one of our agents.
-std::string Describe(const pipeline::CrmEvent& event,
-                     const std::optional<std::string>& owner_agent,
-                     int cancelled_jobs,
-                     const std::function<std::string(const std::string&)>& text,
-                     const std::function<std::string(const std::string&)>& mention) {
+std::string Describe(
+    const pipeline::CrmEvent& event,
+    const std::optional<std::string>& owner_agent, int cancelled_jobs,
+    const std::function<std::string(const std::string&)>& text,
+    const std::function<std::string(const std::string&)>& mention) {
   std::vector<std::string> parts;
-  if (event.type == pipeline::CrmEventType::kContacted) parts.push_back("contacted");
-  if (event.type == pipeline::CrmEventType::kOptedOut) parts.push_back("opted out");
+  if (event.type == pipeline::CrmEventType::kContacted)
+    parts.push_back("contacted");
+  if (event.type == pipeline::CrmEventType::kOptedOut)
+    parts.push_back("opted out");
   if (event.status) parts.push_back("status " + text(*event.status));
   if (owner_agent) {
     parts.push_back("owner " + mention(*owner_agent));
@@ -63,8 +65,8 @@ std::string Describe(const pipeline::CrmEvent& event,
   if (cancelled_jobs == 0) {
     out += "; no automated follow-ups were pending";
   } else {
-    out += "; stopped " + std::to_string(cancelled_jobs) + " automated follow-up" +
-           (cancelled_jobs == 1 ? "" : "s");
+    out += "; stopped " + std::to_string(cancelled_jobs) +
+           " automated follow-up" + (cancelled_jobs == 1 ? "" : "s");
   }
   return out;
 }
@@ -102,9 +104,11 @@ nlohmann::json CrmAnswer(const std::string& event_id,
 std::string CrmNoteText(const pipeline::CrmEvent& event,
                         const std::optional<std::string>& owner_agent,
                         int cancelled_jobs) {
-  return "CRM: " + Describe(event, owner_agent, cancelled_jobs,
-                            [](const std::string& s) { return slack::EscapeMrkdwn(s); },
-                            [](const std::string& id) { return slack::Mention(id); });
+  return "CRM: " +
+         Describe(
+             event, owner_agent, cancelled_jobs,
+             [](const std::string& s) { return slack::EscapeMrkdwn(s); },
+             [](const std::string& id) { return slack::Mention(id); });
 }
 
 CrmApplyResult ApplyCrmEvent(SQLite::Database& db,
@@ -136,8 +140,8 @@ CrmApplyResult ApplyCrmEvent(SQLite::Database& db,
   bool first_contact = event.type == pipeline::CrmEventType::kContacted &&
                        leads.MarkContacted(id, now);
   storage::JobStore jobs(db);
-  out.cancelled_jobs =
-      jobs.CancelByLeadAndKinds(id, kAutomatedFollowUpKinds, kCancelReason, now);
+  out.cancelled_jobs = jobs.CancelByLeadAndKinds(id, kAutomatedFollowUpKinds,
+                                                 kCancelReason, now);
 
   nlohmann::json detail = {{"event_id", event.event_id},
                            {"type", pipeline::ToString(event.type)},
@@ -148,14 +152,17 @@ CrmApplyResult ApplyCrmEvent(SQLite::Database& db,
     detail["first_contact"] = first_contact;
   }
   if (event.status) detail["status"] = *event.status;
-  if (!event.occurred_at_text.empty()) detail["occurred_at"] = event.occurred_at_text;
+  if (!event.occurred_at_text.empty())
+    detail["occurred_at"] = event.occurred_at_text;
   std::optional<std::string> agent;
   if (event.owner) {
     detail["crm_owner"] = OwnerJson(*event.owner);
     agent = storage::AgentStore(db).MatchCrmOwner(event.owner->email,
                                                   event.owner->slack_id);
-    std::optional<storage::StoredLead> lead = agent ? leads.Get(id) : std::nullopt;
-    std::optional<std::string> previous = lead ? lead->owner_slack_id : std::nullopt;
+    std::optional<storage::StoredLead> lead =
+        agent ? leads.Get(id) : std::nullopt;
+    std::optional<std::string> previous =
+        lead ? lead->owner_slack_id : std::nullopt;
     if (agent && previous != agent) {
       leads.SetOwner(id, *agent, now);
       out.owner_synced = agent;
@@ -169,8 +176,7 @@ CrmApplyResult ApplyCrmEvent(SQLite::Database& db,
     }
   }
   detail["summary"] = Describe(
-      event, agent, out.cancelled_jobs,
-      [](const std::string& s) { return s; },
+      event, agent, out.cancelled_jobs, [](const std::string& s) { return s; },
       [](const std::string& slack_id) { return slack_id; });
 
   storage::Timeline timeline(db);
@@ -178,14 +184,16 @@ CrmApplyResult ApplyCrmEvent(SQLite::Database& db,
   if (event.type == pipeline::CrmEventType::kOptedOut) {
     // Kept as its own entry so the opt-out feature can find it later.
     nlohmann::json opt_out = {{"source", "crm"}, {"event_id", event.event_id}};
-    if (!event.occurred_at_text.empty()) opt_out["occurred_at"] = event.occurred_at_text;
+    if (!event.occurred_at_text.empty())
+      opt_out["occurred_at"] = event.occurred_at_text;
     timeline.Append(id, now, "opted_out", opt_out);
   }
 
-  jobs.Enqueue(MakeJob(kJobThreadNote, id,
-                       {{"text", CrmNoteText(event, agent, out.cancelled_jobs)}},
-                       now, config),
-               now);
+  jobs.Enqueue(
+      MakeJob(kJobThreadNote, id,
+              {{"text", CrmNoteText(event, agent, out.cancelled_jobs)}}, now,
+              config),
+      now);
   out.note_queued = true;
   return out;
 }

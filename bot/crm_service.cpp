@@ -33,7 +33,10 @@ nlohmann::json KeysNamed(const pipeline::CrmContact& contact) {
 
 CrmService::CrmService(const Config& config, StorageWriter& writer,
                        JobRunner& runner, RequestGate& gate, const Clock& clock)
-    : config_(config), writer_(writer), runner_(runner), gate_(gate),
+    : config_(config),
+      writer_(writer),
+      runner_(runner),
+      gate_(gate),
       clock_(clock) {}
 
 void CrmService::RegisterRoutes(HttpServer& server) {
@@ -61,9 +64,10 @@ void CrmService::HandleEvent(const HttpRequest& request, Responder respond) {
       [event, now, &config](storage::Database& db) {
         return ApplyCrmEvent(db.db(), *event, now, config);
       },
-      [this, event, respond = std::move(respond), started](
-          Result<CrmApplyResult> out) {
-        if (!out.ok()) return RespondStoreFailed(out.status(), kSubject, respond);
+      [this, event, respond = std::move(respond),
+       started](Result<CrmApplyResult> out) {
+        if (!out.ok())
+          return RespondStoreFailed(out.status(), kSubject, respond);
         const CrmApplyResult& r = out.value();
         if (r.note_queued) runner_.Wake();
         nlohmann::json fields = {{"event_id", event->event_id},

@@ -48,7 +48,8 @@ HttpResponse JsonText(int status, std::string body) {
 
 double MillisSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(
-             std::chrono::steady_clock::now() - start).count();
+             std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 }  // namespace leadrouter

@@ -7,10 +7,9 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "bot/clock.h"
 #include "bot/http/http_server.h"

@@ -70,7 +70,8 @@ Status ParseContact(const json& payload, const std::string& default_region,
   std::string email_in, phone_in;
   if (const json* v = Member(*object, "crm_id")) {
     std::optional<std::string> text = TextField(*v, true, kMaxShortField);
-    if (!text) return Status::InvalidField("contact.crm_id", "must be a string");
+    if (!text)
+      return Status::InvalidField("contact.crm_id", "must be a string");
     contact.crm_id = *text;
   }
   if (const json* v = Member(*object, "email")) {
@@ -90,7 +91,8 @@ Status ParseContact(const json& payload, const std::string& default_region,
   EmailAddress email = NormalizeEmail(email_in);
   as_lead.email = email.address;
   as_lead.email_valid = email.valid;
-  if (!phone_in.empty()) as_lead.phone = NormalizePhone(phone_in, default_region);
+  if (!phone_in.empty())
+    as_lead.phone = NormalizePhone(phone_in, default_region);
   contact.keys = DedupeKeys(as_lead);
   if (email.valid) contact.email = email.address;
   if (as_lead.phone.valid) contact.phone_e164 = as_lead.phone.e164;
@@ -98,7 +100,8 @@ Status ParseContact(const json& payload, const std::string& default_region,
   if (!contact.crm_id.empty() || !contact.keys.empty()) return Status::Ok();
   if (!email_in.empty()) {
     return Status::InvalidField(
-        "contact.email", "\"" + email.address + "\" is not a valid e-mail address");
+        "contact.email",
+        "\"" + email.address + "\" is not a valid e-mail address");
   }
   if (!phone_in.empty()) {
     return Status::InvalidField(
@@ -120,7 +123,8 @@ Status ParseOwner(const json& payload, std::optional<CrmOwner>& owner) {
     EmailAddress email = NormalizeEmail(*text);
     if (!email.address.empty() && !email.valid) {
       return Status::InvalidField(
-          "owner.email", "\"" + email.address + "\" is not a valid e-mail address");
+          "owner.email",
+          "\"" + email.address + "\" is not a valid e-mail address");
     }
     o.email = email.address;
   }
@@ -175,7 +179,8 @@ Result<CrmEvent> Parse(const json& payload, const std::string& default_region) {
   }
   event.type = *parsed_type;
 
-  if (Status s = ParseContact(payload, default_region, event.contact); !s.ok()) {
+  if (Status s = ParseContact(payload, default_region, event.contact);
+      !s.ok()) {
     return s;
   }
 
@@ -199,7 +204,8 @@ Result<CrmEvent> Parse(const json& payload, const std::string& default_region) {
     }
     if (!event.occurred_at) {
       return Status::InvalidField(
-          "occurred_at", "must be an RFC 3339 time such as 2026-03-14T22:19:03Z");
+          "occurred_at",
+          "must be an RFC 3339 time such as 2026-03-14T22:19:03Z");
     }
     event.occurred_at_text = v->get<std::string>();
   }

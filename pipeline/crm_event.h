@@ -5,18 +5,22 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "pipeline/status.h"
 
 namespace leadrouter::pipeline {
 
-enum class CrmEventType { kStatusChanged, kOwnerChanged, kContacted, kOptedOut };
+enum class CrmEventType {
+  kStatusChanged,
+  kOwnerChanged,
+  kContacted,
+  kOptedOut
+};
 
 // "status_changed", "owner_changed", "contacted", "opted_out": the wire names.
 std::string ToString(CrmEventType type);

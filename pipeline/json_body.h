@@ -2,9 +2,8 @@
 // looks at a single field. Pure; never throws.
 #pragma once
 
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "pipeline/status.h"
 

@@ -10,7 +10,8 @@ namespace leadrouter::storage {
 std::optional<std::string> AgentStore::MatchCrmOwner(
     const std::string& email, const std::string& slack_id) {
   if (!slack_id.empty()) {
-    SQLite::Statement query(db_, "SELECT slack_id FROM agents WHERE slack_id = ?");
+    SQLite::Statement query(db_,
+                            "SELECT slack_id FROM agents WHERE slack_id = ?");
     query.bind(1, slack_id);
     if (query.executeStep()) return query.getColumn(0).getString();
   }
