@@ -262,3 +262,17 @@ TEST_CASE("a CRM event needs the intake credentials", "[integration][crm]") {
     CHECK(json::parse(r.body)["field"] == "Content-Type");
   }
 }
+
+TEST_CASE("a CRM over its rate gets 429 with Retry-After", "[integration][crm]") {
+  IntakeDaemon d("rate_limit_burst = 2\nrate_limit_per_second = 0.1");
+  HttpClient c(d.port);
+  for (int i = 0; i < 2; ++i) {
+    CHECK(c.Send("POST", kCrmPath, JsonAuth(),
+                 DanaEvent("evt-" + std::to_string(i)).dump()).status == 202);
+  }
+  auto r = c.Send("POST", kCrmPath, JsonAuth(), DanaEvent("evt-2").dump());
+  CHECK(r.status == 429);
+  CHECK(std::stoi(r.Header("Retry-After")) >= 1);
+  d.process->Stop(SIGTERM);
+  CHECK(d.Count("SELECT count(*) FROM crm_events") == 2);
+}
