@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "bot/crm_service.h"
 #include "bot/health.h"
 #include "bot/http/http_server.h"
 #include "bot/http/request_gate.h"
@@ -144,6 +145,8 @@ int RunDaemon(const Config& config, const Secrets& secrets,
   http_options.body_timeout = config.server.body_timeout;
   http_options.idle_timeout = config.server.idle_timeout;
   HttpServer server(loop, http_options);
+  CrmService crm(config, writer, runner, gate, clock);
+  crm.RegisterRoutes(server);
   IntakeService intake(config, writer, runner, gate, clock, slack);
   intake.RegisterRoutes(server);
   if (config.testing.movable_clock) {

@@ -5,11 +5,13 @@
 #include "bot/digest.h"
 #include "bot/http/request_gate.h"
 #include "bot/job_runner.h"
+#include "bot/json_post.h"
 #include "bot/log.h"
 #include "bot/outbox_plan.h"
 #include "bot/storage_writer.h"
 #include "pipeline/process.h"
 #include "pipeline/route.h"
+#include "storage/crm_event_store.h"
 #include "storage/database.h"
 #include "storage/idempotency_store.h"
 #include "storage/job_store.h"
@@ -22,11 +24,6 @@ namespace {
 constexpr char kLeadsPath[] = "/v1/leads";
 // Idempotency keys are opaque to us; this bounds what we store per request.
 constexpr size_t kMaxIdempotencyKey = 255;
-
-double MillisSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(
-             std::chrono::steady_clock::now() - start).count();
-}
 
 // Times each pipeline step for the log line of the lead it belongs to.
 class StepTimer final : public pipeline::StepObserver {
@@ -75,11 +72,7 @@ void IntakeService::RegisterRoutes(HttpServer& server) {
 
 void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
   const SystemTime now = clock_.Now();
-  if (auto rejection = gate_.Check(request, now)) {
-    logging::Info("lead.refused", {{"status", rejection->status},
-                                   {"client", request.remote_ip}});
-    return respond(std::move(*rejection));
-  }
+  if (!AdmitPost(gate_, request, now, "lead", respond)) return;
   std::string idem_key = request.Header("Idempotency-Key");
   if (idem_key.size() > kMaxIdempotencyKey) {
     return respond(HttpResponse::Error(400, "must be at most 255 characters",
@@ -93,12 +86,7 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
   nlohmann::json steps = timer.steps();
   steps["pipeline_ms"] = MillisSince(started);
   if (!processed.ok()) {
-    nlohmann::json fields = steps;
-    fields["field"] = processed.status().field();
-    fields["error"] = processed.status().message();
-    logging::Info("lead.rejected", fields);
-    return respond(HttpResponse::Error(400, processed.status().message(),
-                                       processed.status().field()));
+    return RejectBody(processed.status(), "lead", steps, respond);
   }
 
   auto lead = std::make_shared<pipeline::ProcessedLead>(std::move(processed).value());
@@ -169,9 +157,7 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
       },
       [this, respond = std::move(respond), started, steps](Result<IntakeOutcome> out) {
         if (!out.ok()) {
-          // Nothing was committed: the sender must try again.
-          logging::Error("lead.store_failed", {{"error", out.status().message()}});
-          return respond(HttpResponse::Error(500, "the lead could not be stored; retry"));
+          return RespondStoreFailed(out.status(), "lead", respond);
         }
         const IntakeOutcome& o = out.value();
         if (o.jobs_written > 0) runner_.Wake();
@@ -182,23 +168,22 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
         if (!o.route.empty()) fields["route"] = o.route;
         logging::Info(o.replayed ? "lead.replayed"
                       : o.duplicate ? "lead.duplicate" : "lead.accepted", fields);
-        HttpResponse response;
-        response.status = o.status;
-        response.body = o.body;
-        respond(std::move(response));
+        respond(JsonText(o.status, o.body));
       });
 }
 
 void IntakeService::HandleHealth(const HttpRequest&, Responder respond) {
   struct Counts {
     int64_t pending = 0, running = 0, dead = 0;
+    int64_t crm_unmatched = 0;
   };
   writer_.Call<Counts>(
       [](storage::Database& db) {
         storage::JobStore jobs(db.db());
         return Counts{jobs.CountByState(storage::JobState::kPending),
                       jobs.CountByState(storage::JobState::kRunning),
-                      jobs.CountByState(storage::JobState::kDead)};
+                      jobs.CountByState(storage::JobState::kDead),
+                      storage::CrmEventStore(db.db()).CountUnmatched()};
       },
       [this, respond = std::move(respond)](Result<Counts> counts) {
         nlohmann::json slack = {{"state", slack_.state}, {"detail", slack_.detail}};
@@ -217,7 +202,8 @@ void IntakeService::HandleHealth(const HttpRequest&, Responder respond) {
                   {"queue", {{"pending", counts.value().pending},
                              {"running", counts.value().running},
                              {"dead", counts.value().dead},
-                             {"writer_backlog", writer_.queue_depth()}}}}));
+                             {"writer_backlog", writer_.queue_depth()}}},
+                  {"crm", {{"unmatched_total", counts.value().crm_unmatched}}}}));
       });
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "bot/clock.h"
@@ -39,6 +40,13 @@ inline constexpr char kJobOpsAlert[] = "slack.ops_alert";
 inline constexpr char kJobAssignRoundRobin[] = "route.assign_round_robin";
 inline constexpr char kJobClaimTimeout[] = "route.claim_timeout";
 inline constexpr char kJobEnrollNurture[] = "sequence.enroll_nurture";
+
+// The automated follow-ups a human takeover stops (the CRM override), as
+// kind prefixes for JobStore::CancelByLeadAndKinds: sequence steps, SLA
+// reminders and the routing timers. The Slack posts and notes that report
+// what happened are not follow-ups and still run.
+inline const std::vector<std::string> kAutomatedFollowUpKinds = {
+    "sequence.", "sla.", kJobClaimTimeout, kJobAssignRoundRobin};
 
 // A job row for `kind`, due at `due`, with the configured attempt limit.
 storage::NewJob MakeJob(const char* kind, std::optional<int64_t> lead_id,

@@ -13,4 +13,11 @@ namespace leadrouter::pipeline {
 std::optional<int> DaysSince(std::string_view iso_date,
                              std::chrono::system_clock::time_point now);
 
+// An RFC 3339 timestamp: "2026-03-14T22:19:03Z", with optional fractional
+// seconds (kept to the millisecond) and a "Z" or "+HH:MM"/"-HH:MM" offset;
+// a space may stand for the "T". nullopt for anything else, including
+// impossible dates and times.
+std::optional<std::chrono::system_clock::time_point> ParseTimestamp(
+    std::string_view text);
+
 }  // namespace leadrouter::pipeline

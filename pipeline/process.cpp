@@ -8,6 +8,7 @@
 #include "pipeline/dedupe.h"
 #include "pipeline/email.h"
 #include "pipeline/intent.h"
+#include "pipeline/json_body.h"
 #include "pipeline/name.h"
 #include "pipeline/parse.h"
 #include "pipeline/phone.h"
@@ -26,9 +27,6 @@ namespace {
 constexpr size_t kMaxNameField = 128;
 constexpr size_t kMaxShortField = 256;
 constexpr size_t kMaxUrlField = 2048;
-// Deeper JSON than this is not a lead form; it also bounds the recursion of
-// json::dump() when the raw payload is stored.
-constexpr int kMaxJsonDepth = 32;
 
 // Cleans a one-line field, noting in `cleaning` what changed.
 std::string CleanField(const char* field, const std::string& input,
@@ -72,30 +70,6 @@ std::string TrailingZip(std::string_view address) {
   }
   const char before = s[s.size() - 6];
   return before == ' ' || before == ',' ? std::string(zip) : "";
-}
-
-// Nesting depth of a JSON text, counting brackets outside strings.
-int JsonDepth(std::string_view body) {
-  int depth = 0;
-  int max_depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < body.size(); ++i) {
-    const char c = body[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      max_depth = std::max(max_depth, ++depth);
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return max_depth;
 }
 
 ProcessedLead Build(const nlohmann::json& payload, const ParsedPayload& p,
@@ -242,20 +216,9 @@ Result<ProcessedLead> Process(const nlohmann::json& payload, const Rules& rules,
 
 Result<ProcessedLead> ProcessBody(std::string_view body, const Rules& rules,
                                   TimePoint now, StepObserver* observer) {
-  if (JsonDepth(body) > kMaxJsonDepth) {
-    return Status::InvalidField("body", "JSON is nested too deeply");
-  }
-  nlohmann::json payload;
-  try {
-    payload = nlohmann::json::parse(body.begin(), body.end(), nullptr,
-                                    /*allow_exceptions=*/false);
-  } catch (const std::exception&) {
-    payload = nlohmann::json(nlohmann::json::value_t::discarded);
-  }
-  if (payload.is_discarded()) {
-    return Status::InvalidField("body", "is not valid JSON");
-  }
-  return Process(payload, rules, now, observer);
+  Result<nlohmann::json> payload = ParseJsonObject(body);
+  if (!payload.ok()) return payload.status();
+  return Process(payload.value(), rules, now, observer);
 }
 
 }  // namespace leadrouter::pipeline

@@ -9,6 +9,27 @@
 
 namespace leadrouter::storage {
 
+std::optional<std::string> AgentStore::MatchCrmOwner(
+    const std::string& email, const std::string& slack_id) {
+  if (!slack_id.empty()) {
+    SQLite::Statement query(db_,
+                            "SELECT slack_id FROM agents WHERE slack_id = ?");
+    query.bind(1, slack_id);
+    if (query.executeStep()) return query.getColumn(0).getString();
+  }
+  if (!email.empty()) {
+    // Agents' e-mails come from the config as typed; the CRM's from the
+    // pipeline, lower-cased. The table is small, so no index is needed.
+    SQLite::Statement query(
+        db_,
+        "SELECT slack_id FROM agents WHERE email <> '' AND lower(email) = "
+        "lower(?) ORDER BY active DESC, position LIMIT 1");
+    query.bind(1, email);
+    if (query.executeStep()) return query.getColumn(0).getString();
+  }
+  return std::nullopt;
+}
+
 bool AgentStore::SeedIfEmpty(const std::vector<AgentSeed>& agents,
                              TimePoint now) {
   // Once seeded, /rotation owns the table; agents are deactivated rather

@@ -57,6 +57,14 @@ class AgentStore {
   // `db` must outlive this object.
   explicit AgentStore(SQLite::Database& db) : db_(db) {}
 
+  // The slack_id of the agent a CRM names as a contact's owner: by
+  // `slack_id` first, then by `email` (compared case-insensitively);
+  // inactive agents count, since the CRM, not the rotation, says who owns
+  // the contact. nullopt when neither names an agent; empty arguments never
+  // match.
+  std::optional<std::string> MatchCrmOwner(const std::string& email,
+                                           const std::string& slack_id);
+
   // Inserts `agents`, in rotation order, only if the table has no agent at
   // all; returns whether it did. A repeated slack_id or a negative weight
   // or cap throws SQLite::Exception (the caller's transaction rolls back).

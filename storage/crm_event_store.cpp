@@ -30,4 +30,25 @@ bool CrmEventStore::RecordIfNew(const std::string& event_id,
   return insert.exec() == 1;
 }
 
+std::optional<CrmEventStore::Recorded> CrmEventStore::Get(
+    const std::string& event_id) {
+  SQLite::Statement query(
+      db_,
+      "SELECT type, lead_id, matched, received_at FROM crm_events "
+      "WHERE event_id = ?");
+  query.bind(1, event_id);
+  if (!query.executeStep()) return std::nullopt;
+  Recorded r;
+  r.type = query.getColumn(0).getString();
+  if (!query.isColumnNull(1)) r.lead_id = query.getColumn(1).getInt64();
+  r.matched = query.getColumn(2).getInt() != 0;
+  r.received_at = FromMillis(query.getColumn(3).getInt64());
+  return r;
+}
+
+int64_t CrmEventStore::CountUnmatched() {
+  return db_.execAndGet("SELECT COUNT(*) FROM crm_events WHERE matched = 0")
+      .getInt64();
+}
+
 }  // namespace leadrouter::storage

@@ -30,6 +30,18 @@ class CrmEventStore {
                    std::optional<int64_t> lead_id, bool matched,
                    const nlohmann::json& payload, TimePoint now);
 
+  struct Recorded {
+    std::string type;
+    std::optional<int64_t> lead_id;  // null when unmatched or the lead is gone
+    bool matched = false;
+    TimePoint received_at;
+  };
+  // The event as first recorded, or nullopt when `event_id` is new.
+  std::optional<Recorded> Get(const std::string& event_id);
+
+  // How many events named no lead we know, since the database began.
+  int64_t CountUnmatched();
+
  private:
   SQLite::Database& db_;
 };

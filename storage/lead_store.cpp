@@ -315,6 +315,18 @@ std::optional<int64_t> LeadStore::FindByKey(const std::string& key) {
   return query.getColumn(0).getInt64();
 }
 
+std::optional<int64_t> LeadStore::FindByCrmId(const std::string& crm_id) {
+  // Leads without a CRM id store ''; they must never match an empty id.
+  if (crm_id.empty()) return std::nullopt;
+  SQLite::Statement query(
+      db_,
+      "SELECT id FROM leads WHERE crm_id = ? AND status = 'active' "
+      "ORDER BY created_at DESC, id DESC LIMIT 1");
+  query.bind(1, crm_id);
+  if (!query.executeStep()) return std::nullopt;
+  return query.getColumn(0).getInt64();
+}
+
 bool LeadStore::SetOwner(int64_t id, const std::string& owner, TimePoint now) {
   SQLite::Statement update(
       db_,

@@ -85,6 +85,9 @@ class LeadStore {
   // The most recently created active lead carrying `key` ("email:…",
   // "phone:…"), whatever its age; nullopt when none.
   std::optional<int64_t> FindByKey(const std::string& key);
+  // The most recently created active lead with this CRM contact id; nullopt
+  // when none (or when `crm_id` is empty).
+  std::optional<int64_t> FindByCrmId(const std::string& crm_id);
 
   // The setters return false when no row changed.
   // Assigns the lead to `owner` unconditionally (round-robin, reassignment)

@@ -9,60 +9,19 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/http/intake_auth.h"
-#include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/intake_daemon.h"
 
-using leadrouter::testing::DaemonProcess;
-using leadrouter::testing::FreePort;
-using leadrouter::testing::ReadFile;
-using leadrouter::testing::TempDir;
-using leadrouter::testing::WriteFile;
+using leadrouter::testing::Fixture;
+using leadrouter::testing::JsonAuth;
 using leadrouter::test::HttpClient;
 using leadrouter::test::RawConnection;
 
 namespace {
 
-constexpr char kToken[] = "intake-token-for-tests-0123456789";
-constexpr char kSecret[] = "webhook-secret-for-tests-0123456789";
-
-std::string Fixture(const std::string& name) {
-  return ReadFile(std::string(LEADROUTER_FIXTURES_DIR) + "/" + name);
-}
-
-// A daemon on a free port with its own database, config and log.
-struct Daemon {
-  explicit Daemon(const std::string& extra_config = "",
-                  std::map<std::string, std::string> env = {
-                      {"LEADROUTER_INTAKE_TOKEN", kToken},
-                      {"LEADROUTER_WEBHOOK_SECRET", kSecret}})
-      : port(FreePort()) {
-    WriteFile(dir.File("leadrouter.toml"),
-              "[server]\nlisten = \"127.0.0.1:" + std::to_string(port) + "\"\n" +
-                  extra_config + "\n[storage]\npath = \"" + db_path() + "\"\n");
-    Start(env);
-  }
-  void Start(std::map<std::string, std::string> env) {
-    process = std::make_unique<DaemonProcess>(
-        std::vector<std::string>{"serve", "--config", dir.File("leadrouter.toml"),
-                                 "--log-format", "json"},
-        env, dir.File("daemon.log"));
-    REQUIRE(process->WaitForPort(port));
-  }
-  std::string db_path() const { return dir.File("leads.db"); }
-  int64_t Count(const std::string& sql) const {
-    SQLite::Database db(db_path(), SQLite::OPEN_READONLY);
-    return db.execAndGet(sql).getInt64();
-  }
-
-  TempDir dir;
-  uint16_t port;
-  std::unique_ptr<DaemonProcess> process;
-};
-
-leadrouter::test::HeaderList JsonAuth() {
-  return {{"Content-Type", "application/json"},
-          {"Authorization", std::string("Bearer ") + kToken}};
-}
+using Daemon = leadrouter::testing::IntakeDaemon;
+constexpr const char* kToken = leadrouter::testing::kIntakeToken;
+constexpr const char* kSecret = leadrouter::testing::kWebhookSecret;
 
 }  // namespace
 

@@ -53,6 +53,27 @@ TEST_CASE("agents are seeded once, in config order", "[storage][agent_store]") {
   CHECK(agents.List().size() == 2);
 }
 
+TEST_CASE("a CRM owner is matched to an agent by Slack id, then by e-mail",
+          "[storage][agent_store]") {
+  auto db = Database::Open(":memory:");
+  AgentStore agents(db->db());
+  AgentSeed ana = Seed("U0123ANA", "Ana");
+  ana.email = "Ana@Brokerage.example";
+  AgentSeed ben = Seed("U0123BEN", "Ben");
+  ben.email = "ben@brokerage.example";
+  REQUIRE(agents.SeedIfEmpty({ana, ben, Seed("U0123CAM", "Cam")}, kT0));
+
+  CHECK(agents.MatchCrmOwner("ana@brokerage.example", "") == "U0123ANA");
+  CHECK(agents.MatchCrmOwner("", "U0123BEN") == "U0123BEN");
+  // The Slack id is the more precise name and wins over the e-mail.
+  CHECK(agents.MatchCrmOwner("ana@brokerage.example", "U0123BEN") == "U0123BEN");
+  // An unknown Slack id still falls back to the e-mail.
+  CHECK(agents.MatchCrmOwner("ben@brokerage.example", "U0999XYZ") == "U0123BEN");
+  CHECK_FALSE(agents.MatchCrmOwner("zoe@brokerage.example", "U0999XYZ").has_value());
+  // Cam has no e-mail: an empty one must not match him.
+  CHECK_FALSE(agents.MatchCrmOwner("", "").has_value());
+}
+
 TEST_CASE("seeding nothing reports that nothing was seeded",
           "[storage][agent_store]") {
   auto db = Database::Open(":memory:");

@@ -48,3 +48,33 @@ TEST_CASE("a CRM event naming an unknown lead is an error, not a redelivery",
                                           nlohmann::json::object(), kT0),
       SQLite::Exception);
 }
+
+TEST_CASE("a recorded CRM event reads back, and unmatched ones are counted",
+          "[storage][crm_events]") {
+  auto db = Database::Open(":memory:");
+  int64_t lead = LeadStore(db->db())
+                     .Intake(LeadWithEmail("dana@example.com", "x"), kT0, 24h)
+                     .lead_id;
+  CrmEventStore events(db->db());
+  CHECK_FALSE(events.Get("evt-1").has_value());
+  CHECK(events.CountUnmatched() == 0);
+
+  REQUIRE(events.RecordIfNew("evt-1", "contacted", lead, true, {}, kT0));
+  REQUIRE(events.RecordIfNew("evt-2", "opted_out", std::nullopt, false, {}, kT0));
+  REQUIRE(events.RecordIfNew("evt-3", "status_changed", std::nullopt, false, {}, kT0));
+  // A redelivery of an unmatched event is not counted twice.
+  REQUIRE_FALSE(events.RecordIfNew("evt-3", "status_changed", std::nullopt, false,
+                                   {}, kT0 + 1min));
+
+  auto first = events.Get("evt-1");
+  REQUIRE(first.has_value());
+  CHECK(first->type == "contacted");
+  CHECK(first->lead_id == lead);
+  CHECK(first->matched);
+  CHECK(first->received_at == kT0);
+  auto unmatched = events.Get("evt-2");
+  REQUIRE(unmatched.has_value());
+  CHECK_FALSE(unmatched->lead_id.has_value());
+  CHECK_FALSE(unmatched->matched);
+  CHECK(events.CountUnmatched() == 2);
+}

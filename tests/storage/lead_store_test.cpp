@@ -320,3 +320,25 @@ TEST_CASE("Get and FindByKey report absence", "[storage][lead_store]") {
   CHECK_FALSE(leads.Get(1).has_value());
   CHECK_FALSE(leads.FindByKey("email:nobody@example.com").has_value());
 }
+
+TEST_CASE("FindByCrmId finds the newest active lead with that CRM id",
+          "[storage][lead_store]") {
+  auto db = Database::Open(":memory:");
+  LeadStore leads(db->db());
+  auto with_crm_id = [](leadrouter::pipeline::ProcessedLead lead, const std::string& id) {
+    lead.crm_id = id;
+    return lead;
+  };
+  int64_t older = leads.Intake(with_crm_id(LeadWithEmail(kDana, "x"), "00Q1"),
+                               kT0, kWindow).lead_id;
+  // Outside the window: a second lead row carrying the same CRM id.
+  int64_t newer = leads.Intake(with_crm_id(LeadWithEmail(kDana, "y"), "00Q1"),
+                               kT0 + 48h, kWindow).lead_id;
+  REQUIRE(newer != older);
+  leads.Intake(LeadWithEmail("ben@example.com", "z"), kT0, kWindow);
+
+  CHECK(leads.FindByCrmId("00Q1") == newer);
+  CHECK_FALSE(leads.FindByCrmId("00Q2").has_value());
+  // Leads without a CRM id store ''; an empty id must match none of them.
+  CHECK_FALSE(leads.FindByCrmId("").has_value());
+}

@@ -1,0 +1,41 @@
+// CrmService: POST /v1/crm/events, the CRM's override webhook. The request
+// passes the same gate as a lead (bearer or v0 signature, rate, JSON only),
+// the event is checked by the pipeline on the loop, then applied in one
+// storage-writer transaction (bot/crm_apply); only after that commit does
+// the CRM get its 202, and the job runner is woken for the thread note.
+// Thread rule: loop thread only.
+#pragma once
+
+#include "bot/clock.h"
+#include "bot/config.h"
+#include "bot/http/http_server.h"
+
+namespace leadrouter {
+
+class JobRunner;
+class RequestGate;
+class StorageWriter;
+
+class CrmService {
+ public:
+  // Every reference must outlive the service.
+  CrmService(const Config& config, StorageWriter& writer, JobRunner& runner,
+             RequestGate& gate, const Clock& clock);
+
+  // Installs POST /v1/crm/events.
+  void RegisterRoutes(HttpServer& server);
+
+  // 202 {"event_id", "status": "applied" | "duplicate" | "unmatched",
+  // "lead_id" (or null), "cancelled_jobs"} after the commit; 400 naming the
+  // field; 401, 415, 429 from the gate; 500 when nothing could be stored.
+  void HandleEvent(const HttpRequest& request, Responder respond);
+
+ private:
+  const Config& config_;
+  StorageWriter& writer_;
+  JobRunner& runner_;
+  RequestGate& gate_;
+  const Clock& clock_;
+};
+
+}  // namespace leadrouter
