@@ -29,6 +29,11 @@ inline constexpr char kManager[] = "U0MANAGER1";
 inline constexpr char kIntakeToken[] = "intake-token-for-tests-0123456789";
 
 struct StackOptions {
+  StackOptions(std::string extra = "", std::string slack = "",
+               std::vector<std::string> sim = {})
+      : extra_config(std::move(extra)),
+        slack_config(std::move(slack)),
+        sim_args(std::move(sim)) {}
   // TOML appended to the generated config ([[agents]], [rotation], …).
   std::string extra_config;
   // TOML lines added inside the generated [slack] table.
