@@ -189,6 +189,14 @@ CrmApplyResult ApplyCrmEvent(SQLite::Database& db,
     timeline.Append(id, now, "opted_out", opt_out);
   }
 
+  if (first_takeover) {
+    // The shark-tank post must stop offering a lead a human now handles.
+    std::string line = "Taken over in the CRM";
+    if (out.owner_synced) line += " by " + slack::Mention(*out.owner_synced);
+    jobs.Enqueue(MakeJob(kJobUpdateLeadPost, id, {{"status_line", line}}, now,
+                         config),
+                 now);
+  }
   jobs.Enqueue(
       MakeJob(kJobThreadNote, id,
               {{"text", CrmNoteText(event, agent, out.cancelled_jobs)}}, now,

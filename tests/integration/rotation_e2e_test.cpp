@@ -13,6 +13,7 @@ using leadrouter::testing::kManager;
 using leadrouter::testing::kTriageChannel;
 using leadrouter::testing::MessageText;
 using leadrouter::testing::SlackStack;
+using leadrouter::testing::StackOptions;
 using nlohmann::json;
 
 namespace {
@@ -69,7 +70,7 @@ std::string HoursAwayFromNow() {
 TEST_CASE("weighted round-robin over 30 leads skips the paused, the capped and "
           "the off-duty, turn by turn",
           "[integration][rotation]") {
-  SlackStack s({"[rotation]\ntimezone = \"UTC\"\n" +
+  SlackStack s(StackOptions{"[rotation]\ntimezone = \"UTC\"\n" +
                 Agent("U0AGENTANA", "Ana", "weight = 2\n") +
                 Agent("U0AGENTBEN", "Ben") +
                 Agent("U0AGENTCYX", "Cy", "daily_cap = 3\n") +
@@ -114,7 +115,7 @@ TEST_CASE("weighted round-robin over 30 leads skips the paused, the capped and "
 TEST_CASE("a returning lead goes back to its owner, or to the rotation when "
           "the owner is away",
           "[integration][rotation]") {
-  SlackStack s({"[rotation]\ntimezone = \"UTC\"\n" + Agent("U0AGENTANA", "Ana") +
+  SlackStack s(StackOptions{"[rotation]\ntimezone = \"UTC\"\n" + Agent("U0AGENTANA", "Ana") +
                 Agent("U0AGENTBEN", "Ben")});
   const int64_t first = s.PostLead(WarmLead(1, "back@example.com"))["lead_id"];
   REQUIRE(OwnerOf(s, first) == "U0AGENTANA");
@@ -142,7 +143,7 @@ TEST_CASE("a returning lead goes back to its owner, or to the rotation when "
 
 TEST_CASE("with nobody available a lead goes to triage with the reason",
           "[integration][rotation]") {
-  SlackStack s({"[rotation]\ntimezone = \"UTC\"\n" + Agent("U0AGENTANA", "Ana")});
+  SlackStack s(StackOptions{"[rotation]\ntimezone = \"UTC\"\n" + Agent("U0AGENTANA", "Ana")});
   CHECK(Contains(s.CommandReply("/rotation", "pause <@U0AGENTANA>", kManager), "Paused"));
   const int64_t id = s.PostLead(WarmLead(7))["lead_id"];
   auto post = s.WaitFor(kTriageChannel, [](const json& m) {
@@ -161,7 +162,7 @@ TEST_CASE("with nobody available a lead goes to triage with the reason",
 TEST_CASE("every /rotation and /leads subcommand answers managers, refuses "
           "others and explains bad arguments",
           "[integration][commands]") {
-  SlackStack s({"[rotation]\ntimezone = \"UTC\"\n" + Agent("U0AGENTANA", "Ana") +
+  SlackStack s(StackOptions{"[rotation]\ntimezone = \"UTC\"\n" + Agent("U0AGENTANA", "Ana") +
                 Agent("U0AGENTBEN", "Ben")});
   const int64_t id = s.PostLead(WarmLead(9))["lead_id"];
   REQUIRE(OwnerOf(s, id) == "U0AGENTANA");

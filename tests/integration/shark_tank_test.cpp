@@ -65,7 +65,7 @@ std::string WaitForDm(SlackStack& s, const std::string& user) {
 
 TEST_CASE("a hot lead is posted to the shark tank and the first click owns it",
           "[integration][shark_tank]") {
-  SlackStack s({AgentsToml({{"U0AGENTANA", "Ana"}, {"U0AGENTBEN", "Ben"}})});
+  SlackStack s(StackOptions{AgentsToml({{"U0AGENTANA", "Ana"}, {"U0AGENTBEN", "Ben"}})});
   json accepted = s.PostLead(HotLead(1, "Dana Claimtest"));
   const int64_t id = accepted["lead_id"];
 
@@ -121,7 +121,7 @@ TEST_CASE("ten agents clicking Claim at once produce one owner and nine refusals
   for (int i = 0; i < 10; ++i) {
     agents.push_back({"U0RACER00" + std::to_string(i), "Racer " + std::to_string(i)});
   }
-  SlackStack s({AgentsToml(agents)});
+  SlackStack s(StackOptions{AgentsToml(agents)});
   s.PostLead(HotLead(2, "Rachel Race"));
   const std::string ts = WaitForPost(s, "Rachel Race")["ts"];
 
@@ -162,7 +162,7 @@ TEST_CASE("ten agents clicking Claim at once produce one owner and nine refusals
 
 TEST_CASE("an unclaimed hot lead falls back to the rotation on time, across a restart",
           "[integration][shark_tank]") {
-  SlackStack s({AgentsToml({{"U0AGENTANA", "Ana"}, {"U0AGENTBEN", "Ben"}}),
+  SlackStack s(StackOptions{AgentsToml({{"U0AGENTANA", "Ana"}, {"U0AGENTBEN", "Ben"}}),
                 "claim_timeout = \"5m\"\n"});
   s.PostLead(HotLead(3, "Tim Timeout"));
   const std::string ts = WaitForPost(s, "Tim Timeout")["ts"];

@@ -11,6 +11,7 @@ using leadrouter::testing::kSharkChannel;
 using leadrouter::testing::kTriageChannel;
 using leadrouter::testing::MessageText;
 using leadrouter::testing::SlackStack;
+using leadrouter::testing::StackOptions;
 using nlohmann::json;
 
 namespace {
@@ -44,7 +45,7 @@ size_t Count(const json& list, const std::function<bool(const json&)>& pred) {
 TEST_CASE("a 429 on the shark-tank channel delays only that channel",
           "[integration][slack][rate_limit]") {
   // One post a second with no burst: the second hot lead is throttled.
-  SlackStack s({"[jobs]\nbackoff_base = \"50ms\"\n", "",
+  SlackStack s(StackOptions{"[jobs]\nbackoff_base = \"50ms\"\n", "",
                 {"--post-rate", "1/s", "--post-burst", "1"}});
   for (int i = 0; i < 4; ++i) s.PostLead(HotLead(i));
   s.PostLead(SupportLead());
@@ -77,7 +78,7 @@ TEST_CASE("a 429 on the shark-tank channel delays only that channel",
 
 TEST_CASE("posts held up by a Slack outage all arrive once Slack is back",
           "[integration][slack][outage]") {
-  SlackStack s({"[jobs]\nbackoff_base = \"50ms\"\nbackoff_cap = \"200ms\"\n"});
+  SlackStack s(StackOptions{"[jobs]\nbackoff_base = \"50ms\"\nbackoff_cap = \"200ms\"\n"});
   // The next five chat.postMessage calls fail as if Slack were down.
   s.SimPost("fault", {{"method", "chat.postMessage"}, {"count", 5}, {"status", 503}});
   for (int i = 0; i < 3; ++i) s.PostLead(HotLead(10 + i));
