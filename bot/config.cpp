@@ -210,6 +210,13 @@ void ReadSlack(TableReader& r, Config::Slack& s) {
   }
   r.Duration("claim_timeout", s.claim_timeout);
   r.Bool("hide_identity_until_claimed", s.hide_identity_until_claimed);
+  r.Duration("socket_ping_interval", s.socket_ping_interval);
+  r.Duration("socket_silence_limit", s.socket_silence_limit);
+  if (s.socket_ping_interval <= milliseconds(0)) {
+    r.Error("socket_ping_interval", "must be longer than zero");
+  } else if (s.socket_silence_limit <= s.socket_ping_interval) {
+    r.Error("socket_silence_limit", "must be longer than socket_ping_interval");
+  }
 }
 
 void CheckTimeZone(TableReader& r, const std::string& key,

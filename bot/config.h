@@ -55,6 +55,10 @@ struct Config {
     std::vector<std::string> managers;
     milliseconds claim_timeout = std::chrono::minutes(5);
     bool hide_identity_until_claimed = false;
+    // Socket Mode liveness: we ping this often; no frame, ping or pong for
+    // socket_silence_limit means a dead link and a reconnect.
+    milliseconds socket_ping_interval = std::chrono::seconds(5);
+    milliseconds socket_silence_limit = std::chrono::seconds(30);
   } slack;
   struct Jobs {
     int max_attempts = 8;

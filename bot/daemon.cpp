@@ -2,6 +2,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
 
 #include "bot/crm_service.h"
 #include "bot/health.h"
@@ -13,6 +15,9 @@
 #include "bot/movable_clock.h"
 #include "bot/outbox_plan.h"
 #include "bot/routing_jobs.h"
+#include "bot/slack_connection.h"
+#include "bot/slack_jobs.h"
+#include "bot/handlers/dispatch.h"
 #include "bot/storage_writer.h"
 #include "pipeline/process.h"
 #include "storage/agent_store.h"
@@ -21,6 +26,35 @@
 
 namespace leadrouter {
 namespace {
+
+// On SIGTERM the Slack sockets get this long to exchange close frames.
+constexpr auto kSlackCloseWait = std::chrono::seconds(1);
+constexpr auto kSlackClosePoll = std::chrono::milliseconds(20);
+
+SlackConnectionOptions SlackOptions(const Config& config, const Secrets& secrets) {
+  SlackConnectionOptions options;
+  options.api_url = config.slack.api_url;
+  options.ca_file = config.slack.ca_file;
+  options.bot_token = *secrets.slack_bot_token;
+  options.app_token = *secrets.slack_app_token;
+  options.ping_interval = config.slack.socket_ping_interval;
+  options.silence_limit = config.slack.socket_silence_limit;
+  return options;
+}
+
+// Stops the loop once `slack` has no socket left, or after kSlackCloseWait.
+void StopLoopAfterSlackCloses(boost::asio::io_context& loop, boost::asio::steady_timer& timer,
+                              const SlackConnection* slack,
+                              std::chrono::steady_clock::time_point deadline) {
+  if (!slack || slack->open_sockets() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    loop.stop();
+    return;
+  }
+  timer.expires_after(kSlackClosePoll);
+  timer.async_wait([&loop, &timer, slack, deadline](const boost::system::error_code&) {
+    StopLoopAfterSlackCloses(loop, timer, slack, deadline);
+  });
+}
 
 std::vector<storage::AgentSeed> AgentSeeds(const Config& config) {
   std::vector<storage::AgentSeed> seeds;
@@ -114,9 +148,28 @@ int RunDaemon(const Config& config, const Secrets& secrets,
   RoutingJobs routing(writer, runner, config, clock);
   routing.Register();
 
+  EnvelopeDispatcher dispatcher(writer, runner, config, clock);
   SlackHealth slack;
   slack.since = clock.Now();
-  if (!secrets.slack_bot_token || !secrets.slack_app_token) {
+  std::unique_ptr<SlackJobs> slack_jobs;
+  std::unique_ptr<SlackConnection> slack_connection;
+  if (secrets.slack_bot_token && secrets.slack_app_token) {
+    // The connection's pings and silence watchdog run on the wall clock:
+    // moving business time forward must not look like a dead link.
+    slack_connection = std::make_unique<SlackConnection>(loop, wall_clock, slack,
+                                                         SlackOptions(config, secrets));
+    slack_connection->OnEnvelope([&dispatcher](const slack::Envelope& envelope) {
+      return dispatcher.Handle(envelope);
+    });
+    // Slack job executors are registered only once the bot token works;
+    // until then (or forever, if it is refused) Slack work stays queued.
+    slack_connection->OnReady([&] {
+      slack_jobs = std::make_unique<SlackJobs>(writer, slack_connection->api(),
+                                               config, clock);
+      slack_jobs->RegisterWith(runner);
+      runner.Wake();
+    });
+  } else {
     slack.Set("disabled", "SLACK_BOT_TOKEN or SLACK_APP_TOKEN is not set", clock.Now());
     logging::Warn(
         "slack.disabled",
@@ -159,20 +212,26 @@ int RunDaemon(const Config& config, const Secrets& secrets,
     return 1;
   }
   runner.Start();
+  if (slack_connection) slack_connection->Start();
 
   boost::asio::signal_set signals(loop, SIGINT, SIGTERM);
+  boost::asio::steady_timer stop_timer(loop);
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     logging::Info("leadrouter.stopping", {{"signal", signo}});
     server.Stop();
     runner.Stop();
-    loop.stop();
+    if (slack_connection) slack_connection->Stop();
+    StopLoopAfterSlackCloses(loop, stop_timer, slack_connection.get(),
+                             std::chrono::steady_clock::now() + kSlackCloseWait);
   });
 
   logging::Info("leadrouter.started",
                 {{"listen", config.server.listen}, {"port", server.port()},
                  {"slack", slack.state}});
   loop.run();
+  slack_connection.reset();
+  slack_jobs.reset();
   // Queued writes still commit; their senders will retry and be recognised.
   writer.Stop();
   logging::Info("leadrouter.stopped");

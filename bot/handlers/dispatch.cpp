@@ -54,7 +54,7 @@ EnvelopeDispatcher::EnvelopeDispatcher(StorageWriter& writer, JobRunner& runner,
                                        const Config& config, const Clock& clock)
     : writer_(writer), runner_(runner), config_(config), clock_(clock) {}
 
-void EnvelopeDispatcher::Handle(const slack::Envelope& envelope) {
+bool EnvelopeDispatcher::Handle(const slack::Envelope& envelope) {
   try {
     switch (envelope.type) {
       case slack::EnvelopeType::kInteractive:
@@ -62,22 +62,19 @@ void EnvelopeDispatcher::Handle(const slack::Envelope& envelope) {
       case slack::EnvelopeType::kSlashCommands:
         return HandleSlashCommand(envelope.payload);
       case slack::EnvelopeType::kEventsApi:
-        logging::Debug("slack.event.ignored",
-                       {{"event_id", Str(envelope.payload, "event_id")}});
-        return;
+        return false;
     }
   } catch (const std::exception& e) {
     // A malformed payload must never take the loop down.
     logging::Error("slack.dispatch_failed",
                    {{"envelope_id", envelope.envelope_id}, {"error", e.what()}});
+    return true;
   }
+  return false;
 }
 
-void EnvelopeDispatcher::HandleInteractive(const json& payload) {
-  if (Str(payload, "type") != "block_actions") {
-    logging::Debug("slack.interaction.ignored", {{"type", Str(payload, "type")}});
-    return;
-  }
+bool EnvelopeDispatcher::HandleInteractive(const json& payload) {
+  if (Str(payload, "type") != "block_actions") return false;
   Click base;
   base.user_id = payload.contains("user") ? Str(payload["user"], "id") : "";
   if (payload.contains("container")) {
@@ -87,7 +84,10 @@ void EnvelopeDispatcher::HandleInteractive(const json& payload) {
   if (base.channel_id.empty() && payload.contains("channel")) {
     base.channel_id = Str(payload["channel"], "id");
   }
-  if (!payload.contains("actions") || !payload["actions"].is_array()) return;
+  if (!payload.contains("actions") || !payload["actions"].is_array()) {
+    return false;
+  }
+  bool handled = false;
   for (const json& action : payload["actions"]) {
     const std::string action_id = Str(action, "action_id");
     auto it = Actions().find(action_id);
@@ -95,6 +95,7 @@ void EnvelopeDispatcher::HandleInteractive(const json& payload) {
       logging::Debug("slack.action.ignored", {{"action_id", action_id}});
       continue;
     }
+    handled = true;
     Click click = base;
     click.value = Str(action, "value");
     ActionHandler handler = it->second;
@@ -117,9 +118,10 @@ void EnvelopeDispatcher::HandleInteractive(const json& payload) {
           runner_.Wake();
         });
   }
+  return handled;
 }
 
-void EnvelopeDispatcher::HandleSlashCommand(const json& payload) {
+bool EnvelopeDispatcher::HandleSlashCommand(const json& payload) {
   SlashCommand cmd;
   cmd.command = Str(payload, "command");
   cmd.text = Str(payload, "text");
@@ -129,10 +131,7 @@ void EnvelopeDispatcher::HandleSlashCommand(const json& payload) {
                              config_.slack.managers.end(),
                              cmd.user_id) != config_.slack.managers.end();
   auto it = Commands().find(cmd.command);
-  if (it == Commands().end()) {
-    logging::Debug("slack.command.ignored", {{"command", cmd.command}});
-    return;
-  }
+  if (it == Commands().end()) return false;
   CommandHandler handler = it->second;
   const SystemTime now = clock_.Now();
   const Config& config = config_;
@@ -170,6 +169,7 @@ void EnvelopeDispatcher::HandleSlashCommand(const json& payload) {
               if (e.empty()) runner_.Wake();
             });
       });
+  return true;
 }
 
 }  // namespace leadrouter

@@ -3,7 +3,7 @@
 // handlers (bot/handlers/*); each handler runs on the storage writer in one
 // transaction, and the job runner is woken after the commit so the Slack
 // effects it wrote go out at once. Unknown types, actions and commands are
-// logged at debug level and otherwise ignored.
+// reported as not handled (the connection logs them at debug level).
 // Thread rule: loop thread only.
 #pragma once
 
@@ -22,11 +22,13 @@ class EnvelopeDispatcher {
   EnvelopeDispatcher(StorageWriter& writer, JobRunner& runner,
                      const Config& config, const Clock& clock);
 
-  void Handle(const slack::Envelope& envelope);
+  // Returns whether a handler took the envelope (false: nobody handles
+  // its type, action or command).
+  bool Handle(const slack::Envelope& envelope);
 
  private:
-  void HandleInteractive(const nlohmann::json& payload);
-  void HandleSlashCommand(const nlohmann::json& payload);
+  bool HandleInteractive(const nlohmann::json& payload);
+  bool HandleSlashCommand(const nlohmann::json& payload);
 
   StorageWriter& writer_;
   JobRunner& runner_;

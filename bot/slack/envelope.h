@@ -74,7 +74,8 @@ std::string BuildAck(std::string_view envelope_id,
 // forgotten first), so memory stays bounded under any load.
 class RedeliveryFilter {
  public:
-  using TimePoint = std::chrono::steady_clock::time_point;
+  // System time from the injected Clock, so tests can move it.
+  using TimePoint = std::chrono::system_clock::time_point;
 
   enum class Verdict { kApply, kDuplicate };
 

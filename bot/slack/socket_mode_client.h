@@ -54,6 +54,8 @@ class SocketModeClient {
   SocketModeClient& operator=(const SocketModeClient&) = delete;
 
   void OnEnvelope(EnvelopeHandler handler);
+  // Called with each redelivery that was acked and dropped (for the log).
+  void OnDuplicate(EnvelopeHandler handler);
   void OnStateChange(StateHandler handler);
 
   void Start();
@@ -64,6 +66,11 @@ class SocketModeClient {
   const std::string& detail() const;
   // Envelopes acknowledged so far, redeliveries included.
   std::size_t acks_sent() const;
+  // Sockets not yet fully closed (after Stop: the ones still closing).
+  std::size_t open_sockets() const;
+
+  // Delivers a timer tick now, for tests that move a fake clock.
+  void TEST_Tick();
 
   struct Impl;
 

@@ -4,6 +4,7 @@ list(APPEND BOT_SOURCES
   slack/envelope.cpp
   slack/mrkdwn.cpp
   slack/rate_limiter.cpp
+  slack/socket_mode_client.cpp
   slack/socket_mode_session.cpp
   slack/web_api_client.cpp
 )

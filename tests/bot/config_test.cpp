@@ -184,3 +184,27 @@ TEST_CASE("agents' zones, working hours and days are checked", "[bot][config]") 
   CHECK(HasError(bad, "agents[2].work_days", "at least one day"));
   CHECK(bad.errors.size() == 4);
 }
+TEST_CASE("the Socket Mode liveness limits are read and checked", "[bot][config]") {
+  SECTION("defaults: a ping every 5 s, dead after 30 s of silence") {
+    ConfigLoad load = LoadConfigString("");
+    CHECK(load.config.slack.socket_ping_interval == std::chrono::seconds(5));
+    CHECK(load.config.slack.socket_silence_limit == std::chrono::seconds(30));
+  }
+  SECTION("short values for a stand-in") {
+    ConfigLoad load = LoadConfigString(
+        "[slack]\nsocket_ping_interval = \"200ms\"\nsocket_silence_limit = \"1s\"\n");
+    INFO(AllErrors(load));
+    REQUIRE(load.ok());
+    CHECK(load.config.slack.socket_ping_interval == std::chrono::milliseconds(200));
+    CHECK(load.config.slack.socket_silence_limit == std::chrono::seconds(1));
+  }
+  SECTION("a silence limit no longer than the ping interval could never be met") {
+    ConfigLoad load = LoadConfigString(
+        "[slack]\nsocket_ping_interval = \"5s\"\nsocket_silence_limit = \"5s\"\n");
+    CHECK(HasError(load, "slack.socket_silence_limit", "longer than socket_ping_interval"));
+  }
+  SECTION("a zero ping interval") {
+    ConfigLoad load = LoadConfigString("[slack]\nsocket_ping_interval = \"0s\"\n");
+    CHECK(HasError(load, "slack.socket_ping_interval", "longer than zero"));
+  }
+}

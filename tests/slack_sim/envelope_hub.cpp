@@ -174,6 +174,20 @@ void EnvelopeHub::OnAckTimeout(size_t index) {
       });
 }
 
+std::optional<std::string> EnvelopeHub::RedeliverNow(
+    const std::string& envelope_id) {
+  for (size_t i = deliveries_.size(); i-- > 0;) {
+    const Delivery& previous = deliveries_[i];
+    if (previous.envelope_id != envelope_id) continue;
+    std::string fresh = NewUuid();
+    size_t next = NewDelivery(previous.type, previous.payload,
+                              previous.retry_attempt + 1, fresh, false);
+    Transmit(next);
+    return fresh;
+  }
+  return std::nullopt;
+}
+
 void EnvelopeHub::Redeliver(size_t index) {
   const Delivery& previous = deliveries_[index];
   if (previous.state != "timeout") return;  // a late ack arrived meanwhile

@@ -72,6 +72,11 @@ class EnvelopeHub {
   int Disconnect(const std::string& reason, bool long_form,
                  std::optional<int> id,
                  std::optional<std::chrono::milliseconds> close_after);
+  // Sends a delivered envelope again as Slack does when it missed the ack
+  // (lost on the way, or late): a new envelope_id, retry_attempt + 1, the
+  // same payload. Returns the new envelope_id; nullopt if `envelope_id` was
+  // never delivered.
+  std::optional<std::string> RedeliverNow(const std::string& envelope_id);
   void SetSilence(bool on);
   void DuplicateNext() { duplicate_next_ = true; }
 

@@ -1,8 +1,6 @@
 #include "sim_test_client.h"
 
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -27,26 +25,15 @@ using net::ip::tcp;
 using nlohmann::json;
 
 SimProcess::SimProcess(std::vector<std::string> extra_args) {
-  char pattern[] = "/tmp/slack-sim-test-XXXXXX";
-  dir_ = mkdtemp(pattern);
-  std::string port_file = dir_ + "/port";
+  const std::string port_file = dir_.File("port");
   // SLACK_SIM overrides the built binary (e.g. to run an ASan build).
   const char* binary = std::getenv("SLACK_SIM");
-  std::vector<std::string> args = {
-      binary && *binary ? binary : SLACK_SIM_BINARY, "--port", "0",
-      "--port-file", port_file};
+  std::vector<std::string> args = {"--port", "0", "--port-file", port_file};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  pid_ = fork();
-  if (pid_ == 0) {
-    std::string log = dir_ + "/stdout";
-    freopen(log.c_str(), "w", stdout);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  for (int i = 0; i < 200 && port_ == 0; ++i) {
+  process_ = std::make_unique<leadrouter::testing::DaemonProcess>(
+      binary && *binary ? binary : SLACK_SIM_BINARY, args,
+      std::map<std::string, std::string>{}, dir_.File("stdout"));
+  for (int i = 0; i < 200 && port_ == 0 && process_->running(); ++i) {
     std::ifstream in(port_file);
     int port = 0;
     if (in >> port && port > 0)
@@ -58,29 +45,13 @@ SimProcess::SimProcess(std::vector<std::string> extra_args) {
 }
 
 SimProcess::~SimProcess() {
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    for (int i = 0; i < 100; ++i) {
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-    }
+  if (process_->running() &&
+      process_->Stop(SIGTERM, std::chrono::seconds(2)) == -1) {
+    process_->Stop(SIGKILL);
   }
-  std::error_code ignored;
-  std::filesystem::remove_all(dir_, ignored);
 }
 
-bool SimProcess::running() {
-  int status = 0;
-  return pid_ > 0 && waitpid(pid_, &status, WNOHANG) == 0;
-}
+bool SimProcess::running() { return process_->running(); }
 
 HttpResult Http(uint16_t port, const std::string& method,
                 const std::string& target, const std::string& body,

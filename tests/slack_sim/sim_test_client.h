@@ -1,10 +1,8 @@
 // Test helpers for slack-sim: SimProcess runs the binary (or $SLACK_SIM)
-// on a free port;
+// on a free port, through tests/support's DaemonProcess;
 // Http() is a blocking HTTP/1.1 call; WsClient is a small Socket Mode
 // client whose reads take a timeout. Only sim_test_client.cpp includes Beast.
 #pragma once
-
-#include <sys/types.h>
 
 #include <chrono>
 #include <cstdint>
@@ -14,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "tests/support/daemon_process.h"
 
 namespace slack_sim_test {
 
@@ -27,9 +27,9 @@ class SimProcess {
   bool running();
 
  private:
-  pid_t pid_ = -1;
+  leadrouter::testing::TempDir dir_;
+  std::unique_ptr<leadrouter::testing::DaemonProcess> process_;
   uint16_t port_ = 0;
-  std::string dir_;
 };
 
 struct HttpResult {

@@ -40,6 +40,9 @@ class DaemonProcess {
   DaemonProcess(std::vector<std::string> args,
                 std::map<std::string, std::string> env,
                 std::string log_path);
+  // The same for another binary (the Slack stand-in, for one).
+  DaemonProcess(std::string binary, std::vector<std::string> args,
+                std::map<std::string, std::string> env, std::string log_path);
   ~DaemonProcess();  // SIGKILL if still running
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;

@@ -2,16 +2,7 @@
 // 429s) and against a local TLS server with a certificate made at test time.
 #include "bot/slack/web_api_client.h"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -20,6 +11,7 @@
 
 #include "tests/slack_sim/sim_test_client.h"
 #include "tests/support/daemon_process.h"
+#include "tests/support/tls_test_server.h"
 
 using leadrouter::JobOutcome;
 using leadrouter::slack::ApiResult;
@@ -31,9 +23,6 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace ssl = asio::ssl;
 using SteadyClock = std::chrono::steady_clock;
 
 namespace {
@@ -306,57 +295,13 @@ TEST_CASE("plain http is refused unless the host is loopback") {
   CHECK(WebApiClient(loop, options).status().message().rfind("invalid_url", 0) == 0);
 }
 
-namespace {
-
-// Answers every HTTPS request on `acceptor` with {"ok":true}, one
-// connection at a time, and closes it.
-asio::awaitable<void> ServeTls(asio::ip::tcp::acceptor& acceptor, ssl::context& tls,
-                               int& served) {
-  for (;;) {
-    boost::system::error_code ec;
-    asio::ip::tcp::socket socket =
-        co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
-    beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), tls);
-    co_await stream.async_handshake(ssl::stream_base::server,
-                                    asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) continue;
-    beast::flat_buffer buffer;
-    http::request<http::string_body> request;
-    co_await http::async_read(stream, buffer, request,
-                              asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) continue;
-    http::response<http::string_body> response{http::status::ok, 11};
-    response.set(http::field::content_type, "application/json");
-    response.body() = R"({"ok":true})";
-    response.keep_alive(false);
-    response.prepare_payload();
-    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
-    if (!ec) ++served;
-  }
-}
-
-}  // namespace
-
 TEST_CASE("https verifies the server certificate against ca_file") {
   leadrouter::testing::TempDir dir;
-  std::string cert = dir.File("cert.pem");
-  std::string key = dir.File("key.pem");
-  std::string command =
-      "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost"
-      " -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -days 1 -keyout " +
-      key + " -out " + cert + " >/dev/null 2>&1";
-  REQUIRE(std::system(command.c_str()) == 0);
-
+  const auto certificate = leadrouter::testing::MakeSelfSignedCertificate(dir);
+  const std::string cert = certificate.cert_file;
   asio::io_context loop;
-  ssl::context server_tls(ssl::context::tls_server);
-  server_tls.use_certificate_chain_file(cert);
-  server_tls.use_private_key_file(key, ssl::context::pem);
-  asio::ip::tcp::acceptor acceptor(
-      loop, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  int served = 0;
-  asio::co_spawn(loop, ServeTls(acceptor, server_tls, served), asio::detached);
-  std::string port = std::to_string(acceptor.local_endpoint().port());
+  leadrouter::testing::TlsTestServer server(loop, certificate);
+  std::string port = std::to_string(server.port());
 
   WebApiOptions options;
   options.bot_token = kBotToken;
@@ -374,7 +319,7 @@ TEST_CASE("https verifies the server certificate against ca_file") {
       INFO(host << ": " << auth.result->error);
       CHECK(auth.result->ok);
     }
-    CHECK(served == 2);
+    CHECK(server.served() == 2);
   }
 
   SECTION("refused without ca_file") {
@@ -386,7 +331,7 @@ TEST_CASE("https verifies the server certificate against ca_file") {
     CHECK_FALSE(auth.result->ok);
     CHECK(auth.result->http_status == 0);
     CHECK(auth.result->error.find("certificate verify failed") != std::string::npos);
-    CHECK(served == 0);
+    CHECK(server.served() == 0);
   }
 
   SECTION("a missing ca_file is a setup error") {
@@ -396,5 +341,4 @@ TEST_CASE("https verifies the server certificate against ca_file") {
     CHECK_FALSE(client.status().ok());
     CHECK(client.status().message().rfind("ca_file", 0) == 0);
   }
-  acceptor.close();
 }
