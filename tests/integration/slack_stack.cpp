@@ -15,13 +15,13 @@ using nlohmann::json;
 
 void CollectText(const json& node, std::string& out) {
   if (node.is_object()) {
-    auto it = node.find("text");
-    if (it != node.end() && it->is_string()) {
-      out += it->get<std::string>();
-      out += "\n";
-    }
     for (const auto& [key, value] : node.items()) {
-      if (key != "text") CollectText(value, out);
+      if (key == "text" && value.is_string()) {
+        out += value.get<std::string>();
+        out += "\n";
+      } else {
+        CollectText(value, out);
+      }
     }
   } else if (node.is_array()) {
     for (const auto& v : node) CollectText(v, out);
@@ -190,15 +190,20 @@ std::string SlackStack::CommandReply(const std::string& command,
   const std::string channel = "C0GENERAL1";
   const size_t before = Channel(channel)["ephemerals"].size();
   Command(command, text, user, channel);
-  size_t seen = 0;
-  auto reply = WaitFor(
-      channel,
-      [&](const json& e) {
-        return ++seen > before && e.value("user", "") == user;
-      },
-      /*ephemeral=*/true);
-  if (!reply) FAIL("no answer to " << command << " " << text << "\n" << DaemonLog());
-  return reply->value("text", "");
+  // Commands are answered one ephemeral each, in order: the answer is the
+  // first one after those that were there before.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const json ephemerals = Channel(channel)["ephemerals"];
+    if (ephemerals.size() > before) {
+      const json& reply = ephemerals[before];
+      CHECK(reply.value("user", "") == user);
+      return reply.value("text", "");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  FAIL("no answer to " << command << " " << text << "\n" << DaemonLog());
+  return "";
 }
 
 int64_t SlackStack::Count(const std::string& sql) const {
