@@ -91,8 +91,8 @@ TEST_CASE("a hot lead is posted to the shark tank and the first click owns it",
   // Slack is slow to apply the edit, so the button is still there for a
   // nervous second click by the winner.
   s.SimPost("fault", {{"method", "chat.update"}, {"count", 1}, {"delay_ms", 1500}});
-  s.Click(kSharkChannel, ts, "claim_lead", "U0AGENTANA");
-  s.Click(kSharkChannel, ts, "claim_lead", "U0AGENTANA");
+  REQUIRE(s.Click(kSharkChannel, ts, "claim_lead", "U0AGENTANA")["ok"] == true);
+  REQUIRE(s.Click(kSharkChannel, ts, "claim_lead", "U0AGENTANA")["ok"] == true);
 
   auto claimed = s.WaitFor(kSharkChannel, [&](const json& m) {
     return m["ts"] == ts && !HasButton(m, "claim_lead") &&
@@ -194,10 +194,10 @@ TEST_CASE("an unclaimed hot lead falls back to the rotation on time, across a re
   CHECK(s.QueryString("SELECT owner_slack_id FROM leads") == "");
 
   // The edit is slow to reach Slack, so Ben still sees a Claim button.
-  s.SimPost("fault", {{"method", "chat.update"}, {"count", 1}, {"delay_ms", 1500}});
+  s.SimPost("fault", {{"method", "chat.update"}, {"count", 1}, {"delay_ms", 4000}});
   s.Advance("1m");
   REQUIRE(OwnerOf(s) == "U0AGENTANA");
-  s.Click(kSharkChannel, ts, "claim_lead", "U0AGENTBEN");
+  REQUIRE(s.Click(kSharkChannel, ts, "claim_lead", "U0AGENTBEN")["ok"] == true);
   auto fallen = s.WaitFor(kSharkChannel, [&](const json& m) {
     return m["ts"] == ts && !HasButton(m, "claim_lead") &&
            Contains(MessageText(m), "Unclaimed after 5m");
