@@ -1,8 +1,5 @@
 #include "bot/slack/socket_mode_client.h"
 
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -28,6 +25,7 @@
 #include <variant>
 
 #include "bot/log.h"
+#include "bot/slack/tls_verify.h"
 #include "bot/slack/web_api_client.h"
 
 namespace leadrouter::slack {
@@ -56,19 +54,6 @@ struct WsUrl {
   std::string authority;  // the Host header
   std::string target;     // path and query, at least "/"
 };
-
-bool IsIpLiteral(const std::string& host) {
-  error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
-}
-
-bool IsLoopbackHost(const std::string& host) {
-  if (host == "localhost") return true;
-  error_code ec;
-  const asio::ip::address address = asio::ip::make_address(host, ec);
-  return !ec && address.is_loopback();
-}
 
 // Returns the parsed URL, or sets `error` and returns nullopt. The scheme
 // comes from the URL (Slack sends wss://, the stand-in ws://).
@@ -342,24 +327,12 @@ class LinkImpl final : public Link,
     co_return std::string();
   }
 
-  // TLS with the same checks as the Web API client: the chain against the
-  // system store plus ca_file, SNI, and the host name or IP address.
+  // TLS with the same checks as the Web API client (tls_verify.h).
   template <typename Tls>
   asio::awaitable<std::string> Handshake(Tls& tls) {
-    tls.set_verify_mode(ssl::verify_peer);
-    if (IsIpLiteral(url_.host)) {
-      // No SNI for addresses; the certificate must name the address.
-      tls.set_verify_callback([ip = url_.host](bool preverified, ssl::verify_context& ctx) {
-        if (!preverified) return false;
-        if (X509_STORE_CTX_get_error_depth(ctx.native_handle()) > 0) return true;
-        X509* cert = X509_STORE_CTX_get_current_cert(ctx.native_handle());
-        return X509_check_ip_asc(cert, ip.c_str(), 0) == 1;
-      });
-    } else {
-      if (SSL_set_tlsext_host_name(tls.native_handle(), url_.host.c_str()) != 1) {
-        co_return "tls: cannot set SNI for " + url_.host;
-      }
-      tls.set_verify_callback(ssl::host_name_verification(url_.host));
+    if (std::string error = RequireServerIdentity(tls.native_handle(), url_.host);
+        !error.empty()) {
+      co_return error;
     }
     error_code ec;
     co_await tls.async_handshake(ssl::stream_base::client,

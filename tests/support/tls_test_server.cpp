@@ -27,11 +27,11 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
-TestCertificate MakeSelfSignedCertificate(const TempDir& dir) {
+TestCertificate MakeSelfSignedCertificate(const TempDir& dir, const std::string& names) {
   TestCertificate out{dir.File("cert.pem"), dir.File("key.pem")};
   const std::string command =
-      "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost"
-      " -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -days 1 -keyout " +
+      "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=leadrouter-test"
+      " -addext subjectAltName=" + names + " -days 1 -keyout " +
       out.key_file + " -out " + out.cert_file + " >/dev/null 2>&1";
   if (std::system(command.c_str()) != 0) {
     throw std::runtime_error("openssl could not make a test certificate");

@@ -23,9 +23,10 @@ struct TestCertificate {
   std::string key_file;
 };
 
-// Runs `openssl req` to make a one-day certificate in `dir`. Throws
-// std::runtime_error when openssl fails.
-TestCertificate MakeSelfSignedCertificate(const TempDir& dir);
+// Runs `openssl req` to make a one-day certificate in `dir` for the
+// subjectAltName `names`. Throws std::runtime_error when openssl fails.
+TestCertificate MakeSelfSignedCertificate(
+    const TempDir& dir, const std::string& names = "DNS:localhost,IP:127.0.0.1");
 
 class TlsTestServer {
  public:

@@ -369,6 +369,41 @@ TEST_CASE("wss:// verifies the server certificate against ca_file", "[slack][soc
   }
 }
 
+TEST_CASE("wss:// refuses a trusted certificate that names another host",
+          "[slack][socket_mode][tls]") {
+  leadrouter::testing::TempDir dir;
+  // The Web API half trusts the right certificate; the socket gets one for
+  // other names, trusted through its own ca_file, so only the name is wrong.
+  leadrouter::testing::TempDir other_dir;
+  const auto right = leadrouter::testing::MakeSelfSignedCertificate(dir);
+  const auto other = leadrouter::testing::MakeSelfSignedCertificate(
+      other_dir, "DNS:slack.example.com,IP:10.9.8.7");
+  asio::io_context loop;
+  leadrouter::testing::TlsTestServer api_server(loop, right);
+  leadrouter::testing::TlsTestServer socket_server(loop, other);
+  for (const std::string host : {"localhost", "127.0.0.1"}) {
+    INFO(host);
+    const std::string url =
+        "wss://" + host + ":" + std::to_string(socket_server.port()) + "/link/?ticket=t1";
+    api_server.SetBody([url](const std::string&) {
+      return json{{"ok", true}, {"url", url}}.dump();
+    });
+    WebApiOptions api_options;
+    api_options.api_url = "https://localhost:" + std::to_string(api_server.port()) + "/api/";
+    api_options.ca_file = right.cert_file;
+    api_options.app_token = kAppToken;
+    WebApiClient api(loop, api_options);
+    FakeClock clock;
+    SocketModeClientOptions options = ClientOptions();
+    options.ca_file = other.cert_file;
+    SocketModeClient client(loop, api, clock, options);
+    client.Start();
+    REQUIRE(RunUntil(loop, [&] { return client.detail() == "connection closed before hello"; }));
+    CHECK(client.state() == SessionState::kConnecting);
+  }
+  CHECK(socket_server.upgraded() == 0);
+}
+
 TEST_CASE("a plain ws:// URL to a host that is not loopback is refused",
           "[slack][socket_mode][tls]") {
   leadrouter::testing::TempDir dir;
