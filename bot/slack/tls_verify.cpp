@@ -16,7 +16,8 @@ bool IsIpLiteral(const std::string& host) {
 bool IsLoopbackHost(const std::string& host) {
   if (host == "localhost") return true;
   boost::system::error_code ec;
-  const boost::asio::ip::address address = boost::asio::ip::make_address(host, ec);
+  const boost::asio::ip::address address =
+      boost::asio::ip::make_address(host, ec);
   return !ec && address.is_loopback();
 }
 
