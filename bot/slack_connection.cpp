@@ -1,9 +1,9 @@
 #include "bot/slack_connection.h"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <algorithm>
 #include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <exception>
 #include <string_view>
 
@@ -49,8 +49,9 @@ struct SlackConnection::RetryTimer {
   boost::asio::steady_timer timer;
 };
 
-SlackConnection::SlackConnection(boost::asio::io_context& loop, const Clock& clock,
-                                 SlackHealth& health, SlackConnectionOptions options)
+SlackConnection::SlackConnection(boost::asio::io_context& loop,
+                                 const Clock& clock, SlackHealth& health,
+                                 SlackConnectionOptions options)
     : loop_(loop),
       clock_(clock),
       health_(health),
@@ -68,11 +69,12 @@ SlackConnection::SlackConnection(boost::asio::io_context& loop, const Clock& clo
   socket_options.ca_file = options_.ca_file;
   socket_options.ping_interval = options_.ping_interval;
   socket_options.session.silence_limit = options_.silence_limit;
-  socket_ = std::make_unique<slack::SocketModeClient>(loop_, *api_, clock_,
-                                                      std::move(socket_options));
-  socket_->OnStateChange([this](slack::SessionState state, const std::string& detail) {
-    Report(std::string(slack::ToString(state)), detail);
-  });
+  socket_ = std::make_unique<slack::SocketModeClient>(
+      loop_, *api_, clock_, std::move(socket_options));
+  socket_->OnStateChange(
+      [this](slack::SessionState state, const std::string& detail) {
+        Report(std::string(slack::ToString(state)), detail);
+      });
   socket_->OnEnvelope([this](const slack::Envelope& envelope) {
     nlohmann::json fields = EnvelopeFields(envelope);
     logging::Info("slack.envelope", fields);
@@ -92,11 +94,17 @@ SlackConnection::~SlackConnection() {
   api_.reset();
 }
 
-void SlackConnection::OnEnvelope(EnvelopeHandler handler) { on_envelope_ = std::move(handler); }
+void SlackConnection::OnEnvelope(EnvelopeHandler handler) {
+  on_envelope_ = std::move(handler);
+}
 
-void SlackConnection::OnReady(std::function<void()> ready) { on_ready_ = std::move(ready); }
+void SlackConnection::OnReady(std::function<void()> ready) {
+  on_ready_ = std::move(ready);
+}
 
-std::size_t SlackConnection::open_sockets() const { return socket_ ? socket_->open_sockets() : 0; }
+std::size_t SlackConnection::open_sockets() const {
+  return socket_ ? socket_->open_sockets() : 0;
+}
 
 void SlackConnection::Start() {
   if (stopped_) return;
@@ -116,13 +124,14 @@ void SlackConnection::Stop() {
 void SlackConnection::CheckBotToken() {
   api_->AuthTest([this, alive = alive_](slack::ApiResult result) {
     if (!*alive) return;
-    OnAuthTest(result.ok, result.error, result.retryable, StringAt(result.body, "team"),
-               StringAt(result.body, "user"));
+    OnAuthTest(result.ok, result.error, result.retryable,
+               StringAt(result.body, "team"), StringAt(result.body, "user"));
   });
 }
 
-void SlackConnection::OnAuthTest(bool ok, const std::string& error, bool retryable,
-                                 const std::string& team, const std::string& user) {
+void SlackConnection::OnAuthTest(bool ok, const std::string& error,
+                                 bool retryable, const std::string& team,
+                                 const std::string& user) {
   if (ok) {
     ready_ = true;
     logging::Info("slack.auth_ok", {{"team", team}, {"bot_user", user}});
@@ -140,25 +149,30 @@ void SlackConnection::OnAuthTest(bool ok, const std::string& error, bool retryab
     const std::string message =
         IsBotTokenError(error)
             ? "Slack refused the bot token (SLACK_BOT_TOKEN): " + error +
-                  ". Set SLACK_BOT_TOKEN to the app's xoxb- Bot User OAuth Token "
+                  ". Set SLACK_BOT_TOKEN to the app's xoxb- Bot User OAuth "
+                  "Token "
                   "(app settings, OAuth & Permissions) and restart leadrouter."
             : "auth.test failed: " + error +
-                  ". Check slack.api_url and slack.ca_file, then restart leadrouter.";
+                  ". Check slack.api_url and slack.ca_file, then restart "
+                  "leadrouter.";
     Report("fatal", message);
     return;
   }
   Report("connecting", "auth.test failed, will retry: " + error);
   retry_timer_->timer.expires_after(auth_retry_delay_);
-  auth_retry_delay_ = std::min<std::chrono::milliseconds>(auth_retry_delay_ * 2, kAuthRetryCap);
-  retry_timer_->timer.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
-    if (ec || !*alive) return;
-    CheckBotToken();
-  });
+  auth_retry_delay_ =
+      std::min<std::chrono::milliseconds>(auth_retry_delay_ * 2, kAuthRetryCap);
+  retry_timer_->timer.async_wait(
+      [this, alive = alive_](const boost::system::error_code& ec) {
+        if (ec || !*alive) return;
+        CheckBotToken();
+      });
 }
 
 void SlackConnection::StartSocketMode() { socket_->Start(); }
 
-void SlackConnection::Report(const std::string& state, const std::string& detail) {
+void SlackConnection::Report(const std::string& state,
+                             const std::string& detail) {
   const bool changed = state != health_.state || detail != health_.detail;
   health_.Set(state, detail, clock_.Now());
   if (!changed) return;

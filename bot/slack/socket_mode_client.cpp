@@ -1,8 +1,6 @@
 #include "bot/slack/socket_mode_client.h"
 
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,7 +15,6 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <algorithm>
 #include <cctype>
 #include <deque>
 #include <exception>
@@ -28,6 +25,7 @@
 #include <variant>
 
 #include "bot/log.h"
+#include "bot/slack/tls_verify.h"
 #include "bot/slack/web_api_client.h"
 
 namespace leadrouter::slack {
@@ -57,19 +55,6 @@ struct WsUrl {
   std::string target;     // path and query, at least "/"
 };
 
-bool IsIpLiteral(const std::string& host) {
-  error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
-}
-
-bool IsLoopbackHost(const std::string& host) {
-  if (host == "localhost") return true;
-  error_code ec;
-  const asio::ip::address address = asio::ip::make_address(host, ec);
-  return !ec && address.is_loopback();
-}
-
 // Returns the parsed URL, or sets `error` and returns nullopt. The scheme
 // comes from the URL (Slack sends wss://, the stand-in ws://).
 std::optional<WsUrl> ParseWsUrl(const std::string& url, bool allow_plain,
@@ -90,7 +75,8 @@ std::optional<WsUrl> ParseWsUrl(const std::string& url, bool allow_plain,
   const std::size_t path_at = rest.find_first_of("/?#");
   out.authority = rest.substr(0, path_at);
   out.target = path_at == std::string::npos ? "/" : rest.substr(path_at);
-  if (const std::size_t hash = out.target.find('#'); hash != std::string::npos) {
+  if (const std::size_t hash = out.target.find('#');
+      hash != std::string::npos) {
     out.target.erase(hash);
   }
   if (out.target.empty() || out.target.front() != '/') {
@@ -123,9 +109,9 @@ std::optional<WsUrl> ParseWsUrl(const std::string& url, bool allow_plain,
   }
   if (!port.empty()) {
     const bool digits =
-        port.size() <= 5 && std::all_of(port.begin(), port.end(), [](unsigned char c) {
-          return std::isdigit(c);
-        });
+        port.size() <= 5 &&
+        std::all_of(port.begin(), port.end(),
+                    [](unsigned char c) { return std::isdigit(c); });
     if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
       error = "bad port in the URL";
       return std::nullopt;
@@ -136,8 +122,9 @@ std::optional<WsUrl> ParseWsUrl(const std::string& url, bool allow_plain,
     error = "the URL needs a host";
     return std::nullopt;
   }
-  std::transform(out.host.begin(), out.host.end(), out.host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(
+      out.host.begin(), out.host.end(), out.host.begin(),
+      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (!out.tls && !(allow_plain && IsLoopbackHost(out.host))) {
     error = "plain ws:// is allowed only to a loopback host, not " + out.host;
     return std::nullopt;
@@ -186,8 +173,8 @@ class LinkImpl final : public Link,
  public:
   template <typename... StreamArgs>
   LinkImpl(asio::io_context& loop, ConnId id, WsUrl url,
-           std::weak_ptr<LinkEvents> events,
-           std::shared_ptr<ssl::context> tls, StreamArgs&&... stream_args)
+           std::weak_ptr<LinkEvents> events, std::shared_ptr<ssl::context> tls,
+           StreamArgs&&... stream_args)
       : loop_(loop),
         id_(id),
         url_(std::move(url)),
@@ -247,7 +234,8 @@ class LinkImpl final : public Link,
   void WriteNext() {
     if (writing_ || !open_ || finished_ || queue_.empty()) return;
     writing_ = true;
-    auto done = [self = this->shared_from_this()](error_code ec, std::size_t = 0) {
+    auto done = [self = this->shared_from_this()](error_code ec,
+                                                  std::size_t = 0) {
       self->writing_ = false;
       if (self->finished_) {
         self->queue_.clear();  // no write holds a buffer of it any more
@@ -308,10 +296,11 @@ class LinkImpl final : public Link,
     if (close_queued_) co_return "closed while connecting";
     beast::tcp_stream& tcp_layer = beast::get_lowest_layer(ws_);
     tcp_layer.expires_after(kConnectTimeout);
-    co_await tcp_layer.async_connect(endpoints,
-                                     asio::redirect_error(asio::use_awaitable, ec));
+    co_await tcp_layer.async_connect(
+        endpoints, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return "connect " + url_.authority + ": " + ec.message();
-    if constexpr (!std::is_same_v<typename Ws::next_layer_type, beast::tcp_stream>) {
+    if constexpr (!std::is_same_v<typename Ws::next_layer_type,
+                                  beast::tcp_stream>) {
       std::string error = co_await Handshake(ws_.next_layer());
       if (!error.empty()) co_return error;
     }
@@ -322,19 +311,22 @@ class LinkImpl final : public Link,
     timeouts.idle_timeout = websocket::stream_base::none();
     timeouts.keep_alive_pings = false;
     ws_.set_option(timeouts);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& r) {
-      r.set(beast::http::field::user_agent, "leadrouter");
-    }));
+    ws_.set_option(
+        websocket::stream_base::decorator([](websocket::request_type& r) {
+          r.set(beast::http::field::user_agent, "leadrouter");
+        }));
     ws_.control_callback(
         [weak = std::weak_ptr<LinkImpl>(this->shared_from_this())](
             websocket::frame_type kind, beast::string_view) {
           auto link = weak.lock();
           if (!link || kind == websocket::frame_type::close) return;
-          if (auto events = link->events_.lock()) events->LinkActivity(link->id_);
+          if (auto events = link->events_.lock())
+            events->LinkActivity(link->id_);
         });
     co_await ws_.async_handshake(url_.authority, url_.target,
                                  asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return "websocket upgrade at " + url_.authority + ": " + ec.message();
+    if (ec)
+      co_return "websocket upgrade at " + url_.authority + ": " + ec.message();
     if (close_queued_) co_return "closed while connecting";
     open_ = true;
     if (auto events = events_.lock()) events->LinkOpened(id_);
@@ -342,24 +334,13 @@ class LinkImpl final : public Link,
     co_return std::string();
   }
 
-  // TLS with the same checks as the Web API client: the chain against the
-  // system store plus ca_file, SNI, and the host name or IP address.
+  // TLS with the same checks as the Web API client (tls_verify.h).
   template <typename Tls>
   asio::awaitable<std::string> Handshake(Tls& tls) {
-    tls.set_verify_mode(ssl::verify_peer);
-    if (IsIpLiteral(url_.host)) {
-      // No SNI for addresses; the certificate must name the address.
-      tls.set_verify_callback([ip = url_.host](bool preverified, ssl::verify_context& ctx) {
-        if (!preverified) return false;
-        if (X509_STORE_CTX_get_error_depth(ctx.native_handle()) > 0) return true;
-        X509* cert = X509_STORE_CTX_get_current_cert(ctx.native_handle());
-        return X509_check_ip_asc(cert, ip.c_str(), 0) == 1;
-      });
-    } else {
-      if (SSL_set_tlsext_host_name(tls.native_handle(), url_.host.c_str()) != 1) {
-        co_return "tls: cannot set SNI for " + url_.host;
-      }
-      tls.set_verify_callback(ssl::host_name_verification(url_.host));
+    if (std::string error =
+            RequireServerIdentity(tls.native_handle(), url_.host);
+        !error.empty()) {
+      co_return error;
     }
     error_code ec;
     co_await tls.async_handshake(ssl::stream_base::client,
@@ -372,9 +353,11 @@ class LinkImpl final : public Link,
     beast::flat_buffer buffer;
     for (;;) {
       error_code ec;
-      co_await ws_.async_read(buffer, asio::redirect_error(asio::use_awaitable, ec));
+      co_await ws_.async_read(buffer,
+                              asio::redirect_error(asio::use_awaitable, ec));
       if (ec == websocket::error::closed) {
-        co_return "closed by the server (" + std::to_string(static_cast<int>(ws_.reason().code)) + ")";
+        co_return "closed by the server (" +
+            std::to_string(static_cast<int>(ws_.reason().code)) + ")";
       }
       if (ec) co_return ec.message();
       auto events = events_.lock();
@@ -382,7 +365,8 @@ class LinkImpl final : public Link,
       if (ws_.got_text()) {
         events->LinkText(id_, beast::buffers_to_string(buffer.data()));
       } else {
-        events->LinkActivity(id_);  // binary frames are ignored, as Slack's SDKs do
+        events->LinkActivity(
+            id_);  // binary frames are ignored, as Slack's SDKs do
       }
       buffer.consume(buffer.size());
     }
@@ -430,12 +414,13 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
         tick_timer(loop_in),
         ping_timer(loop_in),
         tls(std::make_shared<ssl::context>(ssl::context::tls_client)) {
-    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                     ssl::context::no_tlsv1_1);
+    tls->set_options(ssl::context::default_workarounds |
+                     ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     error_code ec;
     tls->set_default_verify_paths(ec);
-    if (ec) logging::Warn("slack.socket.trust_store", {{"error", ec.message()}});
+    if (ec)
+      logging::Warn("slack.socket.trust_store", {{"error", ec.message()}});
     if (!options.ca_file.empty()) {
       tls->load_verify_file(options.ca_file, ec);
       if (ec) {
@@ -468,7 +453,8 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
       if (!self || self->stopped) return;
       if (result.ok && result.body.is_object() && result.body.contains("url") &&
           result.body["url"].is_string()) {
-        self->Dispatch(SocketModeSession::UrlOpened{result.body["url"].get<std::string>()});
+        self->Dispatch(SocketModeSession::UrlOpened{
+            result.body["url"].get<std::string>()});
       } else {
         self->Dispatch(SocketModeSession::OpenFailed{
             result.ok ? std::string("apps.connections.open returned no url")
@@ -483,9 +469,11 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
         ParseWsUrl(a.url, options.allow_plain_ws_to_loopback, error);
     if (!url) {
       // The ticket in the URL is a credential of sorts: log the reason only.
-      logging::Warn("slack.socket.bad_url", {{"conn", a.conn}, {"error", error}});
+      logging::Warn("slack.socket.bad_url",
+                    {{"conn", a.conn}, {"error", error}});
       asio::post(loop, [weak = weak_from_this(), conn = a.conn] {
-        if (auto self = weak.lock()) self->Dispatch(SocketModeSession::Closed{conn});
+        if (auto self = weak.lock())
+          self->Dispatch(SocketModeSession::Closed{conn});
       });
       return;
     }
@@ -493,11 +481,13 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
                    {{"conn", a.conn}, {"host", url->host}, {"tls", url->tls}});
     std::weak_ptr<LinkEvents> events = weak_from_this();
     if (url->tls) {
-      auto link = std::make_shared<LinkImpl<TlsWs>>(loop, a.conn, *url, events, tls, *tls);
+      auto link = std::make_shared<LinkImpl<TlsWs>>(loop, a.conn, *url, events,
+                                                    tls, *tls);
       links[a.conn] = link;
       link->Run();
     } else {
-      auto link = std::make_shared<LinkImpl<PlainWs>>(loop, a.conn, *url, events, tls);
+      auto link =
+          std::make_shared<LinkImpl<PlainWs>>(loop, a.conn, *url, events, tls);
       links[a.conn] = link;
       link->Run();
     }
@@ -533,7 +523,8 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
       tick_timer.cancel();
       return;
     }
-    const auto wait = std::max(*next - clock.Now(), SystemTime::duration::zero());
+    const auto wait =
+        std::max(*next - clock.Now(), SystemTime::duration::zero());
     tick_timer.expires_after(wait);
     tick_timer.async_wait([weak = weak_from_this()](error_code ec) {
       if (ec) return;
@@ -573,11 +564,13 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
     Dispatch(SocketModeSession::PongOrFrame{conn});
     const Frame frame = ParseFrame(text);
     if (const auto* hello = std::get_if<Hello>(&frame)) {
-      logging::Debug("slack.socket.hello",
-                     {{"conn", conn}, {"num_connections", hello->num_connections}});
+      logging::Debug(
+          "slack.socket.hello",
+          {{"conn", conn}, {"num_connections", hello->num_connections}});
       Dispatch(SocketModeSession::Hello{conn});
     } else if (const auto* disconnect = std::get_if<Disconnect>(&frame)) {
-      logging::Info("slack.socket.disconnect", {{"conn", conn}, {"reason", disconnect->reason}});
+      logging::Info("slack.socket.disconnect",
+                    {{"conn", conn}, {"reason", disconnect->reason}});
       Dispatch(SocketModeSession::Disconnect{conn, disconnect->reason});
     } else if (const auto* envelope = std::get_if<Envelope>(&frame)) {
       OnEnvelopeFrame(conn, *envelope);
@@ -586,7 +579,8 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
       if (!unknown->envelope_id.empty()) Ack(conn, unknown->envelope_id);
       logging::Debug("slack.socket.unknown_frame", {{"type", unknown->type}});
     } else if (const auto* bad = std::get_if<ParseError>(&frame)) {
-      logging::Warn("slack.socket.bad_frame", {{"conn", conn}, {"error", bad->message}});
+      logging::Warn("slack.socket.bad_frame",
+                    {{"conn", conn}, {"error", bad->message}});
     }
   }
 
@@ -594,15 +588,16 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
     // The ack goes first: Slack's 3 s deadline must not depend on how long
     // the handler takes.
     Ack(conn, envelope.envelope_id);
-    const bool duplicate =
-        filter.Check(envelope, clock.Now()) == RedeliveryFilter::Verdict::kDuplicate;
+    const bool duplicate = filter.Check(envelope, clock.Now()) ==
+                           RedeliveryFilter::Verdict::kDuplicate;
     const EnvelopeHandler& handler = duplicate ? on_duplicate : on_envelope;
     if (!handler) return;
     try {
       handler(envelope);
     } catch (const std::exception& e) {
-      logging::Error("slack.socket.envelope_handler_threw",
-                     {{"envelope_id", envelope.envelope_id}, {"error", e.what()}});
+      logging::Error(
+          "slack.socket.envelope_handler_threw",
+          {{"envelope_id", envelope.envelope_id}, {"error", e.what()}});
     }
   }
 
@@ -635,8 +630,8 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
   }
 
   asio::io_context& loop;
-  WebApiClient& api;    // not owned
-  const Clock& clock;   // not owned
+  WebApiClient& api;   // not owned
+  const Clock& clock;  // not owned
   const SocketModeClientOptions options;
   StdRandom random;
   SocketModeSession session;
@@ -652,8 +647,9 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
   bool stopped = false;
 };
 
-SocketModeClient::SocketModeClient(boost::asio::io_context& loop, WebApiClient& api,
-                                   const Clock& clock, SocketModeClientOptions options)
+SocketModeClient::SocketModeClient(boost::asio::io_context& loop,
+                                   WebApiClient& api, const Clock& clock,
+                                   SocketModeClientOptions options)
     : impl_(std::make_shared<Impl>(loop, api, clock, std::move(options))) {}
 
 SocketModeClient::~SocketModeClient() {
@@ -679,12 +675,18 @@ void SocketModeClient::Stop() { impl_->Stop(); }
 
 SessionState SocketModeClient::state() const { return impl_->session.state(); }
 
-const std::string& SocketModeClient::detail() const { return impl_->session.detail(); }
+const std::string& SocketModeClient::detail() const {
+  return impl_->session.detail();
+}
 
 std::size_t SocketModeClient::acks_sent() const { return impl_->acks_sent; }
 
-std::size_t SocketModeClient::open_sockets() const { return impl_->links.size(); }
+std::size_t SocketModeClient::open_sockets() const {
+  return impl_->links.size();
+}
 
-void SocketModeClient::TEST_Tick() { impl_->Dispatch(SocketModeSession::Tick{}); }
+void SocketModeClient::TEST_Tick() {
+  impl_->Dispatch(SocketModeSession::Tick{});
+}
 
 }  // namespace leadrouter::slack

@@ -42,8 +42,8 @@ class SocketModeClient {
   // Called with each new envelope, after its ack was queued.
   using EnvelopeHandler = std::function<void(const Envelope&)>;
   // Called on every state change (for /healthz and the log).
-  using StateHandler = std::function<void(SessionState state,
-                                          const std::string& detail)>;
+  using StateHandler =
+      std::function<void(SessionState state, const std::string& detail)>;
 
   // `loop`, `api` and `clock` must outlive the client. `api` holds the
   // app-level token used for apps.connections.open.

@@ -6,5 +6,6 @@ list(APPEND BOT_SOURCES
   slack/rate_limiter.cpp
   slack/socket_mode_client.cpp
   slack/socket_mode_session.cpp
+  slack/tls_verify.cpp
   slack/web_api_client.cpp
 )

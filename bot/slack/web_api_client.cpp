@@ -1,8 +1,5 @@
 #include "bot/slack/web_api_client.h"
 
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -27,6 +24,7 @@
 
 #include "bot/log.h"
 #include "bot/slack/rate_limiter.h"
+#include "bot/slack/tls_verify.h"
 
 namespace leadrouter::slack {
 namespace {
@@ -50,19 +48,6 @@ struct ApiUrl {
   std::string authority;    // the Host header
   std::string base_path;    // "/api/": ends with '/'
 };
-
-bool IsIpLiteral(const std::string& host) {
-  error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
-}
-
-bool IsLoopbackHost(const std::string& host) {
-  if (host == "localhost") return true;
-  error_code ec;
-  asio::ip::address address = asio::ip::make_address(host, ec);
-  return !ec && address.is_loopback();
-}
 
 bool ValidPort(const std::string& port) {
   if (port.empty() || port.size() > 5) return false;
@@ -431,19 +416,9 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
     if (!url.tls) co_return std::string();
 
     auto& secure = *connection.secure;
-    secure.set_verify_mode(ssl::verify_peer);
-    if (IsIpLiteral(url.host)) {
-      // No SNI for addresses; the certificate must name the address.
-      secure.set_verify_callback([ip = url.host](bool preverified, ssl::verify_context& ctx) {
-        if (!preverified) return false;
-        if (X509_STORE_CTX_get_error_depth(ctx.native_handle()) > 0) return true;
-        X509* cert = X509_STORE_CTX_get_current_cert(ctx.native_handle());
-        return X509_check_ip_asc(cert, ip.c_str(), 0) == 1;
-      });
-    } else {
-      if (SSL_set_tlsext_host_name(secure.native_handle(), url.host.c_str()) != 1)
-        co_return "tls: cannot set SNI for " + url.host;
-      secure.set_verify_callback(ssl::host_name_verification(url.host));
+    if (std::string error = RequireServerIdentity(secure.native_handle(), url.host);
+        !error.empty()) {
+      co_return error;
     }
     co_await secure.async_handshake(ssl::stream_base::client,
                                     asio::redirect_error(asio::use_awaitable, ec));

@@ -14,12 +14,12 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
 
+using leadrouter::test::HttpClient;
 using leadrouter::testing::DaemonProcess;
 using leadrouter::testing::FreePort;
 using leadrouter::testing::ReadFile;
 using leadrouter::testing::TempDir;
 using leadrouter::testing::WriteFile;
-using leadrouter::test::HttpClient;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -42,27 +42,32 @@ bool Eventually(Done done, std::chrono::milliseconds timeout = 5s) {
 
 // slack-sim plus a daemon pointed at it, with short liveness limits.
 struct SlackDaemon {
-  explicit SlackDaemon(std::string bot_token = kBotToken, std::string app_token = kAppToken,
+  explicit SlackDaemon(std::string bot_token = kBotToken,
+                       std::string app_token = kAppToken,
                        std::vector<std::string> sim_args = {})
       : sim(SimArgs(std::move(sim_args))), port(FreePort()) {
     WriteFile(dir.File("leadrouter.toml"),
               "[server]\nlisten = \"127.0.0.1:" + std::to_string(port) +
                   "\"\n[storage]\npath = \"" + dir.File("leads.db") +
-                  "\"\n[slack]\napi_url = \"http://127.0.0.1:" + std::to_string(sim.port()) +
+                  "\"\n[slack]\napi_url = \"http://127.0.0.1:" +
+                  std::to_string(sim.port()) +
                   "/api/\"\nsocket_ping_interval = \"200ms\"\n"
                   "socket_silence_limit = \"1s\"\n");
     process = std::make_unique<DaemonProcess>(
-        std::vector<std::string>{"serve", "--config", dir.File("leadrouter.toml"),
-                                 "--log-format", "json"},
-        std::map<std::string, std::string>{{"LEADROUTER_INTAKE_TOKEN", kIntakeToken},
-                                           {"SLACK_BOT_TOKEN", bot_token},
-                                           {"SLACK_APP_TOKEN", app_token}},
+        std::vector<std::string>{"serve", "--config",
+                                 dir.File("leadrouter.toml"), "--log-format",
+                                 "json"},
+        std::map<std::string, std::string>{
+            {"LEADROUTER_INTAKE_TOKEN", kIntakeToken},
+            {"SLACK_BOT_TOKEN", bot_token},
+            {"SLACK_APP_TOKEN", app_token}},
         dir.File("daemon.log"));
     REQUIRE(process->WaitForPort(port));
   }
 
   static std::vector<std::string> SimArgs(std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--bot-token", kBotToken, "--app-token", kAppToken,
+    std::vector<std::string> args = {"--bot-token",     kBotToken,
+                                     "--app-token",     kAppToken,
                                      "--ping-interval", "200ms"};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
@@ -88,7 +93,8 @@ struct SlackDaemon {
     std::istringstream in(process->Log());
     for (std::string line; std::getline(in, line);) {
       json j = json::parse(line, nullptr, false);
-      if (j.is_object() && j.value("msg", "") == msg) out.push_back(std::move(j));
+      if (j.is_object() && j.value("msg", "") == msg)
+        out.push_back(std::move(j));
     }
     return out;
   }
@@ -102,12 +108,15 @@ struct SlackDaemon {
   }
 
   std::string SendEvent() {
-    return slack_sim_test::Control(sim.port(), "event",
-                                   {{"event", {{"type", "app_mention"}, {"text", "hi"}}}})
+    return slack_sim_test::Control(
+               sim.port(), "event",
+               {{"event", {{"type", "app_mention"}, {"text", "hi"}}}})
         .value("event_id", "");
   }
 
-  json Connections() { return slack_sim_test::ControlGet(sim.port(), "connections"); }
+  json Connections() {
+    return slack_sim_test::ControlGet(sim.port(), "connections");
+  }
 
   slack_sim_test::SimProcess sim;
   TempDir dir;
@@ -152,8 +161,10 @@ TEST_CASE("an envelope is acked well within Slack's 3 seconds and applied once",
     return true;
   }));
   long long worst_us = 0;
-  for (const json& a : acks) worst_us = std::max(worst_us, a["ack_latency_us"].get<long long>());
-  std::cout << "ack latency, worst of " << acks.size() << ": " << worst_us / 1000.0 << " ms\n";
+  for (const json& a : acks)
+    worst_us = std::max(worst_us, a["ack_latency_us"].get<long long>());
+  std::cout << "ack latency, worst of " << acks.size() << ": "
+            << worst_us / 1000.0 << " ms\n";
   CHECK(worst_us < 500000);
   for (const std::string& id : events) {
     REQUIRE(Eventually([&] { return d.AppliedWithEvent(id) == 1; }));
@@ -167,11 +178,13 @@ TEST_CASE("an envelope is acked well within Slack's 3 seconds and applied once",
 
 TEST_CASE("a refresh opens the new socket first and loses no envelope",
           "[integration][slack]") {
-  SlackDaemon d("xoxb-test", "xapp-test", {"--ack-timeout", "300ms", "--redelivery-delays",
-                                          "100ms,100ms"});
+  SlackDaemon d(
+      "xoxb-test", "xapp-test",
+      {"--ack-timeout", "300ms", "--redelivery-delays", "100ms,100ms"});
   REQUIRE(d.WaitForState("connected"));
   REQUIRE(slack_sim_test::Control(d.sim.port(), "disconnect",
-                                  {{"reason", "refresh_requested"}})["sent"] == 1);
+                                  {{"reason", "refresh_requested"}})["sent"] ==
+          1);
   std::vector<std::string> events;
   int most_open = 0;
   REQUIRE(Eventually([&] {
@@ -188,28 +201,34 @@ TEST_CASE("a refresh opens the new socket first and loses no envelope",
   }
   CHECK(d.SlackState() == "connected");
   // It never dipped out of connected during the switch.
-  for (const json& line : d.LogLines("slack.state")) CHECK(line["state"] != "reconnecting");
+  for (const json& line : d.LogLines("slack.state"))
+    CHECK(line["state"] != "reconnecting");
   CHECK(d.LogLines("slack.state").back()["state"] == "connected");
 }
 
-TEST_CASE("a redelivered envelope is acked and applied once", "[integration][slack]") {
+TEST_CASE("a redelivered envelope is acked and applied once",
+          "[integration][slack]") {
   SlackDaemon d;
   REQUIRE(d.WaitForState("connected"));
 
   SECTION("the same envelope delivered twice") {
     slack_sim_test::Control(d.sim.port(), "duplicate-next");
     const std::string id = d.SendEvent();
-    REQUIRE(Eventually([&] { return d.LogLines("slack.envelope.duplicate").size() == 1; }));
+    REQUIRE(Eventually(
+        [&] { return d.LogLines("slack.envelope.duplicate").size() == 1; }));
     CHECK(d.AppliedWithEvent(id) == 1);
   }
 
   SECTION("a retry with a new envelope_id after a lost ack") {
     const std::string id = d.SendEvent();
     REQUIRE(Eventually([&] { return d.AppliedWithEvent(id) == 1; }));
-    const std::string first = d.LogLines("slack.envelope").front()["envelope_id"];
-    REQUIRE(slack_sim_test::Control(d.sim.port(), "redeliver", {{"envelope_id", first}})
+    const std::string first =
+        d.LogLines("slack.envelope").front()["envelope_id"];
+    REQUIRE(slack_sim_test::Control(d.sim.port(), "redeliver",
+                                    {{"envelope_id", first}})
                 .contains("envelope_id"));
-    REQUIRE(Eventually([&] { return d.LogLines("slack.envelope.duplicate").size() == 1; }));
+    REQUIRE(Eventually(
+        [&] { return d.LogLines("slack.envelope.duplicate").size() == 1; }));
     const json dropped = d.LogLines("slack.envelope.duplicate").front();
     CHECK(dropped["event_id"] == id);
     CHECK(dropped["retry_attempt"] == 1);
@@ -218,7 +237,8 @@ TEST_CASE("a redelivered envelope is acked and applied once", "[integration][sla
   // Both deliveries acked: the log line may come before the ack's write.
   CHECK(Eventually([&] {
     json acks = slack_sim_test::ControlGet(d.sim.port(), "acks");
-    return acks.size() == 2 && acks[0]["state"] == "acked" && acks[1]["state"] == "acked";
+    return acks.size() == 2 && acks[0]["state"] == "acked" &&
+           acks[1]["state"] == "acked";
   }));
 }
 
@@ -240,8 +260,9 @@ TEST_CASE("a link that goes silent is replaced", "[integration][slack]") {
   CHECK(Eventually([&] { return d.AppliedWithEvent(id) == 1; }));
 }
 
-TEST_CASE("a bot token that Slack refuses is fatal, named, and intake keeps working",
-          "[integration][slack]") {
+TEST_CASE(
+    "a bot token that Slack refuses is fatal, named, and intake keeps working",
+    "[integration][slack]") {
   SlackDaemon d("xoxb-revoked-long-ago", kAppToken);
   REQUIRE(d.WaitForState("fatal"));
   const std::string detail = d.Health()["slack"]["detail"];
@@ -250,21 +271,24 @@ TEST_CASE("a bot token that Slack refuses is fatal, named, and intake keeps work
   const auto fatal = d.LogLines("slack.fatal");
   REQUIRE(fatal.size() == 1);
   CHECK(fatal[0]["level"] == "error");
-  CHECK(fatal[0]["detail"].get<std::string>().find("SLACK_BOT_TOKEN") != std::string::npos);
+  CHECK(fatal[0]["detail"].get<std::string>().find("SLACK_BOT_TOKEN") !=
+        std::string::npos);
   // No Socket Mode connection without a working bot token.
   CHECK(d.Connections()["total_opened"] == 0);
 
   HttpClient client(d.port);
-  auto r = client.Send("POST", "/v1/leads",
-                       {{"Content-Type", "application/json"},
-                        {"Authorization", std::string("Bearer ") + kIntakeToken}},
-                       R"({"name":"Dana O'Connell","phone":"+12125550199"})");
+  auto r =
+      client.Send("POST", "/v1/leads",
+                  {{"Content-Type", "application/json"},
+                   {"Authorization", std::string("Bearer ") + kIntakeToken}},
+                  R"({"name":"Dana O'Connell","phone":"+12125550199"})");
   CHECK(r.status == 202);
   CHECK(d.process->running());
 }
 
-TEST_CASE("an app token that Slack refuses is fatal, named, and intake keeps working",
-          "[integration][slack]") {
+TEST_CASE(
+    "an app token that Slack refuses is fatal, named, and intake keeps working",
+    "[integration][slack]") {
   SlackDaemon d(kBotToken, "xapp-revoked-long-ago");
   REQUIRE(d.WaitForState("fatal"));
   const std::string detail = d.Health()["slack"]["detail"];
@@ -272,13 +296,15 @@ TEST_CASE("an app token that Slack refuses is fatal, named, and intake keeps wor
   CHECK(detail.find("invalid_auth") != std::string::npos);
   const auto fatal = d.LogLines("slack.fatal");
   REQUIRE(fatal.size() == 1);
-  CHECK(fatal[0]["detail"].get<std::string>().find("SLACK_APP_TOKEN") != std::string::npos);
+  CHECK(fatal[0]["detail"].get<std::string>().find("SLACK_APP_TOKEN") !=
+        std::string::npos);
 
   HttpClient client(d.port);
-  auto r = client.Send("POST", "/v1/leads",
-                       {{"Content-Type", "application/json"},
-                        {"Authorization", std::string("Bearer ") + kIntakeToken}},
-                       R"({"name":"Dana O'Connell","phone":"+12125550199"})");
+  auto r =
+      client.Send("POST", "/v1/leads",
+                  {{"Content-Type", "application/json"},
+                   {"Authorization", std::string("Bearer ") + kIntakeToken}},
+                  R"({"name":"Dana O'Connell","phone":"+12125550199"})");
   CHECK(r.status == 202);
   CHECK(d.process->running());
 }

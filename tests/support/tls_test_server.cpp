@@ -27,12 +27,14 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
-TestCertificate MakeSelfSignedCertificate(const TempDir& dir) {
+TestCertificate MakeSelfSignedCertificate(const TempDir& dir,
+                                          const std::string& names) {
   TestCertificate out{dir.File("cert.pem"), dir.File("key.pem")};
   const std::string command =
-      "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost"
-      " -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -days 1 -keyout " +
-      out.key_file + " -out " + out.cert_file + " >/dev/null 2>&1";
+      "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=leadrouter-test"
+      " -addext subjectAltName=" +
+      names + " -days 1 -keyout " + out.key_file + " -out " + out.cert_file +
+      " >/dev/null 2>&1";
   if (std::system(command.c_str()) != 0) {
     throw std::runtime_error("openssl could not make a test certificate");
   }
@@ -51,19 +53,21 @@ struct TlsTestServer::Impl : std::enable_shared_from_this<Impl> {
   static asio::awaitable<void> Accept(std::shared_ptr<Impl> self) {
     for (;;) {
       error_code ec;
-      tcp::socket socket =
-          co_await self->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      tcp::socket socket = co_await self->acceptor.async_accept(
+          asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
-      asio::co_spawn(self->acceptor.get_executor(), Serve(self, std::move(socket)),
-                     asio::detached);
+      asio::co_spawn(self->acceptor.get_executor(),
+                     Serve(self, std::move(socket)), asio::detached);
     }
   }
 
-  static asio::awaitable<void> Serve(std::shared_ptr<Impl> self, tcp::socket socket) {
+  static asio::awaitable<void> Serve(std::shared_ptr<Impl> self,
+                                     tcp::socket socket) {
     error_code ec;
     beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), self->tls);
-    co_await stream.async_handshake(ssl::stream_base::server,
-                                    asio::redirect_error(asio::use_awaitable, ec));
+    co_await stream.async_handshake(
+        ssl::stream_base::server,
+        asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
     beast::flat_buffer buffer;
     http::request<http::string_body> request;
@@ -71,8 +75,10 @@ struct TlsTestServer::Impl : std::enable_shared_from_this<Impl> {
                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
     if (websocket::is_upgrade(request)) {
-      websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws(std::move(stream));
-      co_await ws.async_accept(request, asio::redirect_error(asio::use_awaitable, ec));
+      websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws(
+          std::move(stream));
+      co_await ws.async_accept(request,
+                               asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
       const std::string hello = R"({"type":"hello","num_connections":1})";
       co_await ws.async_write(asio::buffer(hello),
@@ -81,7 +87,8 @@ struct TlsTestServer::Impl : std::enable_shared_from_this<Impl> {
       ++self->upgraded;
       beast::flat_buffer frames;
       while (!ec) {
-        co_await ws.async_read(frames, asio::redirect_error(asio::use_awaitable, ec));
+        co_await ws.async_read(frames,
+                               asio::redirect_error(asio::use_awaitable, ec));
         frames.consume(frames.size());
       }
       co_return;
@@ -92,7 +99,8 @@ struct TlsTestServer::Impl : std::enable_shared_from_this<Impl> {
                                  : std::string(R"({"ok":true})");
     response.keep_alive(false);
     response.prepare_payload();
-    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_write(stream, response,
+                               asio::redirect_error(asio::use_awaitable, ec));
     if (!ec) ++self->served;
   }
 
@@ -104,7 +112,8 @@ struct TlsTestServer::Impl : std::enable_shared_from_this<Impl> {
   int upgraded = 0;
 };
 
-TlsTestServer::TlsTestServer(asio::io_context& loop, const TestCertificate& certificate)
+TlsTestServer::TlsTestServer(asio::io_context& loop,
+                             const TestCertificate& certificate)
     : impl_(std::make_shared<Impl>(loop, certificate)) {
   asio::co_spawn(loop, Impl::Accept(impl_), asio::detached);
 }

@@ -23,9 +23,11 @@ struct TestCertificate {
   std::string key_file;
 };
 
-// Runs `openssl req` to make a one-day certificate in `dir`. Throws
-// std::runtime_error when openssl fails.
-TestCertificate MakeSelfSignedCertificate(const TempDir& dir);
+// Runs `openssl req` to make a one-day certificate in `dir` for the
+// subjectAltName `names`. Throws std::runtime_error when openssl fails.
+TestCertificate MakeSelfSignedCertificate(
+    const TempDir& dir,
+    const std::string& names = "DNS:localhost,IP:127.0.0.1");
 
 class TlsTestServer {
  public:
@@ -33,7 +35,8 @@ class TlsTestServer {
   using BodyFn = std::function<std::string(const std::string& target)>;
 
   // Listens on 127.0.0.1 on a free port at once. `loop` must outlive it.
-  TlsTestServer(boost::asio::io_context& loop, const TestCertificate& certificate);
+  TlsTestServer(boost::asio::io_context& loop,
+                const TestCertificate& certificate);
   ~TlsTestServer();
   TlsTestServer(const TlsTestServer&) = delete;
   TlsTestServer& operator=(const TlsTestServer&) = delete;

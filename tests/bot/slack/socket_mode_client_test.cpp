@@ -49,7 +49,8 @@ SocketModeClientOptions ClientOptions() {
 
 // Runs the loop until `done()` or the (real) timeout; true when done.
 template <typename Done>
-bool RunUntil(asio::io_context& loop, Done done, std::chrono::milliseconds timeout = 5s) {
+bool RunUntil(asio::io_context& loop, Done done,
+              std::chrono::milliseconds timeout = 5s) {
   const auto deadline = SteadyClock::now() + timeout;
   while (!done() && SteadyClock::now() < deadline) {
     loop.run_one_for(10ms);
@@ -59,7 +60,8 @@ bool RunUntil(asio::io_context& loop, Done done, std::chrono::milliseconds timeo
 }
 
 void RunFor(asio::io_context& loop, std::chrono::milliseconds duration) {
-  RunUntil(loop, [] { return false; }, duration);
+  RunUntil(
+      loop, [] { return false; }, duration);
 }
 
 // A sim, a Web API client and a Socket Mode client on one loop, recording
@@ -78,7 +80,8 @@ struct Harness {
   }
 
   static std::vector<std::string> SimArgs(std::vector<std::string> extra) {
-    std::vector<std::string> args = {"--bot-token", kBotToken, "--app-token", kAppToken,
+    std::vector<std::string> args = {"--bot-token",     kBotToken,
+                                     "--app-token",     kAppToken,
                                      "--ping-interval", "200ms"};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
@@ -95,13 +98,15 @@ struct Harness {
 
   bool Connect() {
     client.Start();
-    return RunUntil(loop, [&] { return client.state() == SessionState::kConnected; });
+    return RunUntil(loop,
+                    [&] { return client.state() == SessionState::kConnected; });
   }
 
   // Sends an events_api envelope through the sim; returns its event_id.
   std::string SendEvent() {
     json answer = slack_sim_test::Control(
-        sim.port(), "event", {{"event", {{"type", "app_mention"}, {"text", "hi"}}}});
+        sim.port(), "event",
+        {{"event", {{"type", "app_mention"}, {"text", "hi"}}}});
     return answer.value("event_id", "");
   }
 
@@ -114,7 +119,9 @@ struct Harness {
   }
 
   json Acks() { return slack_sim_test::ControlGet(sim.port(), "acks"); }
-  json Connections() { return slack_sim_test::ControlGet(sim.port(), "connections"); }
+  json Connections() {
+    return slack_sim_test::ControlGet(sim.port(), "connections");
+  }
 
   bool AllAcked() {
     json acks = Acks();
@@ -157,16 +164,20 @@ TEST_CASE("the client connects, gets hello and reports connected",
   }
 }
 
-TEST_CASE("every envelope is acked at once and handed on once", "[slack][socket_mode]") {
+TEST_CASE("every envelope is acked at once and handed on once",
+          "[slack][socket_mode]") {
   Harness h;
   REQUIRE(h.Connect());
   const std::string event_id = h.SendEvent();
-  json command = slack_sim_test::Control(
-      h.sim.port(), "command",
-      {{"command", "/leads"}, {"text", "mine"}, {"user", "U0SALES01"}, {"channel", "C0LEADS01"}});
+  json command = slack_sim_test::Control(h.sim.port(), "command",
+                                         {{"command", "/leads"},
+                                          {"text", "mine"},
+                                          {"user", "U0SALES01"},
+                                          {"channel", "C0LEADS01"}});
   REQUIRE(command["ok"] == true);
 
-  REQUIRE(RunUntil(h.loop, [&] { return h.applied.size() == 2 && h.AllAcked(); }));
+  REQUIRE(
+      RunUntil(h.loop, [&] { return h.applied.size() == 2 && h.AllAcked(); }));
   RunFor(h.loop, 100ms);
   REQUIRE(h.applied.size() == 2);
   CHECK(h.applied[0].type == EnvelopeType::kEventsApi);
@@ -189,7 +200,8 @@ TEST_CASE("an envelope delivered twice is acked twice and applied once",
   slack_sim_test::Control(h.sim.port(), "duplicate-next");
   const std::string event_id = h.SendEvent();
 
-  REQUIRE(RunUntil(h.loop, [&] { return h.duplicates.size() == 1 && h.AllAcked(); }));
+  REQUIRE(RunUntil(h.loop,
+                   [&] { return h.duplicates.size() == 1 && h.AllAcked(); }));
   RunFor(h.loop, 100ms);
   json acks = h.Acks();
   REQUIRE(acks.size() == 2);
@@ -199,17 +211,21 @@ TEST_CASE("an envelope delivered twice is acked twice and applied once",
   CHECK(h.applied.size() == 1);
 }
 
-TEST_CASE("a redelivery after a lost ack (new envelope_id, same event_id) is applied once",
-          "[slack][socket_mode]") {
+TEST_CASE(
+    "a redelivery after a lost ack (new envelope_id, same event_id) is applied "
+    "once",
+    "[slack][socket_mode]") {
   Harness h;
   REQUIRE(h.Connect());
   const std::string event_id = h.SendEvent();
-  REQUIRE(RunUntil(h.loop, [&] { return h.applied.size() == 1 && h.AllAcked(); }));
+  REQUIRE(
+      RunUntil(h.loop, [&] { return h.applied.size() == 1 && h.AllAcked(); }));
 
   json again = slack_sim_test::Control(
       h.sim.port(), "redeliver", {{"envelope_id", h.applied[0].envelope_id}});
   REQUIRE(again.contains("envelope_id"));
-  REQUIRE(RunUntil(h.loop, [&] { return h.duplicates.size() == 1 && h.AllAcked(); }));
+  REQUIRE(RunUntil(h.loop,
+                   [&] { return h.duplicates.size() == 1 && h.AllAcked(); }));
   CHECK(h.duplicates[0].envelope_id == again["envelope_id"]);
   CHECK(h.duplicates[0].envelope_id != h.applied[0].envelope_id);
   CHECK(h.duplicates[0].retry_attempt == 1);
@@ -218,14 +234,19 @@ TEST_CASE("a redelivery after a lost ack (new envelope_id, same event_id) is app
   CHECK(h.applied.size() == 1);
 }
 
-TEST_CASE("on refresh_requested or warning the new socket opens before the old one closes "
-          "and no envelope is lost", "[slack][socket_mode]") {
-  const std::string reason = GENERATE(std::string("refresh_requested"), std::string("warning"));
+TEST_CASE(
+    "on refresh_requested or warning the new socket opens before the old one "
+    "closes "
+    "and no envelope is lost",
+    "[slack][socket_mode]") {
+  const std::string reason =
+      GENERATE(std::string("refresh_requested"), std::string("warning"));
   INFO(reason);
   // An ack that misses the old socket's close makes the sim redeliver soon.
   Harness h({"--ack-timeout", "300ms", "--redelivery-delays", "100ms,100ms"});
   REQUIRE(h.Connect());
-  REQUIRE(slack_sim_test::Control(h.sim.port(), "disconnect", {{"reason", reason}})["sent"] == 1);
+  REQUIRE(slack_sim_test::Control(h.sim.port(), "disconnect",
+                                  {{"reason", reason}})["sent"] == 1);
 
   // Keep envelopes coming through the whole switch-over.
   std::set<std::string> sent;
@@ -267,7 +288,8 @@ TEST_CASE("a silent link is closed and replaced", "[slack][socket_mode]") {
   slack_sim_test::Control(h.sim.port(), "silence", {{"on", false}});
   h.clock.Advance(ClientOptions().session.backoff_cap);
   h.client.TEST_Tick();
-  REQUIRE(RunUntil(h.loop, [&] { return h.client.state() == SessionState::kConnected; }));
+  REQUIRE(RunUntil(
+      h.loop, [&] { return h.client.state() == SessionState::kConnected; }));
   CHECK(h.Connections()["total_opened"] == 2);
   REQUIRE(RunUntil(h.loop, [&] { return h.Connections()["open"] == 1; }));
 
@@ -279,9 +301,11 @@ TEST_CASE("too_many_websockets closes first and reconnects after a backoff",
           "[slack][socket_mode]") {
   Harness h;
   REQUIRE(h.Connect());
-  slack_sim_test::Control(h.sim.port(), "disconnect", {{"reason", "too_many_websockets"}});
+  slack_sim_test::Control(h.sim.port(), "disconnect",
+                          {{"reason", "too_many_websockets"}});
   REQUIRE(RunUntil(h.loop, [&] {
-    return h.client.state() == SessionState::kReconnecting && h.client.open_sockets() == 0;
+    return h.client.state() == SessionState::kReconnecting &&
+           h.client.open_sockets() == 0;
   }));
   // Closed, and no new socket until the backoff has passed.
   RunFor(h.loop, 200ms);
@@ -290,15 +314,19 @@ TEST_CASE("too_many_websockets closes first and reconnects after a backoff",
 
   h.clock.Advance(ClientOptions().session.backoff_cap);
   h.client.TEST_Tick();
-  REQUIRE(RunUntil(h.loop, [&] { return h.client.state() == SessionState::kConnected; }));
+  REQUIRE(RunUntil(
+      h.loop, [&] { return h.client.state() == SessionState::kConnected; }));
   CHECK(h.Connections()["total_opened"] == 2);
 }
 
-TEST_CASE("link_disabled is fatal and the client does not reconnect", "[slack][socket_mode]") {
+TEST_CASE("link_disabled is fatal and the client does not reconnect",
+          "[slack][socket_mode]") {
   Harness h;
   REQUIRE(h.Connect());
-  slack_sim_test::Control(h.sim.port(), "disconnect", {{"reason", "link_disabled"}});
-  REQUIRE(RunUntil(h.loop, [&] { return h.client.state() == SessionState::kFatal; }));
+  slack_sim_test::Control(h.sim.port(), "disconnect",
+                          {{"reason", "link_disabled"}});
+  REQUIRE(RunUntil(h.loop,
+                   [&] { return h.client.state() == SessionState::kFatal; }));
   CHECK(h.client.detail().find("link_disabled") != std::string::npos);
   CHECK(h.client.detail().find("Socket Mode") != std::string::npos);
   REQUIRE(RunUntil(h.loop, [&] { return h.client.open_sockets() == 0; }));
@@ -314,13 +342,15 @@ TEST_CASE("an app token that Slack refuses is fatal and names SLACK_APP_TOKEN",
           "[slack][socket_mode]") {
   Harness h({}, "xapp-not-the-right-one");
   h.client.Start();
-  REQUIRE(RunUntil(h.loop, [&] { return h.client.state() == SessionState::kFatal; }));
+  REQUIRE(RunUntil(h.loop,
+                   [&] { return h.client.state() == SessionState::kFatal; }));
   CHECK(h.client.detail().find("SLACK_APP_TOKEN") != std::string::npos);
   CHECK(h.client.detail().find("invalid_auth") != std::string::npos);
   CHECK(h.Connections()["total_opened"] == 0);
 }
 
-TEST_CASE("Stop closes the socket and no callback runs afterwards", "[slack][socket_mode]") {
+TEST_CASE("Stop closes the socket and no callback runs afterwards",
+          "[slack][socket_mode]") {
   Harness h;
   REQUIRE(h.Connect());
   const std::size_t states_before = h.states.size();
@@ -334,14 +364,17 @@ TEST_CASE("Stop closes the socket and no callback runs afterwards", "[slack][soc
   CHECK(h.states.size() == states_before);
 }
 
-TEST_CASE("wss:// verifies the server certificate against ca_file", "[slack][socket_mode][tls]") {
+TEST_CASE("wss:// verifies the server certificate against ca_file",
+          "[slack][socket_mode][tls]") {
   leadrouter::testing::TempDir dir;
   const auto certificate = leadrouter::testing::MakeSelfSignedCertificate(dir);
   asio::io_context loop;
   leadrouter::testing::TlsTestServer server(loop, certificate);
   const std::string authority = "localhost:" + std::to_string(server.port());
   server.SetBody([&](const std::string&) {
-    return json{{"ok", true}, {"url", "wss://" + authority + "/link/?ticket=t1"}}.dump();
+    return json{{"ok", true},
+                {"url", "wss://" + authority + "/link/?ticket=t1"}}
+        .dump();
   });
 
   WebApiOptions api_options;
@@ -356,17 +389,59 @@ TEST_CASE("wss:// verifies the server certificate against ca_file", "[slack][soc
     options.ca_file = certificate.cert_file;
     SocketModeClient client(loop, api, clock, options);
     client.Start();
-    REQUIRE(RunUntil(loop, [&] { return client.state() == SessionState::kConnected; }));
+    REQUIRE(RunUntil(
+        loop, [&] { return client.state() == SessionState::kConnected; }));
     CHECK(server.upgraded() == 1);
   }
 
   SECTION("refused without ca_file") {
     SocketModeClient client(loop, api, clock, options);
     client.Start();
-    REQUIRE(RunUntil(loop, [&] { return client.detail() == "connection closed before hello"; }));
+    REQUIRE(RunUntil(loop, [&] {
+      return client.detail() == "connection closed before hello";
+    }));
     CHECK(client.state() == SessionState::kConnecting);
     CHECK(server.upgraded() == 0);
   }
+}
+
+TEST_CASE("wss:// refuses a trusted certificate that names another host",
+          "[slack][socket_mode][tls]") {
+  leadrouter::testing::TempDir dir;
+  // The Web API half trusts the right certificate; the socket gets one for
+  // other names, trusted through its own ca_file, so only the name is wrong.
+  leadrouter::testing::TempDir other_dir;
+  const auto right = leadrouter::testing::MakeSelfSignedCertificate(dir);
+  const auto other = leadrouter::testing::MakeSelfSignedCertificate(
+      other_dir, "DNS:slack.example.com,IP:10.9.8.7");
+  asio::io_context loop;
+  leadrouter::testing::TlsTestServer api_server(loop, right);
+  leadrouter::testing::TlsTestServer socket_server(loop, other);
+  for (const std::string host : {"localhost", "127.0.0.1"}) {
+    INFO(host);
+    const std::string url = "wss://" + host + ":" +
+                            std::to_string(socket_server.port()) +
+                            "/link/?ticket=t1";
+    api_server.SetBody([url](const std::string&) {
+      return json{{"ok", true}, {"url", url}}.dump();
+    });
+    WebApiOptions api_options;
+    api_options.api_url =
+        "https://localhost:" + std::to_string(api_server.port()) + "/api/";
+    api_options.ca_file = right.cert_file;
+    api_options.app_token = kAppToken;
+    WebApiClient api(loop, api_options);
+    FakeClock clock;
+    SocketModeClientOptions options = ClientOptions();
+    options.ca_file = other.cert_file;
+    SocketModeClient client(loop, api, clock, options);
+    client.Start();
+    REQUIRE(RunUntil(loop, [&] {
+      return client.detail() == "connection closed before hello";
+    }));
+    CHECK(client.state() == SessionState::kConnecting);
+  }
+  CHECK(socket_server.upgraded() == 0);
 }
 
 TEST_CASE("a plain ws:// URL to a host that is not loopback is refused",
@@ -376,17 +451,21 @@ TEST_CASE("a plain ws:// URL to a host that is not loopback is refused",
   asio::io_context loop;
   leadrouter::testing::TlsTestServer server(loop, certificate);
   server.SetBody([](const std::string&) {
-    return json{{"ok", true}, {"url", "ws://example.com/link/?ticket=t1"}}.dump();
+    return json{{"ok", true}, {"url", "ws://example.com/link/?ticket=t1"}}
+        .dump();
   });
   WebApiOptions api_options;
-  api_options.api_url = "https://localhost:" + std::to_string(server.port()) + "/api/";
+  api_options.api_url =
+      "https://localhost:" + std::to_string(server.port()) + "/api/";
   api_options.ca_file = certificate.cert_file;
   api_options.app_token = kAppToken;
   WebApiClient api(loop, api_options);
   FakeClock clock;
   SocketModeClient client(loop, api, clock, ClientOptions());
   client.Start();
-  REQUIRE(RunUntil(loop, [&] { return client.detail() == "connection closed before hello"; }));
+  REQUIRE(RunUntil(loop, [&] {
+    return client.detail() == "connection closed before hello";
+  }));
   CHECK(client.open_sockets() == 0);
   CHECK(server.served() == 1);
 }

@@ -1,0 +1,47 @@
+#include "bot/slack/tls_verify.h"
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <boost/asio/ip/address.hpp>
+
+namespace leadrouter::slack {
+
+bool IsIpLiteral(const std::string& host) {
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+bool IsLoopbackHost(const std::string& host) {
+  if (host == "localhost") return true;
+  boost::system::error_code ec;
+  const boost::asio::ip::address address =
+      boost::asio::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
+}
+
+std::string RequireServerIdentity(SSL* ssl, const std::string& host) {
+  // OpenSSL checks the name during chain verification, so a mismatch fails
+  // the handshake with "certificate verify failed" like a bad chain does.
+  SSL_set_verify(ssl, SSL_VERIFY_PEER, nullptr);
+  X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+  if (IsIpLiteral(host)) {
+    // No SNI for addresses; the certificate must name the address.
+    if (X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) != 1) {
+      return "tls: cannot check the address " + host;
+    }
+    return "";
+  }
+  if (SSL_set_tlsext_host_name(ssl, host.c_str()) != 1) {
+    return "tls: cannot set SNI for " + host;
+  }
+  // "*.example.com" matches one whole label, never "f*.example.com".
+  X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  if (SSL_set1_host(ssl, host.c_str()) != 1) {
+    return "tls: cannot check the host name " + host;
+  }
+  return "";
+}
+
+}  // namespace leadrouter::slack
