@@ -12,6 +12,7 @@
 #include "bot/movable_clock.h"
 #include "bot/outbox_plan.h"
 #include "bot/routing_jobs.h"
+#include "bot/sla_jobs.h"
 #include "bot/storage_writer.h"
 #include "pipeline/process.h"
 #include "storage/agent_store.h"
@@ -112,6 +113,8 @@ int RunDaemon(const Config& config, const Secrets& secrets,
   });
   RoutingJobs routing(writer, runner, config, clock);
   routing.Register();
+  SlaJobs sla(writer, runner, config, clock);
+  sla.Register();
 
   SlackHealth slack;
   slack.since = clock.Now();

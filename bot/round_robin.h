@@ -26,6 +26,10 @@ struct AssignRequest {
   // A duplicate inquiry: it goes back to its previous owner when that agent
   // is available.
   bool returning_lead = false;
+  // Moving the lead away from this owner (an SLA escalation): the rotation
+  // passes over them this turn, and when nobody else is available nothing
+  // is written (the lead keeps its owner) and assigned = false.
+  std::string away_from;
 };
 
 struct Assignment {
@@ -50,8 +54,9 @@ RotationView LoadRotation(storage::Database& db, SystemTime now,
 // back to that owner (the rotation does not move); otherwise the next agent
 // in the rotation gets it. On success: the owner is set, the lead counts
 // for the agent's day (the team's date), the rotation state is saved, an
-// `assigned` timeline event {agent, reason, via[, turn]} is appended and a
-// kJobDmLeadCard job {agent, reason} is enqueued. When nobody is available:
+// `assigned` timeline event {agent, reason, via[, turn]} is appended, a
+// kJobDmLeadCard job {agent, reason} is enqueued and the agent's
+// first-contact SLA clock starts (bot/sla_clock). When nobody is available:
 // an `unassigned` event {reason} and a kJobPostTriage job {reason}, so the
 // lead is never left without an owner or a queue. Pauses whose end has
 // passed are ended first (per the rejoin policy). An unknown lead writes

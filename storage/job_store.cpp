@@ -179,6 +179,33 @@ int JobStore::CancelByLead(int64_t lead_id, const std::string& reason,
   return update.exec();
 }
 
+int JobStore::CancelByLeadAndKinds(
+    int64_t lead_id, const std::vector<std::string>& kind_prefixes,
+    const std::string& reason, TimePoint now) {
+  if (kind_prefixes.empty()) return 0;
+  // substr rather than LIKE: kinds contain '_', which LIKE reads as "any
+  // character".
+  std::string match;
+  for (size_t i = 0; i < kind_prefixes.size(); ++i) {
+    match += i == 0 ? "" : " OR ";
+    match += "substr(kind, 1, ?) = ?";
+  }
+  SQLite::Statement update(
+      db_,
+      "UPDATE jobs SET state = 'cancelled', last_error = ?, finished_at = ? "
+      "WHERE lead_id = ? AND state = 'pending' AND (" +
+          match + ")");
+  int index = 1;
+  update.bind(index++, reason);
+  update.bind(index++, ToMillis(now));
+  update.bind(index++, lead_id);
+  for (const std::string& prefix : kind_prefixes) {
+    update.bind(index++, static_cast<int64_t>(prefix.size()));
+    update.bind(index++, prefix);
+  }
+  return update.exec();
+}
+
 int JobStore::RecoverRunning(TimePoint now) {
   // A claimed job was already due, so MIN only matters if the clock moved
   // backwards across the restart; it must not push the job into the future.

@@ -83,6 +83,13 @@ class JobStore {
   // Cancels every pending job of the lead in one UPDATE (running jobs
   // finish normally); `reason` becomes their last_error. Returns how many.
   int CancelByLead(int64_t lead_id, const std::string& reason, TimePoint now);
+  // The same, limited to jobs whose kind starts with one of `kind_prefixes`
+  // ("sequence." or a whole kind such as "route.claim_timeout"); matched as
+  // plain text, so '_' and '%' in a kind are not wildcards. Empty
+  // `kind_prefixes` cancels nothing. Returns how many.
+  int CancelByLeadAndKinds(int64_t lead_id,
+                           const std::vector<std::string>& kind_prefixes,
+                           const std::string& reason, TimePoint now);
 
   // For start-up, before any claim: returns every running job (left so by a
   // crash) to pending, due no later than `now`. The interrupted attempt

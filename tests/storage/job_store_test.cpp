@@ -318,3 +318,34 @@ TEST_CASE(
   REQUIRE_NOTHROW(id = jobs.Enqueue(job, kT0));
   CHECK(jobs.Get(id)->payload["error"] == "bad \xEF\xBF\xBD byte");
 }
+
+TEST_CASE("CancelByLeadAndKinds cancels only the lead's pending jobs of those kinds",
+          "[storage][job_store]") {
+  auto db = Database::Open(":memory:");
+  JobStore jobs(db->db());
+  const std::vector<std::string> kFollowUps = {"sequence.", "sla.",
+                                               "route.claim_timeout"};
+  int64_t step = jobs.Enqueue(MakeJob("sequence.step", kT0 + 24h, 7), kT0);
+  int64_t reminder = jobs.Enqueue(MakeJob("sla.remind", kT0 + 1h, 7), kT0);
+  int64_t timeout = jobs.Enqueue(MakeJob("route.claim_timeout", kT0 + 5min, 7), kT0);
+  int64_t note = jobs.Enqueue(MakeJob("slack.thread_note", kT0, 7), kT0);
+  // '_' must not act as a LIKE wildcard: "route.claimXtimeout" is not ours.
+  int64_t lookalike = jobs.Enqueue(MakeJob("route.claimXtimeout", kT0, 7), kT0);
+  int64_t other_lead = jobs.Enqueue(MakeJob("sequence.step", kT0, 8), kT0);
+  int64_t done = jobs.Enqueue(MakeJob("sla.remind", kT0, 7), kT0);
+  jobs.Complete(done, kT0);
+
+  CHECK(jobs.CancelByLeadAndKinds(7, kFollowUps, "CRM took over", kT0 + 1s) == 3);
+  for (int64_t id : {step, reminder, timeout}) {
+    CHECK(jobs.Get(id)->state == JobState::kCancelled);
+    CHECK(jobs.Get(id)->last_error == "CRM took over");
+  }
+  CHECK(jobs.Get(note)->state == JobState::kPending);
+  CHECK(jobs.Get(lookalike)->state == JobState::kPending);
+  CHECK(jobs.Get(other_lead)->state == JobState::kPending);
+  CHECK(jobs.Get(done)->state == JobState::kDone);
+
+  CHECK(jobs.CancelByLeadAndKinds(7, kFollowUps, "again", kT0 + 2s) == 0);
+  CHECK(jobs.CancelByLeadAndKinds(7, {}, "nothing", kT0 + 2s) == 0);
+  CHECK(jobs.Get(note)->state == JobState::kPending);
+}
