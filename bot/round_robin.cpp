@@ -84,6 +84,13 @@ RotationView LoadRotation(storage::Database& db, SystemTime now,
 Assignment AssignRoundRobin(storage::Database& db, int64_t lead_id,
                             SystemTime now, const Config& config,
                             const AssignRequest& why) {
+  return AssignAwayFrom(db, lead_id, now, config, why, "");
+}
+
+Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
+                          SystemTime now, const Config& config,
+                          const AssignRequest& why,
+                          const std::string& away_from) {
   Assignment out;
   std::optional<storage::StoredLead> lead =
       storage::LeadStore(db.db()).Get(lead_id);
@@ -118,15 +125,15 @@ Assignment AssignRoundRobin(storage::Database& db, int64_t lead_id,
   // Passing over the owner the lead is moving away from: to the picker they
   // are not in the rotation this turn.
   std::vector<pipeline::RotationMember> members = view.members;
-  if (!why.away_from.empty()) {
+  if (!away_from.empty()) {
     for (pipeline::RotationMember& m : members) {
-      if (m.id == why.away_from) m.active = false;
+      if (m.id == away_from) m.active = false;
     }
   }
   pipeline::RotationPick pick =
       pipeline::PickNext(members, view.state, now, why.why);
   out.reason = preface + pick.reason;
-  if (!pick.ok() && !why.away_from.empty()) return out;
+  if (!pick.ok() && !away_from.empty()) return out;
   if (!pick.ok()) {
     storage::Timeline(db.db()).Append(lead_id, now, "unassigned",
                                       {{"reason", out.reason}});

@@ -26,10 +26,6 @@ struct AssignRequest {
   // A duplicate inquiry: it goes back to its previous owner when that agent
   // is available.
   bool returning_lead = false;
-  // Moving the lead away from this owner (an SLA escalation): the rotation
-  // passes over them this turn, and when nobody else is available nothing
-  // is written (the lead keeps its owner) and assigned = false.
-  std::string away_from;
 };
 
 struct Assignment {
@@ -64,6 +60,15 @@ RotationView LoadRotation(storage::Database& db, SystemTime now,
 Assignment AssignRoundRobin(storage::Database& db, int64_t lead_id,
                             SystemTime now, const Config& config,
                             const AssignRequest& why);
+
+// AssignRoundRobin moving the lead away from its owner `away_from` (an SLA
+// escalation): the rotation passes over them this turn, even inside their
+// weighted block; when nobody else is available nothing is written (the
+// lead keeps its owner, no triage) and assigned = false with the reason.
+Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
+                          SystemTime now, const Config& config,
+                          const AssignRequest& why,
+                          const std::string& away_from);
 
 // Counts one lead for `agent` on the team's date at `now` (a shark-tank
 // claim). An id that is not an agent is not counted.

@@ -137,8 +137,7 @@ SlaOutcome RunSlaEscalation(storage::Database& db, const storage::Job& job,
   if (due->policy->reassign_on_escalation) {
     AssignRequest request;
     request.why = "SLA escalation";
-    request.away_from = due->agent;
-    a = AssignRoundRobin(db, id, now, config, request);
+    a = AssignAwayFrom(db, id, now, config, request, due->agent);
   }
   if (a.assigned) out.reassigned_to = a.agent;
 
