@@ -174,13 +174,15 @@ SlaOutcome RunSlaEscalation(storage::Database& db, const storage::Job& job,
     detail += "Nobody else can take it (" + a.reason + "), so it stays with " +
               PlainAgent(db, due->agent) + ".";
     note += "; nobody else in the rotation can take it, so it stays with " +
-            owner + ". The managers were alerted.";
+            owner + ".";
   } else {
     detail += "It stays with " + PlainAgent(db, due->agent) +
               " (no reassignment for this segment).";
-    note += "; the managers were alerted.";
+    note += ".";
   }
-  if (!config.slack.ops_channel.empty()) {
+  const bool alert = !config.slack.ops_channel.empty();
+  if (!a.assigned && alert) note += " The managers were alerted.";
+  if (alert) {
     jobs.Enqueue(MakeJob(kJobOpsAlert, id,
                          {{"title", "SLA: lead #" + std::to_string(id) +
                                         " not contacted after " + waited},

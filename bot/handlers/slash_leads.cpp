@@ -253,6 +253,21 @@ std::string EventText(const storage::TimelineEvent& e, bool hide_identity) {
   if (e.kind == "routed") {
     return Field(d, "route") + ": " + Field(d, "reason");
   }
+  if (e.kind == "sla_reminder") {
+    return "reminded " + Field(d, "agent") + " after " +
+           slack::FormatElapsed(
+               std::chrono::seconds(d.value("waited_s", int64_t{0})));
+  }
+  if (e.kind == "sla_escalated") {
+    std::string out = "no contact by " + Field(d, "agent") + " after " +
+                      slack::FormatElapsed(std::chrono::seconds(
+                          d.value("waited_s", int64_t{0})));
+    const std::string to = d.value("reassigned_to", nlohmann::json()).is_string()
+                               ? d["reassigned_to"].get<std::string>()
+                               : "";
+    return out + (LooksLikeUserId(to) ? ", reassigned to " + slack::Mention(to)
+                                      : ", kept by its owner");
+  }
   if (e.kind == "reassigned") {
     return "to " + Field(d, "to") + " (was " + Field(d, "from") + ") by " +
            Field(d, "by");

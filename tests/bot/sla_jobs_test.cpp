@@ -159,6 +159,17 @@ TEST_CASE(
     return e.kind == "sla_escalated" && e.detail["reassigned_to"] == "U0123BEN";
   }));
 
+  SECTION("the lead's timeline says what happened") {
+    leadrouter::SlashCommand cmd;
+    cmd.user_id = "U0123MGR";
+    cmd.is_manager = true;
+    cmd.text = "show " + std::to_string(f.lead);
+    const std::string shown =
+        leadrouter::RunLeadsCommand(*f.db, cmd, f.clock.Now(), f.config).text;
+    CHECK_THAT(shown, Contains("*sla_reminder* reminded <@U0123ANA> after 5 min"));
+    CHECK_THAT(shown, Contains("*sla_escalated* no contact by <@U0123ANA> "
+                               "after 15 min, reassigned to <@U0123BEN>"));
+  }
   SECTION("Ben's own clock starts with the reassignment") {
     auto remind = f.Pending(leadrouter::kJobSlaRemind);
     REQUIRE(remind.size() == 1);
@@ -196,7 +207,7 @@ TEST_CASE("an escalation never hands the lead back to the owner who let it wait"
                Contains("Nobody else can take it"));
     CHECK_THAT(
         f.Pending(leadrouter::kJobThreadNote)[0].payload["text"].get<std::string>(),
-        Contains("so it stays with <@U0123ANA>"));
+        Contains("so it stays with <@U0123ANA>. The managers were alerted."));
   }
 }
 
