@@ -145,8 +145,8 @@ Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
   out.assigned = true;
   out.agent = pick.agent;
   storage::RotationStore(db.db()).Save(pick.state, now);
-  RecordAssignment(db, *lead, pick.agent, out.reason, why, pick.state.turn,
-                   now, config);
+  RecordAssignment(db, *lead, pick.agent, out.reason, why, pick.state.turn, now,
+                   config);
   return out;
 }
 

@@ -40,7 +40,7 @@ int StartSlaClock(storage::Database& db, const storage::StoredLead& lead,
 int StopSlaClock(storage::Database& db, int64_t lead_id,
                  const std::string& reason, SystemTime now) {
   return storage::JobStore(db.db()).CancelByLeadAndKinds(lead_id, kSlaJobKinds,
-                                                        reason, now);
+                                                         reason, now);
 }
 
 }  // namespace leadrouter

@@ -128,7 +128,8 @@ SlaOutcome RunSlaEscalation(storage::Database& db, const storage::Job& job,
   SlaOutcome out;
   std::optional<Due> due = Check(db, job, now, config, out);
   if (!due) return out;
-  if (!due->policy->escalate_after) return Skip("its segment has no escalation");
+  if (!due->policy->escalate_after)
+    return Skip("its segment has no escalation");
   const int64_t id = due->lead.id;
   const std::string waited = slack::FormatElapsed(due->waited);
   const std::string owner = slack::Mention(due->agent);
@@ -142,34 +143,31 @@ SlaOutcome RunSlaEscalation(storage::Database& db, const storage::Job& job,
   if (a.assigned) out.reassigned_to = a.agent;
 
   storage::JobStore jobs(db.db());
-  std::string detail = std::string(due->lead.name.empty() ? "The lead"
-                                                          : due->lead.name) +
-                       " (" + SegmentWords(due->lead.segment) +
-                       ") has no recorded contact " + waited + " after " +
-                       PlainAgent(db, due->agent) + " got it. ";
-  std::string note = "No first contact was recorded within " + waited +
-                     " of " + owner + " getting this lead";
+  std::string detail =
+      std::string(due->lead.name.empty() ? "The lead" : due->lead.name) + " (" +
+      SegmentWords(due->lead.segment) + ") has no recorded contact " + waited +
+      " after " + PlainAgent(db, due->agent) + " got it. ";
+  std::string note = "No first contact was recorded within " + waited + " of " +
+                     owner + " getting this lead";
   if (a.assigned) {
-    detail += "Reassigned to " + PlainAgent(db, a.agent) + " (" + a.reason +
-              ").";
+    detail +=
+        "Reassigned to " + PlainAgent(db, a.agent) + " (" + a.reason + ").";
     note += ", so the rotation gave it to " + slack::Mention(a.agent) + " (" +
             slack::EscapeMrkdwn(a.reason) + ").";
-    jobs.Enqueue(MakeJob(kJobUpdateLeadPost, id,
-                         {{"status_line", "Reassigned to " +
-                                              slack::Mention(a.agent) +
-                                              " after " + waited +
-                                              " without contact"}},
-                         now, config),
-                 now);
     jobs.Enqueue(
-        MakeJob(kJobDmNote, id,
-                {{"agent", due->agent},
-                 {"text", LeadRef(due->lead) + " went to " +
-                              slack::Mention(a.agent) +
-                              ": no contact was recorded within " + waited +
-                              " of you getting it."}},
+        MakeJob(kJobUpdateLeadPost, id,
+                {{"status_line", "Reassigned to " + slack::Mention(a.agent) +
+                                     " after " + waited + " without contact"}},
                 now, config),
         now);
+    jobs.Enqueue(MakeJob(kJobDmNote, id,
+                         {{"agent", due->agent},
+                          {"text", LeadRef(due->lead) + " went to " +
+                                       slack::Mention(a.agent) +
+                                       ": no contact was recorded within " +
+                                       waited + " of you getting it."}},
+                         now, config),
+                 now);
   } else if (due->policy->reassign_on_escalation) {
     detail += "Nobody else can take it (" + a.reason + "), so it stays with " +
               PlainAgent(db, due->agent) + ".";
@@ -190,8 +188,7 @@ SlaOutcome RunSlaEscalation(storage::Database& db, const storage::Job& job,
                          now, config),
                  now);
   }
-  jobs.Enqueue(MakeJob(kJobThreadNote, id, {{"text", note}}, now, config),
-               now);
+  jobs.Enqueue(MakeJob(kJobThreadNote, id, {{"text", note}}, now, config), now);
   storage::Timeline(db.db()).Append(
       id, now, "sla_escalated",
       {{"agent", due->agent},
@@ -203,8 +200,8 @@ SlaOutcome RunSlaEscalation(storage::Database& db, const storage::Job& job,
   return out;
 }
 
-SlaJobs::SlaJobs(StorageWriter& writer, JobRunner& runner,
-                 const Config& config, const Clock& clock)
+SlaJobs::SlaJobs(StorageWriter& writer, JobRunner& runner, const Config& config,
+                 const Clock& clock)
     : writer_(writer), runner_(runner), config_(config), clock_(clock) {}
 
 void SlaJobs::Register() {

@@ -262,9 +262,10 @@ std::string EventText(const storage::TimelineEvent& e, bool hide_identity) {
     std::string out = "no contact by " + Field(d, "agent") + " after " +
                       slack::FormatElapsed(std::chrono::seconds(
                           d.value("waited_s", int64_t{0})));
-    const std::string to = d.value("reassigned_to", nlohmann::json()).is_string()
-                               ? d["reassigned_to"].get<std::string>()
-                               : "";
+    const std::string to =
+        d.value("reassigned_to", nlohmann::json()).is_string()
+            ? d["reassigned_to"].get<std::string>()
+            : "";
     return out + (LooksLikeUserId(to) ? ", reassigned to " + slack::Mention(to)
                                       : ", kept by its owner");
   }

@@ -214,7 +214,8 @@ TEST_CASE("an [sla.SEGMENT] table changes only the keys it sets",
       "reassign_on_escalation = true\n");
   INFO(AllErrors(load));
   REQUIRE(load.ok());
-  const leadrouter::SlaPolicy* hot = leadrouter::SlaFor(load.config, "HOT_BUYER");
+  const leadrouter::SlaPolicy* hot =
+      leadrouter::SlaFor(load.config, "HOT_BUYER");
   REQUIRE(hot);
   CHECK(hot->remind_after == std::chrono::minutes(2));
   CHECK(hot->escalate_after == std::chrono::minutes(15));
@@ -237,11 +238,14 @@ TEST_CASE("SLA config errors name the segment and the key",
     CHECK(HasError(load, "sla.HOT", "is not a segment"));
   }
   SECTION("a bad duration") {
-    ConfigLoad load = LoadConfigString("[sla.HOT_BUYER]\nremind_after = \"soon\"\n");
-    CHECK(HasError(load, "sla.HOT_BUYER.remind_after", "\"soon\" is not a duration"));
+    ConfigLoad load =
+        LoadConfigString("[sla.HOT_BUYER]\nremind_after = \"soon\"\n");
+    CHECK(HasError(load, "sla.HOT_BUYER.remind_after",
+                   "\"soon\" is not a duration"));
   }
   SECTION("a zero duration") {
-    ConfigLoad load = LoadConfigString("[sla.HOT_BUYER]\nremind_after = \"0s\"\n");
+    ConfigLoad load =
+        LoadConfigString("[sla.HOT_BUYER]\nremind_after = \"0s\"\n");
     CHECK(HasError(load, "sla.HOT_BUYER.remind_after", "longer than 0"));
   }
   SECTION("an escalation before the reminder") {

@@ -1,9 +1,8 @@
 #include "bot/sla_jobs.h"
 
-#include <functional>
-
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
+#include <functional>
 
 #include "bot/handlers/lead_actions.h"
 #include "bot/handlers/slash_leads.h"
@@ -47,8 +46,8 @@ Config SlaConfig() {
 // Ana, Ben and Cy in the rotation and one hot lead (NewLead is HOT_BUYER)
 // assigned by the rotation at the fake clock's start: Ana's clock runs.
 struct Fixture {
-  explicit Fixture(std::vector<leadrouter::storage::AgentSeed> seeds = {
-                       AgentSeed("Ana"), AgentSeed("Ben"), AgentSeed("Cy")})
+  explicit Fixture(std::vector<leadrouter::storage::AgentSeed> seeds =
+                       {AgentSeed("Ana"), AgentSeed("Ben"), AgentSeed("Cy")})
       : db(Database::Open(":memory:")), config(SlaConfig()), clock(kT0) {
     AgentStore(db->db()).SeedIfEmpty(seeds, kT0);
     lead = NewLead(*db, kT0);
@@ -64,10 +63,9 @@ struct Fixture {
   int AdvanceAndRun(std::chrono::milliseconds by) {
     clock.Advance(by);
     JobStore jobs(db->db());
-    std::vector<Job> due =
-        jobs.ClaimDue(clock.Now(),
-                      {leadrouter::kJobSlaRemind, leadrouter::kJobSlaEscalate},
-                      100);
+    std::vector<Job> due = jobs.ClaimDue(
+        clock.Now(), {leadrouter::kJobSlaRemind, leadrouter::kJobSlaEscalate},
+        100);
     for (const Job& job : due) {
       if (job.kind == leadrouter::kJobSlaRemind) {
         leadrouter::RunSlaReminder(*db, job, clock.Now(), config);
@@ -166,7 +164,8 @@ TEST_CASE(
     cmd.text = "show " + std::to_string(f.lead);
     const std::string shown =
         leadrouter::RunLeadsCommand(*f.db, cmd, f.clock.Now(), f.config).text;
-    CHECK_THAT(shown, Contains("*sla_reminder* reminded <@U0123ANA> after 5 min"));
+    CHECK_THAT(shown,
+               Contains("*sla_reminder* reminded <@U0123ANA> after 5 min"));
     CHECK_THAT(shown, Contains("*sla_escalated* no contact by <@U0123ANA> "
                                "after 15 min, reassigned to <@U0123BEN>"));
   }
@@ -183,16 +182,18 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("an escalation never hands the lead back to the owner who let it wait",
-          "[bot][sla]") {
+TEST_CASE(
+    "an escalation never hands the lead back to the owner who let it wait",
+    "[bot][sla]") {
   SECTION("not even when their weighted block has turns left") {
     Fixture f({AgentSeed("Ana", 3), AgentSeed("Ben")});
     f.Assign();
     f.AdvanceAndRun(15min);
     CHECK(f.Owner() == IdOf("Ben"));
   }
-  SECTION("when nobody else is available the owner keeps it, and managers "
-          "hear so") {
+  SECTION(
+      "when nobody else is available the owner keeps it, and managers "
+      "hear so") {
     Fixture f;
     AgentStore(f.db->db()).Pause(IdOf("Ben"), std::nullopt);
     AgentStore(f.db->db()).Pause(IdOf("Cy"), std::nullopt);
@@ -206,7 +207,9 @@ TEST_CASE("an escalation never hands the lead back to the owner who let it wait"
     CHECK_THAT(alerts[0].payload["detail"].get<std::string>(),
                Contains("Nobody else can take it"));
     CHECK_THAT(
-        f.Pending(leadrouter::kJobThreadNote)[0].payload["text"].get<std::string>(),
+        f.Pending(leadrouter::kJobThreadNote)[0]
+            .payload["text"]
+            .get<std::string>(),
         Contains("so it stays with <@U0123ANA>. The managers were alerted."));
   }
 }
@@ -231,11 +234,10 @@ TEST_CASE("a lead marked contacted in time gets no reminder and no escalation",
   SECTION("and a timer that fires anyway does nothing") {
     f.clock.Advance(20min);
     for (const Job& t : timers) {
-      auto out = t.kind == leadrouter::kJobSlaRemind
-                     ? leadrouter::RunSlaReminder(*f.db, t, f.clock.Now(),
-                                                  f.config)
-                     : leadrouter::RunSlaEscalation(*f.db, t, f.clock.Now(),
-                                                    f.config);
+      auto out =
+          t.kind == leadrouter::kJobSlaRemind
+              ? leadrouter::RunSlaReminder(*f.db, t, f.clock.Now(), f.config)
+              : leadrouter::RunSlaEscalation(*f.db, t, f.clock.Now(), f.config);
       CHECK_FALSE(out.acted);
       CHECK(out.skipped == "first contact was recorded");
     }
@@ -343,7 +345,8 @@ TEST_CASE("the SLA follows the segment's configuration", "[bot][sla]") {
 
 namespace {
 
-bool RunUntil(boost::asio::io_context& loop, const std::function<bool()>& done) {
+bool RunUntil(boost::asio::io_context& loop,
+              const std::function<bool()>& done) {
   auto until = std::chrono::steady_clock::now() + 5s;
   while (!done()) {
     if (std::chrono::steady_clock::now() > until) return false;
@@ -355,9 +358,10 @@ bool RunUntil(boost::asio::io_context& loop, const std::function<bool()>& done) 
 
 }  // namespace
 
-TEST_CASE("the job runner fires a registered SLA reminder when the clock "
-          "reaches it",
-          "[bot][sla]") {
+TEST_CASE(
+    "the job runner fires a registered SLA reminder when the clock "
+    "reaches it",
+    "[bot][sla]") {
   boost::asio::io_context loop;
   FakeClock clock(kT0);
   Config config = SlaConfig();

@@ -69,8 +69,8 @@ std::string WaitForDm(SlackStack& s, const std::string& user) {
 // The lead card in `user`'s DM, once it is there.
 json WaitForCard(SlackStack& s, const std::string& user) {
   const std::string dm = WaitForDm(s, user);
-  auto card =
-      s.WaitFor(dm, [](const json& m) { return HasButton(m, "mark_contacted"); });
+  auto card = s.WaitFor(
+      dm, [](const json& m) { return HasButton(m, "mark_contacted"); });
   if (!card) FAIL("no lead card for " << user << "\n" << s.DaemonLog());
   return *card;
 }
@@ -98,8 +98,9 @@ TEST_CASE(
 
   s.Advance("5m");
   auto reminder = s.WaitFor(ana_dm, [](const json& m) {
-    return Contains(MessageText(m), "Reminder: lead #1 Sal Slowpoke has waited "
-                                    "5 min for first contact");
+    return Contains(MessageText(m),
+                    "Reminder: lead #1 Sal Slowpoke has waited "
+                    "5 min for first contact");
   });
   CHECK(reminder);
   CHECK_FALSE(AnyMessage(s, kOpsChannel, "SLA"));
