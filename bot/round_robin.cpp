@@ -133,7 +133,11 @@ Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
   pipeline::RotationPick pick =
       pipeline::PickNext(members, view.state, now, why.why);
   out.reason = preface + pick.reason;
-  if (!pick.ok() && !away_from.empty()) return out;
+  if (!pick.ok() && !away_from.empty()) {
+    // "the rotation is empty" would read wrong: the owner is still in it.
+    if (pick.skipped.empty()) out.reason = "nobody else is in the rotation";
+    return out;
+  }
   if (!pick.ok()) {
     storage::Timeline(db.db()).Append(lead_id, now, "unassigned",
                                       {{"reason", out.reason}});

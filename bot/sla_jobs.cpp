@@ -19,8 +19,8 @@ namespace {
 using std::chrono::duration_cast;
 using std::chrono::seconds;
 
-// A lead's name in a message: a lead wrote it, so it is escaped and kept
-// short.
+// A lead's name in a message: a lead wrote it, so it is kept short (and
+// escaped, here or by slack::OpsAlert).
 constexpr std::size_t kNameChars = 80;
 
 // What a fired timer knows about the lead, once it is known to apply.
@@ -144,9 +144,10 @@ SlaOutcome RunSlaEscalation(storage::Database& db, const storage::Job& job,
 
   storage::JobStore jobs(db.db());
   std::string detail =
-      std::string(due->lead.name.empty() ? "The lead" : due->lead.name) + " (" +
-      SegmentWords(due->lead.segment) + ") has no recorded contact " + waited +
-      " after " + PlainAgent(db, due->agent) + " got it. ";
+      (due->lead.name.empty() ? std::string("The lead")
+                              : slack::Truncate(due->lead.name, kNameChars)) +
+      " (" + SegmentWords(due->lead.segment) + ") has no recorded contact " +
+      waited + " after " + PlainAgent(db, due->agent) + " got it. ";
   std::string note = "No first contact was recorded within " + waited + " of " +
                      owner + " getting this lead";
   if (a.assigned) {

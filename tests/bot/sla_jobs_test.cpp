@@ -191,6 +191,16 @@ TEST_CASE(
     f.AdvanceAndRun(15min);
     CHECK(f.Owner() == IdOf("Ben"));
   }
+  SECTION("an owner alone in the rotation keeps it") {
+    Fixture f({AgentSeed("Ana")});
+    f.Assign();
+    f.AdvanceAndRun(15min);
+    CHECK(f.Owner() == IdOf("Ana"));
+    CHECK_THAT(f.Pending(leadrouter::kJobOpsAlert)[0]
+                   .payload["detail"]
+                   .get<std::string>(),
+               Contains("(nobody else is in the rotation)"));
+  }
   SECTION(
       "when nobody else is available the owner keeps it, and managers "
       "hear so") {
@@ -205,7 +215,8 @@ TEST_CASE(
     auto alerts = f.Pending(leadrouter::kJobOpsAlert);
     REQUIRE(alerts.size() == 1);
     CHECK_THAT(alerts[0].payload["detail"].get<std::string>(),
-               Contains("Nobody else can take it"));
+               Contains("Nobody else can take it (nobody available: Ben: "
+                        "paused, Cy: paused), so it stays with Ana"));
     CHECK_THAT(
         f.Pending(leadrouter::kJobThreadNote)[0]
             .payload["text"]
