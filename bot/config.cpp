@@ -11,6 +11,7 @@
 
 #include "bot/duration.h"
 #include "bot/time_zone.h"
+#include "pipeline/lead.h"
 #include "pipeline/rotation.h"
 
 namespace leadrouter {
@@ -145,6 +146,26 @@ class TableReader {
     }
   }
 
+  // Calls `fn` for each sub-table of the table `key` ([key.NAME]) with this
+  // table's reader (for errors on NAME itself), the sub-table's and NAME.
+  void NamedTables(const std::string& key,
+                   const std::function<void(TableReader&, TableReader&,
+                                            const std::string&)>& fn) {
+    Table(key, [&](TableReader& sub) {
+      for (auto&& [k, node] : sub.table_) {
+        std::string name(k.str());
+        sub.seen_.insert(name);
+        const toml::table* t = node.as_table();
+        if (!t) {
+          sub.Error(name, "must be a table", &node);
+          continue;
+        }
+        TableReader item(*t, sub.Path(name), errors_);
+        fn(sub, item, name);
+      }
+    });
+  }
+
   // A table of string -> string (JSON pointers in field mappings).
   void StringMap(const std::string& key, std::map<std::string, std::string>& out) {
     Table(key, [&](TableReader& sub) {
@@ -271,6 +292,48 @@ void ReadWorkDays(TableReader& r, int& mask) {
   if (!bad) mask = out;
 }
 
+// A duration, or "off" for no such step.
+void ReadSlaStep(TableReader& r, const std::string& key,
+                 std::optional<milliseconds>& out) {
+  const toml::node* n = r.Get(key);
+  if (!n) return;
+  auto s = n->value_exact<std::string>();
+  if (!s) return r.Error(key, "must be a duration string like \"5m\", or \"off\"", n);
+  if (*s == "off") {
+    out.reset();
+    return;
+  }
+  auto d = ParseDuration(*s);
+  if (!d) {
+    return r.Error(key, "\"" + *s + "\" is not a duration (use ms, s, m, h, d, "
+                        "e.g. \"15m\"), or \"off\"", n);
+  }
+  if (d->count() <= 0) return r.Error(key, "must be longer than 0 (or \"off\")", n);
+  out = *d;
+}
+
+// [sla.SEGMENT] tables. A table changes only the keys it sets, so
+// [sla.HOT_BUYER] remind_after = "10m" keeps the default escalation.
+void ReadSla(TableReader& root, std::map<std::string, SlaPolicy>& sla) {
+  root.NamedTables("sla", [&](TableReader& parent, TableReader& r,
+                              const std::string& segment) {
+    if (!pipeline::SegmentFromString(segment)) {
+      parent.Error(segment, "is not a segment (use HOT_BUYER, WARM_BUYER, "
+                            "NURTURE_LONGTERM or LOW_QUALITY)");
+      return;
+    }
+    SlaPolicy& policy = sla[segment];
+    ReadSlaStep(r, "remind_after", policy.remind_after);
+    ReadSlaStep(r, "escalate_after", policy.escalate_after);
+    r.Bool("reassign_on_escalation", policy.reassign_on_escalation);
+    if (policy.remind_after && policy.escalate_after &&
+        *policy.escalate_after <= *policy.remind_after) {
+      r.Error("escalate_after", "must be later than remind_after (" +
+                                    FormatDuration(*policy.remind_after) + ")");
+    }
+  });
+}
+
 void ReadRules(TableReader& root, pipeline::Rules& rules) {
   root.Table("phone", [&](TableReader& r) {
     r.String("default_region", rules.default_region);
@@ -371,6 +434,7 @@ ConfigLoad LoadFromTable(const toml::table& table) {
       r.Bool("movable_clock", c.testing.movable_clock);
     });
     ReadRules(root, c.rules);
+    ReadSla(root, c.sla);
     std::set<std::string> agent_ids;
     root.TableArray("agents", [&](TableReader& r, size_t) {
       AgentConfig a;
@@ -421,6 +485,22 @@ bool LooksLikeSlackId(const std::string& id, std::string_view prefixes) {
 }
 
 }  // namespace
+
+std::map<std::string, SlaPolicy> DefaultSlaPolicies() {
+  using std::chrono::hours;
+  using std::chrono::minutes;
+  // A hot lead goes cold in minutes: a second agent is better than a late
+  // first one. A warm lead can wait an hour; a manager decides what to do.
+  return {{"HOT_BUYER", {minutes(5), minutes(15), true}},
+          {"WARM_BUYER", {hours(1), hours(4), false}}};
+}
+
+const SlaPolicy* SlaFor(const Config& config, const std::string& segment) {
+  auto it = config.sla.find(segment);
+  if (it == config.sla.end()) return nullptr;
+  const SlaPolicy& p = it->second;
+  return p.remind_after || p.escalate_after ? &p : nullptr;
+}
 
 std::string ConfigError::ToString() const {
   std::string out = key.empty() ? "config" : key;
@@ -491,6 +571,16 @@ std::string SummarizeConfig(const Config& c) {
       << "jobs              " << c.jobs.max_attempts << " attempts, backoff "
       << FormatDuration(c.jobs.backoff_base) << " to "
       << FormatDuration(c.jobs.backoff_cap) << "\n";
+  out << "first-contact SLA";
+  if (c.sla.empty()) out << " none";
+  for (const auto& [segment, p] : c.sla) {
+    out << "  " << segment << " remind "
+        << (p.remind_after ? FormatDuration(*p.remind_after) : "off")
+        << ", escalate "
+        << (p.escalate_after ? FormatDuration(*p.escalate_after) : "off")
+        << (p.reassign_on_escalation ? " and reassign" : "");
+  }
+  out << "\n";
   return out.str();
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,22 @@ struct AgentConfig {
 // What a resumed agent does: keep their place in the order, or join at the
 // back of the line (behind everyone waiting). Never a catch-up burst.
 enum class RejoinPolicy { kOldPlace, kBack };
+
+// First-contact SLA for one segment ([sla.HOT_BUYER]): the owner is reminded
+// by DM after `remind_after` without a recorded contact; after
+// `escalate_after` the ops channel is alerted and, when
+// `reassign_on_escalation`, the rotation gives the lead to someone else.
+// Both count from the moment the current owner got the lead; nullopt
+// ("off" in the file) means no such step.
+struct SlaPolicy {
+  std::optional<milliseconds> remind_after;
+  std::optional<milliseconds> escalate_after;
+  bool reassign_on_escalation = false;
+};
+
+// HOT_BUYER: remind at 5m, escalate and reassign at 15m. WARM_BUYER: remind
+// at 1h, escalate (no reassignment) at 4h. Other segments: none.
+std::map<std::string, SlaPolicy> DefaultSlaPolicies();
 
 struct Config {
   struct Server {
@@ -80,7 +97,12 @@ struct Config {
   } rotation;
   std::vector<AgentConfig> agents;
   pipeline::Rules rules;
+  // By stored segment name ("HOT_BUYER"); a segment not listed has no SLA.
+  std::map<std::string, SlaPolicy> sla = DefaultSlaPolicies();
 };
+
+// The SLA for `segment`, or nullptr when it has none (or neither step).
+const SlaPolicy* SlaFor(const Config& config, const std::string& segment);
 
 // One problem with the file: `key` is the dotted path ("slack.claim_timeout",
 // "agents[1].slack_id"), `message` says what is wrong.

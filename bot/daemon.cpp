@@ -18,6 +18,7 @@
 #include "bot/slack_connection.h"
 #include "bot/slack_jobs.h"
 #include "bot/handlers/dispatch.h"
+#include "bot/sla_jobs.h"
 #include "bot/storage_writer.h"
 #include "pipeline/process.h"
 #include "storage/agent_store.h"
@@ -147,6 +148,8 @@ int RunDaemon(const Config& config, const Secrets& secrets,
   });
   RoutingJobs routing(writer, runner, config, clock);
   routing.Register();
+  SlaJobs sla(writer, runner, config, clock);
+  sla.Register();
 
   EnvelopeDispatcher dispatcher(writer, runner, config, clock);
   SlackHealth slack;

@@ -29,6 +29,10 @@ namespace leadrouter {
 // Routing decisions that run in the storage writer:
 //   assign_round_robin {reason?}: next agent in the rotation
 //   claim_timeout     {}: an unclaimed hot lead falls back to the rotation
+// First-contact SLA timers (bot/sla_jobs), due in the future, written with
+// the assignment that starts the clock (bot/sla_clock):
+//   sla.remind        {agent, since_ms}: a DM reminder to the owner
+//   sla.escalate      {agent, since_ms}: ops alert, maybe reassignment
 inline constexpr char kJobPostSharkTank[] = "slack.post_shark_tank";
 inline constexpr char kJobUpdateLeadPost[] = "slack.update_lead_post";
 inline constexpr char kJobDmLeadCard[] = "slack.dm_lead_card";
@@ -40,6 +44,8 @@ inline constexpr char kJobOpsAlert[] = "slack.ops_alert";
 inline constexpr char kJobAssignRoundRobin[] = "route.assign_round_robin";
 inline constexpr char kJobClaimTimeout[] = "route.claim_timeout";
 inline constexpr char kJobEnrollNurture[] = "sequence.enroll_nurture";
+inline constexpr char kJobSlaRemind[] = "sla.remind";
+inline constexpr char kJobSlaEscalate[] = "sla.escalate";
 
 // The automated follow-ups a human takeover stops (the CRM override), as
 // kind prefixes for JobStore::CancelByLeadAndKinds: sequence steps, SLA

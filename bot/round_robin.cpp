@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "bot/outbox_plan.h"
+#include "bot/sla_clock.h"
 #include "bot/time_zone.h"
 #include "storage/job_store.h"
 #include "storage/lead_store.h"
@@ -29,10 +30,11 @@ std::string NameOf(const pipeline::RotationMember& m) {
 }
 
 // Writes everything a successful assignment causes.
-void RecordAssignment(storage::Database& db, int64_t lead_id,
+void RecordAssignment(storage::Database& db, const storage::StoredLead& lead,
                       const std::string& agent, const std::string& reason,
                       const AssignRequest& why, std::optional<int64_t> turn,
                       SystemTime now, const Config& config) {
+  const int64_t lead_id = lead.id;
   storage::LeadStore(db.db()).SetOwner(lead_id, agent, now);
   storage::RotationStore(db.db()).AddToCount(agent, TeamDay(now, config));
   nlohmann::json detail = {
@@ -43,6 +45,7 @@ void RecordAssignment(storage::Database& db, int64_t lead_id,
       MakeJob(kJobDmLeadCard, lead_id, {{"agent", agent}, {"reason", reason}},
               now, config),
       now);
+  StartSlaClock(db, lead, agent, now, config);
 }
 
 }  // namespace
@@ -81,6 +84,13 @@ RotationView LoadRotation(storage::Database& db, SystemTime now,
 Assignment AssignRoundRobin(storage::Database& db, int64_t lead_id,
                             SystemTime now, const Config& config,
                             const AssignRequest& why) {
+  return AssignAwayFrom(db, lead_id, now, config, why, "");
+}
+
+Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
+                          SystemTime now, const Config& config,
+                          const AssignRequest& why,
+                          const std::string& away_from) {
   Assignment out;
   std::optional<storage::StoredLead> lead =
       storage::LeadStore(db.db()).Get(lead_id);
@@ -104,7 +114,7 @@ Assignment AssignRoundRobin(storage::Database& db, int64_t lead_id,
       out.assigned = true;
       out.agent = owner;
       out.reason = "returning lead, back to its previous owner " + NameOf(*m);
-      RecordAssignment(db, lead_id, owner, out.reason, why, std::nullopt, now,
+      RecordAssignment(db, *lead, owner, out.reason, why, std::nullopt, now,
                        config);
       return out;
     }
@@ -112,9 +122,22 @@ Assignment AssignRoundRobin(storage::Database& db, int64_t lead_id,
               " " + *unavailable + "; ";
   }
 
+  // Passing over the owner the lead is moving away from: to the picker they
+  // are not in the rotation this turn.
+  std::vector<pipeline::RotationMember> members = view.members;
+  if (!away_from.empty()) {
+    for (pipeline::RotationMember& m : members) {
+      if (m.id == away_from) m.active = false;
+    }
+  }
   pipeline::RotationPick pick =
-      pipeline::PickNext(view.members, view.state, now, why.why);
+      pipeline::PickNext(members, view.state, now, why.why);
   out.reason = preface + pick.reason;
+  if (!pick.ok() && !away_from.empty()) {
+    // "the rotation is empty" would read wrong: the owner is still in it.
+    if (pick.skipped.empty()) out.reason = "nobody else is in the rotation";
+    return out;
+  }
   if (!pick.ok()) {
     storage::Timeline(db.db()).Append(lead_id, now, "unassigned",
                                       {{"reason", out.reason}});
@@ -126,8 +149,8 @@ Assignment AssignRoundRobin(storage::Database& db, int64_t lead_id,
   out.assigned = true;
   out.agent = pick.agent;
   storage::RotationStore(db.db()).Save(pick.state, now);
-  RecordAssignment(db, lead_id, pick.agent, out.reason, why, pick.state.turn,
-                   now, config);
+  RecordAssignment(db, *lead, pick.agent, out.reason, why, pick.state.turn, now,
+                   config);
   return out;
 }
 

@@ -50,8 +50,9 @@ RotationView LoadRotation(storage::Database& db, SystemTime now,
 // back to that owner (the rotation does not move); otherwise the next agent
 // in the rotation gets it. On success: the owner is set, the lead counts
 // for the agent's day (the team's date), the rotation state is saved, an
-// `assigned` timeline event {agent, reason, via[, turn]} is appended and a
-// kJobDmLeadCard job {agent, reason} is enqueued. When nobody is available:
+// `assigned` timeline event {agent, reason, via[, turn]} is appended, a
+// kJobDmLeadCard job {agent, reason} is enqueued and the agent's
+// first-contact SLA clock starts (bot/sla_clock). When nobody is available:
 // an `unassigned` event {reason} and a kJobPostTriage job {reason}, so the
 // lead is never left without an owner or a queue. Pauses whose end has
 // passed are ended first (per the rejoin policy). An unknown lead writes
@@ -59,6 +60,15 @@ RotationView LoadRotation(storage::Database& db, SystemTime now,
 Assignment AssignRoundRobin(storage::Database& db, int64_t lead_id,
                             SystemTime now, const Config& config,
                             const AssignRequest& why);
+
+// AssignRoundRobin moving the lead away from its owner `away_from` (an SLA
+// escalation): the rotation passes over them this turn, even inside their
+// weighted block; when nobody else is available nothing is written (the
+// lead keeps its owner, no triage) and assigned = false with the reason.
+Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
+                          SystemTime now, const Config& config,
+                          const AssignRequest& why,
+                          const std::string& away_from);
 
 // Counts one lead for `agent` on the team's date at `now` (a shark-tank
 // claim). An id that is not an agent is not counted.

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <utility>
 
 #include "pipeline/lead.h"
 #include "storage/percentile.h"
@@ -50,6 +52,11 @@ void CountSegments(SQLite::Database& db, TimePoint from, TimePoint to,
   }
 }
 
+std::optional<std::chrono::milliseconds> ToMillisOpt(std::optional<double> v) {
+  if (!v) return std::nullopt;
+  return std::chrono::milliseconds(std::llround(*v));
+}
+
 void TimeToClaim(SQLite::Database& db, TimePoint from, TimePoint to,
                  LeadStats& stats) {
   SQLite::Statement query(
@@ -64,13 +71,8 @@ void TimeToClaim(SQLite::Database& db, TimePoint from, TimePoint to,
     millis.push_back(static_cast<double>(query.getColumn(0).getInt64()));
   }
   stats.owned = static_cast<int64_t>(millis.size());
-  auto to_ms =
-      [](std::optional<double> v) -> std::optional<std::chrono::milliseconds> {
-    if (!v) return std::nullopt;
-    return std::chrono::milliseconds(std::llround(*v));
-  };
-  stats.claim_median = to_ms(Percentile(millis, 50));
-  stats.claim_p90 = to_ms(Percentile(millis, 90));
+  stats.claim_median = ToMillisOpt(Percentile(millis, 50));
+  stats.claim_p90 = ToMillisOpt(Percentile(millis, 90));
 }
 
 // Counts the waiting leads of `segment` and lists the oldest `limit` ids.
@@ -87,14 +89,22 @@ void Waiting(SQLite::Database& db, const std::string& segment, TimePoint to,
   }
 }
 
+AgentLeadCount Row(std::string slack_id, std::string name, int64_t leads) {
+  AgentLeadCount row;
+  row.slack_id = std::move(slack_id);
+  row.name = std::move(name);
+  row.leads = leads;
+  return row;
+}
+
 void PerAgent(SQLite::Database& db, TimePoint from, TimePoint to,
               LeadStats& stats) {
   SQLite::Statement agents(db,
                            "SELECT slack_id, name FROM agents WHERE active = 1 "
                            "ORDER BY position, slack_id");
   while (agents.executeStep()) {
-    stats.per_agent.push_back(
-        {agents.getColumn(0).getString(), agents.getColumn(1).getString(), 0});
+    stats.per_agent.push_back(Row(agents.getColumn(0).getString(),
+                                  agents.getColumn(1).getString(), 0));
   }
   SQLite::Statement owned(
       db,
@@ -111,10 +121,44 @@ void PerAgent(SQLite::Database& db, TimePoint from, TimePoint to,
         std::find_if(stats.per_agent.begin(), stats.per_agent.end(),
                      [&](const AgentLeadCount& c) { return c.slack_id == id; });
     if (it == stats.per_agent.end()) {
-      stats.per_agent.push_back({id, owned.getColumn(1).getString(), n});
+      stats.per_agent.push_back(Row(id, owned.getColumn(1).getString(), n));
     } else {
       it->leads = n;
     }
+  }
+}
+
+// Time to first contact per agent: the owner's own wait, stored when the
+// contact was recorded, so a later reassignment does not rewrite it.
+void TimeToContact(SQLite::Database& db, TimePoint from, TimePoint to,
+                   LeadStats& stats) {
+  SQLite::Statement query(
+      db,
+      "SELECT l.first_contact_owner, COALESCE(a.name, ''), "
+      "l.first_contact_wait_ms FROM leads l "
+      "LEFT JOIN agents a ON a.slack_id = l.first_contact_owner "
+      "WHERE l.first_contact_owner IS NOT NULL AND "
+      "l.first_contact_wait_ms IS NOT NULL AND l.contacted_at >= ? AND "
+      "l.contacted_at < ? ORDER BY l.first_contact_owner");
+  query.bind(1, ToMillis(from));
+  query.bind(2, ToMillis(to));
+  std::map<std::string, std::vector<double>> waits;
+  while (query.executeStep()) {
+    std::string id = query.getColumn(0).getString();
+    auto it =
+        std::find_if(stats.per_agent.begin(), stats.per_agent.end(),
+                     [&](const AgentLeadCount& c) { return c.slack_id == id; });
+    if (it == stats.per_agent.end()) {
+      stats.per_agent.push_back(Row(id, query.getColumn(1).getString(), 0));
+    }
+    waits[id].push_back(static_cast<double>(query.getColumn(2).getInt64()));
+  }
+  for (AgentLeadCount& agent : stats.per_agent) {
+    auto it = waits.find(agent.slack_id);
+    if (it == waits.end()) continue;
+    agent.contacted = static_cast<int64_t>(it->second.size());
+    agent.contact_median = ToMillisOpt(Percentile(it->second, 50));
+    agent.contact_p90 = ToMillisOpt(Percentile(it->second, 90));
   }
 }
 
@@ -130,6 +174,7 @@ LeadStats QueryLeadStats(SQLite::Database& db, TimePoint from, TimePoint to,
   Waiting(db, pipeline::ToString(pipeline::Segment::kWarmBuyer), to, id_limit,
           stats.unassigned, stats.unassigned_ids);
   PerAgent(db, from, to, stats);
+  TimeToContact(db, from, to, stats);
   return stats;
 }
 

@@ -30,6 +30,12 @@ struct AgentLeadCount {
   std::string slack_id;
   std::string name;  // "" when the owner is not in the agents table
   int64_t leads = 0;
+  // First human contacts recorded in [from, to) while this agent owned the
+  // lead, and the time from getting the lead to that contact (median, p90);
+  // nullopt when there was none.
+  int64_t contacted = 0;
+  std::optional<std::chrono::milliseconds> contact_median;
+  std::optional<std::chrono::milliseconds> contact_p90;
 };
 
 struct LeadStats {
@@ -57,7 +63,9 @@ struct LeadStats {
 
   // Leads that got their current owner in [from, to), per owner: every
   // active agent in rotation order (zeros included), then owners the agents
-  // table does not know (or no longer lists as active), by slack id.
+  // table does not know (or no longer lists as active), by slack id. An
+  // agent with first contacts in [from, to) but no lead owned then is
+  // listed too, with leads = 0.
   std::vector<AgentLeadCount> per_agent;
 };
 

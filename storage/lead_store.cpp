@@ -15,7 +15,8 @@ namespace {
 constexpr char kLeadColumns[] =
     "id, created_at, updated_at, source, status, segment, intent, score, "
     "name, email, phone_e164, crm_id, owner_slack_id, claimed_at, "
-    "taken_over_at, contacted_at, repeat_count, lead_json, messages";
+    "taken_over_at, contacted_at, repeat_count, lead_json, messages, "
+    "first_contact_owner, first_contact_wait_ms";
 
 bool IsSpam(const pipeline::ProcessedLead& lead) {
   return lead.honeypot || lead.intent == pipeline::Intent::kSpam;
@@ -62,6 +63,13 @@ StoredLead ReadLead(const SQLite::Statement& row) {
   s.lead = pipeline::LeadFromJson(
       lead_json.is_object() ? lead_json : nlohmann::json::object());
   s.messages = ReadMessages(row.getColumn(18).getString());
+  if (!row.isColumnNull(19)) {
+    s.first_contact_owner = row.getColumn(19).getString();
+  }
+  if (!row.isColumnNull(20)) {
+    s.first_contact_wait =
+        std::chrono::milliseconds(row.getColumn(20).getInt64());
+  }
   return s;
 }
 
@@ -358,7 +366,18 @@ bool LeadStore::MarkTakenOver(int64_t id, TimePoint now) {
 }
 
 bool LeadStore::MarkContacted(int64_t id, TimePoint now) {
-  return SetTimeIfNull("contacted_at", id, now);
+  // One UPDATE reads the owner as it is right now: the contact counts for
+  // whoever owned the lead, for as long as they had owned it.
+  SQLite::Statement update(
+      db_,
+      "UPDATE leads SET contacted_at = ?1, updated_at = ?1, "
+      "first_contact_owner = owner_slack_id, "
+      "first_contact_wait_ms = CASE WHEN owner_slack_id IS NULL THEN NULL "
+      "ELSE MAX(0, ?1 - claimed_at) END "
+      "WHERE id = ?2 AND contacted_at IS NULL");
+  update.bind(1, ToMillis(now));
+  update.bind(2, id);
+  return update.exec() == 1;
 }
 
 bool LeadStore::SetTimeIfNull(const char* column, int64_t id, TimePoint now) {

@@ -51,7 +51,11 @@ struct StoredLead {
   std::optional<std::string> owner_slack_id;
   std::optional<TimePoint> claimed_at;     // when the current owner got it
   std::optional<TimePoint> taken_over_at;  // a human took over in the CRM
-  std::optional<TimePoint> contacted_at;   // first contact
+  std::optional<TimePoint> contacted_at;   // first human contact
+  // The owner when first contact was recorded, and how long they had owned
+  // the lead by then; nullopt when nobody owned it (or no contact yet).
+  std::optional<std::string> first_contact_owner;
+  std::optional<std::chrono::milliseconds> first_contact_wait;
   int repeat_count = 0;
   std::vector<std::string> messages;  // every distinct message, in order
   pipeline::ProcessedLead lead;       // the merged lead, from lead_json
@@ -99,7 +103,11 @@ class LeadStore {
   // Records that a human took the contact over in the CRM; the first time
   // is kept.
   bool MarkTakenOver(int64_t id, TimePoint now);
-  // Records the first contact; the first time is kept.
+  // Records the first human contact (Mark contacted, the CRM's "contacted");
+  // the first time is kept. It is credited to the current owner with the
+  // time since they got the lead (first_contact_owner / _wait). Automated
+  // messages (sequence steps, auto-texts) are not contact: never call this
+  // for them.
   bool MarkContacted(int64_t id, TimePoint now);
 
  private:

@@ -156,6 +156,16 @@ ALTER TABLE rotation_state ADD COLUMN turns_used INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE agents ADD COLUMN work_days INTEGER NOT NULL DEFAULT 127;
 )sql";
 
+// Who made the first human contact count: the owner at that moment, and how
+// long they had owned the lead (time to first contact per agent, apart from
+// the lead's own wait since it arrived).
+constexpr char kFirstContactOwner[] = R"sql(
+ALTER TABLE leads ADD COLUMN first_contact_owner TEXT;
+ALTER TABLE leads ADD COLUMN first_contact_wait_ms INTEGER;
+CREATE INDEX leads_by_contacted ON leads (contacted_at)
+  WHERE contacted_at IS NOT NULL;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -163,6 +173,7 @@ const std::vector<Migration>& Migrations() {
       {1, kInitialSchema},
       {2, kAgentEmail},
       {3, kRotationBlocks},
+      {4, kFirstContactOwner},
   };
   return kMigrations;
 }

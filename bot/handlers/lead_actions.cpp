@@ -6,6 +6,7 @@
 
 #include "bot/outbox_plan.h"
 #include "bot/round_robin.h"
+#include "bot/sla_clock.h"
 #include "bot/slack/mrkdwn.h"
 #include "storage/database.h"
 #include "storage/job_store.h"
@@ -93,6 +94,7 @@ void ApplyClaim(storage::Database& db, const Click& click, SystemTime now,
   }
   const auto latency = duration_cast<seconds>(now - lead->created_at);
   CountAssignment(db, click.user_id, now, config);
+  StartSlaClock(db, *lead, click.user_id, now, config);
   storage::Timeline(db.db()).Append(
       lead->id, now, "claimed",
       {{"agent", click.user_id}, {"latency_s", latency.count()},
@@ -135,6 +137,7 @@ void ApplyMarkContacted(storage::Database& db, const Click& click,
                 config);
   }
   leads.MarkContacted(lead->id, now);
+  StopSlaClock(db, lead->id, "first contact recorded", now);
   const auto after = duration_cast<seconds>(now - lead->created_at);
   storage::Timeline(db.db()).Append(
       lead->id, now, "contacted",

@@ -26,12 +26,14 @@ struct Click {
 // the winner gets the full card by DM. Every other clicker gets an
 // ephemeral naming the owner; a second click by the owner is harmless.
 // A click on an unknown lead, a lead the CRM took over, or by someone who
-// may not claim gets an ephemeral that says why.
+// may not claim gets an ephemeral that says why. A won claim starts the
+// winner's first-contact SLA clock (bot/sla_clock).
 void ApplyClaim(storage::Database& db, const Click& click, SystemTime now,
                 const Config& config);
 
-// Mark contacted: the owner (or a manager) records first contact; others
-// are told who owns the lead.
+// Mark contacted: the owner (or a manager) records first contact, credited
+// to the owner, and the lead's pending SLA timers are cancelled; others are
+// told who owns the lead.
 void ApplyMarkContacted(storage::Database& db, const Click& click,
                         SystemTime now, const Config& config);
 

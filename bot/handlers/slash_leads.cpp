@@ -15,6 +15,7 @@
 
 #include "bot/handlers/mention.h"
 #include "bot/outbox_plan.h"
+#include "bot/sla_clock.h"
 #include "bot/slack/mrkdwn.h"
 #include "bot/time_zone.h"
 #include "pipeline/lead.h"
@@ -42,7 +43,7 @@ constexpr std::size_t kWaitingIdsShown = 10;
 constexpr char kUsage[] =
     "*Usage*\n"
     "• `/leads`: today's leads by segment, time to claim, who is waiting, "
-    "leads per agent\n"
+    "leads and time to first contact per agent\n"
     "• `/leads show ID`: a lead's timeline\n"
     "• `/leads reassign ID @agent`: give a lead to another agent (managers)";
 
@@ -174,6 +175,21 @@ SlashReply Summary(storage::Database& db, SystemTime now,
     out += slack::Mention(s.per_agent[i].slack_id) + " " +
            std::to_string(s.per_agent[i].leads);
   }
+
+  // Time from getting a lead to the first human contact (Mark contacted or
+  // the CRM), per agent; automated messages never count as contact.
+  out += "\nTime to first contact: ";
+  bool any_contact = false;
+  for (const storage::AgentLeadCount& a : s.per_agent) {
+    if (!a.contact_median || !a.contact_p90) continue;
+    out += any_contact ? " · " : "";
+    any_contact = true;
+    out += slack::Mention(a.slack_id) + " median " +
+           FormatMillis(*a.contact_median) + ", p90 " +
+           FormatMillis(*a.contact_p90) + " (" + std::to_string(a.contacted) +
+           ")";
+  }
+  if (!any_contact) out += "no first contact recorded yet today";
   return Reply(out);
 }
 
@@ -236,6 +252,22 @@ std::string EventText(const storage::TimelineEvent& e, bool hide_identity) {
   }
   if (e.kind == "routed") {
     return Field(d, "route") + ": " + Field(d, "reason");
+  }
+  if (e.kind == "sla_reminder") {
+    return "reminded " + Field(d, "agent") + " after " +
+           slack::FormatElapsed(
+               std::chrono::seconds(d.value("waited_s", int64_t{0})));
+  }
+  if (e.kind == "sla_escalated") {
+    std::string out = "no contact by " + Field(d, "agent") + " after " +
+                      slack::FormatElapsed(std::chrono::seconds(
+                          d.value("waited_s", int64_t{0})));
+    const std::string to =
+        d.value("reassigned_to", nlohmann::json()).is_string()
+            ? d["reassigned_to"].get<std::string>()
+            : "";
+    return out + (LooksLikeUserId(to) ? ", reassigned to " + slack::Mention(to)
+                                      : ", kept by its owner");
   }
   if (e.kind == "reassigned") {
     return "to " + Field(d, "to") + " (was " + Field(d, "from") + ") by " +
@@ -350,6 +382,7 @@ SlashReply Reassign(storage::Database& db, const SlashCommand& cmd,
   std::string was = lead->owner_slack_id ? slack::Mention(*lead->owner_slack_id)
                                          : std::string("nobody");
   leads.SetOwner(*id, *agent, now);
+  StartSlaClock(db, *lead, *agent, now, config);
   storage::Timeline(db.db()).Append(
       *id, now, "reassigned",
       {{"from", lead->owner_slack_id ? nlohmann::json(*lead->owner_slack_id)

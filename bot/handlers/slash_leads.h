@@ -1,7 +1,8 @@
 // `/leads`: what managers ask about the day's leads.
 //   /leads                     today's counts by segment, median and p90 time
 //                              to claim, leads waiting for an owner, leads per
-//                              agent (open to everyone)
+//                              agent, median and p90 time to first contact
+//                              per agent (open to everyone)
 //   /leads show ID             the lead's timeline (open to everyone)
 //   /leads reassign ID @agent  gives the lead to another known agent
 //                              (managers only)
@@ -24,7 +25,8 @@ class Database;
 // UTC calendar day of `now` (the team's time zone is not configurable yet).
 // A reassignment sets the owner, appends a 'reassigned' timeline event
 // {from, to, by} and enqueues a kJobDmLeadCard {agent, reason} and a
-// kJobThreadNote {text} job, all in the caller's transaction; refusals and
+// kJobThreadNote {text} job and restarts the first-contact SLA clock for the
+// new owner (bot/sla_clock), all in the caller's transaction; refusals and
 // bad arguments change nothing. Throws SQLite::Exception on a database
 // failure (the caller rolls back).
 SlashReply RunLeadsCommand(storage::Database& db, const SlashCommand& cmd,

@@ -208,3 +208,82 @@ TEST_CASE("the Socket Mode liveness limits are read and checked", "[bot][config]
     CHECK(HasError(load, "slack.socket_ping_interval", "longer than zero"));
   }
 }
+
+TEST_CASE("the first-contact SLA has defaults for hot and warm leads only",
+          "[bot][config][sla]") {
+  ConfigLoad load = LoadConfigString("");
+  REQUIRE(load.ok());
+  const leadrouter::SlaPolicy* hot =
+      leadrouter::SlaFor(load.config, "HOT_BUYER");
+  REQUIRE(hot);
+  CHECK(hot->remind_after == std::chrono::minutes(5));
+  CHECK(hot->escalate_after == std::chrono::minutes(15));
+  CHECK(hot->reassign_on_escalation);
+  const leadrouter::SlaPolicy* warm =
+      leadrouter::SlaFor(load.config, "WARM_BUYER");
+  REQUIRE(warm);
+  CHECK(warm->remind_after == std::chrono::hours(1));
+  CHECK(warm->escalate_after == std::chrono::hours(4));
+  CHECK_FALSE(warm->reassign_on_escalation);
+  CHECK_FALSE(leadrouter::SlaFor(load.config, "NURTURE_LONGTERM"));
+  CHECK_FALSE(leadrouter::SlaFor(load.config, "LOW_QUALITY"));
+}
+
+TEST_CASE("an [sla.SEGMENT] table changes only the keys it sets",
+          "[bot][config][sla]") {
+  ConfigLoad load = LoadConfigString(
+      "[sla.HOT_BUYER]\nremind_after = \"2m\"\n"
+      "[sla.WARM_BUYER]\nremind_after = \"off\"\nescalate_after = \"off\"\n"
+      "[sla.NURTURE_LONGTERM]\nescalate_after = \"3d\"\n"
+      "reassign_on_escalation = true\n");
+  INFO(AllErrors(load));
+  REQUIRE(load.ok());
+  const leadrouter::SlaPolicy* hot =
+      leadrouter::SlaFor(load.config, "HOT_BUYER");
+  REQUIRE(hot);
+  CHECK(hot->remind_after == std::chrono::minutes(2));
+  CHECK(hot->escalate_after == std::chrono::minutes(15));
+  CHECK_FALSE(leadrouter::SlaFor(load.config, "WARM_BUYER"));
+  const leadrouter::SlaPolicy* nurture =
+      leadrouter::SlaFor(load.config, "NURTURE_LONGTERM");
+  REQUIRE(nurture);
+  CHECK_FALSE(nurture->remind_after);
+  CHECK(nurture->escalate_after == std::chrono::hours(72));
+  CHECK(nurture->reassign_on_escalation);
+  CHECK_THAT(leadrouter::SummarizeConfig(load.config),
+             Catch::Matchers::Contains("HOT_BUYER remind 2m, escalate 15m "
+                                       "and reassign"));
+}
+
+TEST_CASE("SLA config errors name the segment and the key",
+          "[bot][config][sla]") {
+  SECTION("an unknown segment") {
+    ConfigLoad load = LoadConfigString("[sla.HOT]\nremind_after = \"5m\"\n");
+    CHECK(HasError(load, "sla.HOT", "is not a segment"));
+  }
+  SECTION("a bad duration") {
+    ConfigLoad load =
+        LoadConfigString("[sla.HOT_BUYER]\nremind_after = \"soon\"\n");
+    CHECK(HasError(load, "sla.HOT_BUYER.remind_after",
+                   "\"soon\" is not a duration"));
+  }
+  SECTION("a zero duration") {
+    ConfigLoad load =
+        LoadConfigString("[sla.HOT_BUYER]\nremind_after = \"0s\"\n");
+    CHECK(HasError(load, "sla.HOT_BUYER.remind_after", "longer than 0"));
+  }
+  SECTION("an escalation before the reminder") {
+    ConfigLoad load = LoadConfigString(
+        "[sla.WARM_BUYER]\nremind_after = \"2h\"\nescalate_after = \"1h\"\n");
+    CHECK(HasError(load, "sla.WARM_BUYER.escalate_after",
+                   "must be later than remind_after (2h)"));
+  }
+  SECTION("a typo in a key") {
+    ConfigLoad load = LoadConfigString("[sla.HOT_BUYER]\nremind = \"5m\"\n");
+    CHECK(HasError(load, "sla.HOT_BUYER.remind", "unknown key"));
+  }
+  SECTION("a segment that is not a table") {
+    ConfigLoad load = LoadConfigString("[sla]\nHOT_BUYER = \"5m\"\n");
+    CHECK(HasError(load, "sla.HOT_BUYER", "must be a table"));
+  }
+}

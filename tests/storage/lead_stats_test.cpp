@@ -184,3 +184,57 @@ TEST_CASE("per-agent counts list every agent in rotation order, then others",
   CHECK(s.per_agent[3].name == "");
   CHECK(s.per_agent[3].leads == 1);
 }
+
+TEST_CASE(
+    "time to first contact per agent is the median and p90 of today's first "
+    "contacts, from getting the lead to the contact",
+    "[storage][lead_stats]") {
+  Fixture f;
+  const TimePoint t = kDayStart + 10h;
+  // Ana: 1, 3 and 10 minutes.
+  for (auto wait : {1min, 3min, 10min}) {
+    int64_t id = f.Add(Segment::kHotBuyer, t - 5min);
+    f.leads.SetOwner(id, "U0123ANA", t);
+    f.leads.MarkContacted(id, t + wait);
+  }
+  // Ben: 2 minutes, then the lead moves on to Cy; the contact stays Ben's.
+  int64_t bens = f.Add(Segment::kWarmBuyer, t);
+  f.leads.SetOwner(bens, "U0123BEN", t);
+  f.leads.MarkContacted(bens, t + 2min);
+  f.leads.SetOwner(bens, "U0123CY", t + 1h);
+  // Contact on a lead nobody owned, and yesterday's contact: neither counts.
+  f.leads.MarkContacted(f.Add(Segment::kHotBuyer, t), t + 1min);
+  int64_t old = f.Add(Segment::kHotBuyer, kDayStart - 3h);
+  f.leads.SetOwner(old, "U0123ANA", kDayStart - 3h);
+  f.leads.MarkContacted(old, kDayStart - 1h);
+
+  LeadStats s = f.Today();
+  REQUIRE(s.per_agent.size() == 3);
+  const auto& ana = s.per_agent[0];
+  CHECK(ana.contacted == 3);
+  CHECK(ana.contact_median == std::chrono::milliseconds(3min));
+  // Linear between the 2nd and 3rd of {1, 3, 10} min at rank 1.8.
+  CHECK(ana.contact_p90 == std::chrono::milliseconds(516s));
+  const auto& ben = s.per_agent[1];
+  CHECK(ben.contacted == 1);
+  CHECK(ben.contact_median == std::chrono::milliseconds(2min));
+  CHECK(ben.contact_p90 == std::chrono::milliseconds(2min));
+  const auto& cy = s.per_agent[2];
+  CHECK(cy.leads == 1);
+  CHECK(cy.contacted == 0);
+  CHECK_FALSE(cy.contact_median);
+}
+
+TEST_CASE("a first contact by an agent who owns nothing today still lists them",
+          "[storage][lead_stats]") {
+  Fixture f;
+  int64_t id = f.Add(Segment::kHotBuyer, kDayStart - 2h);
+  f.leads.SetOwner(id, "U0999OLD", kDayStart - 1h);
+  f.leads.MarkContacted(id, kDayStart + 1h);
+  LeadStats s = f.Today();
+  REQUIRE(s.per_agent.size() == 4);
+  CHECK(s.per_agent[3].slack_id == "U0999OLD");
+  CHECK(s.per_agent[3].leads == 0);
+  CHECK(s.per_agent[3].contacted == 1);
+  CHECK(s.per_agent[3].contact_median == std::chrono::milliseconds(2h));
+}

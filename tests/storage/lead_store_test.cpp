@@ -342,3 +342,23 @@ TEST_CASE("FindByCrmId finds the newest active lead with that CRM id",
   // Leads without a CRM id store ''; an empty id must match none of them.
   CHECK_FALSE(leads.FindByCrmId("").has_value());
 }
+
+TEST_CASE("MarkContacted credits the owner with the time since they got it",
+          "[storage][lead_store]") {
+  auto db = Database::Open(":memory:");
+  LeadStore leads(db->db());
+  int64_t owned = leads.Intake(LeadWithEmail(kDana, "x"), kT0, kWindow).lead_id;
+  int64_t unowned =
+      leads.Intake(LeadWithEmail("ben@example.com", "y"), kT0, kWindow).lead_id;
+  leads.SetOwner(owned, "U0123ANA", kT0 + 1min);
+
+  CHECK(leads.MarkContacted(owned, kT0 + 4min));
+  CHECK(leads.MarkContacted(unowned, kT0 + 4min));
+  // A later owner does not rewrite who made the first contact.
+  leads.SetOwner(owned, "U0123BOB", kT0 + 10min);
+  std::optional<StoredLead> stored = leads.Get(owned);
+  CHECK(stored->first_contact_owner == "U0123ANA");
+  CHECK(stored->first_contact_wait == std::chrono::milliseconds(3min));
+  CHECK_FALSE(leads.Get(unowned)->first_contact_owner);
+  CHECK_FALSE(leads.Get(unowned)->first_contact_wait);
+}

@@ -134,6 +134,28 @@ TEST_CASE("/leads on a quiet day says nothing was owned",
   CHECK_THAT(r.text, Contains("Received: 0"));
   CHECK_THAT(r.text, Contains("Time to claim: no lead owned yet today"));
   CHECK_THAT(r.text, Contains("0 hot unclaimed, 0 unassigned"));
+  CHECK_THAT(r.text,
+             Contains("Time to first contact: no first contact recorded yet "
+                      "today"));
+}
+
+TEST_CASE("/leads shows each agent's median and p90 time to first contact",
+          "[bot][handlers][slash_leads]") {
+  Fixture f;
+  const TimePoint t = kT0 - 3h;
+  for (auto wait : {1min, 3min, 10min}) {
+    int64_t id = f.Add(Segment::kHotBuyer, t - 1min);
+    f.leads.SetOwner(id, "U0123ANA", t);
+    f.leads.MarkContacted(id, t + wait);
+  }
+  int64_t bens = f.Add(Segment::kWarmBuyer, t);
+  f.leads.SetOwner(bens, "U0123BEN", t);
+  f.leads.MarkContacted(bens, t + 90s);
+
+  SlashReply r = f.Run("", false);
+  CHECK_THAT(r.text,
+             Contains("Time to first contact: <@U0123ANA> median 3 min, p90 "
+                      "8 min (3) · <@U0123BEN> median 1 min, p90 1 min (1)"));
 }
 
 TEST_CASE("/leads show lists the lead's timeline with user text escaped",
@@ -237,7 +259,7 @@ TEST_CASE(
                                       {"by", kManager}});
 
   std::vector<Job> jobs = f.Jobs();
-  REQUIRE(jobs.size() == 3);
+  REQUIRE(jobs.size() == 5);
   CHECK(jobs[0].kind == leadrouter::kJobDmLeadCard);
   CHECK(jobs[0].lead_id == id);
   CHECK(jobs[0].payload ==
@@ -252,6 +274,12 @@ TEST_CASE(
   CHECK(jobs[2].kind == leadrouter::kJobUpdateLeadPost);
   CHECK(jobs[2].payload["status_line"] ==
         "Reassigned to <@U0123BEN> by <@U0123MGR>");
+  // Ben's first-contact clock (a warm lead: 1 h, 4 h) starts now.
+  CHECK(jobs[3].kind == leadrouter::kJobSlaRemind);
+  CHECK(jobs[3].due_at == kT0 + 1h);
+  CHECK(jobs[3].payload["agent"] == "U0123BEN");
+  CHECK(jobs[4].kind == leadrouter::kJobSlaEscalate);
+  CHECK(jobs[4].due_at == kT0 + 4h);
 
   SECTION("the timeline shows it") {
     CHECK_THAT(f.Run("show " + std::to_string(id), false).text,
@@ -268,7 +296,7 @@ TEST_CASE("reassigning a lead nobody owned says it was nobody's",
   CHECK_THAT(r.text, Contains("(was nobody)"));
   CHECK(f.leads.Get(id)->owner_slack_id == "U0123ANA");
   CHECK(f.Events(id).back().detail["from"].is_null());
-  CHECK(f.Jobs().size() == 3);
+  CHECK(f.Jobs().size() == 5);  // card, note, post, two SLA timers
 }
 
 TEST_CASE("reassign changes nothing unless a manager names a lead and an agent",
