@@ -34,7 +34,8 @@ constexpr char kUsage[] =
     "  leadrouter check-config --config FILE\n"
     "\n"
     "Secrets come from the environment: SLACK_BOT_TOKEN, SLACK_APP_TOKEN,\n"
-    "LEADROUTER_INTAKE_TOKEN, LEADROUTER_WEBHOOK_SECRET.\n";
+    "LEADROUTER_INTAKE_TOKEN, LEADROUTER_WEBHOOK_SECRET, LEADROUTER_SMTP_PASSWORD,\n"
+    "TWILIO_AUTH_TOKEN.\n";
 
 struct Args {
   std::string command;
@@ -81,6 +82,9 @@ std::optional<Config> LoadOrReport(const std::string& path) {
     for (const auto& e : load.errors) std::cerr << "  " << e.ToString() << "\n";
     return std::nullopt;
   }
+  for (const auto& w : load.warnings) {
+    std::cerr << path << ": warning: " << w.ToString() << "\n";
+  }
   return load.config;
 }
 
@@ -93,7 +97,9 @@ int CheckConfig(const Args& args) {
   std::cout << "\nenvironment       SLACK_BOT_TOKEN " << state(secrets.slack_bot_token)
             << ", SLACK_APP_TOKEN " << state(secrets.slack_app_token)
             << ", LEADROUTER_INTAKE_TOKEN " << state(secrets.intake_token)
-            << ", LEADROUTER_WEBHOOK_SECRET " << state(secrets.webhook_secret) << "\n";
+            << ", LEADROUTER_WEBHOOK_SECRET " << state(secrets.webhook_secret)
+            << ", LEADROUTER_SMTP_PASSWORD " << state(secrets.smtp_password)
+            << ", TWILIO_AUTH_TOKEN " << state(secrets.twilio_auth_token) << "\n";
   return kExitOk;
 }
 
