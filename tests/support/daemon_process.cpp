@@ -96,8 +96,14 @@ std::string ReadFile(const std::string& path) {
 DaemonProcess::DaemonProcess(std::vector<std::string> args,
                              std::map<std::string, std::string> env,
                              std::string log_path)
+    : DaemonProcess(LEADROUTER_BINARY, std::move(args), std::move(env),
+                    std::move(log_path)) {}
+
+DaemonProcess::DaemonProcess(std::string binary, std::vector<std::string> args,
+                             std::map<std::string, std::string> env,
+                             std::string log_path)
     : log_path_(std::move(log_path)) {
-  std::vector<std::string> argv = {LEADROUTER_BINARY};
+  std::vector<std::string> argv = {std::move(binary)};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<std::string> envv = Environment(env);
   pid_ = ::fork();

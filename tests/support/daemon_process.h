@@ -40,6 +40,10 @@ class DaemonProcess {
   DaemonProcess(std::vector<std::string> args,
                 std::map<std::string, std::string> env,
                 std::string log_path);
+  // The same for any other program (a local SMTP server, a stand-in):
+  // `binary` is an absolute path.
+  DaemonProcess(std::string binary, std::vector<std::string> args,
+                std::map<std::string, std::string> env, std::string log_path);
   ~DaemonProcess();  // SIGKILL if still running
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;
