@@ -15,7 +15,8 @@ using i18n::phonenumbers::PhoneNumberUtil;
 
 const PhoneNumberOfflineGeocoder& Geocoder() {
   // Built once: it indexes the compiled-in prefix tables on first use.
-  static const PhoneNumberOfflineGeocoder* geocoder = new PhoneNumberOfflineGeocoder();
+  static const PhoneNumberOfflineGeocoder* geocoder =
+      new PhoneNumberOfflineGeocoder();
   return *geocoder;
 }
 
@@ -25,7 +26,8 @@ std::string StateFromPhone(const PhoneNumber& phone) {
   if (!phone.valid || phone.region != "US" || phone.e164.empty()) return "";
   PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
   i18n::phonenumbers::PhoneNumber number;
-  if (util->Parse(phone.e164, "US", &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
+  if (util->Parse(phone.e164, "US", &number) !=
+      PhoneNumberUtil::NO_PARSING_ERROR) {
     return "";
   }
   // US descriptions read "New York, NY", "Texas" or "Washington D.C.".
@@ -37,7 +39,8 @@ std::string StateFromPhone(const PhoneNumber& phone) {
                                               : description.substr(comma + 1));
 }
 
-LeadZone ZoneForLead(const ProcessedLead& lead, const std::string& fallback_zone) {
+LeadZone ZoneForLead(const ProcessedLead& lead,
+                     const std::string& fallback_zone) {
   LeadZone out;
   out.state = PlaceFromAddress(lead.property.address).state;
   out.source = LeadZone::Source::kAddress;

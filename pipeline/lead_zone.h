@@ -26,6 +26,7 @@ std::string StateFromPhone(const PhoneNumber& phone);
 // the address nor the phone names a US state. The state may come from the
 // phone while the address names none; an address that names one wins over
 // the phone (people keep their numbers when they move).
-LeadZone ZoneForLead(const ProcessedLead& lead, const std::string& fallback_zone);
+LeadZone ZoneForLead(const ProcessedLead& lead,
+                     const std::string& fallback_zone);
 
 }  // namespace leadrouter::pipeline

@@ -67,7 +67,7 @@ DayHours HoursOn(const SendWindow& window, std::string_view state,
   const unsigned day =
       std::chrono::weekday(std::chrono::sys_days(date)).c_encoding();
   const bool team_holiday = Contains(window.holidays, date);
-  DayHours hours = team_holiday ? window.holiday_hours
+  DayHours hours = team_holiday           ? window.holiday_hours
                    : window.weekdays[day] ? *window.weekdays[day]
                                           : window.every_day;
   const auto it = window.states.find(std::string(state));

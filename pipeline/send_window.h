@@ -22,7 +22,9 @@ struct DayHours {
   std::chrono::minutes open{8 * 60};
   std::chrono::minutes close{21 * 60};
   bool closed() const { return open >= close; }
-  static DayHours Closed() { return {std::chrono::minutes(0), std::chrono::minutes(0)}; }
+  static DayHours Closed() {
+    return {std::chrono::minutes(0), std::chrono::minutes(0)};
+  }
   bool operator==(const DayHours&) const = default;
 };
 
@@ -39,7 +41,7 @@ struct StateWindow {
   std::optional<DayHours> every_day;  // unset: no restriction of its own
   WeekHours weekdays;                 // overrides every_day per weekday
   std::vector<std::chrono::year_month_day> holidays;  // added to the team's
-  DayHours holiday_hours = DayHours::Closed();         // on those dates
+  DayHours holiday_hours = DayHours::Closed();        // on those dates
 };
 
 struct SendWindow {

@@ -5,6 +5,9 @@ namespace {
 
 using std::chrono::hours;
 
+// SMS texts stay in plain ASCII: one character outside the GSM alphabet (an
+// en dash) would bill every part as UCS-2, 70 characters instead of 160.
+// Each carries the opt-out words carriers expect.
 SequenceStep Sms(hours delay, std::string body) {
   return {delay, Channel::kSms, "", std::move(body)};
 }
@@ -17,9 +20,12 @@ SequenceStep Email(hours delay, std::string subject, std::string body) {
 
 std::string ToString(Channel channel) {
   switch (channel) {
-    case Channel::kSms: return "sms";
-    case Channel::kEmail: return "email";
-    case Channel::kWebhook: return "webhook";
+    case Channel::kSms:
+      return "sms";
+    case Channel::kEmail:
+      return "email";
+    case Channel::kWebhook:
+      return "webhook";
   }
   return "email";
 }
@@ -36,17 +42,19 @@ Sequences DefaultSequences() {
   s.by_segment[Segment::kHotBuyer] = {
       Sms(hours(0),
           "Hi {first_name|there}, got your inquiry for {address|the home you "
-          "asked about}. We'll call you shortly. – {agent_name|The team}, {company}"),
+          "asked about}. We'll call you shortly. - {agent_name|The team}, "
+          "{company}. Reply STOP to opt out."),
       Email(hours(1), "Your inquiry about {address|the home you asked about}",
             "Hi {first_name|there},\n\nthanks for asking about {address|the "
             "home}. When would suit you for a showing? Just reply to this "
             "e-mail or call {agent_phone|us}.\n\n{agent_name|}\n"
             "{company}\n"),
-      Email(hours(24), "Still interested in {address|the home}?",
-            "Hi {first_name|there},\n\nI wanted to make sure you got everything "
-            "you need about {address|the home}. Homes like this one move fast; "
-            "reply and we'll set up a time to see it.\n\n{agent_name|}\n"
-            "{company}\n"),
+      Email(
+          hours(24), "Still interested in {address|the home}?",
+          "Hi {first_name|there},\n\nI wanted to make sure you got everything "
+          "you need about {address|the home}. Homes like this one move fast; "
+          "reply and we'll set up a time to see it.\n\n{agent_name|}\n"
+          "{company}\n"),
       Sms(hours(48),
           "Hi {first_name|there}, it's {agent_name|{company}} again. Would you "
           "like to see {address|the home} this week? Reply STOP to opt out."),

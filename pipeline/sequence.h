@@ -20,7 +20,8 @@ std::string ToString(Channel channel);
 std::optional<Channel> ChannelFromString(const std::string& name);
 
 struct SequenceStep {
-  std::chrono::milliseconds delay{0};  // after enrolment, not after the previous step
+  std::chrono::milliseconds delay{
+      0};  // after enrolment, not after the previous step
   Channel channel = Channel::kEmail;
   std::string subject;  // e-mail only: a template (see template.h)
   std::string body;     // a template; for webhooks optional (sent as "text")

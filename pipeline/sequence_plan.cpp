@@ -30,12 +30,18 @@ std::vector<PlannedStep> PlanSequence(const Sequence& sequence,
 
 std::string ToString(SkipReason reason) {
   switch (reason) {
-    case SkipReason::kNone: return "";
-    case SkipReason::kTakenOver: return "taken_over";
-    case SkipReason::kOptedOut: return "opted_out";
-    case SkipReason::kChannelStopped: return "channel_stopped";
-    case SkipReason::kUnreachable: return "unreachable";
-    case SkipReason::kContacted: return "contacted";
+    case SkipReason::kNone:
+      return "";
+    case SkipReason::kTakenOver:
+      return "taken_over";
+    case SkipReason::kOptedOut:
+      return "opted_out";
+    case SkipReason::kChannelStopped:
+      return "channel_stopped";
+    case SkipReason::kUnreachable:
+      return "unreachable";
+    case SkipReason::kContacted:
+      return "contacted";
   }
   return "";
 }
@@ -47,7 +53,8 @@ SkipReason SkipReasonFor(const StepFacts& facts) {
   if (!facts.reachable) return SkipReason::kUnreachable;
   // A contact before enrolment (a returning lead) does not stop a new
   // sequence; one after it means a human is on the case.
-  if (facts.last_human_contact && *facts.last_human_contact >= facts.enrolled_at) {
+  if (facts.last_human_contact &&
+      *facts.last_human_contact >= facts.enrolled_at) {
     return SkipReason::kContacted;
   }
   return SkipReason::kNone;

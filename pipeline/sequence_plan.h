@@ -35,10 +35,10 @@ std::vector<PlannedStep> PlanSequence(const Sequence& sequence,
 // What is known about the lead when a step comes due.
 struct StepFacts {
   TimePoint enrolled_at;
-  bool taken_over = false;  // a human owns the conversation (CRM override)
-  bool opted_out = false;   // the lead opted out on this step's channel
+  bool taken_over = false;       // a human owns the conversation (CRM override)
+  bool opted_out = false;        // the lead opted out on this step's channel
   bool channel_stopped = false;  // a permanent failure earlier (bad number)
-  bool reachable = true;    // a valid mobile number / e-mail for the channel
+  bool reachable = true;  // a valid mobile number / e-mail for the channel
   // The last human contact (Mark contacted, the CRM's "contacted"); an
   // automated message is not a contact and must not be passed here.
   std::optional<TimePoint> last_human_contact;

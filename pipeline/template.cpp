@@ -130,10 +130,10 @@ std::string Suggestion(const std::string& name) {
 
 const std::vector<std::string>& TemplateFieldNames() {
   static const std::vector<std::string> kNames = {
-      "first_name", "last_name",  "full_name",        "email",
-      "phone",      "address",    "city",             "state",
-      "zip",        "mls_id",     "price",            "budget",
-      "source",     "segment",    "agent_name",       "agent_first_name",
+      "first_name",  "last_name",   "full_name",  "email",
+      "phone",       "address",     "city",       "state",
+      "zip",         "mls_id",      "price",      "budget",
+      "source",      "segment",     "agent_name", "agent_first_name",
       "agent_email", "agent_phone", "company"};
   return kNames;
 }
@@ -204,7 +204,8 @@ TemplateFields FieldsFor(const ProcessedLead& lead, const TemplateOwner& owner,
   return f;
 }
 
-RenderResult RenderTemplate(std::string_view text, const TemplateFields& fields) {
+RenderResult RenderTemplate(std::string_view text,
+                            const TemplateFields& fields) {
   RenderResult out;
   Parsed parsed = Parse(text);
   if (!parsed.problems.empty()) {

@@ -39,9 +39,9 @@ struct TemplateOwner {
 //                                                    state read from the
 //                                                    address, see us_place.h)
 //   price, budget                                    "$450,000" (whole dollars)
-//   source, segment                                  "Zillow Premier", "HOT_BUYER"
-//   agent_name, agent_first_name, agent_email, agent_phone   the owner
-//   company                                          [company] name
+//   source, segment                                  "Zillow Premier",
+//   "HOT_BUYER" agent_name, agent_first_name, agent_email, agent_phone   the
+//   owner company                                          [company] name
 const std::vector<std::string>& TemplateFieldNames();
 
 // Every problem with `text`, each one line: "unknown field {frist_name}
@@ -69,7 +69,8 @@ struct RenderResult {
 // Renders `text` with `fields`. A name absent from `fields` counts as empty.
 // REQUIRES: ValidateTemplate(text) is empty (an invalid template renders as
 // far as it parses and reports its first problem in `missing`).
-RenderResult RenderTemplate(std::string_view text, const TemplateFields& fields);
+RenderResult RenderTemplate(std::string_view text,
+                            const TemplateFields& fields);
 
 // "$1,250,000" for 1250000.4; amounts are rounded to whole dollars.
 std::string FormatDollars(double amount);

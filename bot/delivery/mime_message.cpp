@@ -1,8 +1,8 @@
 #include "bot/delivery/mime_message.h"
 
-#include <cstdio>
-
 #include <openssl/evp.h>
+
+#include <cstdio>
 
 #include "pipeline/text.h"
 
@@ -18,9 +18,10 @@ constexpr size_t kQpLineLength = 76;
 
 std::string Base64(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                      reinterpret_cast<const unsigned char*>(bytes.data()),
+                      static_cast<int>(bytes.size()));
   out.resize(n > 0 ? static_cast<size_t>(n) : 0);
   return out;
 }
@@ -109,19 +110,21 @@ std::string EncodeMailbox(std::string_view mailbox) {
 
 std::string FormatRfc5322Date(std::chrono::system_clock::time_point t) {
   using namespace std::chrono;
-  static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed",
+                                "Thu", "Fri", "Sat"};
   static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const sys_days day = floor<days>(t);
   const year_month_day ymd(day);
   const hh_mm_ss<seconds> time(floor<seconds>(t - day));
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d +0000",
-                kDays[weekday(day).c_encoding()], static_cast<unsigned>(ymd.day()),
-                kMonths[static_cast<unsigned>(ymd.month()) - 1],
-                static_cast<int>(ymd.year()), static_cast<int>(time.hours().count()),
-                static_cast<int>(time.minutes().count()),
-                static_cast<int>(time.seconds().count()));
+  std::snprintf(
+      buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d +0000",
+      kDays[weekday(day).c_encoding()], static_cast<unsigned>(ymd.day()),
+      kMonths[static_cast<unsigned>(ymd.month()) - 1],
+      static_cast<int>(ymd.year()), static_cast<int>(time.hours().count()),
+      static_cast<int>(time.minutes().count()),
+      static_cast<int>(time.seconds().count()));
   return buf;
 }
 
@@ -156,7 +159,8 @@ std::string QuotedPrintable(std::string_view text) {
     out += "\r\n";
     start = end + 1;
   }
-  if (out.size() < 2 || out.compare(out.size() - 2, 2, "\r\n") != 0) out += "\r\n";
+  if (out.size() < 2 || out.compare(out.size() - 2, 2, "\r\n") != 0)
+    out += "\r\n";
   return out;
 }
 
@@ -165,17 +169,19 @@ std::string BuildMimeMessage(const EmailMessage& m,
   std::string message_id = WithoutControls(m.message_id);
   if (message_id.empty()) {
     const std::string domain = MailDomain(m.from);
-    message_id = "<" +
-                 std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    date.time_since_epoch())
-                                    .count()) +
-                 "@" + (domain.empty() ? "leadrouter.invalid" : domain) + ">";
+    message_id =
+        "<" +
+        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                           date.time_since_epoch())
+                           .count()) +
+        "@" + (domain.empty() ? "leadrouter.invalid" : domain) + ">";
   }
   std::string out;
   out += "Date: " + FormatRfc5322Date(date) + "\r\n";
   out += "From: " + EncodeMailbox(m.from) + "\r\n";
   out += "To: " + EncodeMailbox(m.to) + "\r\n";
-  if (!m.reply_to.empty()) out += "Reply-To: " + EncodeMailbox(m.reply_to) + "\r\n";
+  if (!m.reply_to.empty())
+    out += "Reply-To: " + EncodeMailbox(m.reply_to) + "\r\n";
   out += "Subject: " + EncodeHeaderText(m.subject) + "\r\n";
   out += "Message-ID: " + message_id + "\r\n";
   out += "MIME-Version: 1.0\r\n";

@@ -10,8 +10,8 @@
 namespace leadrouter {
 
 struct EmailMessage {
-  std::string from;      // "Elm Realty <homes@elmrealty.example>" or a bare address
-  std::string to;        // the same forms
+  std::string from;  // "Elm Realty <homes@elmrealty.example>" or a bare address
+  std::string to;    // the same forms
   std::string reply_to;  // optional: where answers go (the agent)
   std::string subject;   // UTF-8
   std::string body;      // UTF-8 plain text; "\n" or "\r\n" line ends

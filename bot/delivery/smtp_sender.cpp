@@ -1,20 +1,21 @@
 #include "bot/delivery/smtp_sender.h"
 
-#include <cstring>
-#include <memory>
-#include <mutex>
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <curl/curl.h>
-#include <spdlog/spdlog.h>
+#include <cstring>
+#include <memory>
+#include <mutex>
 
 namespace leadrouter {
 namespace {
 
 // The connect phase gets a share of the whole budget so that a dead host
 // fails fast enough to leave time for a retry within the same minute.
-constexpr std::chrono::milliseconds kMaxConnectTimeout = std::chrono::seconds(10);
+constexpr std::chrono::milliseconds kMaxConnectTimeout =
+    std::chrono::seconds(10);
 
 struct CurlDeleter {
   void operator()(CURL* h) const { curl_easy_cleanup(h); }
@@ -55,7 +56,8 @@ SmtpResult ClassifySmtpResult(int curl_code, long smtp_code,
   std::string error = error_buffer.empty()
                           ? curl_easy_strerror(static_cast<CURLcode>(curl_code))
                           : error_buffer;
-  if (smtp_code > 0 && error.find(std::to_string(smtp_code)) == std::string::npos) {
+  if (smtp_code > 0 &&
+      error.find(std::to_string(smtp_code)) == std::string::npos) {
     error += " (SMTP " + std::to_string(smtp_code) + ")";
   }
   // libcurl 7.88 words a refused recipient "RCPT failed: 550" and a refused
@@ -64,7 +66,8 @@ SmtpResult ClassifySmtpResult(int curl_code, long smtp_code,
   // buffer, while a refused greeting or EHLO does fill the buffer.
   const bool permanent_reply = smtp_code >= 500 && smtp_code <= 599;
   const bool at_rcpt = error_buffer.rfind("RCPT failed", 0) == 0;
-  const bool after_data = curl_code == CURLE_WEIRD_SERVER_REPLY && error_buffer.empty();
+  const bool after_data =
+      curl_code == CURLE_WEIRD_SERVER_REPLY && error_buffer.empty();
   if (permanent_reply && (at_rcpt || after_data)) {
     r.outcome = JobOutcome::Fail(error);
     r.recipient_refused = true;
@@ -132,7 +135,8 @@ void SmtpSender::Run() {
     try {
       result = Deliver(task.message);
     } catch (const std::exception& e) {
-      result = {JobOutcome::Retry(std::string("e-mail failed: ") + e.what()), false, 0};
+      result = {JobOutcome::Retry(std::string("e-mail failed: ") + e.what()),
+                false, 0};
     }
     boost::asio::post(loop_, [done = std::move(task.done),
                               result = std::move(result)]() mutable {
@@ -144,7 +148,8 @@ void SmtpSender::Run() {
 SmtpResult SmtpSender::Deliver(const EmailMessage& message) {
   const std::string from = AddrSpec(message.from);
   const std::string to = AddrSpec(message.to);
-  if (from.empty()) return {JobOutcome::Fail("no sender address (email.from)"), false, 0};
+  if (from.empty())
+    return {JobOutcome::Fail("no sender address (email.from)"), false, 0};
   if (to.empty()) return {JobOutcome::Fail("no recipient address"), true, 0};
 
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
@@ -178,9 +183,11 @@ SmtpResult SmtpSender::Deliver(const EmailMessage& message) {
     curl_easy_setopt(h, CURLOPT_USERNAME, options_.username.c_str());
     curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());
   }
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(options_.timeout.count()));
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(std::min(options_.timeout, kMaxConnectTimeout).count()));
+                   static_cast<long>(
+                       std::min(options_.timeout, kMaxConnectTimeout).count()));
 
   const CURLcode code = curl_easy_perform(h);
   long smtp_code = 0;
@@ -190,7 +197,8 @@ SmtpResult SmtpSender::Deliver(const EmailMessage& message) {
     spdlog::debug("smtp: sent {}", message.message_id);
   } else {
     spdlog::warn("smtp: {} {} ({})", message.message_id,
-                 result.outcome.kind == JobOutcome::Kind::kRetry ? "will retry" : "refused",
+                 result.outcome.kind == JobOutcome::Kind::kRetry ? "will retry"
+                                                                 : "refused",
                  result.outcome.error);
   }
   return result;

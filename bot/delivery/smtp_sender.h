@@ -25,8 +25,8 @@ namespace leadrouter {
 
 struct SmtpOptions {
   std::string url = "smtp://127.0.0.1:25";  // smtp:// (STARTTLS) or smtps://
-  std::string username;  // empty: no AUTH
-  std::string password;  // a Secret; never logged
+  std::string username;                     // empty: no AUTH
+  std::string password;                     // a Secret; never logged
   bool require_tls = false;  // true: fail rather than send in the clear
   std::string ca_file;       // empty: the system trust store
   std::chrono::milliseconds timeout = std::chrono::seconds(30);
@@ -45,10 +45,11 @@ struct SmtpResult {
 
 // Classifies one libcurl result (`curl_code` a CURLcode, `smtp_code` its
 // CURLINFO_RESPONSE_CODE, `error_buffer` its CURLOPT_ERRORBUFFER text such
-// as "RCPT failed: 550", possibly empty). Permanent: a 5xx to RCPT TO or to the message itself. Retryable:
-// everything else, 4xx replies, connection and TLS trouble, and AUTH or
-// MAIL FROM refusals (a configuration problem: failing every lead's channel
-// for it would be wrong; the job dead-letters and ops hear of it).
+// as "RCPT failed: 550", possibly empty). Permanent: a 5xx to RCPT TO or to the
+// message itself. Retryable: everything else, 4xx replies, connection and TLS
+// trouble, and AUTH or MAIL FROM refusals (a configuration problem: failing
+// every lead's channel for it would be wrong; the job dead-letters and ops hear
+// of it).
 SmtpResult ClassifySmtpResult(int curl_code, long smtp_code,
                               const std::string& error_buffer);
 
@@ -57,7 +58,8 @@ class SmtpSender {
   using Done = std::function<void(SmtpResult)>;
 
   // `loop` and `clock` must outlive the sender. Starts the worker thread.
-  SmtpSender(boost::asio::io_context& loop, const Clock& clock, SmtpOptions options);
+  SmtpSender(boost::asio::io_context& loop, const Clock& clock,
+             SmtpOptions options);
   ~SmtpSender();  // Stop()
   SmtpSender(const SmtpSender&) = delete;
   SmtpSender& operator=(const SmtpSender&) = delete;

@@ -1,8 +1,7 @@
 // Follow-up settings as an operator meets them: a broken template stops the
 // daemon at start, with the key that holds it, instead of at 2 a.m.
-#include <filesystem>
-
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "tests/support/daemon_process.h"
 
@@ -13,7 +12,8 @@ using leadrouter::testing::WriteFile;
 namespace {
 
 std::string ConfigWithTypo(const TempDir& dir) {
-  return "[storage]\npath = \"" + dir.File("leads.db") + "\"\n"
+  return "[storage]\npath = \"" + dir.File("leads.db") +
+         "\"\n"
          "[server]\nlisten = \"127.0.0.1:1\"\n"
          "[[sequences.HOT_BUYER]]\nchannel = \"sms\"\n"
          "template = \"Hi {frist_name}, got your inquiry\"\n";
@@ -21,8 +21,9 @@ std::string ConfigWithTypo(const TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("a template with an unknown field is rejected by check-config with its key",
-          "[integration][cli][follow_up]") {
+TEST_CASE(
+    "a template with an unknown field is rejected by check-config with its key",
+    "[integration][cli][follow_up]") {
   TempDir dir;
   WriteFile(dir.File("c.toml"), ConfigWithTypo(dir));
   auto r = RunBinary({"check-config", "--config", dir.File("c.toml")});
@@ -39,7 +40,8 @@ TEST_CASE("serve refuses to start with a template that names an unknown field",
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("sequences.HOT_BUYER[0].template") != std::string::npos);
   CHECK(r.err.find("unknown field {frist_name}") != std::string::npos);
-  CHECK_FALSE(std::filesystem::exists(dir.File("leads.db")));  // stopped before storage
+  CHECK_FALSE(
+      std::filesystem::exists(dir.File("leads.db")));  // stopped before storage
 }
 
 TEST_CASE("check-config warns about follow-up steps that cannot go out yet",

@@ -17,10 +17,11 @@ ProcessedLead Lead(const std::string& address, const std::string& phone) {
 
 }  // namespace
 
-TEST_CASE("lead zone: the address's state decides the zone", "[pipeline][lead_zone]") {
+TEST_CASE("lead zone: the address's state decides the zone",
+          "[pipeline][lead_zone]") {
   // A New York number, but the home is in Texas: the address wins.
-  const LeadZone z = ZoneForLead(Lead("9 Main St, Austin, TX 78701", "212-555-0199"),
-                                 "America/Denver");
+  const LeadZone z = ZoneForLead(
+      Lead("9 Main St, Austin, TX 78701", "212-555-0199"), "America/Denver");
   CHECK(z.state == "TX");
   CHECK(z.zone == "America/Chicago");
   CHECK(z.source == LeadZone::Source::kAddress);
@@ -31,13 +32,15 @@ TEST_CASE("lead zone: without an address, the phone number's area decides",
   REQUIRE(NormalizePhone("212-555-0199", "US").valid);
   CHECK(StateFromPhone(NormalizePhone("212-555-0199", "US")) == "NY");
   CHECK(StateFromPhone(NormalizePhone("+1 907 555 0100", "US")) == "AK");
-  const LeadZone z = ZoneForLead(Lead("", "(415) 555-0100"), "America/New_York");
+  const LeadZone z =
+      ZoneForLead(Lead("", "(415) 555-0100"), "America/New_York");
   CHECK(z.state == "CA");
   CHECK(z.zone == "America/Los_Angeles");
   CHECK(z.source == LeadZone::Source::kPhone);
 }
 
-TEST_CASE("lead zone: the team's zone when neither says", "[pipeline][lead_zone]") {
+TEST_CASE("lead zone: the team's zone when neither says",
+          "[pipeline][lead_zone]") {
   SECTION("no phone, no address") {
     const LeadZone z = ZoneForLead(Lead("", ""), "America/Denver");
     CHECK(z.zone == "America/Denver");

@@ -35,14 +35,17 @@ TEST_CASE("send window: inside the window a text goes out at once",
   const local_seconds t = At(kSaturday, hours(14), minutes(5));
   CHECK(NextSendTime(window, "", t) == t);
   SECTION("the opening minute is inside, the closing minute is not") {
-    CHECK(NextSendTime(window, "", At(kSaturday, hours(8))) == At(kSaturday, hours(8)));
-    CHECK(NextSendTime(window, "", At(kSaturday, hours(21))) == At(kSunday, hours(8)));
+    CHECK(NextSendTime(window, "", At(kSaturday, hours(8))) ==
+          At(kSaturday, hours(8)));
+    CHECK(NextSendTime(window, "", At(kSaturday, hours(21))) ==
+          At(kSunday, hours(8)));
   }
 }
 
-TEST_CASE("send window: a state that restricts Sundays holds Saturday night's "
-          "text until its Sunday opening",
-          "[pipeline][send_window]") {
+TEST_CASE(
+    "send window: a state that restricts Sundays holds Saturday night's "
+    "text until its Sunday opening",
+    "[pipeline][send_window]") {
   SendWindow window;
   StateWindow restricted;
   restricted.weekdays[0] = DayHours{hours(12), hours(21)};  // Sunday noon on
@@ -52,7 +55,8 @@ TEST_CASE("send window: a state that restricts Sundays holds Saturday night's "
   CHECK(NextSendTime(window, "NY", late_saturday) == At(kSunday, hours(8)));
   SECTION("a Sunday closed outright waits for Monday") {
     window.states["TX"].weekdays[0] = DayHours::Closed();
-    CHECK(NextSendTime(window, "TX", At(kSunday, hours(9))) == At(kMonday, hours(8)));
+    CHECK(NextSendTime(window, "TX", At(kSunday, hours(9))) ==
+          At(kMonday, hours(8)));
   }
 }
 
@@ -78,7 +82,8 @@ TEST_CASE("send window: holidays are closed unless holiday hours say otherwise",
   CHECK(NextSendTime(window, "", At(christmas, hours(9))) ==
         At(2026y / December / 26, hours(8)));
   window.holiday_hours = DayHours{hours(12), hours(17)};
-  CHECK(NextSendTime(window, "", At(christmas, hours(9))) == At(christmas, hours(12)));
+  CHECK(NextSendTime(window, "", At(christmas, hours(9))) ==
+        At(christmas, hours(12)));
   SECTION("a state's own holidays apply to its leads only") {
     const year_month_day texas_day = 2026y / March / 2;
     window.states["TX"].holidays = {texas_day};
@@ -87,15 +92,18 @@ TEST_CASE("send window: holidays are closed unless holiday hours say otherwise",
   }
 }
 
-TEST_CASE("send window: a window closed every day never opens", "[pipeline][send_window]") {
+TEST_CASE("send window: a window closed every day never opens",
+          "[pipeline][send_window]") {
   SendWindow window;
   window.every_day = DayHours::Closed();
   CHECK_FALSE(NextSendTime(window, "", At(kSaturday, hours(9))).has_value());
 }
 
-TEST_CASE("send window: hours read as HH:MM-HH:MM or closed", "[pipeline][send_window]") {
+TEST_CASE("send window: hours read as HH:MM-HH:MM or closed",
+          "[pipeline][send_window]") {
   CHECK(ParseDayHours("08:00-21:00") == DayHours{hours(8), hours(21)});
-  CHECK(ParseDayHours(" 09:30 - 24:00 ") == DayHours{hours(9) + minutes(30), hours(24)});
+  CHECK(ParseDayHours(" 09:30 - 24:00 ") ==
+        DayHours{hours(9) + minutes(30), hours(24)});
   CHECK(ParseDayHours("Closed")->closed());
   CHECK_FALSE(ParseDayHours("21:00-08:00"));
   CHECK_FALSE(ParseDayHours("8-21"));

@@ -7,7 +7,8 @@ using namespace std::chrono;
 
 namespace {
 
-const TimePoint kEnrolled = sys_days(2026y / March / 14) + hours(22) + minutes(7);
+const TimePoint kEnrolled =
+    sys_days(2026y / March / 14) + hours(22) + minutes(7);
 
 ProcessedLead LeadIn(Segment segment) {
   ProcessedLead lead;
@@ -44,8 +45,10 @@ TEST_CASE("sequence plan: steps written out of order are planned in due order",
   CHECK(plan[2].index == 0);
 }
 
-TEST_CASE("sequence plan: spam, bots and segments without a sequence are not enrolled",
-          "[pipeline][sequence_plan]") {
+TEST_CASE(
+    "sequence plan: spam, bots and segments without a sequence are not "
+    "enrolled",
+    "[pipeline][sequence_plan]") {
   Sequences s = DefaultSequences();
   s.by_segment[Segment::kLowQuality] = {{hours(1), Channel::kEmail, "s", "b"}};
   CHECK(SequenceForLead(s, LeadIn(Segment::kLowQuality)) != nullptr);
@@ -55,7 +58,8 @@ TEST_CASE("sequence plan: spam, bots and segments without a sequence are not enr
   ProcessedLead bot = LeadIn(Segment::kLowQuality);
   bot.honeypot = true;
   CHECK(SequenceForLead(s, bot) == nullptr);
-  CHECK(SequenceForLead(DefaultSequences(), LeadIn(Segment::kLowQuality)) == nullptr);
+  CHECK(SequenceForLead(DefaultSequences(), LeadIn(Segment::kLowQuality)) ==
+        nullptr);
   s.by_segment[Segment::kWarmBuyer] = {};
   CHECK(SequenceForLead(s, LeadIn(Segment::kWarmBuyer)) == nullptr);
 }

@@ -9,10 +9,12 @@ using namespace leadrouter::pipeline;
 namespace {
 
 constexpr char kHotSms[] =
-    "Hi {first_name}, got your inquiry for {address}… – {agent_name}, {company}";
+    "Hi {first_name}, got your inquiry for {address}… – {agent_name}, "
+    "{company}";
 
 ProcessedLead DanaOnElmStreet() {
-  ProcessedLead lead = testing::WithPhone(testing::LeadSaying("hi"), "212-555-0199");
+  ProcessedLead lead =
+      testing::WithPhone(testing::LeadSaying("hi"), "212-555-0199");
   lead.property.address = "12 Elm St, Springfield, IL 62704";
   lead.property.zip = "62704";
   lead.property.price = 1250000.4;
@@ -55,10 +57,11 @@ TEST_CASE("template: every documented field has a value for a complete lead",
 
 TEST_CASE("template: an unknown field is reported by name with a suggestion",
           "[pipeline][template]") {
-  const auto problems =
-      ValidateTemplate("Hi {frist_name}, about {adress} and {frist_name} – {xyzzy}");
+  const auto problems = ValidateTemplate(
+      "Hi {frist_name}, about {adress} and {frist_name} – {xyzzy}");
   REQUIRE(problems.size() == 3);  // each unknown name once
-  CHECK(problems[0] == "unknown field {frist_name} (did you mean {first_name}?)");
+  CHECK(problems[0] ==
+        "unknown field {frist_name} (did you mean {first_name}?)");
   CHECK(problems[1] == "unknown field {adress} (did you mean {address}?)");
   CHECK(problems[2] == "unknown field {xyzzy}");
   SECTION("also inside a fallback") {
@@ -68,8 +71,9 @@ TEST_CASE("template: an unknown field is reported by name with a suggestion",
   }
 }
 
-TEST_CASE("template: unbalanced and empty braces are reported with their offset",
-          "[pipeline][template]") {
+TEST_CASE(
+    "template: unbalanced and empty braces are reported with their offset",
+    "[pipeline][template]") {
   CHECK(ValidateTemplate("Hi {first_name") ==
         std::vector<std::string>{"unbalanced '{' at offset 3"});
   CHECK(ValidateTemplate("Hi first_name}") ==
@@ -79,7 +83,8 @@ TEST_CASE("template: unbalanced and empty braces are reported with their offset"
   CHECK(ValidateTemplate("{first_name{last_name}}").size() == 1);
 }
 
-TEST_CASE("template: doubled braces are literal braces", "[pipeline][template]") {
+TEST_CASE("template: doubled braces are literal braces",
+          "[pipeline][template]") {
   const char* text = "{{first_name}} is {first_name}";
   REQUIRE(ValidateTemplate(text).empty());
   const RenderResult r = RenderTemplate(text, {{"first_name", "Dana"}});
@@ -87,13 +92,15 @@ TEST_CASE("template: doubled braces are literal braces", "[pipeline][template]")
   CHECK(r.text == "{first_name} is Dana");
 }
 
-TEST_CASE("template: an empty field without a fallback fails the rendering and "
-          "names the field",
-          "[pipeline][template]") {
+TEST_CASE(
+    "template: an empty field without a fallback fails the rendering and "
+    "names the field",
+    "[pipeline][template]") {
   ProcessedLead lead = DanaOnElmStreet();
   lead.name = {};
   lead.property.address.clear();
-  const RenderResult r = RenderTemplate(kHotSms, FieldsFor(lead, kAna, "Elm Realty"));
+  const RenderResult r =
+      RenderTemplate(kHotSms, FieldsFor(lead, kAna, "Elm Realty"));
   CHECK_FALSE(r.ok());
   CHECK(r.text.empty());  // never half a message
   CHECK(r.missing == std::vector<std::string>{"first_name", "address"});
@@ -102,9 +109,10 @@ TEST_CASE("template: an empty field without a fallback fails the rendering and "
   }
 }
 
-TEST_CASE("template: a fallback stands in for an empty field, and may name "
-          "other fields",
-          "[pipeline][template]") {
+TEST_CASE(
+    "template: a fallback stands in for an empty field, and may name "
+    "other fields",
+    "[pipeline][template]") {
   const char* text = "Hi {first_name|there} – {agent_name|{company}}{zip|}";
   REQUIRE(ValidateTemplate(text).empty());
   CHECK(FieldsRequiredBy(text).empty());
@@ -119,10 +127,12 @@ TEST_CASE("template: a fallback stands in for an empty field, and may name "
   }
 }
 
-TEST_CASE("template: the fields a template needs without a fallback are listed once",
-          "[pipeline][template]") {
+TEST_CASE(
+    "template: the fields a template needs without a fallback are listed once",
+    "[pipeline][template]") {
   CHECK(FieldsRequiredBy(kHotSms) ==
-        std::vector<std::string>{"first_name", "address", "agent_name", "company"});
+        std::vector<std::string>{"first_name", "address", "agent_name",
+                                 "company"});
   CHECK(FieldsRequiredBy("{company} {company|x} {company}") ==
         std::vector<std::string>{"company"});
 }
@@ -134,7 +144,8 @@ TEST_CASE("template: the pipeline's placeholder source is not told to a lead",
   CHECK(FieldsFor(lead, kAna, "").at("source").empty());
 }
 
-TEST_CASE("template: dollars are whole and grouped by thousands", "[pipeline][template]") {
+TEST_CASE("template: dollars are whole and grouped by thousands",
+          "[pipeline][template]") {
   CHECK(FormatDollars(0) == "$0");
   CHECK(FormatDollars(999.5) == "$1,000");
   CHECK(FormatDollars(450000) == "$450,000");

@@ -9,7 +9,8 @@ TEST_CASE("us place: the state and city come from the end of the address",
   UsPlace p = PlaceFromAddress("12 Elm St, Springfield, IL 62704");
   CHECK(p.state == "IL");
   CHECK(p.city == "Springfield");
-  p = PlaceFromAddress("455 Ocean Dr, Apt 3, Miami Beach, Florida 33139-1234, USA");
+  p = PlaceFromAddress(
+      "455 Ocean Dr, Apt 3, Miami Beach, Florida 33139-1234, USA");
   CHECK(p.state == "FL");
   CHECK(p.city == "Miami Beach");
   p = PlaceFromAddress("Austin, tx");
@@ -28,8 +29,9 @@ TEST_CASE("us place: an address that names no state gives no guess",
   CHECK(street_only.city.empty());
 }
 
-TEST_CASE("us place: every state has a time zone, split states their majority's",
-          "[pipeline][us_place]") {
+TEST_CASE(
+    "us place: every state has a time zone, split states their majority's",
+    "[pipeline][us_place]") {
   CHECK(TimeZoneForState("NY") == "America/New_York");
   CHECK(TimeZoneForState("TX") == "America/Chicago");
   CHECK(TimeZoneForState("AZ") == "America/Phoenix");

@@ -1,8 +1,7 @@
 #include "bot/delivery/mime_message.h"
 
-#include <sstream>
-
 #include <catch2/catch.hpp>
+#include <sstream>
 
 using leadrouter::AddrSpec;
 using leadrouter::BuildMimeMessage;
@@ -16,12 +15,14 @@ using leadrouter::QuotedPrintable;
 namespace {
 
 // 2026-03-14T22:07:41Z, a Saturday.
-const std::chrono::system_clock::time_point kDate{std::chrono::seconds(1773526061)};
+const std::chrono::system_clock::time_point kDate{
+    std::chrono::seconds(1773526061)};
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
   size_t start = 0;
-  for (size_t end; (end = text.find("\r\n", start)) != std::string::npos; start = end + 2) {
+  for (size_t end; (end = text.find("\r\n", start)) != std::string::npos;
+       start = end + 2) {
     out.push_back(text.substr(start, end - start));
   }
   return out;
@@ -35,17 +36,22 @@ TEST_CASE("mime: the date header is RFC 5322 in UTC", "[bot][delivery][mime]") {
         "Thu, 01 Jan 1970 00:00:00 +0000");
 }
 
-TEST_CASE("mime: addresses come out of display forms", "[bot][delivery][mime]") {
-  CHECK(AddrSpec("Elm Realty <homes@elmrealty.example>") == "homes@elmrealty.example");
+TEST_CASE("mime: addresses come out of display forms",
+          "[bot][delivery][mime]") {
+  CHECK(AddrSpec("Elm Realty <homes@elmrealty.example>") ==
+        "homes@elmrealty.example");
   CHECK(AddrSpec(" dana@example.com ") == "dana@example.com");
   CHECK(AddrSpec("nobody").empty());
-  CHECK(MailDomain("Elm Realty <homes@elmrealty.example>") == "elmrealty.example");
+  CHECK(MailDomain("Elm Realty <homes@elmrealty.example>") ==
+        "elmrealty.example");
 }
 
-TEST_CASE("mime: ASCII header text stays readable, other text is encoded in "
-          "whole UTF-8 characters",
-          "[bot][delivery][mime]") {
-  CHECK(EncodeHeaderText("Your inquiry about 12 Elm St") == "Your inquiry about 12 Elm St");
+TEST_CASE(
+    "mime: ASCII header text stays readable, other text is encoded in "
+    "whole UTF-8 characters",
+    "[bot][delivery][mime]") {
+  CHECK(EncodeHeaderText("Your inquiry about 12 Elm St") ==
+        "Your inquiry about 12 Elm St");
   CHECK(EncodeHeaderText("Zoë") == "=?UTF-8?B?Wm/Dqw==?=");
   // 40 two-byte characters: more than one encoded word.
   std::string long_text;
@@ -63,19 +69,26 @@ TEST_CASE("mime: a line break in a lead's text cannot add a header",
           "[bot][delivery][mime]") {
   CHECK(EncodeHeaderText("Hi\r\nBcc: everyone@example.com") ==
         "Hi  Bcc: everyone@example.com");
-  EmailMessage m{"homes@elmrealty.example", "Dana\n<dana@example.com>", "",
-                 "Hello\nBcc: x@example.com", "body", "<1@x>"};
+  EmailMessage m{"homes@elmrealty.example",
+                 "Dana\n<dana@example.com>",
+                 "",
+                 "Hello\nBcc: x@example.com",
+                 "body",
+                 "<1@x>"};
   const std::string text = BuildMimeMessage(m, kDate);
   for (const std::string& line : Lines(text)) CHECK(line.rfind("Bcc:", 0) != 0);
 }
 
 TEST_CASE("mime: display names are quoted or encoded as they need",
           "[bot][delivery][mime]") {
-  CHECK(EncodeMailbox("Ana Lima <ana@x.example>") == "Ana Lima <ana@x.example>");
-  CHECK(EncodeMailbox("Lima, Ana <ana@x.example>") == "\"Lima, Ana\" <ana@x.example>");
-  CHECK(EncodeMailbox("\"Dana \\\"D\\\" O.\" <d@x.example>").find("<d@x.example>") !=
-        std::string::npos);
-  CHECK(EncodeMailbox("Zoë <zoe@x.example>") == "=?UTF-8?B?Wm/Dqw==?= <zoe@x.example>");
+  CHECK(EncodeMailbox("Ana Lima <ana@x.example>") ==
+        "Ana Lima <ana@x.example>");
+  CHECK(EncodeMailbox("Lima, Ana <ana@x.example>") ==
+        "\"Lima, Ana\" <ana@x.example>");
+  CHECK(EncodeMailbox("\"Dana \\\"D\\\" O.\" <d@x.example>")
+            .find("<d@x.example>") != std::string::npos);
+  CHECK(EncodeMailbox("Zoë <zoe@x.example>") ==
+        "=?UTF-8?B?Wm/Dqw==?= <zoe@x.example>");
   CHECK(EncodeMailbox("zoe@x.example") == "zoe@x.example");
 }
 
@@ -95,8 +108,11 @@ TEST_CASE("mime: quoted-printable keeps lines short and encodes what must be",
 
 TEST_CASE("mime: the message carries every header a mail client expects",
           "[bot][delivery][mime]") {
-  EmailMessage m{"Elm Realty <homes@elmrealty.example>", "Dana <dana@example.com>",
-                 "Ana <ana@elmrealty.example>", "Your inquiry", "Hi Dana,\nsee you.",
+  EmailMessage m{"Elm Realty <homes@elmrealty.example>",
+                 "Dana <dana@example.com>",
+                 "Ana <ana@elmrealty.example>",
+                 "Your inquiry",
+                 "Hi Dana,\nsee you.",
                  "<lead-7.step-1@elmrealty.example>"};
   const std::vector<std::string> lines = Lines(BuildMimeMessage(m, kDate));
   auto has = [&](const std::string& line) {
@@ -115,6 +131,7 @@ TEST_CASE("mime: the message carries every header a mail client expects",
   SECTION("without a Message-ID one is made in the sender's domain") {
     m.message_id.clear();
     const std::string text = BuildMimeMessage(m, kDate);
-    CHECK(text.find("Message-ID: <1773526061000@elmrealty.example>") != std::string::npos);
+    CHECK(text.find("Message-ID: <1773526061000@elmrealty.example>") !=
+          std::string::npos);
   }
 }

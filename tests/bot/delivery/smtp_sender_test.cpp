@@ -2,15 +2,15 @@
 // tests/support/smtp_sink.py), which writes what it accepted to files.
 #include "bot/delivery/smtp_sender.h"
 
-#include <algorithm>
-#include <filesystem>
-#include <functional>
-#include <optional>
+#include <curl/curl.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
-#include <curl/curl.h>
+#include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "bot/storage_writer.h"
 #include "storage/database.h"
@@ -55,19 +55,23 @@ void Settle(boost::asio::io_context& loop) {
 // One aiosmtpd process on `port`, spooling into its own directory.
 class SmtpServer {
  public:
-  explicit SmtpServer(uint16_t port, std::vector<std::string> extra = {}) : port_(port) {
+  explicit SmtpServer(uint16_t port, std::vector<std::string> extra = {})
+      : port_(port) {
     std::filesystem::create_directories(spool());
     std::vector<std::string> args = {
         LEADROUTER_SOURCE_DIR "/tests/support/smtp_sink.py", "--port",
         std::to_string(port), "--spool", spool()};
     args.insert(args.end(), extra.begin(), extra.end());
-    process_ = std::make_unique<DaemonProcess>(kPython, args,
-                                               std::map<std::string, std::string>{},
-                                               dir_.File("smtp.log"));
-    if (!process_->WaitForPort(port)) FAIL("smtp sink did not start: " << process_->Log());
+    process_ = std::make_unique<DaemonProcess>(
+        kPython, args, std::map<std::string, std::string>{},
+        dir_.File("smtp.log"));
+    if (!process_->WaitForPort(port))
+      FAIL("smtp sink did not start: " << process_->Log());
   }
   std::string spool() const { return dir_.File("spool"); }
-  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return "smtp://127.0.0.1:" + std::to_string(port_);
+  }
 
   // What the server accepted, in order: the sink's decoded view.
   std::vector<nlohmann::json> Messages() const {
@@ -80,7 +84,8 @@ class SmtpServer {
     return out;
   }
   std::string Raw(int n) const {
-    return leadrouter::testing::ReadFile(spool() + "/" + std::to_string(n) + ".eml");
+    return leadrouter::testing::ReadFile(spool() + "/" + std::to_string(n) +
+                                         ".eml");
   }
 
  private:
@@ -126,15 +131,18 @@ struct Harness {
 
 }  // namespace
 
-TEST_CASE("smtp: a follow-up e-mail arrives with its headers and its UTF-8 body",
-          "[bot][delivery][smtp]") {
+TEST_CASE(
+    "smtp: a follow-up e-mail arrives with its headers and its UTF-8 body",
+    "[bot][delivery][smtp]") {
   SmtpServer server(FreePort());
   Harness h(server.url());
   EmailMessage m = Message("zoe@example.com");
   m.to = "Zoë Ångström <zoe@example.com>";
   m.reply_to = "Ana Lima <ana@elmrealty.example>";
   m.subject = "Ihr Termin für 12 Elm St – bestätigt";
-  m.body = "Hi Zoë,\n\nthe café on the corner = 5 min.\n.a line that starts with a dot\n– Ana\n";
+  m.body =
+      "Hi Zoë,\n\nthe café on the corner = 5 min.\n.a line that starts with a "
+      "dot\n– Ana\n";
   const SmtpResult r = h.SendAndWait(m);
   INFO(r.outcome.error);
   REQUIRE(r.outcome.kind == JobOutcome::Kind::kDone);
@@ -149,7 +157,8 @@ TEST_CASE("smtp: a follow-up e-mail arrives with its headers and its UTF-8 body"
   CHECK(got["headers"]["To"] == "Zoë Ångström <zoe@example.com>");
   CHECK(got["headers"]["Reply-To"] == "Ana Lima <ana@elmrealty.example>");
   CHECK(got["headers"]["Subject"] == "Ihr Termin für 12 Elm St – bestätigt");
-  CHECK(got["headers"]["Date"] == "Sat, 14 Mar 2026 22:07:41 +0000");  // the fake clock
+  CHECK(got["headers"]["Date"] ==
+        "Sat, 14 Mar 2026 22:07:41 +0000");  // the fake clock
   CHECK(got["headers"]["Message-ID"] == "<lead-7.step-1@elmrealty.example>");
   CHECK(got["headers"]["MIME-Version"] == "1.0");
   CHECK(got["content_type"] == "text/plain");
@@ -157,8 +166,9 @@ TEST_CASE("smtp: a follow-up e-mail arrives with its headers and its UTF-8 body"
   CHECK(got["body"] == m.body);
   SECTION("on the wire it is 7-bit with CRLF line ends") {
     const std::string raw = server.Raw(1);
-    CHECK(std::all_of(raw.begin(), raw.end(),
-                      [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
+    CHECK(std::all_of(raw.begin(), raw.end(), [](char c) {
+      return static_cast<unsigned char>(c) < 0x80;
+    }));
     CHECK(raw.find("\r\n\r\n") != std::string::npos);
     CHECK(raw.find("\n\n") == std::string::npos);
   }
@@ -173,12 +183,13 @@ TEST_CASE("smtp: a server that is down is a retryable failure",
   CHECK(r.outcome.error.find("connect") != std::string::npos);
 }
 
-TEST_CASE("smtp: 550 unknown mailbox is permanent and stops the channel for the lead",
-          "[bot][delivery][smtp]") {
-  SmtpServer server(FreePort(), {"--reject", "gone@example.com", "--tempfail",
-                                 "busy@example.com", "--reject-data",
-                                 "filtered@example.com", "--reject-sender",
-                                 "homes@elmrealty.example"});
+TEST_CASE(
+    "smtp: 550 unknown mailbox is permanent and stops the channel for the lead",
+    "[bot][delivery][smtp]") {
+  SmtpServer server(
+      FreePort(), {"--reject", "gone@example.com", "--tempfail",
+                   "busy@example.com", "--reject-data", "filtered@example.com",
+                   "--reject-sender", "homes@elmrealty.example"});
   Harness h(server.url());
   SECTION("550 to RCPT TO") {
     EmailMessage m = Message("gone@example.com");
@@ -205,7 +216,8 @@ TEST_CASE("smtp: 550 unknown mailbox is permanent and stops the channel for the 
     CHECK_FALSE(r.recipient_refused);
     CHECK(r.smtp_code == 451);
   }
-  SECTION("a refused sender is our problem: retry, the lead's channel stays open") {
+  SECTION(
+      "a refused sender is our problem: retry, the lead's channel stays open") {
     const SmtpResult r = h.SendAndWait(Message());
     CHECK(r.outcome.kind == JobOutcome::Kind::kRetry);
     CHECK_FALSE(r.recipient_refused);
@@ -229,12 +241,14 @@ TEST_CASE("smtp: a message without addresses fails without a connection",
   CHECK_FALSE(r.recipient_refused);  // our config, not the lead's address
 }
 
-TEST_CASE("smtp: a server down for a while, then back: the job queue's retry "
-          "delivers once and nothing is sent twice",
-          "[bot][delivery][smtp]") {
+TEST_CASE(
+    "smtp: a server down for a while, then back: the job queue's retry "
+    "delivers once and nothing is sent twice",
+    "[bot][delivery][smtp]") {
   boost::asio::io_context loop;
   FakeClock clock;
-  leadrouter::StorageWriter writer(loop, leadrouter::storage::Database::Open(":memory:"));
+  leadrouter::StorageWriter writer(
+      loop, leadrouter::storage::Database::Open(":memory:"));
   leadrouter::JobRunnerOptions options;
   options.backoff_base = 2s;
   options.backoff_cap = 60s;
@@ -266,7 +280,8 @@ TEST_CASE("smtp: a server down for a while, then back: the job queue's retry "
   job.max_attempts = 8;
   writer.Submit(
       [&](leadrouter::storage::Database& db) {
-        job_id = leadrouter::storage::JobStore(db.db()).Enqueue(job, clock.Now());
+        job_id =
+            leadrouter::storage::JobStore(db.db()).Enqueue(job, clock.Now());
       },
       [&](const std::string&) { enqueued = true; });
   REQUIRE(RunUntil(loop, [&] { return enqueued; }));
@@ -358,15 +373,17 @@ TEST_CASE("smtp: require_tls refuses a server that offers no STARTTLS",
   CHECK(server.Messages().empty());
 }
 
-TEST_CASE("smtp: results classify as the job queue needs them", "[bot][delivery][smtp]") {
+TEST_CASE("smtp: results classify as the job queue needs them",
+          "[bot][delivery][smtp]") {
   using leadrouter::ClassifySmtpResult;
-  CHECK(ClassifySmtpResult(CURLE_OK, 250, "").outcome.kind == JobOutcome::Kind::kDone);
-  CHECK(ClassifySmtpResult(CURLE_SEND_ERROR, 550, "RCPT failed: 550").outcome.kind ==
-        JobOutcome::Kind::kPermanentFailure);
-  CHECK(ClassifySmtpResult(CURLE_SEND_ERROR, 452, "RCPT failed: 452").outcome.kind ==
-        JobOutcome::Kind::kRetry);
-  CHECK(ClassifySmtpResult(CURLE_LOGIN_DENIED, 535, "Login denied").outcome.kind ==
-        JobOutcome::Kind::kRetry);
+  CHECK(ClassifySmtpResult(CURLE_OK, 250, "").outcome.kind ==
+        JobOutcome::Kind::kDone);
+  CHECK(ClassifySmtpResult(CURLE_SEND_ERROR, 550, "RCPT failed: 550")
+            .outcome.kind == JobOutcome::Kind::kPermanentFailure);
+  CHECK(ClassifySmtpResult(CURLE_SEND_ERROR, 452, "RCPT failed: 452")
+            .outcome.kind == JobOutcome::Kind::kRetry);
+  CHECK(ClassifySmtpResult(CURLE_LOGIN_DENIED, 535, "Login denied")
+            .outcome.kind == JobOutcome::Kind::kRetry);
   CHECK(ClassifySmtpResult(CURLE_WEIRD_SERVER_REPLY, 554,
                            "Got unexpected smtp-server response: 554")
             .outcome.kind == JobOutcome::Kind::kRetry);  // a refused greeting
