@@ -322,6 +322,15 @@ void ReadStep(TableReader& r, pipeline::SequenceStep& step) {
   }
   CheckTemplate(r, "template", step.body);
   CheckTemplate(r, "subject", step.subject);
+  if (step.subject.find_first_of("\r\n") != std::string::npos) {
+    r.Error("subject", "must be one line", r.Get("subject"));
+  }
+  // Twilio refuses a body over 1600 characters (ten concatenated parts).
+  constexpr size_t kMaxSmsTemplate = 1600;
+  if (step.channel == pipeline::Channel::kSms && step.body.size() > kMaxSmsTemplate) {
+    r.Error("template", "is longer than one SMS may be (1600 characters)",
+            r.Get("template"));
+  }
 }
 
 // [sequences]: one array of step tables per segment; a segment the file
@@ -402,12 +411,12 @@ void ReadHolidays(TableReader& r, std::vector<std::chrono::year_month_day>& out)
 void ReadSendWindow(TableReader& r, Config::SendWindow& w) {
   r.String("timezone", w.timezone);
   if (w.timezone.empty()) r.Error("timezone", "must name a zone like \"America/New_York\"");
-  ReadHours(r, "hours", w.hours.every_day);
+  ReadHours(r, "hours", w.rules.every_day);
   for (size_t day = 0; day < kWeekdayKeys.size(); ++day) {
-    ReadHours(r, kWeekdayKeys[day], w.hours.weekdays[day]);
+    ReadHours(r, kWeekdayKeys[day], w.rules.weekdays[day]);
   }
-  ReadHolidays(r, w.hours.holidays);
-  ReadHours(r, "holiday_hours", w.hours.holiday_hours);
+  ReadHolidays(r, w.rules.holidays);
+  ReadHours(r, "holiday_hours", w.rules.holiday_hours);
   r.Table("states", [&](TableReader& states) {
     states.EachKey([&](const std::string& code) {
       if (pipeline::TimeZoneForState(code).empty()) {
@@ -416,7 +425,7 @@ void ReadSendWindow(TableReader& r, Config::SendWindow& w) {
         return;
       }
       states.Table(code, [&](TableReader& sr) {
-        pipeline::StateWindow& state = w.hours.states[code];
+        pipeline::StateWindow& state = w.rules.states[code];
         ReadHours(sr, "hours", state.every_day);
         for (size_t day = 0; day < kWeekdayKeys.size(); ++day) {
           ReadHours(sr, kWeekdayKeys[day], state.weekdays[day]);
@@ -663,7 +672,8 @@ std::string SummarizeConfig(const Config& c) {
       separator = ", ";
     }
   }
-  out << (*separator ? " steps" : "none") << "; SMS " << pipeline::ToString(c.send_window.hours.every_day)
+  out << (*separator ? " steps" : "none") << "; SMS "
+      << pipeline::ToString(c.send_window.rules.every_day)
       << " lead's local time (else " << c.send_window.timezone << ")\n"
       << "e-mail            " << or_unset(c.email.from) << " via "
       << c.email.smtp_url << "\n"

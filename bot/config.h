@@ -68,7 +68,7 @@ struct Config {
   } company;
   pipeline::Sequences sequences = pipeline::DefaultSequences();
   struct SendWindow {
-    pipeline::SendWindow hours;  // 08:00-21:00, no holidays, no state rules
+    pipeline::SendWindow rules;  // 08:00-21:00, no holidays, no state rules
     // The team's zone, for leads whose address and phone name no US state.
     std::string timezone = "America/New_York";
   } send_window;

@@ -136,7 +136,7 @@ TEST_CASE("follow-up: without a word in the config every segment gets its "
   CHECK(seq.at(leadrouter::pipeline::Segment::kWarmBuyer).size() == 4);
   CHECK(seq.at(leadrouter::pipeline::Segment::kNurtureLongterm).size() == 12);
   CHECK(seq.count(leadrouter::pipeline::Segment::kLowQuality) == 0);
-  CHECK(leadrouter::pipeline::ToString(load.config.send_window.hours.every_day) ==
+  CHECK(leadrouter::pipeline::ToString(load.config.send_window.rules.every_day) ==
         "08:00-21:00");
   CHECK(load.config.send_window.timezone == "America/New_York");
   CHECK(load.config.email.smtp_url == "smtp://127.0.0.1:25");
@@ -214,6 +214,12 @@ channel = "sms"
 subject = "x"
 [[sequences.WARM_BUYER]]
 channel = "webhook"
+[[sequences.WARM_BUYER]]
+channel = "email"
+subject = """
+two
+lines"""
+template = "x"
 [[sequences.SPAM]]
 channel = "sms"
 template = "x"
@@ -226,8 +232,20 @@ template = "x"
   CHECK(HasError(load, "sequences.WARM_BUYER[2].template", "required"));
   CHECK(HasError(load, "sequences.WARM_BUYER[2].subject", "only email steps"));
   CHECK(HasError(load, "sequences.WARM_BUYER[3].channel", "webhook.url"));
+  CHECK(HasError(load, "sequences.WARM_BUYER[4].subject", "one line"));
   CHECK(HasError(load, "sequences.SPAM", "never followed up"));
   CHECK(HasError(load, "sequences.HOT_BUYERS", "not a segment"));
+}
+
+TEST_CASE("follow-up: an SMS template longer than Twilio takes is an error",
+          "[bot][config][follow_up]") {
+  const std::string long_text(1601, 'x');
+  ConfigLoad load = LoadConfigString("[[sequences.HOT_BUYER]]\nchannel = \"sms\"\n"
+                                     "template = \"" + long_text + "\"\n");
+  CHECK(HasError(load, "sequences.HOT_BUYER[0].template", "1600"));
+  load = LoadConfigString("[[sequences.HOT_BUYER]]\nchannel = \"email\"\n"
+                          "subject = \"s\"\ntemplate = \"" + long_text + "\"\n");
+  CHECK(load.ok());  // e-mail may be long
 }
 
 TEST_CASE("follow-up: the send window reads weekdays, holidays and state rules",
@@ -248,12 +266,12 @@ holiday_hours = "12:00-17:00"
   REQUIRE(load.ok());
   const auto& w = load.config.send_window;
   CHECK(w.timezone == "America/Chicago");
-  CHECK(leadrouter::pipeline::ToString(w.hours.every_day) == "09:00-20:00");
-  REQUIRE(w.hours.weekdays[6]);
-  CHECK(leadrouter::pipeline::ToString(*w.hours.weekdays[6]) == "10:00-18:00");
-  CHECK(w.hours.holidays ==
+  CHECK(leadrouter::pipeline::ToString(w.rules.every_day) == "09:00-20:00");
+  REQUIRE(w.rules.weekdays[6]);
+  CHECK(leadrouter::pipeline::ToString(*w.rules.weekdays[6]) == "10:00-18:00");
+  CHECK(w.rules.holidays ==
         std::vector<year_month_day>{2026y / December / 25, 2027y / January / 1});
-  const auto& tx = w.hours.states.at("TX");
+  const auto& tx = w.rules.states.at("TX");
   REQUIRE(tx.weekdays[0]);
   CHECK(tx.weekdays[0]->closed());
   CHECK(tx.holidays == std::vector<year_month_day>{2026y / March / 2});
