@@ -512,6 +512,13 @@ void CheckFollowUp(const Config& c, std::vector<ConfigError>& errors,
     warnings.push_back({"email.from", "is not set; " + std::to_string(email_steps) +
                                           " e-mail steps will not be sent", 0});
   }
+  if (!c.email.username.empty() && !c.email.require_tls &&
+      c.email.smtp_url.rfind("smtp://", 0) == 0) {
+    warnings.push_back({"email.require_tls",
+                        "is false while email.username is set: without "
+                        "STARTTLS from the server the password would travel "
+                        "unencrypted", 0});
+  }
   if ((c.sms.account_sid.empty() || c.sms.from.empty()) && sms_steps > 0) {
     warnings.push_back({"sms", "account_sid and from are not both set; " +
                                    std::to_string(sms_steps) +

@@ -76,7 +76,8 @@ Parsed Parse(std::string_view text) {
       piece.fallback = std::string(inner.substr(bar + 1));
     }
     if (piece.text.find_first_of("{}") != std::string::npos) {
-      out.problems.push_back("unbalanced '{' at offset " + std::to_string(i));
+      out.problems.push_back("a brace inside the field name at offset " +
+                             std::to_string(i) + " (a fallback goes after '|')");
     } else if (piece.text.empty()) {
       out.problems.push_back("empty field name at offset " + std::to_string(i));
     } else {

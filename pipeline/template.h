@@ -46,7 +46,8 @@ const std::vector<std::string>& TemplateFieldNames();
 
 // Every problem with `text`, each one line: "unknown field {frist_name}
 // (did you mean {first_name}?)", "unbalanced '{' at offset 12", "unbalanced
-// '}' at offset 30", "empty field name at offset 3". Empty when it is valid.
+// '}' at offset 30", "empty field name at offset 3", "a brace inside the
+// field name at offset 0 …". Empty when it is valid.
 std::vector<std::string> ValidateTemplate(std::string_view text);
 
 // The known fields `text` uses without a fallback, each once, in order of

@@ -12,8 +12,8 @@
 namespace leadrouter {
 namespace {
 
-// The connect phase gets a share of the whole budget so that a dead host
-// fails fast enough to leave time for a retry within the same minute.
+// A host that does not answer should fail in seconds and go back to the job
+// queue's backoff, not hold the one worker for the whole send budget.
 constexpr std::chrono::milliseconds kMaxConnectTimeout =
     std::chrono::seconds(10);
 
@@ -63,7 +63,8 @@ SmtpResult ClassifySmtpResult(int curl_code, long smtp_code,
   // libcurl 7.88 words a refused recipient "RCPT failed: 550" and a refused
   // sender "MAIL failed: 550"; the reply to the message itself (after the
   // final ".") it reports as a weird server reply with nothing in the error
-  // buffer, while a refused greeting or EHLO does fill the buffer.
+  // buffer, while a refused greeting fills it ("Got unexpected smtp-server
+  // response: 554"): that server refuses everyone, not this lead.
   const bool permanent_reply = smtp_code >= 500 && smtp_code <= 599;
   const bool at_rcpt = error_buffer.rfind("RCPT failed", 0) == 0;
   const bool after_data =

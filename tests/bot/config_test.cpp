@@ -319,6 +319,10 @@ from = "+13125550100"
   CHECK(good.config.email.timeout == std::chrono::seconds(10));
   CHECK(good.config.sms.twilio_base_url == "http://127.0.0.1:9999");
   CHECK(good.config.sms.from == "+13125550100");
+  ConfigLoad clear = LoadConfigString("[email]\nusername = \"homes\"\n");
+  REQUIRE(clear.ok());
+  CHECK(std::any_of(clear.warnings.begin(), clear.warnings.end(),
+                    [](const auto& w) { return w.key == "email.require_tls"; }));
   ConfigLoad bad = LoadConfigString(R"(
 [email]
 from = "nobody"

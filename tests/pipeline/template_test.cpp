@@ -80,7 +80,9 @@ TEST_CASE(
         std::vector<std::string>{"unbalanced '}' at offset 13"});
   CHECK(ValidateTemplate("Hi {}") ==
         std::vector<std::string>{"empty field name at offset 3"});
-  CHECK(ValidateTemplate("{first_name{last_name}}").size() == 1);
+  const auto nested = ValidateTemplate("{first_name{last_name}}");
+  REQUIRE(nested.size() == 1);
+  CHECK(nested[0].find("brace inside the field name at offset 0") != std::string::npos);
 }
 
 TEST_CASE("template: doubled braces are literal braces",
