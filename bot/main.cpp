@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "bot/clock.h"
 #include "bot/config.h"
 #include "bot/daemon.h"
@@ -74,7 +76,11 @@ Args ParseArgs(int argc, char** argv) {
   return args;
 }
 
-std::optional<Config> LoadOrReport(const std::string& path) {
+// `warnings`, when given, receives what is usable but will skip follow-up
+// steps; the caller reports them in its own format (serve logs them).
+std::optional<Config> LoadOrReport(
+    const std::string& path,
+    std::vector<leadrouter::ConfigError>* warnings = nullptr) {
   ConfigLoad load = leadrouter::LoadConfigFile(path);
   if (!load.ok()) {
     std::cerr << path << ": " << load.errors.size() << " error"
@@ -82,15 +88,17 @@ std::optional<Config> LoadOrReport(const std::string& path) {
     for (const auto& e : load.errors) std::cerr << "  " << e.ToString() << "\n";
     return std::nullopt;
   }
-  for (const auto& w : load.warnings) {
-    std::cerr << path << ": warning: " << w.ToString() << "\n";
-  }
+  if (warnings) *warnings = load.warnings;
   return load.config;
 }
 
 int CheckConfig(const Args& args) {
-  auto config = LoadOrReport(args.config_path);
+  std::vector<leadrouter::ConfigError> warnings;
+  auto config = LoadOrReport(args.config_path, &warnings);
   if (!config) return kExitUsage;
+  for (const auto& w : warnings) {
+    std::cerr << args.config_path << ": warning: " << w.ToString() << "\n";
+  }
   std::cout << args.config_path << ": OK\n\n" << leadrouter::SummarizeConfig(*config);
   leadrouter::Secrets secrets = leadrouter::Secrets::FromEnvironment();
   auto state = [](const std::optional<std::string>& s) { return s ? "set" : "not set"; };
@@ -131,7 +139,8 @@ int Process(const Args& args) {
 }
 
 int Serve(const Args& args) {
-  auto config = LoadOrReport(args.config_path);
+  std::vector<leadrouter::ConfigError> warnings;
+  auto config = LoadOrReport(args.config_path, &warnings);
   if (!config) return kExitUsage;
   std::string format = args.log_format;
   if (format.empty()) format = isatty(STDERR_FILENO) ? "text" : "json";
@@ -144,6 +153,7 @@ int Serve(const Args& args) {
       format == "json" ? leadrouter::logging::Format::kJson
                        : leadrouter::logging::Format::kText,
       leadrouter::logging::LevelFromName(config->log.level), secrets.All());
+  for (const auto& w : warnings) spdlog::warn("config: {}", w.ToString());
   leadrouter::SystemClock clock;
   return leadrouter::RunDaemon(*config, secrets, clock);
 }
