@@ -1,6 +1,9 @@
 #include "bot/config.h"
 
+#include <array>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -13,6 +16,8 @@
 #include "bot/time_zone.h"
 #include "pipeline/lead.h"
 #include "pipeline/rotation.h"
+#include "pipeline/template.h"
+#include "pipeline/us_place.h"
 
 namespace leadrouter {
 namespace {
@@ -164,6 +169,13 @@ class TableReader {
         fn(sub, item, name);
       }
     });
+  }
+
+  // Calls `fn` with each key of this table, in file order; `fn` reads it.
+  void EachKey(const std::function<void(const std::string&)>& fn) {
+    std::vector<std::string> keys;
+    for (auto&& [k, node] : table_) keys.emplace_back(k.str());
+    for (const std::string& key : keys) fn(key);
   }
 
   // A table of string -> string (JSON pointers in field mappings).
@@ -401,6 +413,243 @@ void ReadRules(TableReader& root, pipeline::Rules& rules) {
   });
 }
 
+void CheckTemplate(TableReader& r, const std::string& key,
+                   const std::string& text) {
+  for (const std::string& problem : pipeline::ValidateTemplate(text)) {
+    r.Error(key, problem, r.Get(key));
+  }
+}
+
+void ReadStep(TableReader& r, pipeline::SequenceStep& step) {
+  r.Duration("delay", step.delay);
+  if (step.delay.count() < 0) r.Error("delay", "must not be negative");
+  std::string channel;
+  r.String("channel", channel);
+  if (auto c = pipeline::ChannelFromString(channel)) {
+    step.channel = *c;
+  } else {
+    r.Error("channel", channel.empty() ? "is required (sms, email or webhook)"
+                                       : "\"" + channel + "\" is not sms, email or webhook",
+            r.Get("channel"));
+    return;
+  }
+  r.String("template", step.body);
+  r.String("subject", step.subject);
+  if (step.body.empty() && step.channel != pipeline::Channel::kWebhook) {
+    r.Error("template", "is required for " + channel + " steps");
+  }
+  if (step.channel == pipeline::Channel::kEmail && step.subject.empty()) {
+    r.Error("subject", "is required for email steps");
+  }
+  if (step.channel != pipeline::Channel::kEmail && r.Get("subject")) {
+    r.Error("subject", "only email steps have a subject", r.Get("subject"));
+  }
+  CheckTemplate(r, "template", step.body);
+  CheckTemplate(r, "subject", step.subject);
+  if (step.subject.find_first_of("\r\n") != std::string::npos) {
+    r.Error("subject", "must be one line", r.Get("subject"));
+  }
+  // Twilio refuses a body over 1600 characters (ten concatenated parts).
+  constexpr size_t kMaxSmsTemplate = 1600;
+  if (step.channel == pipeline::Channel::kSms && step.body.size() > kMaxSmsTemplate) {
+    r.Error("template", "is longer than one SMS may be (1600 characters)",
+            r.Get("template"));
+  }
+}
+
+// [sequences]: one array of step tables per segment; a segment the file
+// names replaces its default, `SEGMENT = []` turns its follow-up off.
+void ReadSequences(TableReader& r, pipeline::Sequences& sequences) {
+  r.EachKey([&](const std::string& name) {
+    const auto segment = pipeline::SegmentFromString(name);
+    if (!segment) {
+      r.Get(name);
+      r.Error(name,
+              name == "SPAM" ? "spam leads are never followed up; there is no "
+                               "SPAM sequence"
+                             : "is not a segment (HOT_BUYER, WARM_BUYER, "
+                               "NURTURE_LONGTERM, LOW_QUALITY)",
+              r.Get(name));
+      return;
+    }
+    pipeline::Sequence sequence;
+    r.TableArray(name, [&](TableReader& step_reader, size_t) {
+      pipeline::SequenceStep step;
+      ReadStep(step_reader, step);
+      sequence.push_back(std::move(step));
+    });
+    sequences.by_segment[*segment] = std::move(sequence);
+  });
+}
+
+void ReadHours(TableReader& r, const std::string& key,
+               std::optional<pipeline::DayHours>& out) {
+  const toml::node* n = r.Get(key);
+  if (!n) return;
+  const auto text = n->value_exact<std::string>();
+  if (auto hours = text ? pipeline::ParseDayHours(*text) : std::nullopt) {
+    out = *hours;
+  } else {
+    r.Error(key, "must be hours like \"08:00-21:00\" (24:00 may end a day) or "
+                 "\"closed\"", n);
+  }
+}
+
+void ReadHours(TableReader& r, const std::string& key, pipeline::DayHours& out) {
+  std::optional<pipeline::DayHours> hours;
+  ReadHours(r, key, hours);
+  if (hours) out = *hours;
+}
+
+constexpr std::array<const char*, 7> kWeekdayKeys = {
+    "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+
+void ReadHolidays(TableReader& r, std::vector<std::chrono::year_month_day>& out) {
+  const toml::node* n = r.Get("holidays");
+  if (!n) return;
+  const toml::array* arr = n->as_array();
+  if (!arr) return r.Error("holidays", "must be an array of dates", n);
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const toml::node& item = (*arr)[i];
+    std::optional<std::chrono::year_month_day> date;
+    if (auto d = item.value_exact<toml::date>()) {
+      date = std::chrono::year(d->year) / d->month / d->day;
+    } else if (auto s = item.value_exact<std::string>()) {
+      int y = 0;
+      unsigned month = 0, day = 0;
+      char tail = 0;
+      if (std::sscanf(s->c_str(), "%4d-%2u-%2u%c", &y, &month, &day, &tail) == 3 &&
+          s->size() == 10) {
+        date = std::chrono::year(y) / month / day;
+      }
+    }
+    if (!date || !date->ok()) {
+      r.Error("holidays[" + std::to_string(i) + "]",
+              "must be a date like 2026-12-25", &item);
+      continue;
+    }
+    out.push_back(*date);
+  }
+}
+
+void ReadSendWindow(TableReader& r, Config::SendWindow& w) {
+  r.String("timezone", w.timezone);
+  if (w.timezone.empty()) r.Error("timezone", "must name a zone like \"America/New_York\"");
+  ReadHours(r, "hours", w.rules.every_day);
+  for (size_t day = 0; day < kWeekdayKeys.size(); ++day) {
+    ReadHours(r, kWeekdayKeys[day], w.rules.weekdays[day]);
+  }
+  ReadHolidays(r, w.rules.holidays);
+  ReadHours(r, "holiday_hours", w.rules.holiday_hours);
+  r.Table("states", [&](TableReader& states) {
+    states.EachKey([&](const std::string& code) {
+      if (pipeline::TimeZoneForState(code).empty()) {
+        states.Get(code);
+        states.Error(code, "is not a US state code like \"TX\"", states.Get(code));
+        return;
+      }
+      states.Table(code, [&](TableReader& sr) {
+        pipeline::StateWindow& state = w.rules.states[code];
+        ReadHours(sr, "hours", state.every_day);
+        for (size_t day = 0; day < kWeekdayKeys.size(); ++day) {
+          ReadHours(sr, kWeekdayKeys[day], state.weekdays[day]);
+        }
+        ReadHolidays(sr, state.holidays);
+        ReadHours(sr, "holiday_hours", state.holiday_hours);
+      });
+    });
+  });
+}
+
+bool HasScheme(const std::string& url, std::initializer_list<const char*> schemes) {
+  for (const char* scheme : schemes) {
+    if (url.rfind(scheme, 0) == 0 && url.size() > std::strlen(scheme)) return true;
+  }
+  return false;
+}
+
+void ReadEmail(TableReader& r, Config::Email& e) {
+  r.String("from", e.from);
+  if (!e.from.empty() && e.from.find('@') == std::string::npos) {
+    r.Error("from", "must be an address, e.g. \"Elm Realty <homes@elmrealty.example>\"");
+  }
+  r.String("smtp_url", e.smtp_url);
+  if (!HasScheme(e.smtp_url, {"smtp://", "smtps://"})) {
+    r.Error("smtp_url", "must start with smtp:// (STARTTLS) or smtps:// (TLS)");
+  }
+  r.String("username", e.username);
+  r.Bool("require_tls", e.require_tls);
+  r.String("ca_file", e.ca_file);
+  r.Duration("timeout", e.timeout);
+}
+
+void ReadSms(TableReader& r, Config::Sms& s) {
+  r.String("twilio_base_url", s.twilio_base_url);
+  if (!HasScheme(s.twilio_base_url, {"https://", "http://"})) {
+    r.Error("twilio_base_url", "must start with https:// (or http:// for a local stand-in)");
+  }
+  while (!s.twilio_base_url.empty() && s.twilio_base_url.back() == '/') {
+    s.twilio_base_url.pop_back();
+  }
+  r.String("account_sid", s.account_sid);
+  if (!s.account_sid.empty() &&
+      (s.account_sid.size() != 34 || s.account_sid.rfind("AC", 0) != 0)) {
+    r.Error("account_sid", "must be a Twilio account SID (AC and 32 characters)");
+  }
+  r.String("from", s.from);
+  const bool number = s.from.size() > 8 && s.from[0] == '+' &&
+                      s.from.find_first_not_of("0123456789", 1) == std::string::npos;
+  if (!s.from.empty() && !number && s.from.rfind("MG", 0) != 0) {
+    r.Error("from", "must be an E.164 number like \"+13125550100\" or a "
+                    "messaging service SID (MG…)");
+  }
+}
+
+// Steps that cannot go out as configured: an error where the file asked
+// for it (a webhook step without a URL), a warning where the defaults would
+// silently skip (no [company] name, no sender address).
+void CheckFollowUp(const Config& c, std::vector<ConfigError>& errors,
+                   std::vector<ConfigError>& warnings) {
+  size_t need_company = 0, email_steps = 0, sms_steps = 0;
+  for (const auto& [segment, sequence] : c.sequences.by_segment) {
+    for (size_t i = 0; i < sequence.size(); ++i) {
+      const pipeline::SequenceStep& step = sequence[i];
+      for (const std::string& f :
+           pipeline::FieldsRequiredBy(step.subject + "\n" + step.body)) {
+        if (f == "company") ++need_company;
+      }
+      if (step.channel == pipeline::Channel::kEmail) ++email_steps;
+      if (step.channel == pipeline::Channel::kSms) ++sms_steps;
+      if (step.channel == pipeline::Channel::kWebhook && c.webhook.url.empty()) {
+        errors.push_back({"sequences." + pipeline::ToString(segment) + "[" +
+                              std::to_string(i) + "].channel",
+                          "webhook steps need webhook.url", 0});
+      }
+    }
+  }
+  if (c.company.name.empty() && need_company > 0) {
+    warnings.push_back({"company.name", "is not set; " + std::to_string(need_company) +
+                                            " follow-up steps that use {company} "
+                                            "will be skipped", 0});
+  }
+  if (c.email.from.empty() && email_steps > 0) {
+    warnings.push_back({"email.from", "is not set; " + std::to_string(email_steps) +
+                                          " e-mail steps will not be sent", 0});
+  }
+  if (!c.email.username.empty() && !c.email.require_tls &&
+      c.email.smtp_url.rfind("smtp://", 0) == 0) {
+    warnings.push_back({"email.require_tls",
+                        "is false while email.username is set: without "
+                        "STARTTLS from the server the password would travel "
+                        "unencrypted", 0});
+  }
+  if ((c.sms.account_sid.empty() || c.sms.from.empty()) && sms_steps > 0) {
+    warnings.push_back({"sms", "account_sid and from are not both set; " +
+                                   std::to_string(sms_steps) +
+                                   " SMS steps will not be sent", 0});
+  }
+}
+
 ConfigLoad LoadFromTable(const toml::table& table) {
   ConfigLoad load;
   {
@@ -457,6 +706,7 @@ ConfigLoad LoadFromTable(const toml::table& table) {
         }
       }
       ReadWorkDays(r, a.work_days);
+      r.String("phone", a.phone);
       if (!LooksLikeUserId(a.slack_id)) {
         r.Error("slack_id", a.slack_id.empty()
                                 ? "is required"
@@ -467,7 +717,19 @@ ConfigLoad LoadFromTable(const toml::table& table) {
       if (a.name.empty()) r.Error("name", "is required");
       c.agents.push_back(std::move(a));
     });
+    root.Table("company", [&](TableReader& r) { r.String("name", c.company.name); });
+    root.Table("sequences", [&](TableReader& r) { ReadSequences(r, c.sequences); });
+    root.Table("send_window", [&](TableReader& r) { ReadSendWindow(r, c.send_window); });
+    root.Table("email", [&](TableReader& r) { ReadEmail(r, c.email); });
+    root.Table("sms", [&](TableReader& r) { ReadSms(r, c.sms); });
+    root.Table("webhook", [&](TableReader& r) {
+      r.String("url", c.webhook.url);
+      if (!c.webhook.url.empty() && !HasScheme(c.webhook.url, {"https://", "http://"})) {
+        r.Error("url", "must start with https:// (or http://)");
+      }
+    });
   }
+  CheckFollowUp(load.config, load.errors, load.warnings);
   return load;
 }
 
@@ -581,6 +843,21 @@ std::string SummarizeConfig(const Config& c) {
         << (p.reassign_on_escalation ? " and reassign" : "");
   }
   out << "\n";
+  out << "follow-up         ";
+  const char* separator = "";
+  for (const auto& [segment, sequence] : c.sequences.by_segment) {
+    if (!sequence.empty()) {
+      out << separator << pipeline::ToString(segment) << " " << sequence.size();
+      separator = ", ";
+    }
+  }
+  out << (*separator ? " steps" : "none") << "; SMS "
+      << pipeline::ToString(c.send_window.rules.every_day)
+      << " lead's local time (else " << c.send_window.timezone << ")\n"
+      << "e-mail            " << or_unset(c.email.from) << " via "
+      << c.email.smtp_url << "\n"
+      << "sms               " << or_unset(c.sms.from) << " via "
+      << c.sms.twilio_base_url << "\n";
   return out.str();
 }
 
@@ -595,13 +872,15 @@ Secrets Secrets::FromEnvironment() {
   s.slack_app_token = env("SLACK_APP_TOKEN");
   s.intake_token = env("LEADROUTER_INTAKE_TOKEN");
   s.webhook_secret = env("LEADROUTER_WEBHOOK_SECRET");
+  s.smtp_password = env("LEADROUTER_SMTP_PASSWORD");
+  s.twilio_auth_token = env("TWILIO_AUTH_TOKEN");
   return s;
 }
 
 std::vector<std::string> Secrets::All() const {
   std::vector<std::string> out;
   for (const auto* s : {&slack_bot_token, &slack_app_token, &intake_token,
-                        &webhook_secret}) {
+                        &webhook_secret, &smtp_password, &twilio_auth_token}) {
     if (*s && !(*s)->empty()) out.push_back(**s);
   }
   return out;

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "pipeline/rules.h"
+#include "pipeline/send_window.h"
+#include "pipeline/sequence.h"
 
 namespace leadrouter {
 
@@ -25,6 +27,7 @@ struct AgentConfig {
   std::optional<int> work_start_minute;
   std::optional<int> work_end_minute;
   int work_days = 0x7F;  // work_days = ["mon", …]; bit 0 = Sunday
+  std::string phone;  // for {agent_phone} in follow-up templates
 };
 
 // What a resumed agent does: keep their place in the order, or join at the
@@ -99,6 +102,33 @@ struct Config {
   pipeline::Rules rules;
   // By stored segment name ("HOT_BUYER"); a segment not listed has no SLA.
   std::map<std::string, SlaPolicy> sla = DefaultSlaPolicies();
+
+  // Follow-up (sequences, channels, the SMS send window).
+  struct Company {
+    std::string name;  // {company} in templates
+  } company;
+  pipeline::Sequences sequences = pipeline::DefaultSequences();
+  struct SendWindow {
+    pipeline::SendWindow rules;  // 08:00-21:00, no holidays, no state rules
+    // The team's zone, for leads whose address and phone name no US state.
+    std::string timezone = "America/New_York";
+  } send_window;
+  struct Email {
+    std::string from;  // "Elm Realty <homes@elmrealty.example>"
+    std::string smtp_url = "smtp://127.0.0.1:25";  // or smtps://
+    std::string username;  // SMTP AUTH; the password is a Secret
+    bool require_tls = false;  // false: STARTTLS when the server offers it
+    std::string ca_file;       // empty: the system trust store
+    milliseconds timeout = std::chrono::seconds(30);
+  } email;
+  struct Sms {
+    std::string twilio_base_url = "https://api.twilio.com";
+    std::string account_sid;  // "AC…"; the auth token is a Secret
+    std::string from;         // "+13125550100" or a messaging service "MG…"
+  } sms;
+  struct Webhook {
+    std::string url;  // where webhook steps are POSTed, signed
+  } webhook;
 };
 
 // The SLA for `segment`, or nullptr when it has none (or neither step).
@@ -116,6 +146,9 @@ struct ConfigError {
 struct ConfigLoad {
   Config config;
   std::vector<ConfigError> errors;  // empty: the config is usable
+  // Usable but surprising: follow-up steps that will be skipped because a
+  // setting they need is unset (e.g. {company} without [company] name).
+  std::vector<ConfigError> warnings;
   bool ok() const { return errors.empty(); }
 };
 
@@ -134,6 +167,8 @@ struct Secrets {
   std::optional<std::string> slack_app_token;    // SLACK_APP_TOKEN, xapp-
   std::optional<std::string> intake_token;       // LEADROUTER_INTAKE_TOKEN
   std::optional<std::string> webhook_secret;     // LEADROUTER_WEBHOOK_SECRET
+  std::optional<std::string> smtp_password;      // LEADROUTER_SMTP_PASSWORD
+  std::optional<std::string> twilio_auth_token;  // TWILIO_AUTH_TOKEN
   static Secrets FromEnvironment();
   // Every non-empty secret, for the log redactor.
   std::vector<std::string> All() const;

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "bot/clock.h"
 #include "bot/config.h"
 #include "bot/daemon.h"
@@ -34,7 +36,8 @@ constexpr char kUsage[] =
     "  leadrouter check-config --config FILE\n"
     "\n"
     "Secrets come from the environment: SLACK_BOT_TOKEN, SLACK_APP_TOKEN,\n"
-    "LEADROUTER_INTAKE_TOKEN, LEADROUTER_WEBHOOK_SECRET.\n";
+    "LEADROUTER_INTAKE_TOKEN, LEADROUTER_WEBHOOK_SECRET, LEADROUTER_SMTP_PASSWORD,\n"
+    "TWILIO_AUTH_TOKEN.\n";
 
 struct Args {
   std::string command;
@@ -73,7 +76,11 @@ Args ParseArgs(int argc, char** argv) {
   return args;
 }
 
-std::optional<Config> LoadOrReport(const std::string& path) {
+// `warnings`, when given, receives what is usable but will skip follow-up
+// steps; the caller reports them in its own format (serve logs them).
+std::optional<Config> LoadOrReport(
+    const std::string& path,
+    std::vector<leadrouter::ConfigError>* warnings = nullptr) {
   ConfigLoad load = leadrouter::LoadConfigFile(path);
   if (!load.ok()) {
     std::cerr << path << ": " << load.errors.size() << " error"
@@ -81,19 +88,26 @@ std::optional<Config> LoadOrReport(const std::string& path) {
     for (const auto& e : load.errors) std::cerr << "  " << e.ToString() << "\n";
     return std::nullopt;
   }
+  if (warnings) *warnings = load.warnings;
   return load.config;
 }
 
 int CheckConfig(const Args& args) {
-  auto config = LoadOrReport(args.config_path);
+  std::vector<leadrouter::ConfigError> warnings;
+  auto config = LoadOrReport(args.config_path, &warnings);
   if (!config) return kExitUsage;
+  for (const auto& w : warnings) {
+    std::cerr << args.config_path << ": warning: " << w.ToString() << "\n";
+  }
   std::cout << args.config_path << ": OK\n\n" << leadrouter::SummarizeConfig(*config);
   leadrouter::Secrets secrets = leadrouter::Secrets::FromEnvironment();
   auto state = [](const std::optional<std::string>& s) { return s ? "set" : "not set"; };
   std::cout << "\nenvironment       SLACK_BOT_TOKEN " << state(secrets.slack_bot_token)
             << ", SLACK_APP_TOKEN " << state(secrets.slack_app_token)
             << ", LEADROUTER_INTAKE_TOKEN " << state(secrets.intake_token)
-            << ", LEADROUTER_WEBHOOK_SECRET " << state(secrets.webhook_secret) << "\n";
+            << ", LEADROUTER_WEBHOOK_SECRET " << state(secrets.webhook_secret)
+            << ", LEADROUTER_SMTP_PASSWORD " << state(secrets.smtp_password)
+            << ", TWILIO_AUTH_TOKEN " << state(secrets.twilio_auth_token) << "\n";
   return kExitOk;
 }
 
@@ -125,7 +139,8 @@ int Process(const Args& args) {
 }
 
 int Serve(const Args& args) {
-  auto config = LoadOrReport(args.config_path);
+  std::vector<leadrouter::ConfigError> warnings;
+  auto config = LoadOrReport(args.config_path, &warnings);
   if (!config) return kExitUsage;
   std::string format = args.log_format;
   if (format.empty()) format = isatty(STDERR_FILENO) ? "text" : "json";
@@ -138,6 +153,7 @@ int Serve(const Args& args) {
       format == "json" ? leadrouter::logging::Format::kJson
                        : leadrouter::logging::Format::kText,
       leadrouter::logging::LevelFromName(config->log.level), secrets.All());
+  for (const auto& w : warnings) spdlog::warn("config: {}", w.ToString());
   leadrouter::SystemClock clock;
   return leadrouter::RunDaemon(*config, secrets, clock);
 }

@@ -287,3 +287,245 @@ TEST_CASE("SLA config errors name the segment and the key",
     CHECK(HasError(load, "sla.HOT_BUYER", "must be a table"));
   }
 }
+
+TEST_CASE("follow-up: without a word in the config every segment gets its "
+          "built-in sequence and SMS wait for 08:00-21:00",
+          "[bot][config][follow_up]") {
+  ConfigLoad load = LoadConfigString("");
+  REQUIRE(load.ok());
+  const auto& seq = load.config.sequences.by_segment;
+  CHECK(seq.at(leadrouter::pipeline::Segment::kHotBuyer).size() == 4);
+  CHECK(seq.at(leadrouter::pipeline::Segment::kWarmBuyer).size() == 4);
+  CHECK(seq.at(leadrouter::pipeline::Segment::kNurtureLongterm).size() == 12);
+  CHECK(seq.count(leadrouter::pipeline::Segment::kLowQuality) == 0);
+  CHECK(leadrouter::pipeline::ToString(load.config.send_window.rules.every_day) ==
+        "08:00-21:00");
+  CHECK(load.config.send_window.timezone == "America/New_York");
+  CHECK(load.config.email.smtp_url == "smtp://127.0.0.1:25");
+  SECTION("and check-config warns about what cannot go out yet") {
+    CHECK(std::any_of(load.warnings.begin(), load.warnings.end(),
+                      [](const auto& w) { return w.key == "company.name"; }));
+    CHECK(std::any_of(load.warnings.begin(), load.warnings.end(),
+                      [](const auto& w) { return w.key == "email.from"; }));
+  }
+}
+
+TEST_CASE("follow-up: a segment written in the config replaces its default, "
+          "others keep theirs",
+          "[bot][config][follow_up]") {
+  ConfigLoad load = LoadConfigString(R"(
+[company]
+name = "Elm Realty"
+[sequences]
+WARM_BUYER = []
+[[sequences.HOT_BUYER]]
+delay = "10m"
+channel = "email"
+subject = "About {address|your inquiry}"
+template = "Hi {first_name|there}"
+[[sequences.HOT_BUYER]]
+delay = "2d"
+channel = "sms"
+template = "Still looking, {first_name|friend}?"
+)");
+  INFO(AllErrors(load));
+  REQUIRE(load.ok());
+  const auto& seq = load.config.sequences.by_segment;
+  const auto& hot = seq.at(leadrouter::pipeline::Segment::kHotBuyer);
+  REQUIRE(hot.size() == 2);
+  CHECK(hot[0].delay == std::chrono::minutes(10));
+  CHECK(hot[0].channel == leadrouter::pipeline::Channel::kEmail);
+  CHECK(hot[0].subject == "About {address|your inquiry}");
+  CHECK(hot[1].delay == std::chrono::hours(48));
+  CHECK(hot[1].channel == leadrouter::pipeline::Channel::kSms);
+  CHECK(seq.at(leadrouter::pipeline::Segment::kWarmBuyer).empty());
+  CHECK(seq.at(leadrouter::pipeline::Segment::kNurtureLongterm).size() == 12);
+  CHECK(load.config.company.name == "Elm Realty");
+}
+
+TEST_CASE("follow-up: a template naming an unknown field is an error at its key",
+          "[bot][config][follow_up]") {
+  ConfigLoad load = LoadConfigString(R"(
+[[sequences.HOT_BUYER]]
+channel = "sms"
+template = "Hi {frist_name}, about {address}"
+[[sequences.HOT_BUYER]]
+delay = "1h"
+channel = "email"
+subject = "Hi {first_name"
+template = "ok"
+)");
+  CHECK_FALSE(load.ok());
+  CHECK(HasError(load, "sequences.HOT_BUYER[0].template", "unknown field {frist_name}"));
+  CHECK(HasError(load, "sequences.HOT_BUYER[1].subject", "unbalanced '{'"));
+  CHECK(AllErrors(load).find("sequences.HOT_BUYER[0].template (line 4): unknown "
+                             "field {frist_name}") != std::string::npos);
+}
+
+TEST_CASE("follow-up: steps need a known channel, a template and, for e-mail, a subject",
+          "[bot][config][follow_up]") {
+  ConfigLoad load = LoadConfigString(R"(
+[[sequences.WARM_BUYER]]
+channel = "fax"
+template = "x"
+[[sequences.WARM_BUYER]]
+channel = "email"
+template = "x"
+[[sequences.WARM_BUYER]]
+channel = "sms"
+subject = "x"
+[[sequences.WARM_BUYER]]
+channel = "webhook"
+[[sequences.WARM_BUYER]]
+channel = "email"
+subject = """
+two
+lines"""
+template = "x"
+[[sequences.SPAM]]
+channel = "sms"
+template = "x"
+[[sequences.HOT_BUYERS]]
+channel = "sms"
+template = "x"
+)");
+  CHECK(HasError(load, "sequences.WARM_BUYER[0].channel", "not sms, email or webhook"));
+  CHECK(HasError(load, "sequences.WARM_BUYER[1].subject", "required"));
+  CHECK(HasError(load, "sequences.WARM_BUYER[2].template", "required"));
+  CHECK(HasError(load, "sequences.WARM_BUYER[2].subject", "only email steps"));
+  CHECK(HasError(load, "sequences.WARM_BUYER[3].channel", "webhook.url"));
+  CHECK(HasError(load, "sequences.WARM_BUYER[4].subject", "one line"));
+  CHECK(HasError(load, "sequences.SPAM", "never followed up"));
+  CHECK(HasError(load, "sequences.HOT_BUYERS", "not a segment"));
+}
+
+TEST_CASE("follow-up: an SMS template longer than Twilio takes is an error",
+          "[bot][config][follow_up]") {
+  const std::string long_text(1601, 'x');
+  ConfigLoad load = LoadConfigString("[[sequences.HOT_BUYER]]\nchannel = \"sms\"\n"
+                                     "template = \"" + long_text + "\"\n");
+  CHECK(HasError(load, "sequences.HOT_BUYER[0].template", "1600"));
+  load = LoadConfigString("[[sequences.HOT_BUYER]]\nchannel = \"email\"\n"
+                          "subject = \"s\"\ntemplate = \"" + long_text + "\"\n");
+  CHECK(load.ok());  // e-mail may be long
+}
+
+TEST_CASE("follow-up: the send window reads weekdays, holidays and state rules",
+          "[bot][config][follow_up]") {
+  using namespace std::chrono;
+  ConfigLoad load = LoadConfigString(R"(
+[send_window]
+timezone = "America/Chicago"
+hours = "09:00-20:00"
+saturday = "10:00-18:00"
+holidays = [2026-12-25, "2027-01-01"]
+[send_window.states.TX]
+sunday = "closed"
+holidays = [2026-03-02]
+holiday_hours = "12:00-17:00"
+)");
+  INFO(AllErrors(load));
+  REQUIRE(load.ok());
+  const auto& w = load.config.send_window;
+  CHECK(w.timezone == "America/Chicago");
+  CHECK(leadrouter::pipeline::ToString(w.rules.every_day) == "09:00-20:00");
+  REQUIRE(w.rules.weekdays[6]);
+  CHECK(leadrouter::pipeline::ToString(*w.rules.weekdays[6]) == "10:00-18:00");
+  CHECK(w.rules.holidays ==
+        std::vector<year_month_day>{2026y / December / 25, 2027y / January / 1});
+  const auto& tx = w.rules.states.at("TX");
+  REQUIRE(tx.weekdays[0]);
+  CHECK(tx.weekdays[0]->closed());
+  CHECK(tx.holidays == std::vector<year_month_day>{2026y / March / 2});
+  CHECK(leadrouter::pipeline::ToString(tx.holiday_hours) == "12:00-17:00");
+}
+
+TEST_CASE("follow-up: bad hours, dates and states name their key",
+          "[bot][config][follow_up]") {
+  ConfigLoad load = LoadConfigString(R"(
+[send_window]
+hours = "21:00-08:00"
+funday = "10:00-12:00"
+holidays = ["2026-02-30", "tomorrow"]
+[send_window.states.XX]
+sunday = "closed"
+[send_window.states.TX]
+sunday = "noon"
+)");
+  CHECK(HasError(load, "send_window.hours", "08:00-21:00"));
+  CHECK(HasError(load, "send_window.funday", "unknown key"));
+  CHECK(HasError(load, "send_window.holidays[0]", "date"));
+  CHECK(HasError(load, "send_window.holidays[1]", "date"));
+  CHECK(HasError(load, "send_window.states.XX", "US state"));
+  CHECK(HasError(load, "send_window.states.TX.sunday"));
+}
+
+TEST_CASE("follow-up: e-mail and SMS settings are read and checked",
+          "[bot][config][follow_up]") {
+  ConfigLoad good = LoadConfigString(R"(
+[email]
+from = "Elm Realty <homes@elmrealty.example>"
+smtp_url = "smtps://mail.elmrealty.example:465"
+username = "homes"
+require_tls = true
+timeout = "10s"
+[sms]
+twilio_base_url = "http://127.0.0.1:9999/"
+account_sid = "AC0123456789abcdef0123456789abcdef"
+from = "+13125550100"
+)");
+  INFO(AllErrors(good));
+  REQUIRE(good.ok());
+  CHECK(good.config.email.from == "Elm Realty <homes@elmrealty.example>");
+  CHECK(good.config.email.require_tls);
+  CHECK(good.config.email.timeout == std::chrono::seconds(10));
+  CHECK(good.config.sms.twilio_base_url == "http://127.0.0.1:9999");
+  CHECK(good.config.sms.from == "+13125550100");
+  ConfigLoad clear = LoadConfigString("[email]\nusername = \"homes\"\n");
+  REQUIRE(clear.ok());
+  CHECK(std::any_of(clear.warnings.begin(), clear.warnings.end(),
+                    [](const auto& w) { return w.key == "email.require_tls"; }));
+  ConfigLoad bad = LoadConfigString(R"(
+[email]
+from = "nobody"
+smtp_url = "http://mail"
+[sms]
+account_sid = "XY123"
+from = "555"
+twilio_base_url = "api.twilio.com"
+)");
+  CHECK(HasError(bad, "email.from"));
+  CHECK(HasError(bad, "email.smtp_url", "smtp://"));
+  CHECK(HasError(bad, "sms.account_sid"));
+  CHECK(HasError(bad, "sms.from"));
+  CHECK(HasError(bad, "sms.twilio_base_url"));
+}
+
+TEST_CASE("follow-up: the SMTP password and Twilio token are secrets the "
+          "redactor masks",
+          "[bot][config][follow_up]") {
+  ::setenv("LEADROUTER_SMTP_PASSWORD", "smtp-pass-placeholder", 1);
+  ::setenv("TWILIO_AUTH_TOKEN", "twilio-token-placeholder", 1);
+  const leadrouter::Secrets s = leadrouter::Secrets::FromEnvironment();
+  ::unsetenv("LEADROUTER_SMTP_PASSWORD");
+  ::unsetenv("TWILIO_AUTH_TOKEN");
+  CHECK(s.smtp_password == "smtp-pass-placeholder");
+  CHECK(s.twilio_auth_token == "twilio-token-placeholder");
+  const auto all = s.All();
+  CHECK(std::count(all.begin(), all.end(), "smtp-pass-placeholder") == 1);
+  CHECK(std::count(all.begin(), all.end(), "twilio-token-placeholder") == 1);
+}
+
+TEST_CASE("follow-up: the shipped example documents the follow-up settings",
+          "[bot][config][follow_up]") {
+  ConfigLoad load = LoadConfigFile(LEADROUTER_SOURCE_DIR "/manifests/leadrouter.example.toml");
+  INFO(AllErrors(load));
+  REQUIRE(load.ok());
+  CHECK(load.config.company.name == "Elm Realty");
+  CHECK(load.config.email.from == "Elm Realty <homes@elmrealty.example>");
+  const auto& hot =
+      load.config.sequences.by_segment.at(leadrouter::pipeline::Segment::kHotBuyer);
+  REQUIRE(hot.size() == 4);
+  CHECK(hot[1].body.rfind("Hi {first_name|there},\n", 0) == 0);
+  CHECK(leadrouter::SummarizeConfig(load.config).find("HOT_BUYER 4") != std::string::npos);
+}

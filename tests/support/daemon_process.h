@@ -40,7 +40,8 @@ class DaemonProcess {
   DaemonProcess(std::vector<std::string> args,
                 std::map<std::string, std::string> env,
                 std::string log_path);
-  // The same for another binary (the Slack stand-in, for one).
+  // The same for any other program (the Slack stand-in, a local SMTP
+  // server): `binary` is an absolute path.
   DaemonProcess(std::string binary, std::vector<std::string> args,
                 std::map<std::string, std::string> env, std::string log_path);
   ~DaemonProcess();  // SIGKILL if still running
