@@ -88,9 +88,9 @@ TEST_CASE("a hot lead is posted to the shark tank and the first click owns it",
   CHECK(Contains(MessageText(post), "(312) 555-0101"));
   CHECK(Contains(MessageText(post), "Why it scored"));
 
-  // Slack is slow to apply the edit, so the button is still there for a
-  // nervous second click by the winner.
-  s.SimPost("fault", {{"method", "chat.update"}, {"count", 1}, {"delay_ms", 1500}});
+  // Slack fails the first edit (it is retried a second or two later), so
+  // the button is still there for a nervous second click by the winner.
+  s.SimPost("fault", {{"method", "chat.update"}, {"count", 1}, {"status", 503}});
   REQUIRE(s.Click(kSharkChannel, ts, "claim_lead", "U0AGENTANA")["ok"] == true);
   REQUIRE(s.Click(kSharkChannel, ts, "claim_lead", "U0AGENTANA")["ok"] == true);
 
@@ -193,8 +193,9 @@ TEST_CASE("an unclaimed hot lead falls back to the rotation on time, across a re
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(s.QueryString("SELECT owner_slack_id FROM leads") == "");
 
-  // The edit is slow to reach Slack, so Ben still sees a Claim button.
-  s.SimPost("fault", {{"method", "chat.update"}, {"count", 1}, {"delay_ms", 4000}});
+  // Slack fails the first edit (retried a second or two later), so Ben
+  // still sees a Claim button.
+  s.SimPost("fault", {{"method", "chat.update"}, {"count", 1}, {"status", 503}});
   s.Advance("1m");
   REQUIRE(OwnerOf(s) == "U0AGENTANA");
   REQUIRE(s.Click(kSharkChannel, ts, "claim_lead", "U0AGENTBEN")["ok"] == true);
