@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -44,8 +45,10 @@ bool Eventually(Done done, std::chrono::milliseconds timeout = 5s) {
 struct SlackDaemon {
   explicit SlackDaemon(std::string bot_token = kBotToken,
                        std::string app_token = kAppToken,
-                       std::vector<std::string> sim_args = {})
+                       std::vector<std::string> sim_args = {},
+                       const std::function<void(uint16_t)>& before_start = {})
       : sim(SimArgs(std::move(sim_args))), port(FreePort()) {
+    if (before_start) before_start(sim.port());
     WriteFile(dir.File("leadrouter.toml"),
               "[server]\nlisten = \"127.0.0.1:" + std::to_string(port) +
                   "\"\n[storage]\npath = \"" + dir.File("leads.db") +
@@ -307,4 +310,24 @@ TEST_CASE(
                   R"({"name":"Dana O'Connell","phone":"+12125550199"})");
   CHECK(r.status == 202);
   CHECK(d.process->running());
+}
+
+TEST_CASE(
+    "auth.test that fails on Slack's side is retried, then serve connects",
+    "[integration][slack]") {
+  SlackDaemon d(kBotToken, kAppToken, {}, [](uint16_t sim_port) {
+    slack_sim_test::Control(
+        sim_port, "fault",
+        {{"method", "auth.test"}, {"status", 503}, {"count", 1}});
+  });
+  REQUIRE(d.WaitForState("connected"));
+  bool saw_retry = false;
+  for (const json& line : d.LogLines("slack.state")) {
+    if (line.value("detail", "").find("auth.test failed, will retry") !=
+        std::string::npos)
+      saw_retry = true;
+  }
+  CHECK(saw_retry);
+  CHECK(d.LogLines("slack.fatal").empty());
+  CHECK(d.LogLines("slack.auth_ok").size() == 1);
 }
