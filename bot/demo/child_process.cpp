@@ -54,10 +54,11 @@ bool ChildProcess::Start(const std::vector<std::string>& argv,
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     // The parent may have died before prctl took effect.
     if (::getppid() != parent) ::_exit(127);
-    // Ctrl-C reaches the whole foreground group; the demo stops its
-    // children itself, in order, so they ignore the terminal's SIGINT.
-    ::signal(SIGINT, SIG_IGN);
-    const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    // Its own process group, so the terminal's Ctrl-C reaches only the
+    // demo, which then stops its children itself, in order.
+    ::setpgid(0, 0);
+    const int fd =
+        ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
     if (fd >= 0) {
       ::dup2(fd, STDOUT_FILENO);
       ::dup2(fd, STDERR_FILENO);

@@ -1,7 +1,8 @@
 // ChildProcess: a program the demo starts and owns (slack-sim, the daemon),
 // with its stdout and stderr in a log file and an environment made only of
 // what the caller passes. The child dies with the demo (PR_SET_PDEATHSIG),
-// so even a killed demo leaves nothing running.
+// so even a killed demo leaves nothing running; it runs in its own process
+// group, so a Ctrl-C at the terminal reaches only the demo.
 // Thread rule: one thread; not copyable.
 #pragma once
 

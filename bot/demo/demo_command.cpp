@@ -48,16 +48,18 @@ constexpr char kMarkContacted[] = "mark_contacted";
 
 struct Person {
   const char* id;
-  const char* name;       // as the transcript shows it
-  const char* handle;     // Slack's user name
+  const char* name;    // as the transcript shows it
+  const char* handle;  // Slack's user name
   const char* real_name;
-  const char* email;      // "" when the CRM does not know them
+  const char* email;  // "" when the CRM does not know them
 };
+// Agents in rotation order: Cho is first, so the lead nobody claims goes to
+// someone other than the two who clicked.
 constexpr Person kPeople[] = {
     {kManager, "Maya", "maya", "Maya Manager", ""},
+    {kCho, "Cho", "cho", "Cho Chen", "cho@brokerage.example"},
     {kAna, "Ana", "ana", "Ana Alvarez", kAnaEmail},
     {kBen, "Ben", "ben", "Ben Brooks", "ben@brokerage.example"},
-    {kCho, "Cho", "cho", "Cho Chen", "cho@brokerage.example"},
 };
 
 // Polling cadence while a step waits for slack-sim to show something.
@@ -184,6 +186,20 @@ bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
+// A rendered message on one line, for the narration.
+std::string OneLine(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 bool HasButton(const json& message, const std::string& action_id) {
   for (const json& block : message.value("blocks", json::array())) {
     if (block.value("type", "") != "actions") continue;
@@ -195,7 +211,8 @@ bool HasButton(const json& message, const std::string& action_id) {
 }
 
 std::string SecondsText(milliseconds d) {
-  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) +
+  return std::to_string(
+             std::chrono::duration_cast<std::chrono::seconds>(d).count()) +
          " s";
 }
 
@@ -260,18 +277,23 @@ class Demo {
   void PrintTranscript();
 
   void Step(const std::string& title);
-  void Say(const std::string& line) { out_ << "   " << line << "\n" << std::flush; }
+  void Say(const std::string& line) {
+    out_ << "   " << line << "\n" << std::flush;
+  }
 
   // Polls `probe` until it returns a value; StepFailed naming `what` when
   // the step's time is up.
-  json WaitFor(const std::string& what, const std::function<std::optional<json>()>& probe);
+  json WaitFor(const std::string& what,
+               const std::function<std::optional<json>()>& probe);
   // The first message in `channel` that `pred` accepts, once there is one.
-  json WaitForMessage(const std::string& channel, const std::string& what,
-                      const std::function<bool(const json&, const std::string&)>& pred,
-                      bool ephemeral = false);
+  json WaitForMessage(
+      const std::string& channel, const std::string& what,
+      const std::function<bool(const json&, const std::string&)>& pred,
+      bool ephemeral = false);
   // The first message in any DM that `pred` accepts.
-  json WaitForDm(const std::string& what,
-                 const std::function<bool(const json&, const std::string&)>& pred);
+  json WaitForDm(
+      const std::string& what,
+      const std::function<bool(const json&, const std::string&)>& pred);
 
   json SimGet(const std::string& what);
   json SimPost(const std::string& what, const json& body);
@@ -279,7 +301,9 @@ class Demo {
   void Click(const std::string& channel, const std::string& ts,
              const std::string& user);
   void UpdateDmNames();
-  std::string Text(const json& message) const { return RenderMessage(message, names_, ""); }
+  std::string Text(const json& message) const {
+    return RenderMessage(message, names_, "");
+  }
 
   DemoOptions options_;
   std::ostream& out_;
@@ -313,14 +337,16 @@ json Demo::WaitFor(const std::string& what,
     } catch (const std::exception& e) {
       last_error = e.what();  // a busy or restarting server: try again
     }
+    CheckInterrupted();
     if (!daemon_.running()) {
       throw StepFailed("leadrouter serve exited (code " +
-                       std::to_string(daemon_.exit_code()) + ") while waiting for " +
-                       what);
+                       std::to_string(daemon_.exit_code()) +
+                       ") while waiting for " + what);
     }
     if (SteadyClock::now() >= deadline) {
-      throw StepFailed("no " + what + " after " + SecondsText(options_.step_timeout) +
-                       (last_error.empty() ? "" : " (last error: " + last_error + ")"));
+      throw StepFailed(
+          "no " + what + " after " + SecondsText(options_.step_timeout) +
+          (last_error.empty() ? "" : " (last error: " + last_error + ")"));
     }
     Pause(kPoll);
   }
@@ -332,15 +358,17 @@ json Demo::WaitForMessage(
     bool ephemeral) {
   return WaitFor(what, [&]() -> std::optional<json> {
     json c = SimGet("messages?channel=" + channel);
-    for (const json& m : c.value(ephemeral ? "ephemerals" : "messages", json::array())) {
+    for (const json& m :
+         c.value(ephemeral ? "ephemerals" : "messages", json::array())) {
       if (pred(m, Text(m))) return m;
     }
     return std::nullopt;
   });
 }
 
-json Demo::WaitForDm(const std::string& what,
-                     const std::function<bool(const json&, const std::string&)>& pred) {
+json Demo::WaitForDm(
+    const std::string& what,
+    const std::function<bool(const json&, const std::string&)>& pred) {
   return WaitFor(what, [&]() -> std::optional<json> {
     json all = SimGet("messages");
     for (const json& c : all.value("channels", json::array())) {
@@ -370,15 +398,17 @@ json Demo::SimGet(const std::string& what) {
 
 json Demo::SimPost(const std::string& what, const json& body) {
   HttpClient http(sim_port_, "127.0.0.1", kHttpTimeout);
-  ClientResponse r = http.Send("POST", "/_sim/" + what,
-                               {{"Content-Type", "application/json"}}, body.dump());
+  ClientResponse r =
+      http.Send("POST", "/_sim/" + what, {{"Content-Type", "application/json"}},
+                body.dump());
   json answer = json::parse(r.body, nullptr, false);
   if (answer.is_discarded()) answer = json::object();
   answer["http_status"] = r.status;
   return answer;
 }
 
-ClientResponse Demo::DaemonPost(const std::string& target, const std::string& body) {
+ClientResponse Demo::DaemonPost(const std::string& target,
+                                const std::string& body) {
   HttpClient http(daemon_port_, "127.0.0.1", kHttpTimeout);
   try {
     return http.Send("POST", target,
@@ -392,13 +422,17 @@ ClientResponse Demo::DaemonPost(const std::string& target, const std::string& bo
 
 void Demo::Click(const std::string& channel, const std::string& ts,
                  const std::string& user) {
-  json r = SimPost("click", {{"channel", channel}, {"ts", ts},
-                             {"action_id", kClaim}, {"user", user}});
+  json r = SimPost("click", {{"channel", channel},
+                             {"ts", ts},
+                             {"action_id", kClaim},
+                             {"user", user}});
   if (!r.value("ok", false)) {
     throw StepFailed("slack-sim could not deliver " + names_.users[user] +
                      "'s click: " + r.value("error", "unknown error") +
                      (r.value("error", "") == "no_open_socket"
                           ? " (the daemon has no Socket Mode connection)"
+                      : r.value("error", "") == "no_such_button"
+                          ? " (the post no longer shows that button)"
                           : ""));
   }
 }
@@ -411,7 +445,8 @@ void Demo::UpdateDmNames() {
     const json& params = call.value("params", json::object());
     if (!response.value("ok", false)) continue;
     const std::string user = params.value("users", "");
-    const std::string dm = response.value("channel", json::object()).value("id", "");
+    const std::string dm =
+        response.value("channel", json::object()).value("id", "");
     if (!user.empty() && !dm.empty()) names_.dm_users[dm] = user;
   }
 }
@@ -454,22 +489,27 @@ void Demo::StartSim() {
   const auto deadline = SteadyClock::now() + kStartTimeout;
   while (sim_port_ == 0) {
     const std::string text = ReadFile(port_file);
-    if (!text.empty()) sim_port_ = static_cast<uint16_t>(std::atoi(text.c_str()));
+    if (!text.empty())
+      sim_port_ = static_cast<uint16_t>(std::atoi(text.c_str()));
     if (sim_port_ != 0) break;
     if (!sim_.running()) {
       throw StepFailed("slack-sim (" + sim + ") exited with code " +
                        std::to_string(sim_.exit_code()) + " before listening");
     }
-    if (SteadyClock::now() >= deadline) throw StepFailed("slack-sim never started listening");
+    if (SteadyClock::now() >= deadline)
+      throw StepFailed("slack-sim never started listening");
     Pause(kPoll);
   }
   out_ << "slack-sim      " << sim << ", on 127.0.0.1:" << sim_port_ << "\n";
 
   json channels = json::array();
-  for (const auto& [id, name] : names_.channels) channels.push_back({{"id", id}, {"name", name}});
+  for (const auto& [id, name] : names_.channels)
+    channels.push_back({{"id", id}, {"name", name}});
   SimPost("channels", {{"add", channels}});
   for (const Person& p : kPeople) {
-    SimPost("users", {{"id", p.id}, {"name", p.handle}, {"real_name", p.real_name},
+    SimPost("users", {{"id", p.id},
+                      {"name", p.handle},
+                      {"real_name", p.real_name},
                       {"tz", "UTC"}});
   }
 }
@@ -479,20 +519,34 @@ void Demo::StartDaemon() {
   intake_token_ = RandomToken("demo-intake-");
   std::string config =
       "# Generated by `leadrouter demo`.\n"
-      "[server]\nlisten = \"127.0.0.1:" + std::to_string(daemon_port_) + "\"\n"
-      "[storage]\npath = " + TomlString(dir_.File("leadrouter.db")) + "\n"
+      "[server]\nlisten = \"127.0.0.1:" +
+      std::to_string(daemon_port_) +
+      "\"\n"
+      "[storage]\npath = " +
+      TomlString(dir_.File("leadrouter.db")) +
+      "\n"
       "[testing]\nmovable_clock = true\n"
-      "[slack]\napi_url = \"http://127.0.0.1:" + std::to_string(sim_port_) + "/api/\"\n"
-      "shark_tank_channel = \"" + kShark + "\"\n"
-      "ops_channel = \"" + kOps + "\"\n"
-      "triage_channel = \"" + kTriage + "\"\n"
-      "managers = [\"" + kManager + "\"]\n"
+      "[slack]\napi_url = \"http://127.0.0.1:" +
+      std::to_string(sim_port_) +
+      "/api/\"\n"
+      "shark_tank_channel = \"" +
+      kShark +
+      "\"\n"
+      "ops_channel = \"" +
+      kOps +
+      "\"\n"
+      "triage_channel = \"" +
+      kTriage +
+      "\"\n"
+      "managers = [\"" +
+      kManager +
+      "\"]\n"
       "claim_timeout = \"5m\"\n"
       "[rotation]\ntimezone = \"UTC\"\n";
   for (const Person& p : kPeople) {
     if (std::string(p.id) == kManager) continue;
-    config += "[[agents]]\nslack_id = \"" + std::string(p.id) + "\"\nname = \"" +
-              p.name + "\"\nemail = \"" + p.email + "\"\n";
+    config += "[[agents]]\nslack_id = \"" + std::string(p.id) +
+              "\"\nname = \"" + p.name + "\"\nemail = \"" + p.email + "\"\n";
   }
   std::ofstream(dir_.File("leadrouter.toml")) << config;
 
@@ -505,13 +559,14 @@ void Demo::StartDaemon() {
       {"SLACK_APP_TOKEN", app_token_},
       {"LEADROUTER_INTAKE_TOKEN", intake_token_}};
   std::string error;
-  if (!daemon_.Start({SelfExe(), "serve", "--config", dir_.File("leadrouter.toml"),
-                      "--log-format", "json"},
+  if (!daemon_.Start({SelfExe(), "serve", "--config",
+                      dir_.File("leadrouter.toml"), "--log-format", "json"},
                      env, dir_.File("leadrouter.log"), &error)) {
     throw StepFailed("cannot start leadrouter serve: " + error);
   }
   out_ << "leadrouter     serve on 127.0.0.1:" << daemon_port_ << ", files in "
-       << dir_.path() << "\n" << std::flush;
+       << dir_.path() << "\n"
+       << std::flush;
 
   // Healthy means more than listening: the Socket Mode connection to the
   // sim is up, or no click could ever reach the daemon.
@@ -528,20 +583,24 @@ void Demo::StartDaemon() {
       ClientResponse r = http.Send("GET", "/healthz");
       last = r.body;
       json health = json::parse(r.body, nullptr, false);
-      const std::string state =
-          health.is_object() && health.contains("slack") && health["slack"].is_object()
-              ? health["slack"].value("state", "")
-              : "";
+      const std::string state = health.is_object() &&
+                                        health.contains("slack") &&
+                                        health["slack"].is_object()
+                                    ? health["slack"].value("state", "")
+                                    : "";
       if (state == "connected") break;
       if (state == "fatal") {
-        throw StepFailed("leadrouter gave up connecting to slack-sim: " + r.body);
+        throw StepFailed("leadrouter gave up connecting to slack-sim: " +
+                         r.body);
       }
       // Both tokens are set, so a daemon that can connect leaves
       // "disabled" at once; one that stays there never will.
-      if (state == "disabled" && SteadyClock::now() - started > kDisabledGrace) {
+      if (state == "disabled" &&
+          SteadyClock::now() - started > kDisabledGrace) {
         throw StepFailed(
             "this leadrouter build does not connect to Slack: /healthz still "
-            "reports slack \"disabled\" with both tokens set (" + r.body + ")");
+            "reports slack \"disabled\" with both tokens set (" +
+            r.body + ")");
       }
     } catch (const StepFailed&) {
       throw;
@@ -554,7 +613,8 @@ void Demo::StartDaemon() {
     }
     Pause(kPoll);
   }
-  out_ << "               connected to slack-sim over Socket Mode\n" << std::flush;
+  out_ << "               connected to slack-sim over Socket Mode\n"
+       << std::flush;
 }
 
 void Demo::SendSampleLeads() {
@@ -565,17 +625,20 @@ void Demo::SendSampleLeads() {
     if (body.is_discarded()) body = json::object();
     const bool invalid = Contains(sample.file, "invalid");
     std::ostringstream line;
-    line << std::left << std::setw(30) << sample.file + " (" + sample.description + ")"
+    line << std::left << std::setw(30)
+         << sample.file + " (" + sample.description + ")"
          << " → " << r.status << " ";
     if (r.status == 202) {
-      line << body.value("status", "") << ", lead #" << body.value("lead_id", int64_t{0});
+      line << body.value("status", "") << ", lead #"
+           << body.value("lead_id", int64_t{0});
     } else {
       line << body.value("error", r.body);
     }
     Say(line.str());
     if (r.status != (invalid ? 400 : 202)) {
-      throw StepFailed(sample.file + " was answered " + std::to_string(r.status) +
-                       ", expected " + (invalid ? "400" : "202") + ": " + r.body);
+      throw StepFailed(sample.file + " was answered " +
+                       std::to_string(r.status) + ", expected " +
+                       (invalid ? "400" : "202") + ": " + r.body);
     }
   }
 
@@ -587,58 +650,71 @@ void Demo::SendSampleLeads() {
   };
   dana_ts_ = shark_post("Dana O'Connell").value("ts", "");
   priya_ts_ = shark_post("Priya Raman").value("ts", "");
-  Say("Dana O'Connell and Priya Raman scored hot: both are in #shark-tank with a [Claim] button.");
+  Say("Dana O'Connell and Priya Raman scored hot: both are in #shark-tank with "
+      "a [Claim] button.");
   WaitForMessage(kTriage, "triage post for Owen Tran",
                  [](const json&, const std::string& text) {
                    return Contains(text, "Owen Tran");
                  });
   Say("Owen Tran needs support, not a sale: he goes to #triage.");
-  Say("Marcus Webb is \"just looking\": long-term nurture, no agent. The SEO pitch is");
+  Say("Marcus Webb is \"just looking\": long-term nurture, no agent. The SEO "
+      "pitch is");
   Say("stored as spam. The payload with no way to reach anyone was refused.");
 }
 
 void Demo::ClaimRace() {
-  Step("Ana and Ben both click [Claim] on Dana's post");
+  Step("Ana and Ben both click [Claim] on Dana's post, a moment apart");
+  // Both clicks go out before the post can change: slack-sim, like Slack,
+  // only delivers a click on a button the message still shows. Ana's
+  // envelope is sent first on the same socket, so she is first in line.
   Click(kShark, dana_ts_, kAna);
+  Click(kShark, dana_ts_, kBen);
   WaitForMessage(kShark, "\"Claimed by @Ana\" on Dana's post",
                  [&](const json& m, const std::string& text) {
-                   return m.value("ts", "") == dana_ts_ && !HasButton(m, kClaim) &&
+                   return m.value("ts", "") == dana_ts_ &&
+                          !HasButton(m, kClaim) &&
                           Contains(text, "Claimed by @Ana");
                  });
-  Say("Ana clicked first: the post now says \"Claimed by @Ana\" and has no button.");
-  Click(kShark, dana_ts_, kBen);
+  Say("Ana was first: the post now says \"Claimed by @Ana\" and has no "
+      "button.");
   json refusal = WaitForMessage(
       kShark, "refusal for Ben",
       [](const json& e, const std::string& text) {
-        return e.value("user", "") == kBen && Contains(text, "already claimed by @Ana");
+        return e.value("user", "") == kBen &&
+               Contains(text, "already claimed by @Ana");
       },
       /*ephemeral=*/true);
-  Say("Ben was a moment late; only he sees: " + Text(refusal));
-  WaitForDm("lead card in Ana's DM", [](const json& m, const std::string& text) {
-    return HasButton(m, kMarkContacted) && Contains(text, "Dana O'Connell");
-  });
+  Say("Ben was a moment late; only he sees: " + OneLine(Text(refusal)));
+  WaitForDm(
+      "lead card in Ana's DM", [](const json& m, const std::string& text) {
+        return HasButton(m, kMarkContacted) && Contains(text, "Dana O'Connell");
+      });
   Say("Ana has Dana's full card in her DMs, with a [Mark contacted] button.");
 }
 
 void Demo::TimeoutFallback() {
   Step("Nobody claims Priya; five minutes pass (the daemon's clock is moved)");
-  ClientResponse r = DaemonPost("/v1/testing/clock", json{{"advance", "5m"}}.dump());
+  ClientResponse r =
+      DaemonPost("/v1/testing/clock", json{{"advance", "5m"}}.dump());
   if (r.status != 200) {
-    throw StepFailed("POST /v1/testing/clock answered " + std::to_string(r.status) +
-                     ": " + r.body);
+    throw StepFailed("POST /v1/testing/clock answered " +
+                     std::to_string(r.status) + ": " + r.body);
   }
   WaitForMessage(kShark, "\"Unclaimed after 5m\" on Priya's post",
                  [&](const json& m, const std::string& text) {
-                   return m.value("ts", "") == priya_ts_ && !HasButton(m, kClaim) &&
+                   return m.value("ts", "") == priya_ts_ &&
+                          !HasButton(m, kClaim) &&
                           Contains(text, "Unclaimed after 5m");
                  });
-  json note = WaitForMessage(kShark, "timeout note in Priya's thread",
-                             [&](const json& m, const std::string& text) {
-                               return m.value("thread_ts", "") == priya_ts_ &&
-                                      Contains(text, "Nobody claimed this lead within 5m");
-                             });
-  Say("The claim timeout fired: " + Text(note));
-  WaitForDm("Priya's card in her new owner's DM", [](const json& m, const std::string& text) {
+  json note = WaitForMessage(
+      kShark, "timeout note in Priya's thread",
+      [&](const json& m, const std::string& text) {
+        return m.value("thread_ts", "") == priya_ts_ &&
+               Contains(text, "Nobody claimed this lead within 5m");
+      });
+  Say("The claim timeout fired: " + OneLine(Text(note)));
+  WaitForDm("Priya's card in her new owner's DM", [](const json& m,
+                                                     const std::string& text) {
     return HasButton(m, kMarkContacted) && Contains(text, "Priya Raman");
   });
   Say("Her new owner got the card by DM, with the rotation's reason.");
@@ -646,40 +722,53 @@ void Demo::TimeoutFallback() {
 
 void Demo::CrmOverride() {
   Step("The CRM reports that a human took Dana over (POST /v1/crm/events)");
-  const json event = {{"event_id", "evt-demo-0001"},
-                      {"type", "status_changed"},
-                      {"contact", {{"email", "dana.oconnell@example.com"},
-                                   {"phone", "+12125550199"}}},
-                      {"status", "Contacted"},
-                      {"owner", {{"email", kAnaEmail}}}};
+  const json event = {
+      {"event_id", "evt-demo-0001"},
+      {"type", "status_changed"},
+      {"contact",
+       {{"email", "dana.oconnell@example.com"}, {"phone", "+12125550199"}}},
+      {"status", "Contacted"},
+      {"owner", {{"email", kAnaEmail}}}};
   ClientResponse r = DaemonPost("/v1/crm/events", event.dump());
   if (r.status != 202) {
-    throw StepFailed("POST /v1/crm/events answered " + std::to_string(r.status) +
-                     (r.status == 404 ? " (this build has no CRM webhook)" : "") +
-                     ": " + r.body);
+    throw StepFailed(
+        "POST /v1/crm/events answered " + std::to_string(r.status) +
+        (r.status == 404 ? " (this build has no CRM webhook)" : "") + ": " +
+        r.body);
   }
   json body = json::parse(r.body, nullptr, false);
-  if (body.is_object() && body.contains("status")) {
-    Say("202 " + body.value("status", "") + ": " + r.body);
-  } else {
-    Say("202 accepted");
+  std::string answer = "→ 202";
+  if (body.is_object()) {
+    if (body.contains("status")) answer += " " + body.value("status", "");
+    if (body.contains("lead_id") && body["lead_id"].is_number()) {
+      answer += ", lead #" + std::to_string(body["lead_id"].get<int64_t>());
+    }
+    const json cancelled = body.value("cancelled_jobs", json());
+    if (cancelled.is_number() || cancelled.is_array()) {
+      const auto n = cancelled.is_array() ? cancelled.size()
+                                          : cancelled.get<std::size_t>();
+      answer += ", " + std::to_string(n) + " pending automated job" +
+                (n == 1 ? "" : "s") + " cancelled";
+    }
   }
+  Say(answer);
   json note = WaitForMessage(kShark, "CRM note in Dana's thread",
                              [&](const json& m, const std::string& text) {
                                return m.value("thread_ts", "") == dana_ts_ &&
                                       Contains(text, "CRM");
                              });
-  Say("Dana's thread says: " + Text(note));
+  Say("Dana's thread says: " + OneLine(Text(note)));
 }
 
 void Demo::ManagerCommand() {
   Step("Maya, a manager, types /rotation list");
-  const std::size_t before =
-      SimGet(std::string("messages?channel=") + kGeneral)
-          .value("ephemerals", json::array())
-          .size();
-  json r = SimPost("command", {{"command", "/rotation"}, {"text", "list"},
-                               {"user", kManager}, {"channel", kGeneral}});
+  const std::size_t before = SimGet(std::string("messages?channel=") + kGeneral)
+                                 .value("ephemerals", json::array())
+                                 .size();
+  json r = SimPost("command", {{"command", "/rotation"},
+                               {"text", "list"},
+                               {"user", kManager},
+                               {"channel", kGeneral}});
   if (!r.value("ok", false)) {
     throw StepFailed("slack-sim could not deliver /rotation: " +
                      r.value("error", "unknown error"));
@@ -701,8 +790,9 @@ void Demo::PrintTranscript() {
 }
 
 void Demo::Run() {
-  out_ << "leadrouter demo: the whole flow on this machine, against slack-sim.\n"
-          "No Slack workspace needed; nothing leaves 127.0.0.1.\n\n";
+  out_
+      << "leadrouter demo: the whole flow on this machine, against slack-sim.\n"
+         "No Slack workspace needed; nothing leaves 127.0.0.1.\n\n";
   StartSim();
   StartDaemon();
   SendSampleLeads();
@@ -748,7 +838,8 @@ std::string FindSlackSim(const std::string& explicit_path,
   if (!self_exe.empty()) {
     const fs::path beside = fs::path(self_exe).parent_path() / ".." / "tests" /
                             "slack_sim" / "slack-sim";
-    if (IsExecutable(beside.string())) return beside.lexically_normal().string();
+    if (IsExecutable(beside.string()))
+      return beside.lexically_normal().string();
   }
   std::stringstream dirs(path_env);
   std::string dir;
@@ -767,17 +858,20 @@ int RunDemo(const DemoOptions& options, std::ostream& out, std::ostream& err) {
   try {
     demo.emplace(options, out);
     demo->Run();
-    if (options.keep) out << "Kept " << demo->dir() << " (config, database, logs).\n";
+    if (options.keep)
+      out << "Kept " << demo->dir() << " (config, database, logs).\n";
     return kExitOk;
   } catch (const Interrupted&) {
-    err << "\nleadrouter demo: interrupted; stopping slack-sim and the daemon.\n";
+    err << "\nleadrouter demo: interrupted; stopping slack-sim and the "
+           "daemon.\n";
     return kExitInterrupted;
   } catch (const StepFailed& e) {
     err << "\nleadrouter demo: " << e.what() << "\n";
     if (demo) {
       err << demo->LogTails();
-      err << (options.keep ? "Kept " + demo->dir() + " for a closer look.\n"
-                           : "Run with --keep to keep the config, database and logs.\n");
+      err << (options.keep
+                  ? "Kept " + demo->dir() + " for a closer look.\n"
+                  : "Run with --keep to keep the config, database and logs.\n");
     }
     return kExitFailed;
   } catch (const std::exception& e) {

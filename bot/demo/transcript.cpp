@@ -59,8 +59,9 @@ std::string Lookup(const std::map<std::string, std::string>& names,
 std::string RenderToken(std::string_view token, const TranscriptNames& names) {
   const std::size_t bar = token.find('|');
   const std::string head(token.substr(0, bar));
-  const std::string label =
-      bar == std::string_view::npos ? "" : DecodeEntities(token.substr(bar + 1));
+  const std::string label = bar == std::string_view::npos
+                                ? ""
+                                : DecodeEntities(token.substr(bar + 1));
   if (head.empty()) return label;
   switch (head[0]) {
     case '@':
@@ -76,6 +77,25 @@ std::string RenderToken(std::string_view token, const TranscriptNames& names) {
     default:
       return label.empty() ? DecodeEntities(head) : label;
   }
+}
+
+// The emoji codes our messages use, as a client draws them; any other
+// :code: stays as written.
+std::string ReplaceEmojiCodes(std::string text) {
+  static const std::pair<const char*, const char*> kEmoji[] = {
+      {":warning:", "⚠"},
+      {":rotating_light:", "🚨"},
+      {":white_check_mark:", "✅"},
+      {":fire:", "🔥"},
+  };
+  for (const auto& [code, glyph] : kEmoji) {
+    const std::string needle = code;
+    for (std::size_t at = text.find(needle); at != std::string::npos;
+         at = text.find(needle, at)) {
+      text.replace(at, needle.size(), glyph);
+    }
+  }
+  return text;
 }
 
 bool IsMarker(char c) { return c == '*' || c == '_' || c == '~'; }
@@ -162,6 +182,11 @@ std::string FieldLine(const json& field, const TranscriptNames& names) {
 
 void RenderBlock(const json& block, const TranscriptNames& names,
                  const std::string& indent, std::string& out) {
+  if (!block.is_object()) {
+    // Slack would refuse the whole message (invalid_blocks); show it.
+    out += indent + "[not a block: " + block.dump() + "]\n";
+    return;
+  }
   const std::string type = Str(block, "type");
   if (type == "header") {
     AddLines(out, indent, TextObject(block.value("text", json()), names));
@@ -199,6 +224,17 @@ void RenderBlock(const json& block, const TranscriptNames& names,
   }
 }
 
+// Columns a channel heading fills.
+constexpr std::size_t kHeadingWidth = 64;
+
+std::size_t CodePoints(const std::string& text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
 std::string UserName(const std::string& id, const TranscriptNames& names) {
   return "@" + Lookup(names.users, id, "");
 }
@@ -219,9 +255,9 @@ std::string Heading(const json& channel, const TranscriptNames& names) {
     title = "#" + Lookup(names.channels, id, Str(channel, "name"));
   }
   std::string rule = "━━ " + title + " ";
-  // Pads to a steady width; the heading counts bytes, good enough for the
-  // ASCII names we give channels.
-  while (rule.size() < 64) rule += "━";
+  for (std::size_t width = CodePoints(rule); width < kHeadingWidth; ++width) {
+    rule += "━";
+  }
   return rule + "\n";
 }
 
@@ -233,7 +269,8 @@ struct Event {
 
 }  // namespace
 
-std::string RenderMrkdwn(std::string_view mrkdwn, const TranscriptNames& names) {
+std::string RenderMrkdwn(std::string_view mrkdwn,
+                         const TranscriptNames& names) {
   std::string resolved;
   std::size_t i = 0;
   while (i < mrkdwn.size()) {
@@ -255,7 +292,7 @@ std::string RenderMrkdwn(std::string_view mrkdwn, const TranscriptNames& names) 
   const std::vector<std::string> lines = SplitLines(resolved);
   for (std::size_t n = 0; n < lines.size(); ++n) {
     if (n > 0) out += "\n";
-    out += DropStyleMarkers(lines[n]);
+    out += DropStyleMarkers(ReplaceEmojiCodes(lines[n]));
   }
   return out;
 }
@@ -280,7 +317,8 @@ std::string RenderChannel(const json& channel, const TranscriptNames& names) {
   std::vector<std::string> top_ts;
   for (const json& m : messages) {
     const std::string thread = Str(m, "thread_ts");
-    if (thread.empty() || thread == Str(m, "ts")) top_ts.push_back(Str(m, "ts"));
+    if (thread.empty() || thread == Str(m, "ts"))
+      top_ts.push_back(Str(m, "ts"));
   }
   auto is_top = [&](const std::string& ts) {
     return std::find(top_ts.begin(), top_ts.end(), ts) != top_ts.end();
@@ -299,9 +337,9 @@ std::string RenderChannel(const json& channel, const TranscriptNames& names) {
     // Version k replaced version k-1 at history[k-1].replaced_at_us.
     for (std::size_t k = 1; k <= history.size(); ++k) {
       const json& version = k < history.size() ? history[k] : m;
-      events.push_back({Int(history[k - 1], "replaced_at_us"),
-                        "  ✎ edited, now reads:\n" +
-                            RenderMessage(version, names, "    ")});
+      events.push_back(
+          {Int(history[k - 1], "replaced_at_us"),
+           "  ✎ edited, now reads:\n" + RenderMessage(version, names, "    ")});
     }
     for (const json& reply : messages) {
       if (Str(reply, "thread_ts") != ts || Str(reply, "ts") == ts) continue;
@@ -315,8 +353,9 @@ std::string RenderChannel(const json& channel, const TranscriptNames& names) {
       if (Str(e, "message_ts") != ts && Str(e, "thread_ts") != ts) continue;
       events.push_back({Int(e, "posted_at_us"), ephemeral_text(e)});
     }
-    std::stable_sort(events.begin(), events.end(),
-                     [](const Event& a, const Event& b) { return a.at_us < b.at_us; });
+    std::stable_sort(
+        events.begin(), events.end(),
+        [](const Event& a, const Event& b) { return a.at_us < b.at_us; });
 
     out += "leadrouter:\n";
     out += RenderMessage(history.empty() ? m : history[0], names, "  ");
@@ -327,10 +366,13 @@ std::string RenderChannel(const json& channel, const TranscriptNames& names) {
     if (is_top(Str(e, "message_ts")) || is_top(Str(e, "thread_ts"))) continue;
     out += ephemeral_text(e);
   }
+  if (out.size() < 2 || out.compare(out.size() - 2, 2, "\n\n") != 0)
+    out += "\n";
   return out;
 }
 
-std::string RenderWorkspace(const json& workspace, const TranscriptNames& names) {
+std::string RenderWorkspace(const json& workspace,
+                            const TranscriptNames& names) {
   const json channels = workspace.value("channels", json::array());
   std::string out;
   for (int pass = 0; pass < 2; ++pass) {

@@ -24,8 +24,9 @@ struct TranscriptNames {
 };
 
 // One line of mrkdwn (or several, kept as they are) as displayed: tokens
-// resolved, entities decoded, *bold* / _italic_ / ~strike~ markers around
-// words dropped (a lone "3*2" stays).
+// resolved, entities decoded, the emoji codes our messages use drawn
+// (":warning:" as ⚠), *bold* / _italic_ / ~strike~ markers around words
+// dropped (a lone "3*2" stays).
 std::string RenderMrkdwn(std::string_view mrkdwn, const TranscriptNames& names);
 
 // The body of one message: its blocks, or its `text` when it has none.

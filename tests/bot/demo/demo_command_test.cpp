@@ -40,9 +40,11 @@ struct FakeTree {
 
 }  // namespace
 
-TEST_CASE("demo arguments: --sim PATH and --keep, nothing else", "[bot][demo]") {
+TEST_CASE("demo arguments: --sim PATH and --keep, nothing else",
+          "[bot][demo]") {
   std::string error;
-  auto options = demo::ParseDemoArgs({"--sim", "/x/slack-sim", "--keep"}, &error);
+  auto options =
+      demo::ParseDemoArgs({"--sim", "/x/slack-sim", "--keep"}, &error);
   REQUIRE(options);
   CHECK(options->sim_path == "/x/slack-sim");
   CHECK(options->keep);
@@ -69,7 +71,8 @@ TEST_CASE("slack-sim is found next to the build tree first, then on PATH",
   SECTION("on PATH when the build tree has none") {
     FakeTree tree(/*with_sim=*/false);
     const std::string self = (tree.root / "bot" / "leadrouter").string();
-    CHECK(demo::FindSlackSim("", self, "/nonexistent:" + (tree.root / "elsewhere").string()) ==
+    CHECK(demo::FindSlackSim(
+              "", self, "/nonexistent:" + (tree.root / "elsewhere").string()) ==
           (tree.root / "elsewhere" / "slack-sim").string());
     CHECK(demo::FindSlackSim("", self, "/nonexistent").empty());
   }
@@ -78,6 +81,7 @@ TEST_CASE("slack-sim is found next to the build tree first, then on PATH",
     const std::string given = (tree.root / "elsewhere" / "slack-sim").string();
     CHECK(demo::FindSlackSim(given, "", "") == given);
     CHECK(demo::FindSlackSim((tree.root / "missing").string(), "", "").empty());
-    CHECK(demo::FindSlackSim(tree.root.string(), "", "").empty());  // a directory
+    CHECK(
+        demo::FindSlackSim(tree.root.string(), "", "").empty());  // a directory
   }
 }

@@ -20,6 +20,7 @@ TEST_CASE("the demo's built-in sample leads are the fixtures, byte for byte",
     std::string expected = fixture.str();
     while (!expected.empty() && expected.back() == '\n') expected.pop_back();
     CHECK(sample.body == expected);
-    CHECK_FALSE(nlohmann::json::parse(sample.body, nullptr, false).is_discarded());
+    CHECK_FALSE(
+        nlohmann::json::parse(sample.body, nullptr, false).is_discarded());
   }
 }

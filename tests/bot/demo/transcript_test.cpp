@@ -65,7 +65,8 @@ json SimMessage(const json& body, const std::string& ts, int64_t at_us) {
 
 }  // namespace
 
-TEST_CASE("mrkdwn tokens read as a Slack client shows them", "[bot][demo][transcript]") {
+TEST_CASE("mrkdwn tokens read as a Slack client shows them",
+          "[bot][demo][transcript]") {
   const demo::TranscriptNames names = Names();
 
   SECTION("a user mention reads as @Name, with or without a label") {
@@ -81,35 +82,45 @@ TEST_CASE("mrkdwn tokens read as a Slack client shows them", "[bot][demo][transc
     CHECK(demo::RenderMrkdwn("see <#C0SHARK001>", names) == "see #shark-tank");
   }
   SECTION("a date token reads as its fallback") {
-    CHECK(demo::RenderMrkdwn("<!date^1773526061^arrived {ago}|arrived 37 s ago>",
-                             names) == "arrived 37 s ago");
+    CHECK(demo::RenderMrkdwn(
+              "<!date^1773526061^arrived {ago}|arrived 37 s ago>", names) ==
+          "arrived 37 s ago");
   }
   SECTION("a link reads as its label, a bare link as its address") {
     CHECK(demo::RenderMrkdwn("<tel:+12125550199|(212) 555-0199>", names) ==
           "(212) 555-0199");
-    CHECK(demo::RenderMrkdwn("<https://example.com>", names) == "https://example.com");
+    CHECK(demo::RenderMrkdwn("<https://example.com>", names) ==
+          "https://example.com");
   }
   SECTION("escaped user text reads as typed, and cannot become a token") {
     const std::string typed = "<!channel> & <@U0AGENTANA>";
     CHECK(demo::RenderMrkdwn(slack::EscapeMrkdwn(typed), names) == typed);
   }
+  SECTION("the emoji codes our messages use are drawn, others stay") {
+    CHECK(demo::RenderMrkdwn(":warning: *Needs an owner:* :tada:", names) ==
+          "⚠ Needs an owner: :tada:");
+  }
   SECTION("paired style markers go, a lone or mid-word one stays") {
-    CHECK(demo::RenderMrkdwn("*Why it scored 100*", names) == "Why it scored 100");
+    CHECK(demo::RenderMrkdwn("*Why it scored 100*", names) ==
+          "Why it scored 100");
     CHECK(demo::RenderMrkdwn("_soon_ and ~never~", names) == "soon and never");
     CHECK(demo::RenderMrkdwn("3*2 garage, first_last@x.com", names) ==
           "3*2 garage, first_last@x.com");
   }
 }
 
-TEST_CASE("a shark-tank post reads as its header, facts, notes and a [Claim] button",
-          "[bot][demo][transcript]") {
+TEST_CASE(
+    "a shark-tank post reads as its header, facts, notes and a [Claim] button",
+    "[bot][demo][transcript]") {
   const std::string text =
       demo::RenderMessage(slack::SharkTankPost(Dana(), kNow), Names());
   CHECK(Has(text, "  🔥 Dana O'Connell · Hot buyer\n"));
   CHECK(Has(text, "  Phone: (212) 555-0199\n"));
   CHECK(Has(text, "  E-mail: dana.oconnell@example.com\n"));
-  CHECK(Has(text, "  Property: 48 West 21st St, New York, NY 10010 · MLS NY-2291837 · "
-                  "6 days on market\n"));
+  CHECK(
+      Has(text,
+          "  Property: 48 West 21st St, New York, NY 10010 · MLS NY-2291837 · "
+          "6 days on market\n"));
   CHECK(Has(text, "  Price: $1,250,000\n"));
   CHECK(Has(text, "  Notes\n  Pre-approved & <b>cash</b>, 3*2 garage\n"));
   CHECK(Has(text, "  Why it scored 100\n  • +50 mentions \"pre-approved\"\n"));
@@ -125,25 +136,29 @@ TEST_CASE("a claimed post names the owner and offers no button",
   slack::LeadView view = Dana();
   view.owner_slack_id = "U0AGENTANA";
   view.claim_latency = 37s;
-  const std::string text = demo::RenderMessage(slack::ClaimedPost(view, kNow), Names());
+  const std::string text =
+      demo::RenderMessage(slack::ClaimedPost(view, kNow), Names());
   CHECK(Has(text, "✅ Claimed by @Ana in 37 s"));
   CHECK_FALSE(Has(text, "[Claim]"));
 }
 
 TEST_CASE("the owner's DM shows why they got it and a [Mark contacted] button",
           "[bot][demo][transcript]") {
-  const std::string text = demo::RenderMessage(slack::LeadCardDm(Dana(), kNow), Names());
+  const std::string text =
+      demo::RenderMessage(slack::LeadCardDm(Dana(), kNow), Names());
   CHECK(Has(text, "Why you\n  round-robin turn 3, skipped Ben: paused"));
   CHECK(Has(text, "[Mark contacted]"));
 }
 
-TEST_CASE("a message without blocks reads as its text", "[bot][demo][transcript]") {
-  CHECK(demo::RenderMessage(json{{"text", "hello <@U0AGENTBEN>"}}, Names(), "> ") ==
-        "> hello @Ben\n");
+TEST_CASE("a message without blocks reads as its text",
+          "[bot][demo][transcript]") {
+  CHECK(demo::RenderMessage(json{{"text", "hello <@U0AGENTBEN>"}}, Names(),
+                            "> ") == "> hello @Ben\n");
 }
 
-TEST_CASE("a channel shows edits, thread replies and ephemerals where they happened",
-          "[bot][demo][transcript]") {
+TEST_CASE(
+    "a channel shows edits, thread replies and ephemerals where they happened",
+    "[bot][demo][transcript]") {
   slack::LeadView claimed = Dana();
   claimed.owner_slack_id = "U0AGENTANA";
   claimed.claim_latency = 4s;
@@ -151,12 +166,15 @@ TEST_CASE("a channel shows edits, thread replies and ephemerals where they happe
   json post = SimMessage(slack::ClaimedPost(claimed, kNow), "100.000001", 1000);
   post["edited"] = true;
   json original = slack::SharkTankPost(Dana(), kNow);
-  post["history"] = json::array(
-      {{{"text", original["text"]}, {"blocks", original["blocks"]}, {"replaced_at_us", 2000}}});
-  json reply = SimMessage(slack::ThreadNote("CRM: status Contacted, owner <@U0AGENTANA>"),
-                          "100.000003", 4000);
+  post["history"] = json::array({{{"text", original["text"]},
+                                  {"blocks", original["blocks"]},
+                                  {"replaced_at_us", 2000}}});
+  json reply = SimMessage(
+      slack::ThreadNote("CRM: status Contacted, owner <@U0AGENTANA>"),
+      "100.000003", 4000);
   reply["thread_ts"] = "100.000001";
-  json refusal = slack::Ephemeral("Sorry, Lead #1 is already claimed by <@U0AGENTANA>.");
+  json refusal =
+      slack::Ephemeral("Sorry, Lead #1 is already claimed by <@U0AGENTANA>.");
   refusal["user"] = "U0AGENTBEN";
   refusal["message_ts"] = "100.000001";
   refusal["posted_at_us"] = 3000;
@@ -174,8 +192,10 @@ TEST_CASE("a channel shows edits, thread replies and ephemerals where they happe
   const auto first = text.find("[Claim]");
   const auto edit = text.find("✎ edited, now reads:");
   const auto claimed_line = text.find("✅ Claimed by @Ana in 4 s");
-  const auto ben = text.find("only @Ben sees: Sorry, Lead #1 is already claimed by @Ana.");
-  const auto thread = text.find("↳ reply in thread:\n      CRM: status Contacted, owner @Ana");
+  const auto ben =
+      text.find("only @Ben sees: Sorry, Lead #1 is already claimed by @Ana.");
+  const auto thread =
+      text.find("↳ reply in thread:\n      CRM: status Contacted, owner @Ana");
   const auto usage = text.find("only @Ben sees: Usage: /rotation list");
   REQUIRE(first != std::string::npos);
   REQUIRE(edit != std::string::npos);
@@ -194,19 +214,28 @@ TEST_CASE("a channel shows edits, thread replies and ephemerals where they happe
   CHECK(text.find("CRM: status") == text.rfind("CRM: status"));
 }
 
+TEST_CASE("a malformed block is shown, not hidden", "[bot][demo][transcript]") {
+  const json message = {
+      {"blocks", json::array({json::array({"type", "section"})})}};
+  CHECK(demo::RenderMessage(message, Names()) ==
+        "  [not a block: [\"type\",\"section\"]]\n");
+}
+
 TEST_CASE("the workspace lists channels first, then DMs by who they are with",
           "[bot][demo][transcript]") {
-  json dm = {{"channel", "D0SIM00001"},
-             {"name", "directmessage"},
-             {"messages", json::array({SimMessage(slack::LeadCardDm(Dana(), kNow),
-                                                  "101.000001", 10)})},
-             {"ephemerals", json::array()}};
-  json shark = {{"channel", "C0SHARK001"},
-                {"messages", json::array({SimMessage(slack::SharkTankPost(Dana(), kNow),
-                                                     "100.000001", 5)})},
-                {"ephemerals", json::array()}};
-  const std::string text =
-      demo::RenderWorkspace(json{{"channels", json::array({dm, shark})}}, Names());
+  json dm = {
+      {"channel", "D0SIM00001"},
+      {"name", "directmessage"},
+      {"messages", json::array({SimMessage(slack::LeadCardDm(Dana(), kNow),
+                                           "101.000001", 10)})},
+      {"ephemerals", json::array()}};
+  json shark = {
+      {"channel", "C0SHARK001"},
+      {"messages", json::array({SimMessage(slack::SharkTankPost(Dana(), kNow),
+                                           "100.000001", 5)})},
+      {"ephemerals", json::array()}};
+  const std::string text = demo::RenderWorkspace(
+      json{{"channels", json::array({dm, shark})}}, Names());
   const auto channel = text.find("━━ #shark-tank");
   const auto direct = text.find("━━ DM with @Ana");
   REQUIRE(channel != std::string::npos);
