@@ -1,5 +1,6 @@
 // leadrouter: the command line. `serve` runs the daemon; `process` runs one
-// payload through the pipeline and writes nothing; `check-config` validates.
+// payload through the pipeline and writes nothing; `check-config` validates;
+// `demo` runs the whole flow against slack-sim (bot/demo/).
 #include <unistd.h>
 
 #include <csignal>
@@ -17,6 +18,7 @@
 #include "bot/clock.h"
 #include "bot/config.h"
 #include "bot/daemon.h"
+#include "bot/demo/demo_command.h"
 #include "bot/log.h"
 #include "pipeline/process.h"
 
@@ -34,6 +36,9 @@ constexpr char kUsage[] =
     "  leadrouter serve --config FILE [--log-format text|json]\n"
     "  leadrouter process --config FILE [PAYLOAD.json | -]\n"
     "  leadrouter check-config --config FILE\n"
+    "  leadrouter demo [--sim PATH] [--keep]\n"
+    "      runs the whole flow against slack-sim and prints what Slack would\n"
+    "      show; no Slack workspace needed\n"
     "\n"
     "Secrets come from the environment: SLACK_BOT_TOKEN, SLACK_APP_TOKEN,\n"
     "LEADROUTER_INTAKE_TOKEN, LEADROUTER_WEBHOOK_SECRET, LEADROUTER_SMTP_PASSWORD,\n"
@@ -138,6 +143,18 @@ int Process(const Args& args) {
   return kExitOk;
 }
 
+// `demo` takes its own options and no config: it writes one for its child.
+int Demo(int argc, char** argv) {
+  std::string error;
+  auto options =
+      leadrouter::demo::ParseDemoArgs({argv + 2, argv + argc}, &error);
+  if (!options) {
+    std::cerr << "leadrouter: " << error << "\n\n" << kUsage;
+    return kExitUsage;
+  }
+  return leadrouter::demo::RunDemo(*options, std::cout, std::cerr);
+}
+
 int Serve(const Args& args) {
   std::vector<leadrouter::ConfigError> warnings;
   auto config = LoadOrReport(args.config_path, &warnings);
@@ -161,6 +178,7 @@ int Serve(const Args& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "demo") return Demo(argc, argv);
   Args args = ParseArgs(argc, argv);
   if (args.command == "--help" || args.command == "-h" || args.command == "help") {
     std::cout << kUsage;

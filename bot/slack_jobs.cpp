@@ -311,14 +311,15 @@ void SlackJobs::PostTriage(const storage::Job& job, JobDone done) {
           json message = slack::SharkTankPost(ViewOf(*r->lead, config_), clock_.Now());
           const std::string why =
               reason.empty() ? "no agent could take it" : reason;
-          json needs_owner = {
-              {"type", "section"},
-              {"text", {{"type", "mrkdwn"},
-                        {"text", ":warning: *Needs an owner:* " +
-                                     slack::EscapeAndTruncate(why, 1000)},
-                        {"verbatim", true}}}};
-          message["blocks"].insert(message["blocks"].begin() + 1,
-                                   std::move(needs_owner));
+          // json{…}: a bare braced list here would be taken as a list of
+          // elements and insert two arrays instead of one section.
+          message["blocks"].insert(
+              message["blocks"].begin() + 1,
+              json{{"type", "section"},
+                   {"text", {{"type", "mrkdwn"},
+                             {"text", ":warning: *Needs an owner:* " +
+                                          slack::EscapeAndTruncate(why, 1000)},
+                             {"verbatim", true}}}});
           message["text"] = "Needs an owner: " + message["text"].get<std::string>();
           api_.PostMessage(channel, std::move(message),
                            [this, id, channel, done](slack::ApiResult res) {

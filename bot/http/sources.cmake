@@ -1,5 +1,6 @@
 # HTTP intake server (Boost.Beast).
 list(APPEND BOT_SOURCES
+  http/http_client.cpp
   http/http_server.cpp
   http/intake_auth.cpp
   http/request_gate.cpp
