@@ -1,5 +1,6 @@
 // leadrouter: the command line. `serve` runs the daemon; `process` runs one
-// payload through the pipeline and writes nothing; `check-config` validates.
+// payload through the pipeline and writes nothing; `check-config` validates;
+// `dlq` lists, replays and drops dead jobs (bot/dlq_command.h).
 #include <unistd.h>
 
 #include <csignal>
@@ -15,6 +16,7 @@
 #include "bot/clock.h"
 #include "bot/config.h"
 #include "bot/daemon.h"
+#include "bot/dlq_command.h"
 #include "bot/log.h"
 #include "pipeline/process.h"
 
@@ -32,6 +34,7 @@ constexpr char kUsage[] =
     "  leadrouter serve --config FILE [--log-format text|json]\n"
     "  leadrouter process --config FILE [PAYLOAD.json | -]\n"
     "  leadrouter check-config --config FILE\n"
+    "  leadrouter dlq list|replay ID|drop ID --config FILE [--json]\n"
     "\n"
     "Secrets come from the environment: SLACK_BOT_TOKEN, SLACK_APP_TOKEN,\n"
     "LEADROUTER_INTAKE_TOKEN, LEADROUTER_WEBHOOK_SECRET.\n";
@@ -40,6 +43,7 @@ struct Args {
   std::string command;
   std::string config_path;
   std::string log_format;
+  bool json = false;
   std::vector<std::string> positional;
   std::string error;
 };
@@ -67,6 +71,7 @@ Args ParseArgs(int argc, char** argv) {
     if (auto v = value("--config")) args.config_path = *v;
     else if (auto f = value("--log-format")) args.log_format = *f;
     else if (!args.error.empty()) return args;
+    else if (a == "--json") args.json = true;
     else if (a.size() > 1 && a[0] == '-' && a != "-") args.error = "unknown option " + a;
     else args.positional.push_back(a);
   }
@@ -124,6 +129,14 @@ int Process(const Args& args) {
   return kExitOk;
 }
 
+int Dlq(const Args& args) {
+  auto config = LoadOrReport(args.config_path);
+  if (!config) return kExitUsage;
+  leadrouter::SystemClock clock;
+  return leadrouter::RunDlqCommand(*config, args.positional, args.json, clock,
+                                   std::cout, std::cerr);
+}
+
 int Serve(const Args& args) {
   auto config = LoadOrReport(args.config_path);
   if (!config) return kExitUsage;
@@ -163,6 +176,7 @@ int main(int argc, char** argv) {
     if (args.command == "serve") return Serve(args);
     if (args.command == "process") return Process(args);
     if (args.command == "check-config") return CheckConfig(args);
+    if (args.command == "dlq") return Dlq(args);
   } catch (const std::exception& e) {
     std::cerr << "leadrouter: " << e.what() << "\n";
     return kExitFailure;
