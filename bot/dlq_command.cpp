@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <ostream>
+#include <string_view>
 
 #include "bot/handlers/dlq_actions.h"
 #include "storage/database.h"
