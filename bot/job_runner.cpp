@@ -44,6 +44,7 @@ JobRunner::JobRunner(boost::asio::io_context& loop, StorageWriter& writer,
       clock_(clock),
       options_(std::move(options)),
       timer_(std::make_unique<Timer>(loop)),
+      outside_timer_(std::make_unique<Timer>(loop)),
       alive_(std::make_shared<bool>(true)) {
   if (!options_.random) {
     auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
@@ -89,6 +90,12 @@ void JobRunner::Start() {
         }
         Wake();
       });
+  // The first reading is the baseline; the writer runs it right after the
+  // recovery above, before the first claim, so no outside commit slips
+  // between the two unseen.
+  if (options_.outside_commit_check > std::chrono::milliseconds(0)) {
+    CheckOutsideCommits();
+  }
 }
 
 void JobRunner::Stop() {
@@ -96,7 +103,38 @@ void JobRunner::Stop() {
   *alive_ = false;
   alive_.reset();
   timer_->timer.cancel();
+  outside_timer_->timer.cancel();
   started_ = false;
+}
+
+void JobRunner::ArmOutsideCommitCheck() {
+  if (options_.outside_commit_check <= std::chrono::milliseconds(0)) return;
+  outside_timer_->timer.expires_after(options_.outside_commit_check);
+  std::weak_ptr<bool> alive = alive_;
+  outside_timer_->timer.async_wait(
+      [this, alive](const boost::system::error_code& ec) {
+        if (ec || alive.expired()) return;
+        CheckOutsideCommits();
+      });
+}
+
+void JobRunner::CheckOutsideCommits() {
+  std::weak_ptr<bool> alive = alive_;
+  writer_.Call<int64_t>(
+      [](storage::Database& db) { return db.DataVersion(); },
+      [this, alive](Result<int64_t> version) {
+        if (alive.expired()) return;
+        if (version.ok()) {
+          const bool changed =
+              data_version_ && *data_version_ != version.value();
+          data_version_ = version.value();
+          if (changed) {
+            logging::Debug("jobs.outside_commit", {});
+            Wake();
+          }
+        }
+        ArmOutsideCommitCheck();
+      });
 }
 
 void JobRunner::Wake() {

@@ -1,6 +1,10 @@
 // JobRunner: executes the durable jobs (the outbox) on the event loop.
 // It is woken by the commit that wrote a job due now, or by a timer set to
-// the next due job; never by a polling interval. Failures retry with
+// the next due job; never by a polling interval over the jobs. A commit by
+// another process (`leadrouter dlq replay` from a shell) cannot wake it
+// directly, so it also asks SQLite every few seconds whether anyone else
+// wrote to the file (PRAGMA data_version, one cheap read) and looks for due
+// work only when someone did. Failures retry with
 // exponential backoff and jitter (or at the time the executor names, e.g.
 // Slack's Retry-After); after the last attempt a job becomes a dead letter.
 // Thread rule: every method runs on the loop thread.
@@ -54,6 +58,9 @@ struct JobRunnerOptions {
   size_t max_in_flight = 256;
   // Uniform in [0, 1); injected so tests get a fixed backoff schedule.
   std::function<double()> random;
+  // How often to check for another process's commit to the database file
+  // (a job replayed from the shell runs within this); zero never checks.
+  std::chrono::milliseconds outside_commit_check = std::chrono::seconds(2);
 };
 
 class JobRunner {
@@ -91,6 +98,8 @@ class JobRunner {
   void Execute(const storage::Job& job);
   void Finish(const storage::Job& job, JobOutcome outcome);
   void ArmTimer(SystemTime due);
+  void ArmOutsideCommitCheck();
+  void CheckOutsideCommits();
 
   boost::asio::io_context& loop_;
   StorageWriter& writer_;
@@ -99,6 +108,8 @@ class JobRunner {
   std::map<std::string, JobExecutor> executors_;
   std::function<void(const storage::Job&, const std::string&)> on_dead_;
   std::unique_ptr<Timer> timer_;
+  std::unique_ptr<Timer> outside_timer_;
+  std::optional<int64_t> data_version_;  // as last seen; nullopt at first
   std::shared_ptr<bool> alive_;
   bool started_ = false;
   bool claiming_ = false;

@@ -1,6 +1,7 @@
 // leadrouter: the command line. `serve` runs the daemon; `process` runs one
 // payload through the pipeline and writes nothing; `check-config` validates;
 // `demo` runs the whole flow against slack-sim (bot/demo/).
+// `dlq` lists, replays and drops dead jobs (bot/dlq_command.h).
 #include <unistd.h>
 
 #include <csignal>
@@ -19,6 +20,7 @@
 #include "bot/config.h"
 #include "bot/daemon.h"
 #include "bot/demo/demo_command.h"
+#include "bot/dlq_command.h"
 #include "bot/log.h"
 #include "pipeline/process.h"
 
@@ -39,6 +41,7 @@ constexpr char kUsage[] =
     "  leadrouter demo [--sim PATH] [--keep]\n"
     "      runs the whole flow against slack-sim and prints what Slack would\n"
     "      show; no Slack workspace needed\n"
+    "  leadrouter dlq list|replay ID|drop ID --config FILE [--json]\n"
     "\n"
     "Secrets come from the environment: SLACK_BOT_TOKEN, SLACK_APP_TOKEN,\n"
     "LEADROUTER_INTAKE_TOKEN, LEADROUTER_WEBHOOK_SECRET, LEADROUTER_SMTP_PASSWORD,\n"
@@ -48,6 +51,7 @@ struct Args {
   std::string command;
   std::string config_path;
   std::string log_format;
+  bool json = false;
   std::vector<std::string> positional;
   std::string error;
 };
@@ -75,6 +79,7 @@ Args ParseArgs(int argc, char** argv) {
     if (auto v = value("--config")) args.config_path = *v;
     else if (auto f = value("--log-format")) args.log_format = *f;
     else if (!args.error.empty()) return args;
+    else if (a == "--json") args.json = true;
     else if (a.size() > 1 && a[0] == '-' && a != "-") args.error = "unknown option " + a;
     else args.positional.push_back(a);
   }
@@ -153,6 +158,12 @@ int Demo(int argc, char** argv) {
     return kExitUsage;
   }
   return leadrouter::demo::RunDemo(*options, std::cout, std::cerr);
+int Dlq(const Args& args) {
+  auto config = LoadOrReport(args.config_path);
+  if (!config) return kExitUsage;
+  leadrouter::SystemClock clock;
+  return leadrouter::RunDlqCommand(*config, args.positional, args.json, clock,
+                                   std::cout, std::cerr);
 }
 
 int Serve(const Args& args) {
@@ -197,6 +208,7 @@ int main(int argc, char** argv) {
     if (args.command == "serve") return Serve(args);
     if (args.command == "process") return Process(args);
     if (args.command == "check-config") return CheckConfig(args);
+    if (args.command == "dlq") return Dlq(args);
   } catch (const std::exception& e) {
     std::cerr << "leadrouter: " << e.what() << "\n";
     return kExitFailure;

@@ -21,6 +21,8 @@ namespace leadrouter {
 //                     assigned, taken over) with chat.update
 //   dm_lead_card      {agent, reason}: the full card to the owner by DM
 //   ephemeral         {channel, user, text}: a reply only `user` sees
+//                     (+ in_channel?: post for all; blocks?: Block Kit
+//                     blocks shown instead, `text` is then the fallback)
 //   dm_note           {agent, text}: a short DM to an agent (a reminder)
 //   thread_note       {text}: a reply in the thread of the lead's post (or
 //                     its DM card when it never had a post)

@@ -234,10 +234,16 @@ void SlackJobs::Ephemeral(const storage::Job& job, JobDone done) {
     return done(JobOutcome::Fail("ephemeral needs a channel and a text"));
   }
   auto finish = [done](slack::ApiResult res) { done(slack::ToJobOutcome(res)); };
+  nlohmann::json message = slack::Ephemeral(text);
+  // Blocks a handler built (buttons, say); `text` stays the fallback.
+  auto blocks = job.payload.find("blocks");
+  if (blocks != job.payload.end() && blocks->is_array() && !blocks->empty()) {
+    message["blocks"] = *blocks;
+  }
   if (job.payload.value("in_channel", false) || user.empty()) {
-    api_.PostMessage(channel, slack::Ephemeral(text), finish);
+    api_.PostMessage(channel, std::move(message), finish);
   } else {
-    api_.PostEphemeral(channel, user, slack::Ephemeral(text), finish);
+    api_.PostEphemeral(channel, user, std::move(message), finish);
   }
 }
 

@@ -48,6 +48,10 @@ void Database::Configure(const std::string& path) {
   db_.exec("PRAGMA foreign_keys=ON");
 }
 
+int64_t Database::DataVersion() {
+  return db_.execAndGet("PRAGMA data_version").getInt64();
+}
+
 int Database::LatestSchemaVersion() { return Migrations().back().version; }
 
 int Database::SchemaVersion() {

@@ -7,6 +7,7 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,12 @@ class Database {
   // The highest migration version applied to this file (0 for none).
   // Throws SQLite::Exception.
   int SchemaVersion();
+
+  // SQLite's PRAGMA data_version for this connection: it changes whenever
+  // another connection (the `leadrouter dlq` command, the sqlite3 shell)
+  // has committed to the file since the last call, and never because of
+  // this connection's own commits. Throws SQLite::Exception.
+  int64_t DataVersion();
 
   // The newest migration version this build knows.
   static int LatestSchemaVersion();

@@ -22,7 +22,7 @@ constexpr std::array<std::pair<JobState, const char*>, 5> kStateNames = {{
 
 constexpr char kJobColumns[] =
     "id, kind, lead_id, payload, due_at, created_at, attempts, max_attempts, "
-    "state, last_error";
+    "state, last_error, finished_at";
 
 Job ReadJob(const SQLite::Statement& row) {
   Job job;
@@ -38,6 +38,9 @@ Job ReadJob(const SQLite::Statement& row) {
   job.state = JobStateFromString(row.getColumn(8).getString())
                   .value_or(JobState::kDead);
   job.last_error = row.getColumn(9).getString();
+  if (!row.isColumnNull(10)) {
+    job.finished_at = FromMillis(row.getColumn(10).getInt64());
+  }
   return job;
 }
 
@@ -231,6 +234,17 @@ std::vector<Job> JobStore::List(JobState state, size_t limit) {
                " FROM jobs WHERE state = ? ORDER BY due_at, id LIMIT ?");
   query.bind(1, ToString(state));
   query.bind(2, ClampLimit(limit));
+  std::vector<Job> jobs;
+  while (query.executeStep()) jobs.push_back(ReadJob(query));
+  return jobs;
+}
+
+std::vector<Job> JobStore::ListDead(size_t limit) {
+  SQLite::Statement query(
+      db_, std::string("SELECT ") + kJobColumns +
+               " FROM jobs WHERE state = 'dead' "
+               "ORDER BY finished_at DESC, id DESC LIMIT ?");
+  query.bind(1, ClampLimit(limit));
   std::vector<Job> jobs;
   while (query.executeStep()) jobs.push_back(ReadJob(query));
   return jobs;

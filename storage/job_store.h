@@ -48,6 +48,8 @@ struct Job {
   int max_attempts = 0;
   JobState state = JobState::kPending;
   std::string last_error;
+  // When it became done, cancelled or dead; nullopt while pending/running.
+  std::optional<TimePoint> finished_at;
 };
 
 class JobStore {
@@ -100,6 +102,10 @@ class JobStore {
 
   // Up to `limit` jobs in `state`, oldest due first (ties by id).
   std::vector<Job> List(JobState state, size_t limit);
+
+  // Up to `limit` dead jobs, the most recent death first (ties by id,
+  // newest first): what an operator looks at after an outage.
+  std::vector<Job> ListDead(size_t limit);
 
   // A dead job back to pending, attempts reset to 0, due at `now`.
   // Returns false (and changes nothing) unless the job is dead.

@@ -4,6 +4,7 @@
 #include <map>
 #include <string_view>
 
+#include "bot/handlers/dlq_actions.h"
 #include "bot/handlers/lead_actions.h"
 #include "bot/handlers/slash_command.h"
 #include "bot/handlers/slash_leads.h"
@@ -30,6 +31,8 @@ const std::map<std::string_view, ActionHandler>& Actions() {
   static const std::map<std::string_view, ActionHandler> kActions = {
       {slack::kClaimActionId, &ApplyClaim},
       {slack::kMarkContactedActionId, &ApplyMarkContacted},
+      {slack::kDlqReplayActionId, &ApplyDlqReplay},
+      {slack::kDlqDropActionId, &ApplyDlqDrop},
   };
   return kActions;
 }
@@ -136,13 +139,13 @@ bool EnvelopeDispatcher::HandleSlashCommand(const json& payload) {
   const SystemTime now = clock_.Now();
   const Config& config = config_;
   auto reply = [cmd, now, &config](storage::Database& db, const SlashReply& r) {
+    json answer = {{"channel", cmd.channel_id},
+                   {"user", cmd.user_id},
+                   {"text", r.text},
+                   {"in_channel", r.in_channel}};
+    if (r.blocks) answer["blocks"] = *r.blocks;
     storage::JobStore(db.db()).Enqueue(
-        MakeJob(kJobEphemeral, std::nullopt,
-                {{"channel", cmd.channel_id},
-                 {"user", cmd.user_id},
-                 {"text", r.text},
-                 {"in_channel", r.in_channel}},
-                now, config),
+        MakeJob(kJobEphemeral, std::nullopt, std::move(answer), now, config),
         now);
   };
   writer_.Submit(

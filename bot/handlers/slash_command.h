@@ -3,6 +3,8 @@
 // change, its timeline events and the jobs it causes commit together.
 #pragma once
 
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 namespace leadrouter {
@@ -16,10 +18,13 @@ struct SlashCommand {
 };
 
 // The answer, in our own mrkdwn (user-supplied parts already escaped).
-// Ephemeral unless sharing it is the point of the command.
+// Ephemeral unless sharing it is the point of the command. With `blocks`
+// (a Block Kit array from bot/slack/block_kit.h, e.g. one with buttons)
+// Slack shows those and `text` is only the notification fallback.
 struct SlashReply {
   std::string text;
   bool in_channel = false;
+  std::optional<nlohmann::json> blocks = std::nullopt;
 };
 
 }  // namespace leadrouter

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bot/handlers/dlq_actions.h"
 #include "bot/handlers/mention.h"
 #include "bot/outbox_plan.h"
 #include "bot/sla_clock.h"
@@ -45,7 +46,8 @@ constexpr char kUsage[] =
     "• `/leads`: today's leads by segment, time to claim, who is waiting, "
     "leads and time to first contact per agent\n"
     "• `/leads show ID`: a lead's timeline\n"
-    "• `/leads reassign ID @agent`: give a lead to another agent (managers)";
+    "• `/leads reassign ID @agent`: give a lead to another agent (managers)\n"
+    "• `/leads dlq`: dead jobs, with Replay and Drop buttons (managers)";
 
 SlashReply Reply(std::string text) {
   return SlashReply{std::move(text), false};
@@ -418,6 +420,7 @@ SlashReply RunLeadsCommand(storage::Database& db, const SlashCommand& cmd,
   std::string sub = Lower(args[0]);
   if (sub == "show") return Show(db, cmd, args, config);
   if (sub == "reassign") return Reassign(db, cmd, args, now, config);
+  if (sub == "dlq") return RunDlqList(db, cmd, now, config);
   if (sub == "help") return Reply(kUsage);
   return Usage(Echo(args[0]) + " is not a `/leads` subcommand.");
 }

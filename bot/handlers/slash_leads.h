@@ -6,6 +6,8 @@
 //   /leads show ID             the lead's timeline (open to everyone)
 //   /leads reassign ID @agent  gives the lead to another known agent
 //                              (managers only)
+//   /leads dlq                 the dead jobs with Replay and Drop buttons
+//                              (managers only; bot/handlers/dlq_actions.h)
 // Anything else gets usage help that says what was wrong. Every answer is
 // ephemeral.
 // Thread rule: storage writer thread, inside the caller's transaction (see

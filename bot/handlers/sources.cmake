@@ -2,6 +2,7 @@
 # or command.
 list(APPEND BOT_SOURCES
   handlers/dispatch.cpp
+  handlers/dlq_actions.cpp
   handlers/lead_actions.cpp
   handlers/mention.cpp
   handlers/slash_leads.cpp

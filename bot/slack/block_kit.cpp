@@ -1,5 +1,8 @@
 #include "bot/slack/block_kit.h"
 
+#include <time.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <vector>
@@ -280,6 +283,61 @@ json SimpleMessage(std::string_view mrkdwn) {
           {"blocks", json::array({Section(mrkdwn)})}};
 }
 
+// "2026-12-01 18:57 UTC": the fallback of a Slack date token.
+std::string UtcMinute(system_clock::time_point t) {
+  const time_t secs = system_clock::to_time_t(t);
+  tm parts{};
+  gmtime_r(&secs, &parts);
+  char buffer[32];
+  const std::size_t n =
+      strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M UTC", &parts);
+  return std::string(buffer, n);
+}
+
+// Slack shows the date in the reader's own time zone; the fallback is UTC.
+std::string DateToken(system_clock::time_point t) {
+  const auto epoch = duration_cast<seconds>(t.time_since_epoch()).count();
+  const std::string fallback = UtcMinute(t);
+  if (epoch <= 0) return fallback;
+  return "<!date^" + std::to_string(epoch) +
+         "^{date_short_pretty} {time}|" + fallback + ">";
+}
+
+json DeadLetterSection(const DeadLetterView& job) {
+  std::string text = "*#" + std::to_string(job.job_id) + "* `" +
+                     EscapeAndTruncate(job.kind, 100) + "`";
+  if (job.lead_id) text += " · lead #" + std::to_string(*job.lead_id);
+  text += "\n" + std::to_string(job.attempts) +
+          (job.attempts == 1 ? " attempt" : " attempts") + " · died " +
+          DateToken(job.died_at);
+  const std::string error =
+      job.last_error.empty() ? "(no error recorded)" : job.last_error;
+  text += "\n" + EscapeAndTruncate(error, kMaxDeadErrorChars);
+  return Section(text);
+}
+
+json DropConfirm(int64_t job_id) {
+  return {{"title", PlainText("Drop this job?", 100)},
+          {"text", Mrkdwn("Job #" + std::to_string(job_id) +
+                              " will never run. This cannot be undone.",
+                          300)},
+          {"confirm", PlainText("Drop", 30)},
+          {"deny", PlainText("Keep", 30)},
+          {"style", "danger"}};
+}
+
+json DeadLetterActions(int64_t job_id) {
+  const std::string id = std::to_string(job_id);
+  json drop = Button("Drop", kDlqDropActionId, id, /*primary=*/false);
+  drop["style"] = "danger";
+  drop["confirm"] = DropConfirm(job_id);
+  return {{"type", "actions"},
+          {"block_id", "dlq_" + id + "_actions"},
+          {"elements", json::array({Button("Replay", kDlqReplayActionId, id,
+                                           /*primary=*/true),
+                                    std::move(drop)})}};
+}
+
 }  // namespace
 
 json SharkTankPost(const LeadView& view, system_clock::time_point now) {
@@ -306,6 +364,35 @@ json OpsAlert(std::string_view title, std::string_view detail) {
   std::string text = ":rotating_light: " + safe_title;
   if (!detail.empty()) text += ": " + safe_detail;
   return {{"text", Truncate(text, kMaxFallbackChars)},
+          {"blocks", std::move(blocks)}};
+}
+
+json DeadLetterList(const std::vector<DeadLetterView>& jobs, int64_t total) {
+  if (jobs.empty() || total <= 0) {
+    return SimpleMessage("No dead letters: every job has run or is still "
+                         "being retried.");
+  }
+  const std::string count =
+      std::to_string(total) + (total == 1 ? " dead letter" : " dead letters");
+  json blocks = json::array();
+  blocks.push_back(
+      {{"type", "header"}, {"text", PlainText("☠️ " + count, kMaxHeaderChars)}});
+  const std::size_t shown = std::min(jobs.size(), kMaxDeadLettersShown);
+  for (std::size_t i = 0; i < shown; ++i) {
+    blocks.push_back(DeadLetterSection(jobs[i]));
+    blocks.push_back(DeadLetterActions(jobs[i].job_id));
+  }
+  const int64_t rest = total - static_cast<int64_t>(shown);
+  std::string footer = "Newest first. Replay runs a job again at once; Drop "
+                       "gives up on it.";
+  if (rest > 0) {
+    footer = "…and " + std::to_string(rest) + " older (" +
+             "`leadrouter dlq list` shows them all). " + footer;
+  }
+  blocks.push_back({{"type", "context"},
+                    {"elements", json::array({Mrkdwn(footer, 3000)})}});
+  CapBlocks(blocks);
+  return {{"text", Truncate(count + " (newest first)", kMaxFallbackChars)},
           {"blocks", std::move(blocks)}};
 }
 

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pipeline/lead.h"
 
@@ -42,6 +43,15 @@ inline constexpr std::size_t kMaxValueChars = 300;   // one field's value
 // Action ids the handlers dispatch on; part of the contract with bot/.
 inline constexpr std::string_view kClaimActionId = "claim_lead";
 inline constexpr std::string_view kMarkContactedActionId = "mark_contacted";
+inline constexpr std::string_view kDlqReplayActionId = "dlq_replay";
+inline constexpr std::string_view kDlqDropActionId = "dlq_drop";
+
+// Dead letters one /leads dlq answer lists: a header, then a section and
+// an actions block per job, then a context line stays well inside
+// kMaxBlocks.
+inline constexpr std::size_t kMaxDeadLettersShown = 20;
+// One job's last error as shown; an HTML error page must not fill a screen.
+inline constexpr std::size_t kMaxDeadErrorChars = 300;
 
 // What a lead card shows. `owner_slack_id` and `claim_latency` are set once
 // the lead is owned; `routing_reason` is the pipeline's explanation
@@ -93,6 +103,27 @@ nlohmann::json OpsAlert(std::string_view title, std::string_view detail);
 
 // An ephemeral reply or slash-command answer. Same REQUIRES as ThreadNote.
 nlohmann::json Ephemeral(std::string_view mrkdwn);
+
+// What the dead-letter list shows of one dead job. `kind` and `last_error`
+// are escaped here (an error often quotes a remote answer).
+struct DeadLetterView {
+  int64_t job_id = 0;
+  std::string kind;
+  std::optional<int64_t> lead_id;
+  int attempts = 0;
+  std::string last_error;
+  std::chrono::system_clock::time_point died_at;
+};
+
+// The /leads dlq answer: a header with the total, per job (newest first, as
+// given) a section "#id kind · lead #n / attempts · died <date> / error" and
+// an actions block (block_id "dlq_<id>_actions") with "Replay" (action_id
+// "dlq_replay") and "Drop" (action_id "dlq_drop", with a confirmation
+// dialog), both valued with the job id in decimal. At most
+// kMaxDeadLettersShown jobs are shown; when `total` is larger a context
+// line counts the rest. No jobs give a one-line "no dead letters" message.
+nlohmann::json DeadLetterList(const std::vector<DeadLetterView>& jobs,
+                              int64_t total);
 
 // "(212) 555-0199" for a NANP number in E.164 ("+12125550199"); other
 // numbers are returned as given.

@@ -273,3 +273,62 @@ TEST_CASE("backoff doubles, is capped, and jitter stays within half of it",
   CHECK(JobRunner::BackoffDelay(3, 2s, 60s, 0.0) == 4s);
   CHECK(JobRunner::BackoffDelay(3, 2s, 60s, 0.5) == 6s);
 }
+
+namespace {
+
+// What `leadrouter dlq replay` does from a shell: its own connection to the
+// file, a dead job back to pending, and no way to wake the runner.
+void ReplayFromOutside(const std::string& path, int64_t id,
+                       leadrouter::SystemTime now) {
+  auto other = leadrouter::storage::Database::Open(path);
+  REQUIRE(JobStore(other->db()).Replay(id, now));
+}
+
+}  // namespace
+
+TEST_CASE("a job another process replays runs without anyone waking the runner",
+          "[bot][job_runner]") {
+  leadrouter::testing::TempDir dir;
+  const std::string path = dir.File("jobs.db");
+  Harness h(path, /*max_attempts_default=*/1);
+  int runs = 0;
+  bool fail = true;
+  h.runner->Register("slack.post", [&](const Job&, leadrouter::JobDone done) {
+    ++runs;
+    done(fail ? JobOutcome::Fail("channel_not_found") : JobOutcome::Done());
+  });
+  h.runner->Start();
+  const int64_t id = h.Enqueue("slack.post", h.clock.Now());
+  REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).state == JobState::kDead; }));
+  fail = false;
+
+  ReplayFromOutside(path, id, h.clock.Now());
+  // The harness checks every 2 s (the default); no Wake() is called here.
+  REQUIRE(RunUntil(h.loop, [&] { return runs == 2; }, 6s));
+  Settle(h.loop);
+  CHECK(h.Get(id).state == JobState::kDone);
+}
+
+TEST_CASE("without the outside-commit check a shell replay would wait",
+          "[bot][job_runner]") {
+  leadrouter::testing::TempDir dir;
+  const std::string path = dir.File("jobs.db");
+  Harness h(path, /*max_attempts_default=*/1);
+  h.runner.reset();
+  JobRunnerOptions options;
+  options.outside_commit_check = 0ms;
+  h.runner = std::make_unique<JobRunner>(h.loop, h.writer, h.clock, options);
+  int runs = 0;
+  h.runner->Register("slack.post", [&](const Job&, leadrouter::JobDone done) {
+    ++runs;
+    done(runs == 1 ? JobOutcome::Fail("channel_not_found") : JobOutcome::Done());
+  });
+  h.runner->Start();
+  const int64_t id = h.Enqueue("slack.post", h.clock.Now());
+  REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).state == JobState::kDead; }));
+
+  ReplayFromOutside(path, id, h.clock.Now());
+  CHECK_FALSE(RunUntil(h.loop, [&] { return runs == 2; }, 3s));
+  h.runner->Wake();
+  CHECK(RunUntil(h.loop, [&] { return runs == 2; }));
+}

@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "storage/database.h"
+#include "storage/job_store.h"
 #include "tests/support/daemon_process.h"
 
 using leadrouter::testing::ReadFile;
@@ -103,4 +105,140 @@ TEST_CASE("check-config rejects an unknown time zone by its key",
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("rotation.timezone") != std::string::npos);
   CHECK(r.err.find("agents[0].timezone") != std::string::npos);
+}
+
+namespace {
+
+using leadrouter::storage::JobState;
+using leadrouter::storage::JobStore;
+
+const leadrouter::storage::TimePoint kDied{std::chrono::seconds(1773526743)};
+
+// A config naming `db`, and a database there with two dead jobs (ids
+// returned oldest death first) and one pending, made the way the runner
+// makes them.
+struct DeadLetterFile {
+  DeadLetterFile() {
+    WriteFile(config, "[storage]\npath = \"" + db + "\"\n");
+    auto database = leadrouter::storage::Database::Open(db);
+    JobStore jobs(database->db());
+    auto add = [&](const std::string& kind, const std::string& error,
+                   leadrouter::storage::TimePoint died) {
+      leadrouter::storage::NewJob job;
+      job.kind = kind;
+      job.due_at = died;
+      const int64_t id = jobs.Enqueue(job, died);
+      jobs.Kill(id, error, died);
+      return id;
+    };
+    older = add("slack.post_shark_tank", "channel_not_found", kDied);
+    newer = add("slack.ops_alert", "line one\nline two", kDied + std::chrono::minutes(5));
+    leadrouter::storage::NewJob pending;
+    pending.kind = "slack.ephemeral";
+    pending.due_at = kDied;
+    jobs.Enqueue(pending, kDied);
+  }
+  JobState State(int64_t id) {
+    auto database = leadrouter::storage::Database::Open(db);
+    return JobStore(database->db()).Get(id)->state;
+  }
+
+  TempDir dir;
+  std::string db = dir.File("lr.db");
+  std::string config = dir.File("c.toml");
+  int64_t older = 0;
+  int64_t newer = 0;
+};
+
+}  // namespace
+
+TEST_CASE("dlq list prints the dead jobs as a table, most recent first",
+          "[integration][cli][dlq]") {
+  DeadLetterFile f;
+  auto r = RunBinary({"dlq", "list", "--config", f.config});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto newer = r.out.find("slack.ops_alert");
+  const auto older = r.out.find("slack.post_shark_tank");
+  REQUIRE(newer != std::string::npos);
+  REQUIRE(older != std::string::npos);
+  CHECK(newer < older);
+  CHECK(r.out.find("channel_not_found") != std::string::npos);
+  CHECK(r.out.find("2026-03-14 22:19:03") != std::string::npos);
+  CHECK(r.out.find("line one line two") != std::string::npos);  // one row
+  CHECK(r.out.find("slack.ephemeral") == std::string::npos);   // not dead
+  CHECK(r.out.find("2 dead jobs") != std::string::npos);
+}
+
+TEST_CASE("dlq list --json gives every field of every dead job",
+          "[integration][cli][dlq]") {
+  DeadLetterFile f;
+  auto r = RunBinary({"dlq", "list", "--json", "--config", f.config});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto jobs = nlohmann::json::parse(r.out);
+  REQUIRE(jobs.size() == 2);
+  CHECK(jobs[0]["id"] == f.newer);
+  CHECK(jobs[0]["last_error"] == "line one\nline two");
+  CHECK(jobs[1]["kind"] == "slack.post_shark_tank");
+  CHECK(jobs[1]["died_at"] == "2026-03-14T22:19:03Z");
+  CHECK(jobs[1]["lead_id"].is_null());
+}
+
+TEST_CASE("dlq replay and drop change one dead job and say so",
+          "[integration][cli][dlq]") {
+  DeadLetterFile f;
+  SECTION("replay") {
+    auto r = RunBinary({"dlq", "replay", std::to_string(f.older), "--config", f.config});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("Replayed job #" + std::to_string(f.older)) != std::string::npos);
+    CHECK(f.State(f.older) == JobState::kPending);
+    CHECK(f.State(f.newer) == JobState::kDead);
+  }
+  SECTION("drop") {
+    auto r = RunBinary({"dlq", "drop", std::to_string(f.newer), "--config", f.config});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(f.State(f.newer) == JobState::kCancelled);
+    auto list = RunBinary({"dlq", "list", "--json", "--config", f.config});
+    CHECK(nlohmann::json::parse(list.out).size() == 1);
+  }
+}
+
+TEST_CASE("dlq replay of a job that is not dead exits 1 and changes nothing",
+          "[integration][cli][dlq]") {
+  DeadLetterFile f;
+  REQUIRE(RunBinary({"dlq", "drop", std::to_string(f.older), "--config", f.config})
+              .exit_code == 0);
+  auto again = RunBinary({"dlq", "replay", std::to_string(f.older), "--config", f.config});
+  CHECK(again.exit_code == 1);
+  CHECK(again.err.find("no dead job #" + std::to_string(f.older)) != std::string::npos);
+  CHECK(f.State(f.older) == JobState::kCancelled);
+  auto unknown = RunBinary({"dlq", "drop", "9999", "--config", f.config});
+  CHECK(unknown.exit_code == 1);
+}
+
+TEST_CASE("dlq usage mistakes exit 2 and touch nothing", "[integration][cli][dlq]") {
+  DeadLetterFile f;
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"dlq", "--config", f.config},
+        {"dlq", "revive", "1", "--config", f.config},
+        {"dlq", "replay", "--config", f.config},
+        {"dlq", "replay", "12abc", "--config", f.config},
+        {"dlq", "list"}}) {
+    auto r = RunBinary(args);
+    INFO(args[1]);
+    CHECK(r.exit_code == 2);
+  }
+  CHECK(f.State(f.older) == JobState::kDead);
+}
+
+TEST_CASE("dlq never creates a database that is not there", "[integration][cli][dlq]") {
+  TempDir dir;
+  WriteFile(dir.File("c.toml"), "[storage]\npath = \"" + dir.File("none.db") + "\"\n");
+  auto r = RunBinary({"dlq", "list", "--config", dir.File("c.toml")});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("no database") != std::string::npos);
+  CHECK(ReadFile(dir.File("none.db")).empty());
 }

@@ -86,6 +86,9 @@ class SlackStack {
   std::string QueryString(const std::string& sql) const;
   std::string DaemonLog() const;
   uint16_t daemon_port() const { return daemon_port_; }
+  // The daemon's config file, for running other leadrouter commands on the
+  // same database.
+  std::string config_path() const { return dir_.File("leadrouter.toml"); }
   uint16_t sim_port() const;
 
  private:

@@ -158,8 +158,13 @@ json ControlApi::Click(const json& in, int& status) {
   std::string action_id = Get(in, "action_id");
   std::string user = Get(in, "user", "U0SIMUSER1");
   Message* message = workspace_.FindMessage(channel, ts);
-  if (!message) return Fail(status, 404, "message_not_found");
-  json action = FindButton(message->blocks, action_id);
+  // Buttons on an ephemeral work too, for the one user who sees it; Slack
+  // then sends no "message" and marks the container ephemeral.
+  const Ephemeral* ephemeral =
+      message ? nullptr : workspace_.FindEphemeral(channel, ts, user);
+  if (!message && !ephemeral) return Fail(status, 404, "message_not_found");
+  json action =
+      FindButton(message ? message->blocks : ephemeral->blocks, action_id);
   if (action.is_null()) return Fail(status, 404, "no_such_button");
   action["action_ts"] = workspace_.NextTs();
   const User* known = workspace_.FindUser(user);
@@ -177,17 +182,17 @@ json ControlApi::Click(const json& in, int& status) {
        {{"type", "message"},
         {"message_ts", ts},
         {"channel_id", channel},
-        {"is_ephemeral", false}}},
+        {"is_ephemeral", ephemeral != nullptr}}},
       {"trigger_id", TriggerId()},
       {"team",
        {{"id", Workspace::kTeamId}, {"domain", Workspace::kTeamDomain}}},
       {"enterprise", nullptr},
       {"is_enterprise_install", false},
       {"channel", {{"id", channel}, {"name", workspace_.ChannelName(channel)}}},
-      {"message", workspace_.MessageJson(*message)},
       {"state", {{"values", json::object()}}},
       {"response_url", NewResponseUrl(channel, user, ts)},
       {"actions", json::array({action})}};
+  if (message) payload["message"] = workspace_.MessageJson(*message);
   auto envelope_id = hub_.Send("interactive", payload, true);
   if (!envelope_id) return Fail(status, 409, "no_open_socket");
   return json{

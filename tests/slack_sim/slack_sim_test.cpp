@@ -168,6 +168,32 @@ TEST_CASE(
   CHECK(acks[0]["user_visible_timeout"] == true);
 }
 
+TEST_CASE("a button on an ephemeral is clicked only by the user who sees it") {
+  SimProcess sim;
+  auto port = sim.port();
+  WsClient ws(OpenUrl(port));
+  REQUIRE(ReadType(ws, "hello"));
+  json message = ButtonMessage();
+  message["user"] = "U0ALICE01";
+  auto posted = Api(port, "chat.postEphemeral", message).Json();
+  REQUIRE(posted["ok"] == true);
+  const std::string ts = posted["message_ts"];
+  json click = {{"channel", "C0LEADS01"},
+                {"ts", ts},
+                {"action_id", "claim_lead"},
+                {"user", "U0BOB0001"}};
+  CHECK(Control(port, "click", click)["ok"] == false);
+  click["user"] = "U0ALICE01";
+  CHECK(Control(port, "click", click)["ok"] == true);
+  auto envelope = ReadType(ws, "interactive");
+  REQUIRE(envelope);
+  const json& p = (*envelope)["payload"];
+  CHECK(p["container"]["is_ephemeral"] == true);
+  CHECK(p["container"]["message_ts"] == ts);
+  CHECK_FALSE(p.contains("message"));
+  CHECK(p["actions"][0]["value"] == "lead-42");
+}
+
 TEST_CASE("a click builds block_actions from the posted message's own blocks") {
   SimProcess sim;
   auto port = sim.port();

@@ -85,6 +85,17 @@ Message* Workspace::FindMessage(const std::string& channel,
   return nullptr;
 }
 
+const Ephemeral* Workspace::FindEphemeral(const std::string& channel,
+                                          const std::string& ts,
+                                          const std::string& user) const {
+  for (const auto& e : ephemerals_) {
+    if (e.channel == channel && e.message_ts == ts && e.user == user) {
+      return &e;
+    }
+  }
+  return nullptr;
+}
+
 void Workspace::Update(Message& message, const std::string* text,
                        const json* blocks) {
   message.history.push_back(json{{"text", message.text},

@@ -71,6 +71,10 @@ class Workspace {
 
   Message& Post(Message message);
   Message* FindMessage(const std::string& channel, const std::string& ts);
+  // The ephemeral shown to `user` in `channel` with message_ts `ts`.
+  const Ephemeral* FindEphemeral(const std::string& channel,
+                                 const std::string& ts,
+                                 const std::string& user) const;
   // Replaces text and/or blocks, pushing the old version onto history.
   void Update(Message& message, const std::string* text,
               const nlohmann::json* blocks);

@@ -76,6 +76,20 @@ TEST_CASE("WAL stays on for a second connection to the same file",
   CHECK(plain.execAndGet("PRAGMA journal_mode").getString() == "wal");
 }
 
+TEST_CASE("DataVersion changes on another connection's commit, not on ours",
+          "[storage][database]") {
+  TempDbFile file;
+  auto db = Database::Open(file.path());
+  auto other = Database::Open(file.path());
+  const int64_t start = db->DataVersion();
+  db->db().exec("UPDATE schema_migrations SET version = version");
+  CHECK(db->DataVersion() == start);
+  other->db().exec("UPDATE schema_migrations SET version = version");
+  const int64_t after = db->DataVersion();
+  CHECK(after != start);
+  CHECK(db->DataVersion() == after);
+}
+
 TEST_CASE("an in-memory database skips WAL but keeps the other settings",
           "[storage][database]") {
   auto db = Database::Open(":memory:");

@@ -272,6 +272,29 @@ TEST_CASE("a dead job can be replayed or dropped, nothing else can",
   }
 }
 
+TEST_CASE("ListDead shows the most recent deaths first, with when they died",
+          "[storage][job_store]") {
+  auto db = Database::Open(":memory:");
+  JobStore jobs(db->db());
+  int64_t early = jobs.Enqueue(MakeJob("slack.post", kT0), kT0);
+  int64_t late = jobs.Enqueue(MakeJob("slack.post", kT0), kT0);
+  int64_t alive = jobs.Enqueue(MakeJob("slack.post", kT0 + 1h), kT0);
+  jobs.Kill(late, "channel_not_found", kT0 + 5min);
+  jobs.Kill(early, "gave up", kT0 + 9min);
+
+  std::vector<Job> dead = jobs.ListDead(10);
+  CHECK(Ids(dead) == std::vector<int64_t>{early, late});
+  CHECK(dead[0].finished_at == kT0 + 9min);
+  CHECK(dead[1].last_error == "channel_not_found");
+  CHECK(Ids(jobs.ListDead(1)) == std::vector<int64_t>{early});
+  CHECK_FALSE(jobs.Get(alive)->finished_at);
+  SECTION("a replayed job leaves the list and loses its finish time") {
+    REQUIRE(jobs.Replay(early, kT0 + 10min));
+    CHECK(Ids(jobs.ListDead(10)) == std::vector<int64_t>{late});
+    CHECK_FALSE(jobs.Get(early)->finished_at);
+  }
+}
+
 TEST_CASE("List and CountByState see each state separately",
           "[storage][job_store]") {
   auto db = Database::Open(":memory:");

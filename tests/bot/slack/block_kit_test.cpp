@@ -406,3 +406,89 @@ TEST_CASE("phones and prices are formatted for reading",
   CHECK(slack::FormatMoney(0) == "$0");
   CHECK(slack::FormatMoney(-1500) == "-$1,500");
 }
+
+namespace {
+
+std::vector<slack::DeadLetterView> DeadLetters(int n) {
+  std::vector<slack::DeadLetterView> jobs;
+  for (int i = 0; i < n; ++i) {
+    slack::DeadLetterView job;
+    job.job_id = 100 - i;
+    job.kind = "slack.post_shark_tank";
+    job.lead_id = 7;
+    job.attempts = 8;
+    job.last_error = "chat.postMessage: channel_not_found";
+    job.died_at = kReceived + std::chrono::minutes(i);
+    jobs.push_back(job);
+  }
+  return jobs;
+}
+
+std::vector<const json*> Buttons(const json& message) {
+  std::vector<const json*> out;
+  for (const json& block : message["blocks"]) {
+    if (block["type"] != "actions") continue;
+    for (const json& element : block["elements"]) out.push_back(&element);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("each dead letter gets a Replay and a Drop button with its id",
+          "[bot][slack][block_kit][dlq]") {
+  const json message = slack::DeadLetterList(DeadLetters(2), 2);
+  CheckLimits(message);
+  const std::string text = AllText(message);
+  CHECK(text.find("2 dead letters") != std::string::npos);
+  CHECK(text.find("#100") != std::string::npos);
+  CHECK(text.find("slack.post_shark_tank") != std::string::npos);
+  CHECK(text.find("lead #7") != std::string::npos);
+  CHECK(text.find("8 attempts") != std::string::npos);
+  CHECK(text.find("channel_not_found") != std::string::npos);
+  // When it died: a date token Slack localises, with a UTC fallback.
+  CHECK(text.find("<!date^1773526743^") != std::string::npos);
+  CHECK(text.find("|2026-03-14 22:19 UTC>") != std::string::npos);
+
+  const std::vector<const json*> buttons = Buttons(message);
+  REQUIRE(buttons.size() == 4);
+  CHECK((*buttons[0])["action_id"] == "dlq_replay");
+  CHECK((*buttons[0])["value"] == "100");
+  CHECK((*buttons[1])["action_id"] == "dlq_drop");
+  CHECK((*buttons[1])["value"] == "100");
+  CHECK((*buttons[1]).contains("confirm"));
+  CHECK((*buttons[3])["value"] == "99");
+}
+
+TEST_CASE("a dead letter's error cannot mention anyone or break the markup",
+          "[bot][slack][block_kit][dlq]") {
+  std::vector<slack::DeadLetterView> jobs = DeadLetters(1);
+  jobs[0].last_error = "<!channel> <@U0123ANA> " + std::string(5000, 'x');
+  jobs[0].kind = "odd<kind>";
+  const json message = slack::DeadLetterList(jobs, 1);
+  CheckLimits(message);
+  const std::string text = AllText(message);
+  CHECK(text.find("<!channel>") == std::string::npos);
+  CHECK(text.find("<@U0123ANA>") == std::string::npos);
+  CHECK(text.find("&lt;!channel&gt;") != std::string::npos);
+  CHECK(text.find("odd&lt;kind&gt;") != std::string::npos);
+  CHECK(text.find(std::string(400, 'x')) == std::string::npos);
+}
+
+TEST_CASE("a long dead-letter list shows twenty and counts the rest",
+          "[bot][slack][block_kit][dlq]") {
+  const json message = slack::DeadLetterList(DeadLetters(30), 57);
+  CheckLimits(message);
+  CHECK(Buttons(message).size() == 2 * slack::kMaxDeadLettersShown);
+  const std::string text = AllText(message);
+  CHECK(text.find("57 dead letters") != std::string::npos);
+  CHECK(text.find("37 older") != std::string::npos);
+}
+
+TEST_CASE("no dead letters is one plain sentence without buttons",
+          "[bot][slack][block_kit][dlq]") {
+  const json message = slack::DeadLetterList({}, 0);
+  CheckLimits(message);
+  CHECK(Buttons(message).empty());
+  CHECK(AllText(message).find("No dead letters") != std::string::npos);
+}
