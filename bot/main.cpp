@@ -158,6 +158,8 @@ int Demo(int argc, char** argv) {
     return kExitUsage;
   }
   return leadrouter::demo::RunDemo(*options, std::cout, std::cerr);
+}
+
 int Dlq(const Args& args) {
   auto config = LoadOrReport(args.config_path);
   if (!config) return kExitUsage;
