@@ -127,6 +127,35 @@ void SlackJobs::Remember(int64_t lead_id, const std::string& channel,
       });
 }
 
+void SlackJobs::PostAndRemember(int64_t lead_id, const std::string& channel,
+                                nlohmann::json message, const std::string& kind,
+                                JobDone done) {
+  api_.PostMessage(channel, std::move(message),
+                   [this, lead_id, channel, kind, done](slack::ApiResult res) {
+                     if (!res.ok) return done(slack::ToJobOutcome(res));
+                     // Slack names the channel it posted to (a DM's id for
+                     // a user); fall back to the one we asked for.
+                     std::string where = StringAt(res.body, "channel");
+                     Remember(lead_id, where.empty() ? channel : where,
+                              StringAt(res.body, "ts"), kind, done);
+                   });
+}
+
+void SlackJobs::OpenDm(const std::string& agent, JobDone done,
+                       std::function<void(const std::string&)> then) {
+  api_.OpenConversation(agent, [done, then = std::move(then)](slack::ApiResult opened) {
+    if (!opened.ok) return done(slack::ToJobOutcome(opened));
+    std::string channel;
+    if (opened.body.contains("channel")) {
+      channel = StringAt(opened.body["channel"], "id");
+    }
+    if (channel.empty()) {
+      return done(JobOutcome::Retry("conversations.open returned no channel"));
+    }
+    then(channel);
+  });
+}
+
 void SlackJobs::PostSharkTank(const storage::Job& job, JobDone done) {
   if (!job.lead_id) return done(JobOutcome::Fail("job has no lead_id"));
   const int64_t id = *job.lead_id;
@@ -155,14 +184,8 @@ void SlackJobs::PostSharkTank(const storage::Job& job, JobDone done) {
           } else {
             message = slack::SharkTankPost(view, clock_.Now());
           }
-          api_.PostMessage(channel, std::move(message),
-                           [this, id, channel, done](slack::ApiResult res) {
-                             if (!res.ok) return done(slack::ToJobOutcome(res));
-                             std::string where = StringAt(res.body, "channel");
-                             Remember(id, where.empty() ? channel : where,
-                                      StringAt(res.body, "ts"),
-                                      storage::kMessageSharkTank, done);
-                           });
+          PostAndRemember(id, channel, std::move(message),
+                          storage::kMessageSharkTank, done);
         });
       });
 }
@@ -206,21 +229,9 @@ void SlackJobs::DmLeadCard(const storage::Job& job, JobDone done) {
           if (!r.value()) return done(JobOutcome::Fail("no lead " + std::to_string(id)));
           auto card = std::make_shared<json>(
               slack::LeadCardDm(ViewOf(*r.value(), config_, reason), clock_.Now()));
-          api_.OpenConversation(agent, [this, id, card, done](slack::ApiResult opened) {
-            if (!opened.ok) return done(slack::ToJobOutcome(opened));
-            std::string channel;
-            if (opened.body.contains("channel")) {
-              channel = StringAt(opened.body["channel"], "id");
-            }
-            if (channel.empty()) {
-              return done(JobOutcome::Retry("conversations.open returned no channel"));
-            }
-            api_.PostMessage(channel, std::move(*card),
-                             [this, id, channel, done](slack::ApiResult res) {
-                               if (!res.ok) return done(slack::ToJobOutcome(res));
-                               Remember(id, channel, StringAt(res.body, "ts"),
-                                        storage::kMessageDm, done);
-                             });
+          OpenDm(agent, done, [this, id, card, done](const std::string& channel) {
+            PostAndRemember(id, channel, std::move(*card), storage::kMessageDm,
+                            done);
           });
         });
       });
@@ -253,15 +264,7 @@ void SlackJobs::DmNote(const storage::Job& job, JobDone done) {
   if (agent.empty() || text.empty()) {
     return done(JobOutcome::Fail("dm_note needs an agent and a text"));
   }
-  api_.OpenConversation(agent, [this, text, done](slack::ApiResult opened) {
-    if (!opened.ok) return done(slack::ToJobOutcome(opened));
-    std::string channel;
-    if (opened.body.contains("channel")) {
-      channel = StringAt(opened.body["channel"], "id");
-    }
-    if (channel.empty()) {
-      return done(JobOutcome::Retry("conversations.open returned no channel"));
-    }
+  OpenDm(agent, done, [this, text, done](const std::string& channel) {
     api_.PostMessage(channel, slack::ThreadNote(text),
                      [done](slack::ApiResult res) { done(slack::ToJobOutcome(res)); });
   });
@@ -327,14 +330,8 @@ void SlackJobs::PostTriage(const storage::Job& job, JobDone done) {
                                           slack::EscapeAndTruncate(why, 1000)},
                              {"verbatim", true}}}});
           message["text"] = "Needs an owner: " + message["text"].get<std::string>();
-          api_.PostMessage(channel, std::move(message),
-                           [this, id, channel, done](slack::ApiResult res) {
-                             if (!res.ok) return done(slack::ToJobOutcome(res));
-                             std::string where = StringAt(res.body, "channel");
-                             Remember(id, where.empty() ? channel : where,
-                                      StringAt(res.body, "ts"),
-                                      storage::kMessageTriage, done);
-                           });
+          PostAndRemember(id, channel, std::move(message),
+                          storage::kMessageTriage, done);
         });
       });
 }

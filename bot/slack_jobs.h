@@ -7,6 +7,7 @@
 // Thread rule: loop thread only.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "bot/clock.h"
@@ -46,6 +47,15 @@ class SlackJobs {
   void PostTriage(const storage::Job& job, JobDone done);
   void OpsAlert(const storage::Job& job, JobDone done);
 
+  // Posts `message` to `channel`, then remembers it as the lead's `kind`
+  // message; `done` gets the outcome.
+  void PostAndRemember(int64_t lead_id, const std::string& channel,
+                       nlohmann::json message, const std::string& kind,
+                       JobDone done);
+  // Opens the DM with `agent` and hands its channel id to `then`; a failure
+  // goes to `done` instead.
+  void OpenDm(const std::string& agent, JobDone done,
+              std::function<void(const std::string&)> then);
   // Records a posted message and its timeline event, then calls `done`.
   void Remember(int64_t lead_id, const std::string& channel,
                 const std::string& ts, const std::string& kind, JobDone done);

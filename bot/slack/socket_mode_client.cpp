@@ -25,6 +25,7 @@
 #include <variant>
 
 #include "bot/log.h"
+#include "bot/slack/endpoint_url.h"
 #include "bot/slack/tls_verify.h"
 #include "bot/slack/web_api_client.h"
 
@@ -46,90 +47,20 @@ constexpr auto kUpgradeTimeout = std::chrono::seconds(10);
 // A close frame that gets no answer: drop the TCP connection after this.
 constexpr auto kCloseGrace = std::chrono::seconds(2);
 
-// A WebSocket URL from apps.connections.open, taken apart.
-struct WsUrl {
-  bool tls = true;
-  std::string host;       // lower case, IPv6 without brackets
-  std::string port;       // digits
-  std::string authority;  // the Host header
-  std::string target;     // path and query, at least "/"
-};
-
-// Returns the parsed URL, or sets `error` and returns nullopt. The scheme
-// comes from the URL (Slack sends wss://, the stand-in ws://).
-std::optional<WsUrl> ParseWsUrl(const std::string& url, bool allow_plain,
-                                std::string& error) {
-  WsUrl out;
-  std::string rest;
-  if (url.rfind("wss://", 0) == 0) {
-    rest = url.substr(6);
-    out.port = "443";
-  } else if (url.rfind("ws://", 0) == 0) {
-    rest = url.substr(5);
-    out.tls = false;
-    out.port = "80";
-  } else {
-    error = "not a ws:// or wss:// URL";
+// Returns the parsed link URL, or sets `error` and returns nullopt. The
+// scheme comes from the URL (Slack sends wss://, the stand-in ws://).
+std::optional<EndpointUrl> ParseLinkUrl(const std::string& url, bool allow_plain,
+                                        std::string& error) {
+  Result<EndpointUrl> parsed = ParseEndpointUrl(url, "wss", "ws");
+  if (!parsed.ok()) {
+    error = "the URL " + parsed.status().message();
     return std::nullopt;
   }
-  const std::size_t path_at = rest.find_first_of("/?#");
-  out.authority = rest.substr(0, path_at);
-  out.target = path_at == std::string::npos ? "/" : rest.substr(path_at);
-  if (const std::size_t hash = out.target.find('#');
-      hash != std::string::npos) {
-    out.target.erase(hash);
-  }
-  if (out.target.empty() || out.target.front() != '/') {
-    out.target.insert(0, "/");
-  }
-  if (out.authority.empty() || out.authority.find('@') != std::string::npos) {
-    error = "the URL needs a host and no user info";
+  if (!parsed->tls && !(allow_plain && IsLoopbackHost(parsed->host))) {
+    error = "plain ws:// is allowed only to a loopback host, not " + parsed->host;
     return std::nullopt;
   }
-  std::string port;
-  if (out.authority.front() == '[') {
-    const std::size_t close = out.authority.find(']');
-    if (close == std::string::npos) {
-      error = "unclosed '[' in the URL";
-      return std::nullopt;
-    }
-    out.host = out.authority.substr(1, close - 1);
-    const std::string after = out.authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') {
-        error = "bad port in the URL";
-        return std::nullopt;
-      }
-      port = after.substr(1);
-    }
-  } else {
-    const std::size_t colon = out.authority.rfind(':');
-    out.host = out.authority.substr(0, colon);
-    if (colon != std::string::npos) port = out.authority.substr(colon + 1);
-  }
-  if (!port.empty()) {
-    const bool digits =
-        port.size() <= 5 &&
-        std::all_of(port.begin(), port.end(),
-                    [](unsigned char c) { return std::isdigit(c); });
-    if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
-      error = "bad port in the URL";
-      return std::nullopt;
-    }
-    out.port = port;
-  }
-  if (out.host.empty()) {
-    error = "the URL needs a host";
-    return std::nullopt;
-  }
-  std::transform(
-      out.host.begin(), out.host.end(), out.host.begin(),
-      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (!out.tls && !(allow_plain && IsLoopbackHost(out.host))) {
-    error = "plain ws:// is allowed only to a loopback host, not " + out.host;
-    return std::nullopt;
-  }
-  return out;
+  return std::move(parsed).value();
 }
 
 class StdRandom final : public Random {
@@ -172,7 +103,7 @@ class LinkImpl final : public Link,
                        public std::enable_shared_from_this<LinkImpl<Ws>> {
  public:
   template <typename... StreamArgs>
-  LinkImpl(asio::io_context& loop, ConnId id, WsUrl url,
+  LinkImpl(asio::io_context& loop, ConnId id, EndpointUrl url,
            std::weak_ptr<LinkEvents> events, std::shared_ptr<ssl::context> tls,
            StreamArgs&&... stream_args)
       : loop_(loop),
@@ -383,7 +314,7 @@ class LinkImpl final : public Link,
 
   asio::io_context& loop_;
   const ConnId id_;
-  const WsUrl url_;
+  const EndpointUrl url_;
   std::weak_ptr<LinkEvents> events_;
   std::shared_ptr<ssl::context> tls_;  // outlives the stream that uses it
   Ws ws_;
@@ -465,8 +396,8 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
 
   void Carry(const SocketModeSession::Connect& a) {
     std::string error;
-    std::optional<WsUrl> url =
-        ParseWsUrl(a.url, options.allow_plain_ws_to_loopback, error);
+    std::optional<EndpointUrl> url =
+        ParseLinkUrl(a.url, options.allow_plain_ws_to_loopback, error);
     if (!url) {
       // The ticket in the URL is a credential of sorts: log the reason only.
       logging::Warn("slack.socket.bad_url",

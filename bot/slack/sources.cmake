@@ -1,6 +1,7 @@
 # Slack: Web API client, Socket Mode, Block Kit.
 list(APPEND BOT_SOURCES
   slack/block_kit.cpp
+  slack/endpoint_url.cpp
   slack/envelope.cpp
   slack/mrkdwn.cpp
   slack/rate_limiter.cpp

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "bot/log.h"
+#include "bot/slack/endpoint_url.h"
 #include "bot/slack/rate_limiter.h"
 #include "bot/slack/tls_verify.h"
 
@@ -41,72 +42,27 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr std::size_t kMaxIdleConnections = 4;
 constexpr auto kDefaultRetryAfter = std::chrono::seconds(1);
 
+// The API base: an endpoint whose target is the path every method name is
+// appended to.
 struct ApiUrl {
   bool tls = true;
-  std::string host;         // lower case, IPv6 without brackets
-  std::string port;         // digits
-  std::string authority;    // the Host header
-  std::string base_path;    // "/api/": ends with '/'
+  std::string host;       // lower case, IPv6 without brackets
+  std::string port;       // digits
+  std::string authority;  // the Host header
+  std::string base_path;  // "/api/": ends with '/'
 };
 
-bool ValidPort(const std::string& port) {
-  if (port.empty() || port.size() > 5) return false;
-  if (!std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); }))
-    return false;
-  int value = std::stoi(port);
-  return value >= 1 && value <= 65535;
-}
-
 Result<ApiUrl> ParseApiUrl(const std::string& url) {
-  ApiUrl out;
-  std::string rest;
-  if (url.rfind("https://", 0) == 0) {
-    rest = url.substr(8);
-    out.port = "443";
-  } else if (url.rfind("http://", 0) == 0) {
-    rest = url.substr(7);
-    out.tls = false;
-    out.port = "80";
-  } else {
-    return Status::InvalidArgument("invalid_url: api_url must start with https://");
+  Result<EndpointUrl> parsed = ParseEndpointUrl(url, "https", "http");
+  if (!parsed.ok()) {
+    return Status::InvalidArgument("invalid_url: api_url " + parsed.status().message());
   }
-  if (rest.find_first_of("?#") != std::string::npos)
+  if (url.find_first_of("?#") != std::string::npos) {
     return Status::InvalidArgument("invalid_url: api_url takes no query or fragment");
-  std::size_t slash = rest.find('/');
-  out.authority = rest.substr(0, slash);
-  out.base_path = slash == std::string::npos ? "/" : rest.substr(slash);
+  }
+  ApiUrl out{parsed->tls, parsed->host, parsed->port, parsed->authority,
+             parsed->target};
   if (out.base_path.back() != '/') out.base_path += '/';
-  if (out.authority.empty() || out.authority.find('@') != std::string::npos)
-    return Status::InvalidArgument("invalid_url: api_url needs a host and no user info");
-
-  std::string port;
-  bool has_port = false;
-  if (out.authority.front() == '[') {
-    std::size_t close = out.authority.find(']');
-    if (close == std::string::npos)
-      return Status::InvalidArgument("invalid_url: unclosed '[' in api_url");
-    out.host = out.authority.substr(1, close - 1);
-    std::string after = out.authority.substr(close + 1);
-    if (!after.empty()) {
-      if (after.front() != ':') return Status::InvalidArgument("invalid_url: bad port in api_url");
-      port = after.substr(1);
-      has_port = true;
-    }
-  } else {
-    std::size_t colon = out.authority.rfind(':');
-    out.host = out.authority.substr(0, colon);
-    if (colon != std::string::npos) {
-      port = out.authority.substr(colon + 1);
-      has_port = true;
-    }
-  }
-  if (has_port) {
-    if (!ValidPort(port)) return Status::InvalidArgument("invalid_url: bad port in api_url");
-    out.port = port;
-  }
-  if (out.host.empty()) return Status::InvalidArgument("invalid_url: api_url needs a host");
-  std::transform(out.host.begin(), out.host.end(), out.host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (!out.tls && !IsLoopbackHost(out.host)) {
     return Status::InvalidArgument(
         "insecure_url: plain http:// is allowed only to a loopback host, not " + out.host);

@@ -8,6 +8,8 @@
 
 #include "tests/integration/slack_stack.h"
 
+using leadrouter::testing::Contains;
+using leadrouter::testing::HotLead;
 using leadrouter::testing::HasButton;
 using leadrouter::testing::kManager;
 using leadrouter::testing::kSharkChannel;
@@ -20,26 +22,13 @@ namespace {
 
 constexpr char kGeneral[] = "C0GENERAL1";
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-json HotLead(const std::string& name) {
-  return {{"name", name},
-          {"email", "dead.letter@example.com"},
-          {"phone", "+13125550142"},
-          {"message", "Pre-approved and paying cash, can we see it today?"},
-          {"listing", {{"price", 650000}, {"days_on_market", 3}}},
-          {"address", "12 Elm St, Chicago, IL 60601"}};
-}
-
 // Makes the shark-tank post of a hot lead die (Slack: channel_not_found)
 // and returns the dead job's id.
 int64_t KillSharkTankPost(SlackStack& s, const std::string& name) {
   s.SimPost("fault", {{"method", "chat.postMessage"},
                       {"count", 1},
                       {"error", "channel_not_found"}});
-  s.PostLead(HotLead(name));
+  s.PostLead(HotLead(44, name));
   for (int i = 0; i < 500; ++i) {
     if (s.Count("SELECT COUNT(*) FROM jobs WHERE state = 'dead' AND "
                 "kind = 'slack.post_shark_tank'") == 1) {

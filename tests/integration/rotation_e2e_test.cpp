@@ -8,6 +8,10 @@
 
 #include "tests/integration/slack_stack.h"
 
+using leadrouter::testing::AgentToml;
+using leadrouter::testing::Contains;
+using leadrouter::testing::HotLead;
+using leadrouter::testing::WarmLead;
 using leadrouter::testing::HasButton;
 using leadrouter::testing::kManager;
 using leadrouter::testing::kTriageChannel;
@@ -17,36 +21,6 @@ using leadrouter::testing::StackOptions;
 using nlohmann::json;
 
 namespace {
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-std::string Agent(const std::string& id, const std::string& name,
-                  const std::string& extra = "") {
-  return "[[agents]]\nslack_id = \"" + id + "\"\nname = \"" + name + "\"\n" + extra;
-}
-
-json WarmLead(int n, const std::string& email = "") {
-  char phone[32];
-  std::snprintf(phone, sizeof phone, "+1415555%04d", 100 + n % 100);
-  return {{"name", "Wendy Warm" + std::to_string(n)},
-          {"email", email.empty() ? "warm" + std::to_string(n) + "@example.com" : email},
-          {"phone", phone},
-          {"message", "Interested in the 3 bedroom on Elm, is it still available?"}};
-}
-
-// Waits until lead `id` has an owner and returns it ("" on timeout).
-std::string OwnerOf(SlackStack& s, int64_t id, const std::string& other_than = "") {
-  const std::string sql =
-      "SELECT owner_slack_id FROM leads WHERE id = " + std::to_string(id);
-  for (int i = 0; i < 500; ++i) {
-    std::string owner = s.QueryString(sql);
-    if (!owner.empty() && owner != other_than) return owner;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return "";
-}
 
 int64_t AssignedEvents(SlackStack& s, int64_t id) {
   return s.Count("SELECT count(*) FROM timeline_events WHERE kind = 'assigned' "
@@ -71,12 +45,12 @@ TEST_CASE("weighted round-robin over 30 leads skips the paused, the capped and "
           "the off-duty, turn by turn",
           "[integration][rotation]") {
   SlackStack s(StackOptions{"[rotation]\ntimezone = \"UTC\"\n" +
-                Agent("U0AGENTANA", "Ana", "weight = 2\n") +
-                Agent("U0AGENTBEN", "Ben") +
-                Agent("U0AGENTCYX", "Cy", "daily_cap = 3\n") +
-                Agent("U0AGENTDEE", "Dee",
+                AgentToml("U0AGENTANA", "Ana", "weight = 2\n") +
+                AgentToml("U0AGENTBEN", "Ben") +
+                AgentToml("U0AGENTCYX", "Cy", "daily_cap = 3\n") +
+                AgentToml("U0AGENTDEE", "Dee",
                       "timezone = \"UTC\"\nwork_hours = \"" + HoursAwayFromNow() + "\"\n") +
-                Agent("U0AGENTEVE", "Eve")});
+                AgentToml("U0AGENTEVE", "Eve")});
   CHECK(Contains(s.CommandReply("/rotation", "pause <@U0AGENTBEN|ben>", kManager),
                  "Paused"));
 
@@ -89,7 +63,7 @@ TEST_CASE("weighted round-robin over 30 leads skips the paused, the capped and "
   for (size_t turn = 0; turn < expected.size(); ++turn) {
     const int64_t id = s.PostLead(WarmLead(static_cast<int>(turn)))["lead_id"];
     INFO("turn " << turn + 1);
-    REQUIRE(OwnerOf(s, id) == expected[turn]);
+    REQUIRE(s.OwnerOf(id) == expected[turn]);
   }
   const std::string reason = s.QueryString(
       "SELECT json_extract(detail, '$.reason') FROM timeline_events "
@@ -115,12 +89,12 @@ TEST_CASE("weighted round-robin over 30 leads skips the paused, the capped and "
 TEST_CASE("a returning lead goes back to its owner, or to the rotation when "
           "the owner is away",
           "[integration][rotation]") {
-  SlackStack s(StackOptions{"[rotation]\ntimezone = \"UTC\"\n" + Agent("U0AGENTANA", "Ana") +
-                Agent("U0AGENTBEN", "Ben")});
+  SlackStack s(StackOptions{"[rotation]\ntimezone = \"UTC\"\n" + AgentToml("U0AGENTANA", "Ana") +
+                AgentToml("U0AGENTBEN", "Ben")});
   const int64_t first = s.PostLead(WarmLead(1, "back@example.com"))["lead_id"];
-  REQUIRE(OwnerOf(s, first) == "U0AGENTANA");
+  REQUIRE(s.OwnerOf(first) == "U0AGENTANA");
   const int64_t second = s.PostLead(WarmLead(2))["lead_id"];
-  REQUIRE(OwnerOf(s, second) == "U0AGENTBEN");
+  REQUIRE(s.OwnerOf(second) == "U0AGENTBEN");
 
   json again = s.PostLead(WarmLead(3, "back@example.com"));
   CHECK(again["status"] == "duplicate");
@@ -133,17 +107,17 @@ TEST_CASE("a returning lead goes back to its owner, or to the rotation when "
                       std::to_string(first)) == "U0AGENTANA");
   // The rotation did not move for the returning lead: Ana is next.
   const int64_t third = s.PostLead(WarmLead(4))["lead_id"];
-  CHECK(OwnerOf(s, third) == "U0AGENTANA");
+  CHECK(s.OwnerOf(third) == "U0AGENTANA");
 
   // Ana is away: the next return goes to whoever the rotation says.
   CHECK(Contains(s.CommandReply("/rotation", "pause <@U0AGENTANA>", kManager), "Paused"));
   s.PostLead(WarmLead(5, "back@example.com"));
-  CHECK(OwnerOf(s, first, "U0AGENTANA") == "U0AGENTBEN");
+  CHECK(s.OwnerOf(first, "U0AGENTANA") == "U0AGENTBEN");
 }
 
 TEST_CASE("with nobody available a lead goes to triage with the reason",
           "[integration][rotation]") {
-  SlackStack s(StackOptions{"[rotation]\ntimezone = \"UTC\"\n" + Agent("U0AGENTANA", "Ana")});
+  SlackStack s(StackOptions{"[rotation]\ntimezone = \"UTC\"\n" + AgentToml("U0AGENTANA", "Ana")});
   CHECK(Contains(s.CommandReply("/rotation", "pause <@U0AGENTANA>", kManager), "Paused"));
   const int64_t id = s.PostLead(WarmLead(7))["lead_id"];
   auto post = s.WaitFor(kTriageChannel, [](const json& m) {
@@ -156,16 +130,16 @@ TEST_CASE("with nobody available a lead goes to triage with the reason",
                 "AND lead_id = " + std::to_string(id)) == 1);
   // Whoever watches triage can take it in one click.
   s.Click(kTriageChannel, (*post)["ts"], "claim_lead", "U0AGENTANA");
-  CHECK(OwnerOf(s, id) == "U0AGENTANA");
+  CHECK(s.OwnerOf(id) == "U0AGENTANA");
 }
 
 TEST_CASE("every /rotation and /leads subcommand answers managers, refuses "
           "others and explains bad arguments",
           "[integration][commands]") {
-  SlackStack s(StackOptions{"[rotation]\ntimezone = \"UTC\"\n" + Agent("U0AGENTANA", "Ana") +
-                Agent("U0AGENTBEN", "Ben")});
+  SlackStack s(StackOptions{"[rotation]\ntimezone = \"UTC\"\n" + AgentToml("U0AGENTANA", "Ana") +
+                AgentToml("U0AGENTBEN", "Ben")});
   const int64_t id = s.PostLead(WarmLead(9))["lead_id"];
-  REQUIRE(OwnerOf(s, id) == "U0AGENTANA");
+  REQUIRE(s.OwnerOf(id) == "U0AGENTANA");
   const std::string agent = "U0AGENTBEN";
 
   struct Case {
@@ -188,7 +162,7 @@ TEST_CASE("every /rotation and /leads subcommand answers managers, refuses "
     CHECK(Contains(refused, "Only managers"));
     CHECK(Contains(s.CommandReply(c.command, c.text, kManager), c.manager_says));
   }
-  CHECK(OwnerOf(s, id) == "U0AGENTBEN");
+  CHECK(s.OwnerOf(id) == "U0AGENTBEN");
 
   // Reading is open to everyone.
   CHECK(Contains(s.CommandReply("/rotation", "list", agent), "Ana"));

@@ -10,6 +10,9 @@
 
 #include "tests/integration/slack_stack.h"
 
+using leadrouter::testing::AgentToml;
+using leadrouter::testing::Contains;
+using leadrouter::testing::HotLead;
 using leadrouter::testing::HasButton;
 using leadrouter::testing::kSharkChannel;
 using leadrouter::testing::MessageText;
@@ -21,58 +24,8 @@ namespace {
 
 std::string AgentsToml(const std::vector<std::pair<std::string, std::string>>& agents) {
   std::string out = "[rotation]\ntimezone = \"UTC\"\n";
-  for (const auto& [id, name] : agents) {
-    out += "[[agents]]\nslack_id = \"" + id + "\"\nname = \"" + name + "\"\n";
-  }
+  for (const auto& [id, name] : agents) out += AgentToml(id, name);
   return out;
-}
-
-json HotLead(int n, const std::string& name = "Hal Hotbuyer") {
-  char phone[32];
-  std::snprintf(phone, sizeof phone, "+1312555%04d", 100 + n % 100);
-  return {{"name", name},
-          {"email", "hot" + std::to_string(n) + "@example.com"},
-          {"phone", phone},
-          {"message", "Pre-approved and paying cash, can we see it today?"},
-          {"listing", {{"price", 650000}, {"days_on_market", 3}}},
-          {"address", "12 Elm St, Chicago, IL 60601"}};
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-// The shark-tank post of the lead with `name`, once it has its button.
-json WaitForPost(SlackStack& s, const std::string& name) {
-  auto post = s.WaitFor(kSharkChannel, [&](const json& m) {
-    return HasButton(m, "claim_lead") && Contains(MessageText(m), name);
-  });
-  if (!post) {
-    FAIL("no shark-tank post for " << name << "\n"
-                                    << s.Channel(kSharkChannel).dump() << "\n"
-                                    << s.DaemonLog());
-  }
-  return *post;
-}
-
-// The first lead's owner once it has one ("" after a few seconds).
-std::string OwnerOf(SlackStack& s) {
-  for (int i = 0; i < 500; ++i) {
-    std::string owner = s.QueryString("SELECT owner_slack_id FROM leads WHERE id = 1");
-    if (!owner.empty()) return owner;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return "";
-}
-
-std::string WaitForDm(SlackStack& s, const std::string& user) {
-  for (int i = 0; i < 500; ++i) {
-    std::string dm = s.DmChannel(user);
-    if (!dm.empty()) return dm;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  FAIL("no DM opened for " << user << "\n" << s.DaemonLog());
-  return "";
 }
 
 }  // namespace
@@ -83,7 +36,7 @@ TEST_CASE("a hot lead is posted to the shark tank and the first click owns it",
   json accepted = s.PostLead(HotLead(1, "Dana Claimtest"));
   const int64_t id = accepted["lead_id"];
 
-  json post = WaitForPost(s, "Dana Claimtest");
+  json post = s.WaitForPost("Dana Claimtest");
   const std::string ts = post["ts"];
   CHECK(Contains(MessageText(post), "(312) 555-0101"));
   CHECK(Contains(MessageText(post), "Why it scored"));
@@ -103,7 +56,7 @@ TEST_CASE("a hot lead is posted to the shark tank and the first click owns it",
                       std::to_string(id)) == "U0AGENTANA");
 
   // The winner's DM: the full card with a Mark contacted button.
-  const std::string dm = WaitForDm(s, "U0AGENTANA");
+  const std::string dm = s.WaitForDm("U0AGENTANA");
   auto card = s.WaitFor(dm, [](const json& m) {
     return HasButton(m, "mark_contacted") &&
            Contains(MessageText(m), "Dana Claimtest");
@@ -140,7 +93,7 @@ TEST_CASE("ten agents clicking Claim at once produce one owner and nine refusals
   }
   SlackStack s(StackOptions{AgentsToml(agents)});
   s.PostLead(HotLead(2, "Rachel Race"));
-  const std::string ts = WaitForPost(s, "Rachel Race")["ts"];
+  const std::string ts = s.WaitForPost("Rachel Race")["ts"];
 
   std::atomic<int> ready{0};
   std::vector<std::thread> clickers;
@@ -184,7 +137,7 @@ TEST_CASE("an unclaimed hot lead falls back to the rotation on time, across a re
   SlackStack s(StackOptions{AgentsToml({{"U0AGENTANA", "Ana"}, {"U0AGENTBEN", "Ben"}}),
                 "claim_timeout = \"5m\"\n"});
   s.PostLead(HotLead(3, "Tim Timeout"));
-  const std::string ts = WaitForPost(s, "Tim Timeout")["ts"];
+  const std::string ts = s.WaitForPost("Tim Timeout")["ts"];
 
   s.StopDaemon(SIGTERM);
   s.StartDaemon();
@@ -197,7 +150,7 @@ TEST_CASE("an unclaimed hot lead falls back to the rotation on time, across a re
   // still sees a Claim button.
   s.SimPost("fault", {{"method", "chat.update"}, {"count", 1}, {"status", 503}});
   s.Advance("1m");
-  REQUIRE(OwnerOf(s) == "U0AGENTANA");
+  REQUIRE(s.OwnerOf(1) == "U0AGENTANA");
   REQUIRE(s.Click(kSharkChannel, ts, "claim_lead", "U0AGENTBEN")["ok"] == true);
   auto fallen = s.WaitFor(kSharkChannel, [&](const json& m) {
     return m["ts"] == ts && !HasButton(m, "claim_lead") &&
@@ -210,7 +163,7 @@ TEST_CASE("an unclaimed hot lead falls back to the rotation on time, across a re
            Contains(MessageText(m), "<@U0AGENTANA>");
   });
   CHECK(note);
-  const std::string dm = WaitForDm(s, "U0AGENTANA");
+  const std::string dm = s.WaitForDm("U0AGENTANA");
   CHECK(s.WaitFor(dm, [](const json& m) { return HasButton(m, "mark_contacted"); }));
   // Ben's late click is told who has it.
   CHECK(s.WaitFor(

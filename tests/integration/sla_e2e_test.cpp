@@ -8,6 +8,8 @@
 
 #include "tests/integration/slack_stack.h"
 
+using leadrouter::testing::Contains;
+using leadrouter::testing::HotLead;
 using leadrouter::testing::HasButton;
 using leadrouter::testing::kManager;
 using leadrouter::testing::kOpsChannel;
@@ -35,40 +37,9 @@ StackOptions TwoAgents() {
   return options;
 }
 
-json HotLead(const std::string& name) {
-  return {{"name", name},
-          {"email", "sla@example.com"},
-          {"phone", "+13125550142"},
-          {"message", "Pre-approved and paying cash, can we see it today?"},
-          {"listing", {{"price", 650000}, {"days_on_market", 3}}},
-          {"address", "12 Elm St, Chicago, IL 60601"}};
-}
-
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-json WaitForPost(SlackStack& s, const std::string& name) {
-  auto post = s.WaitFor(kSharkChannel, [&](const json& m) {
-    return HasButton(m, "claim_lead") && Contains(MessageText(m), name);
-  });
-  if (!post) FAIL("no shark-tank post for " << name << "\n" << s.DaemonLog());
-  return *post;
-}
-
-std::string WaitForDm(SlackStack& s, const std::string& user) {
-  for (int i = 0; i < 500; ++i) {
-    std::string dm = s.DmChannel(user);
-    if (!dm.empty()) return dm;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  FAIL("no DM opened for " << user << "\n" << s.DaemonLog());
-  return "";
-}
-
 // The lead card in `user`'s DM, once it is there.
 json WaitForCard(SlackStack& s, const std::string& user) {
-  const std::string dm = WaitForDm(s, user);
+  const std::string dm = s.WaitForDm(user);
   auto card = s.WaitFor(
       dm, [](const json& m) { return HasButton(m, "mark_contacted"); });
   if (!card) FAIL("no lead card for " << user << "\n" << s.DaemonLog());
@@ -90,8 +61,8 @@ TEST_CASE(
     "lead moves to the next agent and the managers hear of it",
     "[integration][sla]") {
   SlackStack s(TwoAgents());
-  s.PostLead(HotLead("Sal Slowpoke"));
-  const std::string ts = WaitForPost(s, "Sal Slowpoke")["ts"];
+  s.PostLead(HotLead(42, "Sal Slowpoke"));
+  const std::string ts = s.WaitForPost("Sal Slowpoke")["ts"];
   s.Click(kSharkChannel, ts, "claim_lead", kAna);
   WaitForCard(s, kAna);
   const std::string ana_dm = s.DmChannel(kAna);
@@ -139,8 +110,8 @@ TEST_CASE(
 TEST_CASE("a hot lead marked contacted in time is never escalated",
           "[integration][sla]") {
   SlackStack s(TwoAgents());
-  s.PostLead(HotLead("Quinn Quick"));
-  const std::string ts = WaitForPost(s, "Quinn Quick")["ts"];
+  s.PostLead(HotLead(43, "Quinn Quick"));
+  const std::string ts = s.WaitForPost("Quinn Quick")["ts"];
   s.Click(kSharkChannel, ts, "claim_lead", kAna);
   const json card = WaitForCard(s, kAna);
   s.Advance("3m");

@@ -6,6 +6,7 @@
 
 #include "tests/integration/slack_stack.h"
 
+using leadrouter::testing::HotLead;
 using leadrouter::testing::HasButton;
 using leadrouter::testing::kSharkChannel;
 using leadrouter::testing::kTriageChannel;
@@ -15,17 +16,6 @@ using leadrouter::testing::StackOptions;
 using nlohmann::json;
 
 namespace {
-
-json HotLead(int n) {
-  char phone[32];
-  std::snprintf(phone, sizeof phone, "+1312555%04d", 100 + n);
-  return {{"name", "Burst Buyer" + std::string(1, static_cast<char>('A' + n))},
-          {"email", "burst" + std::to_string(n) + "@example.com"},
-          {"phone", phone},
-          {"message", "Pre-approved and paying cash, can we see it today?"},
-          {"listing", {{"price", 650000}, {"days_on_market", 3}}},
-          {"address", "12 Elm St, Chicago, IL 60601"}};
-}
 
 json SupportLead() {
   return {{"firstName", "Owen"},
@@ -47,7 +37,7 @@ TEST_CASE("a 429 on the shark-tank channel delays only that channel",
   // One post a second with no burst: the second hot lead is throttled.
   SlackStack s(StackOptions{"[jobs]\nbackoff_base = \"50ms\"\n", "",
                 {"--post-rate", "1/s", "--post-burst", "1"}});
-  for (int i = 0; i < 4; ++i) s.PostLead(HotLead(i));
+  for (int i = 0; i < 4; ++i) s.PostLead(HotLead(i, "Burst Buyer " + std::to_string(i)));
   s.PostLead(SupportLead());
 
   auto triage = s.WaitFor(kTriageChannel, [](const json& m) {
@@ -81,7 +71,7 @@ TEST_CASE("posts held up by a Slack outage all arrive once Slack is back",
   SlackStack s(StackOptions{"[jobs]\nbackoff_base = \"50ms\"\nbackoff_cap = \"200ms\"\n"});
   // The next five chat.postMessage calls fail as if Slack were down.
   s.SimPost("fault", {{"method", "chat.postMessage"}, {"count", 5}, {"status", 503}});
-  for (int i = 0; i < 3; ++i) s.PostLead(HotLead(10 + i));
+  for (int i = 0; i < 3; ++i) s.PostLead(HotLead(10 + i, "Outage Buyer " + std::to_string(i)));
 
   for (int i = 0; i < 400; ++i) {
     if (s.Channel(kSharkChannel)["messages"].size() >= 3) break;

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <thread>
 
 #include "tests/slack_sim/sim_test_client.h"
@@ -29,6 +30,35 @@ void CollectText(const json& node, std::string& out) {
 }
 
 }  // namespace
+
+json HotLead(int n, const std::string& name) {
+  char phone[32];
+  std::snprintf(phone, sizeof phone, "+1312555%04d", 100 + n % 100);
+  return {{"name", name},
+          {"email", "hot" + std::to_string(n) + "@example.com"},
+          {"phone", phone},
+          {"message", "Pre-approved and paying cash, can we see it today?"},
+          {"listing", {{"price", 650000}, {"days_on_market", 3}}},
+          {"address", "12 Elm St, Chicago, IL 60601"}};
+}
+
+json WarmLead(int n, const std::string& email) {
+  char phone[32];
+  std::snprintf(phone, sizeof phone, "+1415555%04d", 100 + n % 100);
+  return {{"name", "Wendy Warm" + std::to_string(n)},
+          {"email", email.empty() ? "warm" + std::to_string(n) + "@example.com" : email},
+          {"phone", phone},
+          {"message", "Interested in the 3 bedroom on Elm, is it still available?"}};
+}
+
+std::string AgentToml(const std::string& id, const std::string& name,
+                      const std::string& extra) {
+  return "[[agents]]\nslack_id = \"" + id + "\"\nname = \"" + name + "\"\n" + extra;
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
 
 std::string MessageText(const json& message) {
   std::string out;
@@ -166,6 +196,39 @@ std::string SlackStack::DmChannel(const std::string& user) {
         response.value("ok", false)) {
       return response["channel"].value("id", "");
     }
+  }
+  return "";
+}
+
+std::string SlackStack::WaitForDm(const std::string& user) {
+  for (int i = 0; i < 500; ++i) {
+    std::string dm = DmChannel(user);
+    if (!dm.empty()) return dm;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  FAIL("no DM opened for " << user << "\n" << DaemonLog());
+  return "";
+}
+
+json SlackStack::WaitForPost(const std::string& name) {
+  auto post = WaitFor(kSharkChannel, [&](const json& m) {
+    return HasButton(m, "claim_lead") && Contains(MessageText(m), name);
+  });
+  if (!post) {
+    FAIL("no shark-tank post for " << name << "\n"
+                                    << Channel(kSharkChannel).dump() << "\n"
+                                    << DaemonLog());
+  }
+  return *post;
+}
+
+std::string SlackStack::OwnerOf(int64_t id, const std::string& other_than) {
+  const std::string sql =
+      "SELECT owner_slack_id FROM leads WHERE id = " + std::to_string(id);
+  for (int i = 0; i < 500; ++i) {
+    std::string owner = QueryString(sql);
+    if (!owner.empty() && owner != other_than) return owner;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return "";
 }

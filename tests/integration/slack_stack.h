@@ -67,6 +67,14 @@ class SlackStack {
       std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // The DM channel the sim opened for `user` ("" if none yet).
   std::string DmChannel(const std::string& user);
+  // The same, waiting for it; FAILs after a few seconds.
+  std::string WaitForDm(const std::string& user);
+  // The shark-tank post of the lead named `name`, once it has its Claim
+  // button; FAILs after a few seconds.
+  nlohmann::json WaitForPost(const std::string& name);
+  // Lead `id`'s owner once it has one other than `other_than` ("" on
+  // timeout).
+  std::string OwnerOf(int64_t id, const std::string& other_than = "");
 
   // Clicks `action_id` on the message (channel, ts) as `user`.
   nlohmann::json Click(const std::string& channel, const std::string& ts,
@@ -99,6 +107,17 @@ class SlackStack {
   std::unique_ptr<DaemonProcess> daemon_;
   int starts_ = 0;
 };
+
+// A hot lead (pre-approved, cash, fresh listing): contact details unique
+// for each `n` below 100, so leads do not merge as duplicates.
+nlohmann::json HotLead(int n, const std::string& name = "Hal Hotbuyer");
+// A standard (warm) lead, unique for each `n` below 100 unless `email`
+// names the same person again.
+nlohmann::json WarmLead(int n, const std::string& email = "");
+// An [[agents]] table for the config.
+std::string AgentToml(const std::string& id, const std::string& name,
+                      const std::string& extra = "");
+bool Contains(const std::string& haystack, const std::string& needle);
 
 // Text of a message as a person reads it: its blocks' text, else `text`.
 std::string MessageText(const nlohmann::json& message);

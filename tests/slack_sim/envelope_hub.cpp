@@ -1,5 +1,7 @@
 #include "envelope_hub.h"
 
+#include <algorithm>
+
 #include "sim_util.h"
 
 namespace slack_sim {
@@ -32,6 +34,7 @@ int EnvelopeHub::Attach(SocketLink* link) {
   int id = next_conn_id_++;
   conns_[id] = Conn{link, NowMicros()};
   ++total_connections_;
+  most_open_ = std::max<int64_t>(most_open_, static_cast<int64_t>(conns_.size()));
   json hello = {{"type", "hello"},
                 {"num_connections", conns_.size()},
                 {"debug_info",
@@ -278,6 +281,7 @@ json EnvelopeHub::ConnectionsJson() const {
   }
   return json{{"open", conns_.size()},
               {"total_opened", total_connections_},
+              {"most_open", most_open_},
               {"silence", silence_},
               {"queued_envelopes", queued_.size()},
               {"connections", sockets}};

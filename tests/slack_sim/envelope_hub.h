@@ -129,6 +129,7 @@ class EnvelopeHub {
   bool silence_ = false;
   bool duplicate_next_ = false;
   int64_t total_connections_ = 0;
+  int64_t most_open_ = 0;  // the most sockets open at one time
 };
 
 }  // namespace slack_sim
