@@ -16,4 +16,12 @@ namespace leadrouter {
 // around the mention).
 std::optional<std::string> ParseUserMention(std::string_view token);
 
+// The same, with the label after '|' (the display name when it was typed;
+// "" when absent): good for a default name, never for identity.
+struct UserMention {
+  std::string id;
+  std::string label;
+};
+std::optional<UserMention> ParseUserMentionWithLabel(std::string_view token);
+
 }  // namespace leadrouter

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "bot/duration.h"
+#include "bot/handlers/mention.h"
 #include "bot/round_robin.h"
 #include "bot/slack/mrkdwn.h"
 #include "bot/time_zone.h"
@@ -92,17 +93,11 @@ struct UserRef {
 
 // <@U123|name>, <@U123> or a bare user id.
 std::optional<UserRef> ParseMention(const std::string& token) {
-  UserRef ref;
-  if (token.size() > 3 && token.rfind("<@", 0) == 0 && token.back() == '>') {
-    std::string inner = token.substr(2, token.size() - 3);
-    size_t bar = inner.find('|');
-    ref.id = inner.substr(0, bar);
-    if (bar != std::string::npos) ref.name = inner.substr(bar + 1);
-  } else {
-    ref.id = token;
+  if (auto mention = ParseUserMentionWithLabel(token)) {
+    return UserRef{mention->id, mention->label};
   }
-  if (!LooksLikeUserId(ref.id)) return std::nullopt;
-  return ref;
+  if (!LooksLikeUserId(token)) return std::nullopt;
+  return UserRef{token, ""};
 }
 
 std::string NameOf(const storage::Agent& a) {

@@ -31,3 +31,13 @@ TEST_CASE("anything but a well-formed user mention is refused",
   CHECK_FALSE(ParseUserMention("<@U01 23>"));
   CHECK_FALSE(ParseUserMention(""));
 }
+
+TEST_CASE("a mention's label is kept apart from its id",
+          "[bot][handlers][mention]") {
+  auto m = leadrouter::ParseUserMentionWithLabel("<@U0123ANA|ana.b>");
+  REQUIRE(m);
+  CHECK(m->id == "U0123ANA");
+  CHECK(m->label == "ana.b");
+  CHECK(leadrouter::ParseUserMentionWithLabel("<@U0123ANA>")->label.empty());
+  CHECK_FALSE(leadrouter::ParseUserMentionWithLabel("<@nobody|ana>"));
+}
