@@ -535,6 +535,7 @@ void ReadHolidays(TableReader& r, std::vector<std::chrono::year_month_day>& out)
 void ReadSendWindow(TableReader& r, Config::SendWindow& w) {
   r.String("timezone", w.timezone);
   if (w.timezone.empty()) r.Error("timezone", "must name a zone like \"America/New_York\"");
+  CheckTimeZone(r, "timezone", w.timezone);
   ReadHours(r, "hours", w.rules.every_day);
   for (size_t day = 0; day < kWeekdayKeys.size(); ++day) {
     ReadHours(r, kWeekdayKeys[day], w.rules.weekdays[day]);

@@ -529,3 +529,11 @@ TEST_CASE("follow-up: the shipped example documents the follow-up settings",
   CHECK(hot[1].body.rfind("Hi {first_name|there},\n", 0) == 0);
   CHECK(leadrouter::SummarizeConfig(load.config).find("HOT_BUYER 4") != std::string::npos);
 }
+
+TEST_CASE("follow-up: the send window's zone must be one the tz database knows",
+          "[bot][config][follow_up]") {
+  ConfigLoad load =
+      LoadConfigString("[send_window]\ntimezone = \"America/Gotham\"\n");
+  CHECK(HasError(load, "send_window.timezone", "is not a time zone"));
+  CHECK(LoadConfigString("[send_window]\ntimezone = \"America/Chicago\"\n").ok());
+}
