@@ -48,7 +48,10 @@ json WaitForCard(SlackStack& s, const std::string& user) {
 
 bool AnyMessage(SlackStack& s, const std::string& channel,
                 const std::string& words) {
-  for (const json& m : s.Channel(channel)["messages"]) {
+  // Held in a local: a range-for over a member of a temporary would read
+  // freed memory.
+  const json messages = s.Channel(channel)["messages"];
+  for (const json& m : messages) {
     if (Contains(MessageText(m), words)) return true;
   }
   return false;
