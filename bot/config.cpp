@@ -245,6 +245,9 @@ void ReadSlack(TableReader& r, Config::Slack& s) {
   r.Bool("hide_identity_until_claimed", s.hide_identity_until_claimed);
   r.Duration("socket_ping_interval", s.socket_ping_interval);
   r.Duration("socket_silence_limit", s.socket_silence_limit);
+  r.Duration("post_interval", s.post_interval);
+  if (s.post_interval.count() <= 0) r.Error("post_interval", "must be longer than zero");
+  r.Integer("post_burst", s.post_burst, 1, 100000);
   if (s.socket_ping_interval <= milliseconds(0)) {
     r.Error("socket_ping_interval", "must be longer than zero");
   } else if (s.socket_silence_limit <= s.socket_ping_interval) {

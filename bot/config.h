@@ -79,6 +79,10 @@ struct Config {
     // socket_silence_limit means a dead link and a reconnect.
     milliseconds socket_ping_interval = std::chrono::seconds(5);
     milliseconds socket_silence_limit = std::chrono::seconds(30);
+    // chat.postMessage per channel: post_burst at once, then one per
+    // post_interval. Slack allows about one a second with short bursts.
+    milliseconds post_interval = std::chrono::seconds(1);
+    int post_burst = 3;
   } slack;
   struct Jobs {
     int max_attempts = 8;

@@ -40,6 +40,8 @@ SlackConnectionOptions SlackOptions(const Config& config, const Secrets& secrets
   options.app_token = *secrets.slack_app_token;
   options.ping_interval = config.slack.socket_ping_interval;
   options.silence_limit = config.slack.socket_silence_limit;
+  options.post_interval = config.slack.post_interval;
+  options.post_burst = config.slack.post_burst;
   return options;
 }
 

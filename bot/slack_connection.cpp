@@ -63,6 +63,8 @@ SlackConnection::SlackConnection(boost::asio::io_context& loop,
   api_options.ca_file = options_.ca_file;
   api_options.bot_token = options_.bot_token;
   api_options.app_token = options_.app_token;
+  api_options.post_interval = options_.post_interval;
+  api_options.post_burst = options_.post_burst;
   api_ = std::make_unique<slack::WebApiClient>(loop_, std::move(api_options));
 
   slack::SocketModeClientOptions socket_options;

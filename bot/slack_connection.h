@@ -37,6 +37,8 @@ struct SlackConnectionOptions {
   std::string app_token;  // SLACK_APP_TOKEN, xapp-
   std::chrono::milliseconds ping_interval{std::chrono::seconds(5)};
   std::chrono::milliseconds silence_limit{std::chrono::seconds(30)};
+  std::chrono::milliseconds post_interval{1000};  // see WebApiOptions
+  int post_burst = 3;
 };
 
 class SlackConnection {

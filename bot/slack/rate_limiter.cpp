@@ -44,6 +44,11 @@ RateLimiter::Pace RateLimiter::PaceFor(const Key& key) {
   return kTier3;
 }
 
+RateLimiter::Pace RateLimiter::PaceOf(const Key& key) const {
+  if (key.method == kPostMessage) return post_message_pace_;
+  return PaceFor(key);
+}
+
 double RateLimiter::TokensAt(const Bucket& bucket, const Pace& pace,
                              TimePoint now) {
   if (now <= bucket.updated) return bucket.tokens;
@@ -61,7 +66,7 @@ RateLimiter::Duration RateLimiter::WaitFor(const Key& key,
   if (bucket.blocked_until > now) {
     wait = std::max(wait, Duration(bucket.blocked_until - now));
   }
-  const Pace pace = PaceFor(key);
+  const Pace pace = PaceOf(key);
   // Evaluate the bucket at the moment the other waits end, so a Retry-After
   // is honoured to the tick and not padded by a token we already have.
   const TimePoint from = std::max(now, bucket.blocked_until);
@@ -76,7 +81,7 @@ RateLimiter::Duration RateLimiter::WaitFor(const Key& key,
 }
 
 void RateLimiter::OnSent(const Key& key, TimePoint now) {
-  const Pace pace = PaceFor(key);
+  const Pace pace = PaceOf(key);
   auto [it, inserted] = buckets_.try_emplace(key);
   Bucket& bucket = it->second;
   if (inserted) {
@@ -107,7 +112,7 @@ void RateLimiter::PauseAll(TimePoint until) {
 void RateLimiter::Prune(TimePoint now) {
   for (auto it = buckets_.begin(); it != buckets_.end();) {
     const Bucket& bucket = it->second;
-    const Pace pace = PaceFor(it->first);
+    const Pace pace = PaceOf(it->first);
     const bool idle = bucket.blocked_until <= now &&
                       TokensAt(bucket, pace, now) >= pace.burst;
     it = idle ? buckets_.erase(it) : std::next(it);

@@ -55,6 +55,12 @@ class RateLimiter {
   // method's tier (slack-protocol.md §4.2), Tier 3 for methods we don't know.
   static Pace PaceFor(const Key& key);
 
+  // chat.postMessage per channel goes at `post_message_pace` instead (a
+  // workspace whose limits differ, or a stand-in that has none).
+  // REQUIRES: interval > 0 and burst >= 1.
+  explicit RateLimiter(Pace post_message_pace = kPostMessagePerChannel)
+      : post_message_pace_(post_message_pace) {}
+
   // How long to wait before sending on `key`; zero means send now.
   // The maximum of the global pause, the key's Retry-After, and its bucket.
   Duration WaitFor(const Key& key, TimePoint now) const;
@@ -82,10 +88,12 @@ class RateLimiter {
     TimePoint blocked_until{};
   };
 
+  Pace PaceOf(const Key& key) const;
   static double TokensAt(const Bucket& bucket, const Pace& pace, TimePoint now);
   void Prune(TimePoint now);
 
   std::map<Key, Bucket> buckets_;
+  Pace post_message_pace_;
   TimePoint paused_until_{};
 };
 

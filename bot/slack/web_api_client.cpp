@@ -187,7 +187,10 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
   };
 
   Impl(asio::io_context& loop_in, WebApiOptions options_in)
-      : loop(loop_in), options(std::move(options_in)), tls(ssl::context::tls_client) {
+      : loop(loop_in),
+        options(std::move(options_in)),
+        tls(ssl::context::tls_client),
+        limiter(RateLimiter::Pace{options.post_interval, options.post_burst}) {
     Result<ApiUrl> parsed = ParseApiUrl(options.api_url);
     if (!parsed.ok()) {
       status = parsed.status();

@@ -40,6 +40,10 @@ struct WebApiOptions {
   std::chrono::milliseconds timeout{10000};  // per request, connect included
   std::string bot_token;  // xoxb-
   std::string app_token;  // xapp-
+  // chat.postMessage per channel: `post_burst` at once, then one per
+  // `post_interval` (Slack: about one a second, short bursts allowed).
+  std::chrono::milliseconds post_interval{1000};
+  int post_burst = 3;
 };
 
 enum class TokenKind { kBot, kApp };

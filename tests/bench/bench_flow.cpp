@@ -199,7 +199,9 @@ bool MeasurePostLatency(const Options& o, uint16_t daemon_port,
             << (o.latency_leads < 200 ? " (fewer than the 200 asked for)" : "")
             << "\n    slack-sim runs with --post-rate " << kSimPostRate
             << " --post-burst " << kSimPostBurst
-            << " so its per-channel chat.postMessage limit does not dominate\n";
+            << " and leadrouter with slack.post_interval = \"1ms\", so neither"
+            << " side's per-channel chat.postMessage limit (Slack's ~1/s) is"
+            << " what this measures\n";
   HttpClient intake(daemon_port);
   HttpClient sim(sim_port);
   std::vector<double> to_post_ms;
@@ -338,6 +340,9 @@ std::string Config(uint16_t port, uint16_t sim_port, const std::string& db,
     << "shark_tank_channel = \"" << kSharkChannel << "\"\n"
     << "ops_channel = \"C0BENCHOPS\"\ntriage_channel = \"C0BENCHTRIAGE\"\n"
     << "managers = [\"U0BENCHMGR\"]\n"
+    // Our own per-channel pacing (Slack's ~1/s) lifted too, for the same
+    // reason as the sim's: (1) measures our path, not the channel limit.
+    << "post_interval = \"1ms\"\npost_burst = 100000\n"
     << "[log]\nlevel = \"" << log_level << "\"\n"
     << "[[agents]]\nslack_id = \"U0BENCHANA\"\nname = \"Ana\"\n"
     << "[[agents]]\nslack_id = \"U0BENCHBEN\"\nname = \"Ben\"\n";

@@ -537,3 +537,16 @@ TEST_CASE("follow-up: the send window's zone must be one the tz database knows",
   CHECK(HasError(load, "send_window.timezone", "is not a time zone"));
   CHECK(LoadConfigString("[send_window]\ntimezone = \"America/Chicago\"\n").ok());
 }
+
+TEST_CASE("the per-channel posting pace is read and checked", "[bot][config]") {
+  ConfigLoad defaults = LoadConfigString("");
+  CHECK(defaults.config.slack.post_interval == std::chrono::seconds(1));
+  CHECK(defaults.config.slack.post_burst == 3);
+  ConfigLoad set = LoadConfigString("[slack]\npost_interval = \"500ms\"\npost_burst = 5\n");
+  REQUIRE(set.ok());
+  CHECK(set.config.slack.post_interval == std::chrono::milliseconds(500));
+  CHECK(HasError(LoadConfigString("[slack]\npost_interval = \"0s\"\n"),
+                 "slack.post_interval", "longer than zero"));
+  CHECK(HasError(LoadConfigString("[slack]\npost_burst = 0\n"), "slack.post_burst",
+                 "between 1 and 100000"));
+}

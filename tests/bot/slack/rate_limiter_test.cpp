@@ -129,3 +129,18 @@ TEST_CASE("memory stays bounded when many channels go idle",
   CHECK(limiter.WaitFor(RateLimiter::KeyFor("chat.postMessage", "C7"),
                         kT0 + 1min) == RateLimiter::Duration::zero());
 }
+
+TEST_CASE("the per-channel chat.postMessage pace can be set for a workspace",
+          "[slack][rate_limiter]") {
+  RateLimiter limiter(RateLimiter::Pace{std::chrono::milliseconds(100), 1});
+  const auto post = RateLimiter::KeyFor("chat.postMessage", "C0123SHARK");
+  const RateLimiter::TimePoint t0 = kT0;
+  limiter.OnSent(post, t0);
+  CHECK(limiter.WaitFor(post, t0) == std::chrono::milliseconds(100));
+  CHECK(limiter.WaitFor(post, t0 + std::chrono::milliseconds(100)) ==
+        RateLimiter::Duration::zero());
+  // Other methods keep their tiers.
+  const auto update = RateLimiter::KeyFor("chat.update");
+  limiter.OnSent(update, t0);
+  CHECK(limiter.WaitFor(update, t0) == RateLimiter::Duration::zero());
+}
