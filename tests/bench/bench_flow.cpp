@@ -47,8 +47,8 @@ using leadrouter::testing::TempDir;
 using leadrouter::testing::WriteFile;
 
 // Placeholder credentials for a loopback run; the sim accepts exactly these.
-constexpr char kBotToken[] = "xoxb-bench-placeholder";
-constexpr char kAppToken[] = "xapp-bench-placeholder";
+constexpr char kBotToken[] = "xoxb-bench";
+constexpr char kAppToken[] = "xapp-bench";
 constexpr char kIntakeToken[] = "intake-token-for-bench-0123456789";
 constexpr char kSharkChannel[] = "C0BENCHSHARK";
 

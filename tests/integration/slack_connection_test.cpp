@@ -266,7 +266,7 @@ TEST_CASE("a link that goes silent is replaced", "[integration][slack]") {
 TEST_CASE(
     "a bot token that Slack refuses is fatal, named, and intake keeps working",
     "[integration][slack]") {
-  SlackDaemon d("xoxb-revoked-long-ago", kAppToken);
+  SlackDaemon d("xoxb-revoked", kAppToken);
   REQUIRE(d.WaitForState("fatal"));
   const std::string detail = d.Health()["slack"]["detail"];
   CHECK(detail.find("SLACK_BOT_TOKEN") != std::string::npos);
@@ -292,7 +292,7 @@ TEST_CASE(
 TEST_CASE(
     "an app token that Slack refuses is fatal, named, and intake keeps working",
     "[integration][slack]") {
-  SlackDaemon d(kBotToken, "xapp-revoked-long-ago");
+  SlackDaemon d(kBotToken, "xapp-revoked");
   REQUIRE(d.WaitForState("fatal"));
   const std::string detail = d.Health()["slack"]["detail"];
   CHECK(detail.find("SLACK_APP_TOKEN") != std::string::npos);

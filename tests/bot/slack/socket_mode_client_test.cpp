@@ -340,7 +340,7 @@ TEST_CASE("link_disabled is fatal and the client does not reconnect",
 
 TEST_CASE("an app token that Slack refuses is fatal and names SLACK_APP_TOKEN",
           "[slack][socket_mode]") {
-  Harness h({}, "xapp-not-the-right-one");
+  Harness h({}, "xapp-wrong");
   h.client.Start();
   REQUIRE(RunUntil(h.loop,
                    [&] { return h.client.state() == SessionState::kFatal; }));
