@@ -113,6 +113,7 @@ bool EnvelopeDispatcher::HandleInteractive(const json& payload) {
             logging::Error("slack.action_failed",
                            {{"action_id", action_id}, {"user", click.user_id},
                             {"error", error}});
+            TellFailed(click.channel_id, click.user_id);
             return;
           }
           logging::Info("slack.action", {{"action_id", action_id},
@@ -122,6 +123,28 @@ bool EnvelopeDispatcher::HandleInteractive(const json& payload) {
         });
   }
   return handled;
+}
+
+void EnvelopeDispatcher::TellFailed(const std::string& channel,
+                                    const std::string& user) {
+  // The handler's transaction rolled back; the user still hears of it, in
+  // a transaction of its own.
+  const SystemTime now = clock_.Now();
+  const Config& config = config_;
+  writer_.Submit(
+      [channel, user, now, &config](storage::Database& db) {
+        storage::JobStore(db.db()).Enqueue(
+            MakeJob(kJobEphemeral, std::nullopt,
+                    {{"channel", channel},
+                     {"user", user},
+                     {"text", "Sorry, that failed and nothing was changed. "
+                              "Please try again."}},
+                    now, config),
+            now);
+      },
+      [this](const std::string& e) {
+        if (e.empty()) runner_.Wake();
+      });
 }
 
 bool EnvelopeDispatcher::HandleSlashCommand(const json& payload) {
@@ -152,7 +175,7 @@ bool EnvelopeDispatcher::HandleSlashCommand(const json& payload) {
       [handler, cmd, now, &config, reply](storage::Database& db) {
         reply(db, handler(db, cmd, now, config));
       },
-      [this, cmd, reply](const std::string& error) {
+      [this, cmd](const std::string& error) {
         if (error.empty()) {
           logging::Info("slack.command",
                         {{"command", cmd.command}, {"user", cmd.user_id}});
@@ -161,16 +184,7 @@ bool EnvelopeDispatcher::HandleSlashCommand(const json& payload) {
         }
         logging::Error("slack.command_failed",
                        {{"command", cmd.command}, {"error", error}});
-        // The command's own transaction rolled back; still tell the user.
-        writer_.Submit(
-            [reply](storage::Database& db) {
-              reply(db, SlashReply{"Sorry, that failed and nothing was "
-                                   "changed. Please try again.",
-                                   false});
-            },
-            [this](const std::string& e) {
-              if (e.empty()) runner_.Wake();
-            });
+        TellFailed(cmd.channel_id, cmd.user_id);
       });
   return true;
 }

@@ -7,6 +7,8 @@
 // Thread rule: loop thread only.
 #pragma once
 
+#include <string>
+
 #include "bot/clock.h"
 #include "bot/config.h"
 #include "bot/slack/envelope.h"
@@ -29,6 +31,8 @@ class EnvelopeDispatcher {
  private:
   bool HandleInteractive(const nlohmann::json& payload);
   bool HandleSlashCommand(const nlohmann::json& payload);
+  // After a handler failed: an ephemeral "that failed, nothing changed".
+  void TellFailed(const std::string& channel, const std::string& user);
 
   StorageWriter& writer_;
   JobRunner& runner_;
