@@ -726,6 +726,20 @@ ConfigLoad LoadFromTable(const toml::table& table) {
     root.Table("send_window", [&](TableReader& r) { ReadSendWindow(r, c.send_window); });
     root.Table("email", [&](TableReader& r) { ReadEmail(r, c.email); });
     root.Table("sms", [&](TableReader& r) { ReadSms(r, c.sms); });
+    root.Table("consent", [&](TableReader& r) {
+      auto rule = [&](const char* key, pipeline::ConsentRule& out) {
+        std::string name = pipeline::ToString(out);
+        r.String(key, name);
+        if (auto parsed = pipeline::ConsentRuleFromString(name)) {
+          out = *parsed;
+        } else {
+          r.Error(key, "\"" + name + "\" is not explicit, marketing or none");
+        }
+      };
+      rule("sms", c.consent.sms);
+      rule("email", c.consent.email);
+      rule("webhook", c.consent.webhook);
+    });
     root.Table("webhook", [&](TableReader& r) {
       r.String("url", c.webhook.url);
       if (!c.webhook.url.empty() && !HasScheme(c.webhook.url, {"https://", "http://"})) {
@@ -751,6 +765,18 @@ bool LooksLikeSlackId(const std::string& id, std::string_view prefixes) {
 }
 
 }  // namespace
+
+pipeline::ConsentRule ConsentRuleFor(const Config& config, pipeline::Channel channel) {
+  switch (channel) {
+    case pipeline::Channel::kSms:
+      return config.consent.sms;
+    case pipeline::Channel::kEmail:
+      return config.consent.email;
+    case pipeline::Channel::kWebhook:
+      return config.consent.webhook;
+  }
+  return pipeline::ConsentRule::kExplicit;
+}
 
 std::map<std::string, SlaPolicy> DefaultSlaPolicies() {
   using std::chrono::hours;
@@ -861,7 +887,10 @@ std::string SummarizeConfig(const Config& c) {
       << "e-mail            " << or_unset(c.email.from) << " via "
       << c.email.smtp_url << "\n"
       << "sms               " << or_unset(c.sms.from) << " via "
-      << c.sms.twilio_base_url << "\n";
+      << c.sms.twilio_base_url << "\n"
+      << "consent required  sms " << pipeline::ToString(c.consent.sms) << ", e-mail "
+      << pipeline::ToString(c.consent.email) << ", webhook "
+      << pipeline::ToString(c.consent.webhook) << "\n";
   return out.str();
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/consent_rule.h"
 #include "pipeline/rules.h"
 #include "pipeline/send_window.h"
 #include "pipeline/sequence.h"
@@ -133,7 +134,18 @@ struct Config {
   struct Webhook {
     std::string url;  // where webhook steps are POSTed, signed
   } webhook;
+  // What a lead must have said before a step goes out on each channel.
+  // Texts need their own yes (the TCPA); e-mail a marketing yes; the
+  // webhook feeds our own systems and needs none.
+  struct ConsentRules {
+    pipeline::ConsentRule sms = pipeline::ConsentRule::kExplicit;
+    pipeline::ConsentRule email = pipeline::ConsentRule::kMarketing;
+    pipeline::ConsentRule webhook = pipeline::ConsentRule::kNone;
+  } consent;
 };
+
+// The consent rule for `channel`.
+pipeline::ConsentRule ConsentRuleFor(const Config& config, pipeline::Channel channel);
 
 // The SLA for `segment`, or nullptr when it has none (or neither step).
 const SlaPolicy* SlaFor(const Config& config, const std::string& segment);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "bot/crm_service.h"
+#include "bot/follow_up_channels.h"
 #include "bot/health.h"
 #include "bot/http/http_server.h"
 #include "bot/http/request_gate.h"
@@ -15,6 +16,7 @@
 #include "bot/movable_clock.h"
 #include "bot/outbox_plan.h"
 #include "bot/routing_jobs.h"
+#include "bot/sequence_jobs.h"
 #include "bot/slack_connection.h"
 #include "bot/slack_jobs.h"
 #include "bot/handlers/dispatch.h"
@@ -152,6 +154,10 @@ int RunDaemon(const Config& config, const Secrets& secrets,
   routing.Register();
   SlaJobs sla(writer, runner, config, clock);
   sla.Register();
+  // Signatures and Date headers are checked against real time, not business time.
+  FollowUpChannels follow_up(loop, wall_clock, config, secrets);
+  SequenceJobs sequences(writer, runner, config, clock, follow_up.senders());
+  sequences.Register();
 
   EnvelopeDispatcher dispatcher(writer, runner, config, clock);
   SlackHealth slack;
@@ -226,6 +232,7 @@ int RunDaemon(const Config& config, const Secrets& secrets,
     logging::Info("leadrouter.stopping", {{"signal", signo}});
     server.Stop();
     runner.Stop();
+    follow_up.Stop();
     if (slack_connection) slack_connection->Stop();
     StopLoopAfterSlackCloses(loop, stop_timer, slack_connection.get(),
                              std::chrono::steady_clock::now() + kSlackCloseWait);

@@ -8,6 +8,7 @@
 #include "bot/json_post.h"
 #include "bot/log.h"
 #include "bot/outbox_plan.h"
+#include "bot/sequence_enrollment.h"
 #include "bot/storage_writer.h"
 #include "pipeline/process.h"
 #include "pipeline/route.h"
@@ -147,6 +148,13 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
           for (const storage::NewJob& job : PlanJobs(route, r.lead_id, now, config)) {
             jobs.Enqueue(job, now);
             ++out.jobs_written;
+          }
+          // A lead no agent gets starts its sequence now; the others start
+          // theirs when an owner takes them (their messages speak for one).
+          if (route.kind == pipeline::RouteKind::kNurture) {
+            if (auto stored = leads.Get(r.lead_id)) {
+              out.jobs_written += EnrollInSequence(db, *stored, now, config).steps;
+            }
           }
         }
         out.body = body.dump();

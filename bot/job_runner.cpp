@@ -225,8 +225,16 @@ void JobRunner::Finish(const storage::Job& job, JobOutcome outcome) {
   nlohmann::json fields = JobFields(job);
   bool dead = false;
   std::optional<SystemTime> retry_at;
+  bool postponed = false;
   if (outcome.kind == JobOutcome::Kind::kDone) {
     logging::Debug("job.done", fields);
+  } else if (outcome.kind == JobOutcome::Kind::kPostpone) {
+    postponed = true;
+    retry_at = std::max(outcome.postpone_until, now);
+    fields["why"] = outcome.error;
+    fields["wait_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            *retry_at - now).count();
+    logging::Info("job.postponed", fields);
   } else if (outcome.kind == JobOutcome::Kind::kPermanentFailure ||
              job.attempts >= job.max_attempts) {
     dead = true;
@@ -244,9 +252,10 @@ void JobRunner::Finish(const storage::Job& job, JobOutcome outcome) {
   }
   std::weak_ptr<bool> alive = alive_;
   writer_.Submit(
-      [job, outcome, now, dead, retry_at](storage::Database& db) {
+      [job, outcome, now, dead, retry_at, postponed](storage::Database& db) {
         storage::JobStore jobs(db.db());
         if (dead) jobs.Kill(job.id, outcome.error, now);
+        else if (postponed) jobs.Postpone(job.id, *retry_at, outcome.error);
         else if (retry_at) jobs.RetryAt(job.id, *retry_at, outcome.error);
         else jobs.Complete(job.id, now);
       },

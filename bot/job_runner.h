@@ -29,10 +29,11 @@ namespace leadrouter {
 class StorageWriter;
 
 struct JobOutcome {
-  enum class Kind { kDone, kRetry, kPermanentFailure };
+  enum class Kind { kDone, kRetry, kPermanentFailure, kPostpone };
   Kind kind = Kind::kDone;
-  std::string error;
+  std::string error;  // for kPostpone: why it waits ("outside the send window")
   std::optional<std::chrono::milliseconds> retry_after;
+  SystemTime postpone_until{};  // kPostpone only
 
   static JobOutcome Done() { return {}; }
   // Try again later: after `retry_after` if given, else after the backoff.
@@ -43,6 +44,13 @@ struct JobOutcome {
   // No point trying again (bad request, unknown channel): dead letter now.
   static JobOutcome Fail(std::string error) {
     return {Kind::kPermanentFailure, std::move(error), std::nullopt};
+  }
+  // Not now but at `until` (a text due at night waits for the morning). Not
+  // a failure: the attempt is given back, so waiting never dead-letters.
+  static JobOutcome Postpone(SystemTime until, std::string why) {
+    JobOutcome out{Kind::kPostpone, std::move(why), std::nullopt};
+    out.postpone_until = until;
+    return out;
   }
 };
 

@@ -2,6 +2,18 @@
 
 namespace leadrouter {
 
+const char* SequenceJobKind(pipeline::Channel channel) {
+  switch (channel) {
+    case pipeline::Channel::kSms:
+      return kJobSequenceSms;
+    case pipeline::Channel::kEmail:
+      return kJobSequenceEmail;
+    case pipeline::Channel::kWebhook:
+      return kJobSequenceWebhook;
+  }
+  return kJobSequenceEmail;
+}
+
 storage::NewJob MakeJob(const char* kind, std::optional<int64_t> lead_id,
                         nlohmann::json payload, SystemTime due,
                         const Config& config) {
@@ -32,7 +44,7 @@ std::vector<storage::NewJob> PlanJobs(const pipeline::RouteDecision& route,
     case pipeline::RouteKind::kRoundRobin:
       return {job(kJobAssignRoundRobin, now)};
     case pipeline::RouteKind::kNurture:
-      return {job(kJobEnrollNurture, now)};
+      return {};  // enrolled in its sequence by the intake itself
     case pipeline::RouteKind::kSupport:
       return {job(kJobPostTriage, now)};
     case pipeline::RouteKind::kNone:

@@ -9,6 +9,7 @@
 #include "bot/clock.h"
 #include "bot/config.h"
 #include "pipeline/route.h"
+#include "pipeline/sequence.h"
 #include "storage/job_store.h"
 
 namespace leadrouter {
@@ -35,6 +36,11 @@ namespace leadrouter {
 // the assignment that starts the clock (bot/sla_clock):
 //   sla.remind        {agent, since_ms}: a DM reminder to the owner
 //   sla.escalate      {agent, since_ms}: ops alert, maybe reassignment
+// Follow-up sequence steps (bot/sequence_jobs), one job per step, written
+// at enrolment (bot/sequence_enrollment), due `delay` after it:
+//   sequence.sms / sequence.email / sequence.webhook
+//                     {segment, step, enrolled_ms}: step `step` of the
+//                     segment's sequence in config
 inline constexpr char kJobPostSharkTank[] = "slack.post_shark_tank";
 inline constexpr char kJobUpdateLeadPost[] = "slack.update_lead_post";
 inline constexpr char kJobDmLeadCard[] = "slack.dm_lead_card";
@@ -46,6 +52,9 @@ inline constexpr char kJobOpsAlert[] = "slack.ops_alert";
 inline constexpr char kJobAssignRoundRobin[] = "route.assign_round_robin";
 inline constexpr char kJobClaimTimeout[] = "route.claim_timeout";
 inline constexpr char kJobEnrollNurture[] = "sequence.enroll_nurture";
+inline constexpr char kJobSequenceSms[] = "sequence.sms";
+inline constexpr char kJobSequenceEmail[] = "sequence.email";
+inline constexpr char kJobSequenceWebhook[] = "sequence.webhook";
 inline constexpr char kJobSlaRemind[] = "sla.remind";
 inline constexpr char kJobSlaEscalate[] = "sla.escalate";
 
@@ -55,6 +64,10 @@ inline constexpr char kJobSlaEscalate[] = "sla.escalate";
 // what happened are not follow-ups and still run.
 inline const std::vector<std::string> kAutomatedFollowUpKinds = {
     "sequence.", "sla.", kJobClaimTimeout, kJobAssignRoundRobin};
+
+// The job kind of a step on `channel`: "sequence.sms", … (what an opt-out
+// on that channel cancels).
+const char* SequenceJobKind(pipeline::Channel channel);
 
 // A job row for `kind`, due at `due`, with the configured attempt limit.
 storage::NewJob MakeJob(const char* kind, std::optional<int64_t> lead_id,

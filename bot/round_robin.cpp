@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "bot/outbox_plan.h"
+#include "bot/sequence_enrollment.h"
 #include "bot/sla_clock.h"
 #include "bot/time_zone.h"
 #include "storage/job_store.h"
@@ -46,6 +47,7 @@ void RecordAssignment(storage::Database& db, const storage::StoredLead& lead,
               now, config),
       now);
   StartSlaClock(db, lead, agent, now, config);
+  EnrollInSequence(db, lead, now, config);
 }
 
 }  // namespace

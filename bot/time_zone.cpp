@@ -59,6 +59,20 @@ LocalTime ToLocal(SystemTime t, const std::string& zone,
   return out;
 }
 
+std::chrono::local_seconds ToLocalSeconds(SystemTime t, const std::string& zone) {
+  auto seconds = date::floor<std::chrono::seconds>(t);
+  const date::time_zone* z = ZoneOrUtc(zone);
+  auto since_epoch = z ? z->to_local(seconds).time_since_epoch() : seconds.time_since_epoch();
+  return std::chrono::local_seconds(since_epoch);
+}
+
+SystemTime FromLocalSeconds(std::chrono::local_seconds local, const std::string& zone) {
+  const date::time_zone* z = ZoneOrUtc(zone);
+  date::local_seconds l(local.time_since_epoch());
+  if (!z) return SystemTime(l.time_since_epoch());
+  return SystemTime(z->to_sys(l, date::choose::earliest));
+}
+
 std::optional<SystemTime> FromLocal(const std::string& date_text,
                                     int minute_of_day,
                                     const std::string& zone) {

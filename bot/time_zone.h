@@ -5,6 +5,7 @@
 // safe anywhere.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -36,6 +37,15 @@ LocalTime ToLocal(SystemTime t, const std::string& zone,
 // 0 … 1439.
 std::optional<SystemTime> FromLocal(const std::string& date, int minute_of_day,
                                     const std::string& zone);
+
+// `t` as local wall-clock time in `zone` (unknown: UTC), to the second: the
+// currency of pipeline/send_window.h.
+std::chrono::local_seconds ToLocalSeconds(SystemTime t, const std::string& zone);
+
+// The instant that is `local` in `zone` (unknown: UTC). In an overlap the
+// earlier instant; in a DST gap the moment the gap ends (a text due at
+// 02:30 on a spring-forward night goes at 03:00).
+SystemTime FromLocalSeconds(std::chrono::local_seconds local, const std::string& zone);
 
 // "2026-03-15 09:00 EDT": `t` in `zone` (unknown: UTC), to the minute.
 std::string FormatLocal(SystemTime t, const std::string& zone);

@@ -36,6 +36,8 @@ std::string ToString(SkipReason reason) {
       return "taken_over";
     case SkipReason::kOptedOut:
       return "opted_out";
+    case SkipReason::kNoConsent:
+      return "no_consent";
     case SkipReason::kChannelStopped:
       return "channel_stopped";
     case SkipReason::kUnreachable:
@@ -49,6 +51,7 @@ std::string ToString(SkipReason reason) {
 SkipReason SkipReasonFor(const StepFacts& facts) {
   if (facts.taken_over) return SkipReason::kTakenOver;
   if (facts.opted_out) return SkipReason::kOptedOut;
+  if (!facts.consented) return SkipReason::kNoConsent;
   if (facts.channel_stopped) return SkipReason::kChannelStopped;
   if (!facts.reachable) return SkipReason::kUnreachable;
   // A contact before enrolment (a returning lead) does not stop a new

@@ -37,6 +37,7 @@ struct StepFacts {
   TimePoint enrolled_at;
   bool taken_over = false;       // a human owns the conversation (CRM override)
   bool opted_out = false;        // the lead opted out on this step's channel
+  bool consented = true;  // the consent the config requires for the channel
   bool channel_stopped = false;  // a permanent failure earlier (bad number)
   bool reachable = true;  // a valid mobile number / e-mail for the channel
   // The last human contact (Mark contacted, the CRM's "contacted"); an
@@ -48,6 +49,7 @@ enum class SkipReason {
   kNone,
   kTakenOver,
   kOptedOut,
+  kNoConsent,
   kChannelStopped,
   kUnreachable,
   kContacted,
@@ -57,8 +59,8 @@ enum class SkipReason {
 std::string ToString(SkipReason reason);
 
 // kNone when the step should be sent, else the first reason that applies,
-// in this order: taken over, opted out, channel stopped, unreachable,
-// contacted since enrolment.
+// in this order: taken over, opted out, no consent, channel stopped,
+// unreachable, contacted since enrolment.
 SkipReason SkipReasonFor(const StepFacts& facts);
 
 }  // namespace leadrouter::pipeline

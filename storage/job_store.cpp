@@ -159,6 +159,18 @@ void JobStore::RetryAt(int64_t id, TimePoint due_at, const std::string& error) {
   update.exec();
 }
 
+void JobStore::Postpone(int64_t id, TimePoint due_at, const std::string& note) {
+  SQLite::Statement update(
+      db_,
+      "UPDATE jobs SET state = 'pending', due_at = ?, last_error = ?, "
+      "attempts = MAX(attempts - 1, 0) "
+      "WHERE id = ? AND state IN ('pending', 'running')");
+  update.bind(1, ToMillis(due_at));
+  update.bind(2, note);
+  update.bind(3, id);
+  update.exec();
+}
+
 void JobStore::Kill(int64_t id, const std::string& error, TimePoint now) {
   SQLite::Statement update(
       db_,

@@ -79,6 +79,9 @@ class JobStore {
   void Complete(int64_t id, TimePoint now);
   // Back to pending, due at `due_at`; attempts are kept, `error` recorded.
   void RetryAt(int64_t id, TimePoint due_at, const std::string& error);
+  // Back to pending, due at `due_at`, giving back the attempt in progress
+  // (a wait is not a failure); `note` recorded as last_error.
+  void Postpone(int64_t id, TimePoint due_at, const std::string& note);
   // Dead letter: stays until Replay or Drop.
   void Kill(int64_t id, const std::string& error, TimePoint now);
 

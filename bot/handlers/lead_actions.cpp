@@ -6,6 +6,7 @@
 
 #include "bot/outbox_plan.h"
 #include "bot/round_robin.h"
+#include "bot/sequence_enrollment.h"
 #include "bot/sla_clock.h"
 #include "bot/slack/mrkdwn.h"
 #include "storage/database.h"
@@ -95,6 +96,7 @@ void ApplyClaim(storage::Database& db, const Click& click, SystemTime now,
   const auto latency = duration_cast<seconds>(now - lead->created_at);
   CountAssignment(db, click.user_id, now, config);
   StartSlaClock(db, *lead, click.user_id, now, config);
+  EnrollInSequence(db, *lead, now, config);
   storage::Timeline(db.db()).Append(
       lead->id, now, "claimed",
       {{"agent", click.user_id}, {"latency_s", latency.count()},

@@ -16,6 +16,7 @@
 #include "bot/handlers/dlq_actions.h"
 #include "bot/handlers/mention.h"
 #include "bot/outbox_plan.h"
+#include "bot/sequence_enrollment.h"
 #include "bot/sla_clock.h"
 #include "bot/slack/mrkdwn.h"
 #include "bot/time_zone.h"
@@ -385,6 +386,7 @@ SlashReply Reassign(storage::Database& db, const SlashCommand& cmd,
                                          : std::string("nobody");
   leads.SetOwner(*id, *agent, now);
   StartSlaClock(db, *lead, *agent, now, config);
+  EnrollInSequence(db, *lead, now, config);
   storage::Timeline(db.db()).Append(
       *id, now, "reassigned",
       {{"from", lead->owner_slack_id ? nlohmann::json(*lead->owner_slack_id)

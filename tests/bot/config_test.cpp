@@ -550,3 +550,21 @@ TEST_CASE("the per-channel posting pace is read and checked", "[bot][config]") {
   CHECK(HasError(LoadConfigString("[slack]\npost_burst = 0\n"), "slack.post_burst",
                  "between 1 and 100000"));
 }
+
+TEST_CASE("follow-up: consent rules per channel are read and checked",
+          "[bot][config][follow_up]") {
+  using leadrouter::pipeline::ConsentRule;
+  ConfigLoad defaults = LoadConfigString("");
+  REQUIRE(defaults.ok());
+  CHECK(defaults.config.consent.sms == ConsentRule::kExplicit);
+  CHECK(defaults.config.consent.email == ConsentRule::kMarketing);
+  CHECK(defaults.config.consent.webhook == ConsentRule::kNone);
+  ConfigLoad load = LoadConfigString("[consent]\nsms = \"marketing\"\nemail = \"explicit\"\n");
+  INFO(AllErrors(load));
+  REQUIRE(load.ok());
+  CHECK(load.config.consent.sms == ConsentRule::kMarketing);
+  CHECK(load.config.consent.email == ConsentRule::kExplicit);
+  CHECK(HasError(LoadConfigString("[consent]\nsms = \"yes\"\n"), "consent.sms",
+                 "is not explicit, marketing or none"));
+  CHECK(HasError(LoadConfigString("[consent]\nfax = \"none\"\n"), "consent.fax", ""));
+}

@@ -332,3 +332,31 @@ TEST_CASE("without the outside-commit check a shell replay would wait",
   h.runner->Wake();
   CHECK(RunUntil(h.loop, [&] { return runs == 2; }));
 }
+
+TEST_CASE("a postponed job waits for its time and never dead-letters from waiting",
+          "[bot][job_runner]") {
+  Harness h(":memory:", /*max_attempts_default=*/2);
+  int runs = 0;
+  h.runner->Register("sequence.sms", [&](const Job&, leadrouter::JobDone done) {
+    ++runs;
+    if (runs <= 5) {
+      done(JobOutcome::Postpone(h.clock.Now() + 8h, "outside the send window"));
+    } else {
+      done(JobOutcome::Done());
+    }
+  });
+  h.runner->Start();
+  auto t0 = h.clock.Now();
+  int64_t id = h.Enqueue("sequence.sms", t0);
+  REQUIRE(RunUntil(h.loop, [&] { return runs == 1 && h.Get(id).state == JobState::kPending; }));
+  CHECK(h.Get(id).due_at == t0 + 8h);
+  CHECK(h.Get(id).attempts == 0);
+  CHECK(h.Get(id).last_error == "outside the send window");
+  // Five waits with max_attempts = 2: a failure count would have killed it.
+  for (int i = 1; i <= 5; ++i) {
+    h.clock.Advance(8h);
+    h.runner->Wake();
+    REQUIRE(RunUntil(h.loop, [&] { return runs == i + 1; }));
+  }
+  REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).state == JobState::kDone; }));
+}

@@ -63,3 +63,23 @@ TEST_CASE("a local date and time map back to one instant", "[bot][time_zone]") {
   CHECK_FALSE(FromLocal("2026-03-15", 24 * 60, "America/New_York"));
   CHECK(FormatLocal(kT0, "America/New_York") == "2026-03-14 18:07 EDT");
 }
+
+TEST_CASE("local seconds round-trip, and a time in the spring-forward gap means its end",
+          "[bot][time_zone]") {
+  using leadrouter::FromLocalSeconds;
+  using leadrouter::ToLocalSeconds;
+  const auto local = ToLocalSeconds(kT0, "America/New_York");
+  // 18:07:41 on 2026-03-14 in New York.
+  const auto day = std::chrono::floor<std::chrono::days>(local);
+  CHECK(std::chrono::year_month_day(day) ==
+        std::chrono::year_month_day(std::chrono::year(2026), std::chrono::month(3),
+                                    std::chrono::day(14)));
+  CHECK(local - day == 18h + 7min + 41s);
+  CHECK(FromLocalSeconds(local, "America/New_York") == kT0);
+  // 02:30 on 2026-03-08 does not exist in New York; 03:00 EDT is 07:00Z.
+  const std::chrono::local_seconds gap{
+      std::chrono::local_days(std::chrono::year(2026) / 3 / 8).time_since_epoch() + 2h + 30min};
+  CHECK(FromLocalSeconds(gap, "America/New_York") ==
+        SystemTime(std::chrono::sys_days(std::chrono::year(2026) / 3 / 8).time_since_epoch() + 7h));
+  CHECK(FromLocalSeconds(ToLocalSeconds(kT0, "Not/AZone"), "Not/AZone") == kT0);
+}

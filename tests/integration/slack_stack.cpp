@@ -106,13 +106,14 @@ uint16_t SlackStack::sim_port() const { return sim_->port(); }
 
 void SlackStack::StartDaemon() {
   daemon_.reset();
+  std::map<std::string, std::string> env = {{"LEADROUTER_INTAKE_TOKEN", kIntakeToken},
+                                            {"SLACK_BOT_TOKEN", "xoxb-test"},
+                                            {"SLACK_APP_TOKEN", "xapp-test"}};
+  for (const auto& [name, value] : options_.env) env[name] = value;
   daemon_ = std::make_unique<DaemonProcess>(
       std::vector<std::string>{"serve", "--config", dir_.File("leadrouter.toml"),
                                "--log-format", "json"},
-      std::map<std::string, std::string>{
-          {"LEADROUTER_INTAKE_TOKEN", kIntakeToken},
-          {"SLACK_BOT_TOKEN", "xoxb-test"},
-          {"SLACK_APP_TOKEN", "xapp-test"}},
+      env,
       dir_.File("daemon-" + std::to_string(++starts_) + ".log"));
   REQUIRE(daemon_->WaitForPort(daemon_port_));
   test::HttpClient http(daemon_port_);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -39,6 +40,8 @@ struct StackOptions {
   // TOML lines added inside the generated [slack] table.
   std::string slack_config;
   std::vector<std::string> sim_args;
+  // Added to the daemon's environment (secrets such as TWILIO_AUTH_TOKEN).
+  std::map<std::string, std::string> env;
 };
 
 class SlackStack {

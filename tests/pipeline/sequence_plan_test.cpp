@@ -79,6 +79,12 @@ TEST_CASE("sequence plan: a due step goes out unless something stopped it",
     CHECK(SkipReasonFor(facts) == SkipReason::kOptedOut);
     CHECK(ToString(SkipReasonFor(facts)) == "opted_out");
   }
+  SECTION("without the consent the channel requires") {
+    facts.consented = false;
+    facts.channel_stopped = true;
+    CHECK(SkipReasonFor(facts) == SkipReason::kNoConsent);
+    CHECK(ToString(SkipReasonFor(facts)) == "no_consent");
+  }
   SECTION("the channel failed for good earlier") {
     facts.channel_stopped = true;
     CHECK(SkipReasonFor(facts) == SkipReason::kChannelStopped);

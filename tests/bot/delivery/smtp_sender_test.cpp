@@ -17,6 +17,7 @@
 #include "storage/job_store.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/smtp_server.h"
 
 using namespace std::chrono_literals;
 using leadrouter::EmailMessage;
@@ -24,15 +25,12 @@ using leadrouter::JobOutcome;
 using leadrouter::SmtpOptions;
 using leadrouter::SmtpResult;
 using leadrouter::SmtpSender;
-using leadrouter::testing::DaemonProcess;
 using leadrouter::testing::FakeClock;
 using leadrouter::testing::FreePort;
+using leadrouter::testing::SmtpServer;
 using leadrouter::testing::TempDir;
 
 namespace {
-
-// Debian's interpreter: the one that has python3-aiosmtpd.
-constexpr char kPython[] = "/usr/bin/python3";
 
 bool RunUntil(boost::asio::io_context& loop, const std::function<bool()>& done,
               std::chrono::milliseconds deadline = 20s) {
@@ -51,48 +49,6 @@ void Settle(boost::asio::io_context& loop) {
     loop.run_for(5ms);
   }
 }
-
-// One aiosmtpd process on `port`, spooling into its own directory.
-class SmtpServer {
- public:
-  explicit SmtpServer(uint16_t port, std::vector<std::string> extra = {})
-      : port_(port) {
-    std::filesystem::create_directories(spool());
-    std::vector<std::string> args = {
-        LEADROUTER_SOURCE_DIR "/tests/support/smtp_sink.py", "--port",
-        std::to_string(port), "--spool", spool()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    process_ = std::make_unique<DaemonProcess>(
-        kPython, args, std::map<std::string, std::string>{},
-        dir_.File("smtp.log"));
-    if (!process_->WaitForPort(port))
-      FAIL("smtp sink did not start: " << process_->Log());
-  }
-  std::string spool() const { return dir_.File("spool"); }
-  std::string url() const {
-    return "smtp://127.0.0.1:" + std::to_string(port_);
-  }
-
-  // What the server accepted, in order: the sink's decoded view.
-  std::vector<nlohmann::json> Messages() const {
-    std::vector<nlohmann::json> out;
-    for (int n = 1;; ++n) {
-      const std::string path = spool() + "/" + std::to_string(n) + ".json";
-      if (!std::filesystem::exists(path)) break;
-      out.push_back(nlohmann::json::parse(leadrouter::testing::ReadFile(path)));
-    }
-    return out;
-  }
-  std::string Raw(int n) const {
-    return leadrouter::testing::ReadFile(spool() + "/" + std::to_string(n) +
-                                         ".eml");
-  }
-
- private:
-  TempDir dir_;
-  uint16_t port_;
-  std::unique_ptr<DaemonProcess> process_;
-};
 
 SmtpOptions Url(const std::string& url) {
   SmtpOptions options;

@@ -1,0 +1,244 @@
+// Follow-up end to end: the real daemon, the Slack stand-in, a real SMTP
+// server and the Twilio stand-in on 127.0.0.1, with the daemon's clock
+// moved instead of waited for. Every message is checked where a lead would
+// see it: in the SMTP server's spool and in the SMS stand-in's log.
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <thread>
+
+#include "bot/time_zone.h"
+#include "tests/integration/slack_stack.h"
+#include "tests/support/http_client.h"
+#include "tests/support/smtp_server.h"
+#include "tests/support/twilio_sim.h"
+
+using leadrouter::testing::Contains;
+using leadrouter::testing::FreePort;
+using leadrouter::testing::kIntakeToken;
+using leadrouter::testing::kSharkChannel;
+using leadrouter::testing::MessageText;
+using leadrouter::testing::SlackStack;
+using leadrouter::testing::SmtpServer;
+using leadrouter::testing::StackOptions;
+using leadrouter::testing::TwilioSim;
+using nlohmann::json;
+
+namespace {
+
+constexpr char kAna[] = "U0AGENTANA";
+constexpr char kSid[] = "AC0123456789abcdef0123456789abcdef";
+constexpr char kTwilioToken[] = "twilio-auth-token-for-tests";
+constexpr char kHalPhone[] = "+13125550142";
+
+// Everything a lead can receive, and a stack whose follow-up goes there.
+struct FollowUpStack {
+  explicit FollowUpStack(const std::string& extra = "", bool whole_day_window = true)
+      : smtp(FreePort()), twilio(kSid, kTwilioToken), stack(Options(extra, whole_day_window)) {}
+
+  StackOptions Options(const std::string& extra, bool whole_day_window) {
+    StackOptions options;
+    options.extra_config =
+        "[rotation]\ntimezone = \"UTC\"\n"
+        "[company]\nname = \"Elm Realty\"\n"
+        "[email]\nfrom = \"Elm Realty <homes@elmrealty.example>\"\n"
+        "smtp_url = \"" + smtp.url() + "\"\n"
+        "[sms]\ntwilio_base_url = \"" + twilio.base_url() + "\"\n"
+        "account_sid = \"" + std::string(kSid) + "\"\nfrom = \"+13125550100\"\n"
+        "inbound_url = \"https://leads.elmrealty.example/v1/twilio/inbound\"\n" +
+        std::string(whole_day_window ? "[send_window]\nhours = \"00:00-24:00\"\n" : "") +
+        extra +
+        "[[agents]]\nslack_id = \"U0AGENTANA\"\nname = \"Ana Alvarez\"\n"
+        "email = \"ana@elmrealty.example\"\n";
+    options.slack_config = "claim_timeout = \"1h\"\n";
+    options.env = {{"TWILIO_AUTH_TOKEN", kTwilioToken}};
+    return options;
+  }
+
+  // Posts Hal, a hot buyer who agreed to texts and marketing, and claims
+  // him as Ana: the claim enrols him in HOT_BUYER's sequence.
+  void HotLeadClaimed() {
+    json lead = leadrouter::testing::HotLead(42, "Hal Hotbuyer");
+    lead["phone"] = kHalPhone;
+    lead["consent"] = {{"sms", true}, {"marketing", true}};
+    stack.PostLead(lead);
+    const std::string ts = stack.WaitForPost("Hal Hotbuyer")["ts"];
+    stack.Click(kSharkChannel, ts, "claim_lead", kAna);
+  }
+
+  // Waits until the SMS stand-in holds `n` messages, and returns them all.
+  json WaitForTexts(size_t n) {
+    for (int i = 0; i < 1000; ++i) {
+      json texts = twilio.Messages();
+      if (texts.size() >= n) return texts;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL("fewer than " << n << " texts arrived: " << twilio.Messages().dump() << "\n"
+                       << stack.DaemonLog());
+    return json();
+  }
+  std::vector<json> WaitForMails(size_t n) {
+    for (int i = 0; i < 1000; ++i) {
+      auto mails = smtp.Messages();
+      if (mails.size() >= n) return mails;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL("fewer than " << n << " e-mails arrived\n" << stack.DaemonLog());
+    return {};
+  }
+  // Lets whatever the daemon is about to do happen, so a test can check
+  // that it did not.
+  void Settle() {
+    for (int i = 0; i < 200 && stack.Count("SELECT count(*) FROM jobs WHERE "
+                                           "state = 'running'") > 0;
+         ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  int64_t Skipped(const std::string& reason) {
+    return stack.Count("SELECT count(*) FROM timeline_events WHERE kind = "
+                       "'sequence_step_skipped' AND json_extract(detail, '$.reason') = '" +
+                       reason + "'");
+  }
+
+  SmtpServer smtp;
+  TwilioSim twilio;
+  SlackStack stack;
+};
+
+// SLA timers off: this is about the automated sequence alone.
+constexpr char kNoSla[] = "[sla.HOT_BUYER]\nremind_after = \"off\"\nescalate_after = \"off\"\n";
+
+}  // namespace
+
+TEST_CASE("a hot buyer gets a text at once, e-mails after 1 h and 24 h and a text after 48 h",
+          "[integration][follow_up]") {
+  FollowUpStack f(kNoSla);
+  f.HotLeadClaimed();
+
+  json texts = f.WaitForTexts(1);
+  REQUIRE(texts.size() == 1);
+  CHECK(texts[0]["to"] == kHalPhone);
+  CHECK(texts[0]["from"] == "+13125550100");
+  const std::string first = texts[0]["body"];
+  CHECK(Contains(first, "Hi Hal"));
+  CHECK(Contains(first, "12 Elm St"));
+  CHECK(Contains(first, "Ana Alvarez"));
+  CHECK(Contains(first, "Elm Realty"));
+  CHECK(f.smtp.Messages().empty());
+
+  f.stack.Advance("59m");
+  f.Settle();
+  CHECK(f.smtp.Messages().empty());
+  f.stack.Advance("1m");
+  auto mails = f.WaitForMails(1);
+  REQUIRE(mails.size() == 1);
+  CHECK(mails[0]["rcpt_tos"] == json::array({"hot42@example.com"}));
+  CHECK(Contains(mails[0]["headers"].dump(), "homes@elmrealty.example"));
+  CHECK(Contains(mails[0]["headers"].dump(), "ana@elmrealty.example"));  // Reply-To
+  CHECK(Contains(mails[0]["body"].get<std::string>(), "Hal"));
+
+  f.stack.Advance("23h");
+  mails = f.WaitForMails(2);
+  CHECK(mails.size() == 2);
+  CHECK(f.twilio.Messages().size() == 1);
+
+  f.stack.Advance("23h59m");
+  f.Settle();
+  CHECK(f.twilio.Messages().size() == 1);
+  f.stack.Advance("1m");
+  texts = f.WaitForTexts(2);
+  CHECK(texts.size() == 2);
+  CHECK(texts[1]["to"] == kHalPhone);
+
+  f.stack.Advance("30d");
+  f.Settle();
+  CHECK(f.twilio.Messages().size() == 2);
+  CHECK(f.smtp.Messages().size() == 2);
+  CHECK(f.stack.Count("SELECT count(*) FROM timeline_events WHERE kind = 'sequence_step_sent'") ==
+        4);
+}
+
+TEST_CASE("a CRM take-over in the middle of the sequence stops the rest of it",
+          "[integration][follow_up]") {
+  FollowUpStack f(kNoSla);
+  f.HotLeadClaimed();
+  f.WaitForTexts(1);
+  f.stack.Advance("1h");
+  f.WaitForMails(1);
+
+  leadrouter::test::HttpClient http(f.stack.daemon_port());
+  auto r = http.Send("POST", "/v1/crm/events",
+                     {{"Content-Type", "application/json"},
+                      {"Authorization", std::string("Bearer ") + kIntakeToken}},
+                     json{{"event_id", "evt-1"},
+                          {"type", "status_changed"},
+                          {"contact", {{"email", "hot42@example.com"}}},
+                          {"status", "Working"}}
+                         .dump());
+  INFO(r.body);
+  REQUIRE(r.status == 202);
+
+  f.stack.Advance("3d");
+  f.Settle();
+  CHECK(f.twilio.Messages().size() == 1);
+  CHECK(f.smtp.Messages().size() == 1);
+  CHECK(f.stack.Count("SELECT count(*) FROM jobs WHERE kind LIKE 'sequence.%' AND "
+                      "state = 'cancelled'") == 2);
+}
+
+TEST_CASE("a STOP by text ends the texts but neither the e-mails nor the owner's reminder",
+          "[integration][follow_up]") {
+  FollowUpStack f("[sla.HOT_BUYER]\nremind_after = \"5m\"\nescalate_after = \"off\"\n");
+  f.HotLeadClaimed();
+  f.WaitForTexts(1);
+
+  // Hal answers STOP; Twilio posts it to us, signed with the auth token.
+  const std::string url = "https://leads.elmrealty.example/v1/twilio/inbound";
+  const std::vector<std::pair<std::string, std::string>> params = {
+      {"AccountSid", kSid}, {"Body", "Stop"}, {"From", kHalPhone},
+      {"MessageSid", "SM00000000000000000000000000000001"}, {"To", "+13125550100"}};
+  auto r = f.twilio.PostInbound(f.stack.daemon_port(), url, params);
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+
+  f.stack.Advance("5m");
+  const std::string dm = f.stack.WaitForDm(kAna);
+  auto reminder = f.stack.WaitFor(
+      dm, [](const json& m) { return Contains(MessageText(m), "Reminder: lead #1"); });
+  CHECK(reminder);
+
+  f.stack.Advance("48h");
+  f.WaitForMails(2);
+  f.Settle();
+  CHECK(f.twilio.Messages().size() == 1);
+  CHECK(f.smtp.Messages().size() == 2);
+  CHECK(f.stack.Count("SELECT count(*) FROM jobs WHERE kind = 'sequence.sms' AND "
+                      "state = 'cancelled'") == 1);
+}
+
+TEST_CASE("a text due at 23:30 in the lead's zone goes out at 08:00 there",
+          "[integration][follow_up]") {
+  FollowUpStack f(kNoSla, /*whole_day_window=*/false);
+  // Move business time to the next 23:30 in Chicago (the lead's address).
+  const auto now = std::chrono::system_clock::now();
+  const leadrouter::LocalTime local = leadrouter::ToLocal(now, "America/Chicago");
+  int wait_min = 23 * 60 + 30 - local.minute_of_day;
+  if (wait_min < 0) wait_min += 24 * 60;
+  f.stack.Advance(std::to_string(wait_min) + "m");
+  f.HotLeadClaimed();
+  // Enrolled now: the text is due, but it is night for Hal.
+  for (int i = 0; i < 500 && f.stack.Count("SELECT count(*) FROM jobs WHERE kind = "
+                                           "'sequence.sms' AND attempts = 0 AND "
+                                           "last_error LIKE 'outside%'") == 0;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(f.twilio.Messages().empty());
+  f.stack.Advance("8h");  // 07:30 (or 07:29 when a minute turned)
+  f.Settle();
+  CHECK(f.twilio.Messages().empty());
+  f.stack.Advance("31m");
+  json texts = f.WaitForTexts(1);
+  CHECK(texts.size() == 1);
+}
