@@ -323,6 +323,17 @@ std::optional<int64_t> LeadStore::FindByKey(const std::string& key) {
   return query.getColumn(0).getInt64();
 }
 
+std::vector<int64_t> LeadStore::FindAllByKey(const std::string& key) {
+  SQLite::Statement query(
+      db_,
+      "SELECT l.id FROM lead_keys k JOIN leads l ON l.id = k.lead_id "
+      "WHERE k.key = ? ORDER BY l.created_at DESC, l.id DESC");
+  query.bind(1, key);
+  std::vector<int64_t> ids;
+  while (query.executeStep()) ids.push_back(query.getColumn(0).getInt64());
+  return ids;
+}
+
 std::optional<int64_t> LeadStore::FindByCrmId(const std::string& crm_id) {
   // Leads without a CRM id store ''; they must never match an empty id.
   if (crm_id.empty()) return std::nullopt;

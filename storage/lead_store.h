@@ -89,6 +89,10 @@ class LeadStore {
   // The most recently created active lead carrying `key` ("email:…",
   // "phone:…"), whatever its age; nullopt when none.
   std::optional<int64_t> FindByKey(const std::string& key);
+  // Every lead carrying `key`, active or not and whatever its age, newest
+  // first (ties by id, newest first); empty when none. Spam rows keep no
+  // keys, so they never appear.
+  std::vector<int64_t> FindAllByKey(const std::string& key);
   // The most recently created active lead with this CRM contact id; nullopt
   // when none (or when `crm_id` is empty).
   std::optional<int64_t> FindByCrmId(const std::string& crm_id);

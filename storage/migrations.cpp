@@ -166,6 +166,49 @@ CREATE INDEX leads_by_contacted ON leads (contacted_at)
   WHERE contacted_at IS NOT NULL;
 )sql";
 
+// Follow-up state. consent_records is append-only history: each row is what
+// one submission (or opt-out, or START) stated, with its source and time.
+// opt_outs holds one row per (channel, address) that must not be messaged,
+// whatever lead it arrives on. sequence_enrollments is at most one per lead;
+// channel_stops records a channel permanently failed for one lead.
+constexpr char kFollowUp[] = R"sql(
+CREATE TABLE consent_records (
+  id             INTEGER PRIMARY KEY,
+  lead_id        INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+  flag           TEXT    NOT NULL
+                         CHECK (flag IN ('marketing', 'sms', 'email')),
+  granted        INTEGER NOT NULL,
+  source         TEXT    NOT NULL DEFAULT '',
+  policy_version TEXT    NOT NULL DEFAULT '',
+  recorded_at    INTEGER NOT NULL
+);
+CREATE INDEX consent_records_by_lead
+  ON consent_records (lead_id, flag, recorded_at, id);
+
+CREATE TABLE opt_outs (
+  channel TEXT    NOT NULL CHECK (channel IN ('sms', 'email')),
+  address TEXT    NOT NULL CHECK (address <> ''),
+  source  TEXT    NOT NULL DEFAULT '',
+  detail  TEXT    NOT NULL DEFAULT '',
+  at      INTEGER NOT NULL,
+  PRIMARY KEY (channel, address)
+);
+
+CREATE TABLE sequence_enrollments (
+  lead_id     INTEGER PRIMARY KEY REFERENCES leads (id) ON DELETE CASCADE,
+  segment     TEXT    NOT NULL,
+  enrolled_at INTEGER NOT NULL
+);
+
+CREATE TABLE channel_stops (
+  lead_id    INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+  channel    TEXT    NOT NULL,
+  reason     TEXT    NOT NULL DEFAULT '',
+  stopped_at INTEGER NOT NULL,
+  PRIMARY KEY (lead_id, channel)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -174,6 +217,7 @@ const std::vector<Migration>& Migrations() {
       {2, kAgentEmail},
       {3, kRotationBlocks},
       {4, kFirstContactOwner},
+      {5, kFollowUp},
   };
   return kMigrations;
 }

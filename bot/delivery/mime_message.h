@@ -42,6 +42,10 @@ std::string EncodeMailbox(std::string_view mailbox);
 // "Tue, 01 Dec 2026 18:36:23 +0000" (RFC 5322 date, UTC).
 std::string FormatRfc5322Date(std::chrono::system_clock::time_point t);
 
+// Base64 (RFC 2045) in one line, no line breaks; also what HTTP basic
+// auth encodes its credentials with.
+std::string Base64(std::string_view bytes);
+
 // Quoted-printable (RFC 2045) with CRLF line ends and soft breaks at 76.
 std::string QuotedPrintable(std::string_view text);
 

@@ -2,6 +2,7 @@
 list(APPEND BOT_SOURCES
   http/http_client.cpp
   http/http_server.cpp
+  http/https_client.cpp
   http/intake_auth.cpp
   http/request_gate.cpp
   http/token_bucket.cpp

@@ -1,40 +1,25 @@
 #include "bot/slack/web_api_client.h"
 
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <deque>
 #include <exception>
 #include <map>
-#include <set>
-#include <vector>
 
+#include "bot/http/https_client.h"
 #include "bot/log.h"
-#include "bot/slack/endpoint_url.h"
 #include "bot/slack/rate_limiter.h"
-#include "bot/slack/tls_verify.h"
 
 namespace leadrouter::slack {
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace ssl = asio::ssl;
-using tcp = asio::ip::tcp;
 using boost::system::error_code;
 using nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
@@ -42,32 +27,13 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr std::size_t kMaxIdleConnections = 4;
 constexpr auto kDefaultRetryAfter = std::chrono::seconds(1);
 
-// The API base: an endpoint whose target is the path every method name is
-// appended to.
-struct ApiUrl {
-  bool tls = true;
-  std::string host;       // lower case, IPv6 without brackets
-  std::string port;       // digits
-  std::string authority;  // the Host header
-  std::string base_path;  // "/api/": ends with '/'
-};
-
-Result<ApiUrl> ParseApiUrl(const std::string& url) {
-  Result<EndpointUrl> parsed = ParseEndpointUrl(url, "https", "http");
-  if (!parsed.ok()) {
-    return Status::InvalidArgument("invalid_url: api_url " + parsed.status().message());
-  }
+// The transport (HttpsClient) takes a query; method names are appended to
+// the path, so api_url must not have one.
+Status CheckApiUrl(const std::string& url) {
   if (url.find_first_of("?#") != std::string::npos) {
     return Status::InvalidArgument("invalid_url: api_url takes no query or fragment");
   }
-  ApiUrl out{parsed->tls, parsed->host, parsed->port, parsed->authority,
-             parsed->target};
-  if (out.base_path.back() != '/') out.base_path += '/';
-  if (!out.tls && !IsLoopbackHost(out.host)) {
-    return Status::InvalidArgument(
-        "insecure_url: plain http:// is allowed only to a loopback host, not " + out.host);
-  }
-  return out;
+  return Status::Ok();
 }
 
 // Slack's codes for a failure on its side; the call may be tried again.
@@ -77,14 +43,6 @@ bool IsServerSideError(const std::string& error) {
          error == "rate_limited";
 }
 
-// Errors that mean an idle keep-alive connection was closed by the server
-// before our request reached it: worth one more try on a new connection.
-bool IsStaleConnection(const error_code& ec) {
-  return ec == http::error::end_of_stream || ec == asio::error::eof ||
-         ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
-         ec == ssl::error::stream_truncated;
-}
-
 ApiResult Failure(std::string error, bool retryable) {
   ApiResult result;
   result.error = std::move(error);
@@ -92,17 +50,14 @@ ApiResult Failure(std::string error, bool retryable) {
   return result;
 }
 
-ApiResult Interpret(const http::response<http::string_body>& response) {
-  ApiResult result;
-  result.http_status = static_cast<int>(response.result_int());
-  if (auto it = response.find(http::field::retry_after); it != response.end()) {
-    std::string_view value = it->value();
-    int seconds = 0;
-    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-    if (ec == std::errc() && end == value.data() + value.size() && seconds >= 0)
-      result.retry_after = std::chrono::seconds(seconds);
+ApiResult Interpret(const HttpsResponse& response) {
+  if (!response.transport_error.empty()) {
+    return Failure("transport_error: " + response.transport_error, /*retryable=*/true);
   }
-  result.body = json::parse(response.body(), nullptr, /*allow_exceptions=*/false);
+  ApiResult result;
+  result.http_status = response.status;
+  result.retry_after = response.RetryAfter();
+  result.body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (result.body.is_discarded()) result.body = nullptr;
   std::string body_error;
   if (result.body.is_object() && result.body.contains("error") &&
@@ -130,43 +85,15 @@ ApiResult Interpret(const http::response<http::string_body>& response) {
   return result;
 }
 
-// One connection to the API host, plain or TLS.
-struct Connection {
-  std::optional<beast::tcp_stream> plain;
-  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
-  beast::flat_buffer buffer;
-
-  beast::tcp_stream& lowest() {
-    return secure ? beast::get_lowest_layer(*secure) : *plain;
-  }
-};
-
-// Marks a connection as in use for as long as it lives, so Stop() can
-// cancel its I/O; unmarks on every way out, exceptions included.
-class BusyMark {
- public:
-  BusyMark(std::set<Connection*>& busy, Connection* connection)
-      : busy_(busy), connection_(connection) {
-    busy_.insert(connection_);
-  }
-  ~BusyMark() { busy_.erase(connection_); }
-  BusyMark(const BusyMark&) = delete;
-  BusyMark& operator=(const BusyMark&) = delete;
-
- private:
-  std::set<Connection*>& busy_;
-  Connection* connection_;
-};
-
-template <typename Stream>
-asio::awaitable<void> Exchange(Stream& stream, beast::flat_buffer& buffer,
-                               http::request<http::string_body>& request,
-                               http::response<http::string_body>& response,
-                               error_code& ec) {
-  co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return;
-  co_await http::async_read(stream, buffer, response,
-                            asio::redirect_error(asio::use_awaitable, ec));
+HttpsClientOptions TransportOptions(const WebApiOptions& options) {
+  HttpsClientOptions out;
+  out.base_url = options.api_url;
+  out.ca_file = options.ca_file;
+  out.timeout = options.timeout;
+  out.max_idle = kMaxIdleConnections;
+  out.log_name = "slack.api";
+  out.url_key = "api_url";
+  return out;
 }
 
 }  // namespace
@@ -189,24 +116,11 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::io_context& loop_in, WebApiOptions options_in)
       : loop(loop_in),
         options(std::move(options_in)),
-        tls(ssl::context::tls_client),
-        limiter(RateLimiter::Pace{options.post_interval, options.post_burst}) {
-    Result<ApiUrl> parsed = ParseApiUrl(options.api_url);
-    if (!parsed.ok()) {
-      status = parsed.status();
-      return;
-    }
-    url = std::move(parsed.value());
-    tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                    ssl::context::no_tlsv1_1);
-    error_code ec;
-    tls.set_default_verify_paths(ec);
-    if (ec) logging::Warn("slack.api.trust_store", {{"error", ec.message()}});
-    if (!options.ca_file.empty()) {
-      tls.load_verify_file(options.ca_file, ec);
-      if (ec) status = Status::InvalidArgument("ca_file: " + options.ca_file + ": " + ec.message());
-    }
+        limiter(RateLimiter::Pace{options.post_interval, options.post_burst}),
+        status(CheckApiUrl(options.api_url)) {
+    if (!status.ok()) return;
+    https = std::make_unique<HttpsClient>(loop, TransportOptions(options));
+    status = https->status();
   }
 
   void Stop() {
@@ -215,12 +129,8 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
       entry.second.queue.clear();
       entry.second.timer.cancel();
     }
-    for (Connection* connection : busy) connection->lowest().cancel();
-    for (auto& connection : idle) {
-      error_code ec;
-      connection->lowest().socket().close(ec);
-    }
-    idle.clear();
+    // Cancels the calls in flight; their lanes are dropped with them.
+    https.reset();
   }
 
   void Enqueue(Pending call) {
@@ -291,110 +201,50 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
     logging::Warn("slack.api.call_failed", fields);
   }
 
-  http::request<http::string_body> BuildRequest(const Pending& call) const {
-    http::request<http::string_body> request{http::verb::post, url.base_path + call.method, 11};
-    request.set(http::field::host, url.authority);
-    request.set(http::field::user_agent, "leadrouter");
+  HttpsRequest BuildRequest(const Pending& call) const {
+    HttpsRequest request;
+    request.target = call.method;
     const std::string& token =
         call.token == TokenKind::kApp ? options.app_token : options.bot_token;
-    request.set(http::field::authorization, "Bearer " + token);
+    request.headers.emplace_back("Authorization", "Bearer " + token);
     if (call.method == "apps.connections.open") {
-      request.set(http::field::content_type, "application/x-www-form-urlencoded");
+      request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
     } else {
-      request.set(http::field::content_type, "application/json; charset=utf-8");
+      request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
       // Invalid UTF-8 in a string becomes U+FFFD rather than an exception.
-      request.body() = call.args.is_null()
-                           ? std::string("{}")
-                           : call.args.dump(-1, ' ', false, json::error_handler_t::replace);
+      request.body = call.args.is_null()
+                         ? std::string("{}")
+                         : call.args.dump(-1, ' ', false, json::error_handler_t::replace);
     }
-    request.keep_alive(true);
-    request.prepare_payload();
     return request;
   }
 
+  // The transport's callback as something a lane can co_await. The answer
+  // is posted, so the lane resumes from the loop rather than inside the
+  // transport; when the transport is destroyed first, the handler is
+  // dropped and the lane with it.
   asio::awaitable<ApiResult> Send(const Pending& call) {
-    http::request<http::string_body> request = BuildRequest(call);
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      std::unique_ptr<Connection> connection;
-      bool reused = false;
-      if (!idle.empty()) {
-        connection = std::move(idle.back());
-        idle.pop_back();
-        reused = true;
-      } else {
-        connection = std::make_unique<Connection>();
-        if (url.tls) {
-          connection->secure.emplace(loop, tls);
-        } else {
-          connection->plain.emplace(loop);
-        }
-      }
-      BusyMark mark(busy, connection.get());
-      if (!reused) {
-        std::string error = co_await Connect(*connection);
-        if (!error.empty()) co_return Failure("transport_error: " + error, /*retryable=*/true);
-      }
-      http::response<http::string_body> response;
-      error_code ec;
-      connection->lowest().expires_after(options.timeout);
-      if (connection->secure) {
-        co_await Exchange(*connection->secure, connection->buffer, request, response, ec);
-      } else {
-        co_await Exchange(*connection->plain, connection->buffer, request, response, ec);
-      }
-      if (ec) {
-        if (reused && !stopped && IsStaleConnection(ec)) continue;
-        co_return Failure("transport_error: " + ec.message(), /*retryable=*/true);
-      }
-      if (response.keep_alive() && !stopped && idle.size() < kMaxIdleConnections) {
-        connection->lowest().expires_never();
-        idle.push_back(std::move(connection));
-      } else {
-        error_code ignored;
-        connection->lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
-      }
-      co_return Interpret(response);
-    }
-    co_return Failure("transport_error: connection closed", /*retryable=*/true);
-  }
-
-  // Connects `connection` (and for https verifies the server); returns
-  // what went wrong, or "" on success.
-  asio::awaitable<std::string> Connect(Connection& connection) {
-    tcp::resolver resolver(loop);
-    error_code ec;
-    auto endpoints = co_await resolver.async_resolve(
-        url.host, url.port, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return "resolve " + url.host + ": " + ec.message();
-    if (stopped) co_return "client stopped";
-    beast::tcp_stream& stream = connection.lowest();
-    stream.expires_after(options.timeout);
-    co_await stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return "connect " + url.authority + ": " + ec.message();
-    ++connections_opened;
-    if (!url.tls) co_return std::string();
-
-    auto& secure = *connection.secure;
-    if (std::string error = RequireServerIdentity(secure.native_handle(), url.host);
-        !error.empty()) {
-      co_return error;
-    }
-    co_await secure.async_handshake(ssl::stream_base::client,
-                                    asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return "tls handshake with " + url.host + ": " + ec.message();
-    co_return std::string();
+    if (!https) co_return Failure("transport_error: client stopped", /*retryable=*/true);
+    HttpsResponse response = co_await asio::async_initiate<
+        decltype(asio::use_awaitable), void(HttpsResponse)>(
+        [this](auto handler, HttpsRequest request) {
+          auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+          https->Send(std::move(request), [this, shared](HttpsResponse answer) {
+            asio::post(loop, [shared, answer = std::move(answer)]() mutable {
+              (*shared)(std::move(answer));
+            });
+          });
+        },
+        asio::use_awaitable, BuildRequest(call));
+    co_return Interpret(response);
   }
 
   asio::io_context& loop;
   WebApiOptions options;
-  Status status;
-  ApiUrl url;
-  ssl::context tls;
   RateLimiter limiter;
+  Status status;
+  std::unique_ptr<HttpsClient> https;  // null when status is not ok, or stopped
   std::map<RateLimiter::Key, Lane> lanes;
-  std::vector<std::unique_ptr<Connection>> idle;
-  std::set<Connection*> busy;
-  std::size_t connections_opened = 0;
   bool stopped = false;
 };
 
@@ -405,7 +255,9 @@ WebApiClient::~WebApiClient() { impl_->Stop(); }
 
 const Status& WebApiClient::status() const { return impl_->status; }
 
-std::size_t WebApiClient::connections_opened() const { return impl_->connections_opened; }
+std::size_t WebApiClient::connections_opened() const {
+  return impl_->https ? impl_->https->connections_opened() : 0;
+}
 
 void WebApiClient::Call(const std::string& method, nlohmann::json args, TokenKind token,
                         ApiCallback done) {

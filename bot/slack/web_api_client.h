@@ -2,9 +2,9 @@
 // §4) and keeps to Slack's rate limits (§5). The only holder of the Slack
 // tokens; logs a call's method, HTTP status and error code, never a token.
 //
-// Transport: TLS verified against the system trust store plus `ca_file`,
-// with SNI and host name checks; plain http:// only to a loopback host.
-// Idle keep-alive connections are reused (a small pool for the one host).
+// Transport: bot/http/https_client.h (TLS verified against the system
+// trust store plus `ca_file`, with SNI and host name checks; plain http://
+// only to a loopback host; a small pool of idle keep-alive connections).
 //
 // Rate limits: each call belongs to a RateLimiter key (the method, plus the
 // channel for chat.postMessage). Calls on one key go out one at a time, in

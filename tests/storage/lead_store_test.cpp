@@ -362,3 +362,23 @@ TEST_CASE("MarkContacted credits the owner with the time since they got it",
   CHECK_FALSE(leads.Get(unowned)->first_contact_owner);
   CHECK_FALSE(leads.Get(unowned)->first_contact_wait);
 }
+
+TEST_CASE("FindAllByKey lists every lead carrying the key, newest first",
+          "[storage][lead_store]") {
+  auto db = Database::Open(":memory:");
+  LeadStore leads(db->db());
+  // Outside the window each inquiry is a lead of its own; both carry the key.
+  int64_t first = leads.Intake(LeadWithPhone(kDanaPhone, "a"), kT0, kWindow)
+                      .lead_id;
+  int64_t second =
+      leads.Intake(LeadWithPhone(kDanaPhone, "b"), kT0 + 48h, kWindow).lead_id;
+  int64_t other =
+      leads.Intake(LeadWithEmail(kDana, "c"), kT0 + 49h, kWindow).lead_id;
+  REQUIRE(first != second);
+
+  CHECK(leads.FindAllByKey(std::string("phone:") + kDanaPhone) ==
+        std::vector<int64_t>{second, first});
+  CHECK(leads.FindAllByKey(std::string("email:") + kDana) ==
+        std::vector<int64_t>{other});
+  CHECK(leads.FindAllByKey("phone:+12125550100").empty());
+}
