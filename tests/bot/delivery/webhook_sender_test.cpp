@@ -11,6 +11,7 @@
 
 #include "bot/http/intake_auth.h"
 #include "tests/support/daemon_process.h"
+#include "tests/support/run_until.h"
 #include "tests/support/fake_clock.h"
 #include "tests/support/log_capture.h"
 #include "tests/support/twilio_sim.h"
@@ -22,6 +23,7 @@ using leadrouter::VerifyIntakeAuth;
 using leadrouter::WebhookOptions;
 using leadrouter::WebhookSender;
 using leadrouter::testing::FakeClock;
+using leadrouter::testing::RunUntil;
 using leadrouter::testing::TwilioSim;
 using nlohmann::json;
 using namespace std::chrono_literals;
@@ -31,16 +33,6 @@ namespace asio = boost::asio;
 namespace {
 
 constexpr char kSecret[] = "whsec-test-8d1f0c7b2a";
-
-template <typename Done>
-bool RunUntil(asio::io_context& loop, Done done, std::chrono::milliseconds timeout = 10s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done() && std::chrono::steady_clock::now() < deadline) {
-    loop.run_one_for(20ms);
-    if (loop.stopped()) loop.restart();
-  }
-  return done();
-}
 
 WebhookOptions HookOptions(const std::string& url) {
   WebhookOptions options;

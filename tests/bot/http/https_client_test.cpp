@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "tests/support/daemon_process.h"
+#include "tests/support/run_until.h"
 #include "tests/support/tls_test_server.h"
 #include "tests/support/twilio_sim.h"
 
@@ -30,6 +31,7 @@ using leadrouter::HttpsClient;
 using leadrouter::HttpsClientOptions;
 using leadrouter::HttpsRequest;
 using leadrouter::HttpsResponse;
+using leadrouter::testing::RunUntil;
 using leadrouter::testing::TwilioSim;
 using nlohmann::json;
 using namespace std::chrono_literals;
@@ -39,16 +41,6 @@ using tcp = asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
 namespace {
-
-template <typename Done>
-bool RunUntil(asio::io_context& loop, Done done, std::chrono::milliseconds timeout = 10s) {
-  auto deadline = SteadyClock::now() + timeout;
-  while (!done() && SteadyClock::now() < deadline) {
-    loop.run_one_for(20ms);
-    if (loop.stopped()) loop.restart();
-  }
-  return done();
-}
 
 void RunFor(asio::io_context& loop, std::chrono::milliseconds how_long) {
   loop.restart();
