@@ -103,7 +103,12 @@ spdlog::level::level_enum LevelFromName(std::string_view name) {
 
 void Init(Format format, spdlog::level::level_enum level,
           std::vector<std::string> secrets) {
-  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  Init(format, level, std::move(secrets),
+       std::make_shared<spdlog::sinks::stderr_sink_mt>());
+}
+
+void Init(Format format, spdlog::level::level_enum level,
+          std::vector<std::string> secrets, spdlog::sink_ptr sink) {
   auto logger = std::make_shared<spdlog::logger>("leadrouter", sink);
   logger->set_formatter(std::make_unique<LineFormatter>(format, std::move(secrets)));
   logger->set_level(level);

@@ -18,6 +18,10 @@ enum class Format { kText, kJson };
 // wherever they appear in a line, whoever logged it.
 void Init(Format format, spdlog::level::level_enum level,
           std::vector<std::string> secrets);
+// The same logger writing to `sink` instead (tests capture lines with an
+// ostream sink).
+void Init(Format format, spdlog::level::level_enum level,
+          std::vector<std::string> secrets, spdlog::sink_ptr sink);
 
 // A structured line: `event` is a short stable name ("lead.accepted"),
 // `fields` an object whose members become JSON keys (or k=v in text mode).

@@ -1,17 +1,11 @@
 // DeliveryResult: what became of one follow-up message handed to a
 // provider (Twilio, an outbound webhook), for the step executor that
-// records it on the lead's timeline and tells the job runner.
+// records it on the lead's timeline and tells the job runner. Plain value.
 #pragma once
 
-#include <functional>
-#include <memory>
 #include <string>
 
 #include "bot/job_runner.h"
-
-namespace boost::asio {
-class io_context;
-}
 
 namespace leadrouter {
 
@@ -31,16 +25,5 @@ struct DeliveryResult {
   // secret.
   std::string detail;
 };
-
-// A Fail result for a message that was never sent (bad options, a message
-// the executor built wrong): `why` is both the detail and the job's error.
-DeliveryResult NotSent(std::string why);
-
-// Calls `done(result)` from `loop`, never inside the caller, unless `alive`
-// has expired by then (the sender was destroyed: no callback). An exception
-// from `done` is logged, not thrown onto the loop. Loop thread only.
-void AnswerLater(boost::asio::io_context& loop, std::weak_ptr<bool> alive,
-                 std::function<void(DeliveryResult)> done,
-                 DeliveryResult result);
 
 }  // namespace leadrouter

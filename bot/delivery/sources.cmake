@@ -1,6 +1,6 @@
 # Delivery channels for follow-up steps (e-mail, SMS, outbound webhooks).
 list(APPEND BOT_SOURCES
-  delivery/delivery_result.cpp
+  delivery/http_delivery.cpp
   delivery/mime_message.cpp
   delivery/smtp_sender.cpp
   delivery/twilio_sender.cpp

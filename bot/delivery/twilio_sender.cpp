@@ -4,8 +4,8 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "bot/delivery/http_delivery.h"
 #include "bot/delivery/mime_message.h"
-#include "bot/log.h"
 #include "pipeline/text.h"
 
 namespace leadrouter {
@@ -65,36 +65,6 @@ Status CheckOptions(const TwilioOptions& options) {
   return Status::Ok();
 }
 
-HttpsClientOptions TransportOptions(const TwilioOptions& options) {
-  HttpsClientOptions out;
-  out.base_url = options.base_url;
-  out.ca_file = options.ca_file;
-  out.timeout = options.timeout;
-  out.log_name = "twilio";
-  out.url_key = "twilio base_url";
-  return out;
-}
-
-void LogResult(const DeliveryResult& result, const HttpsResponse& response) {
-  json fields = {{"status", response.status}};
-  if (result.outcome.kind == JobOutcome::Kind::kDone && !result.recipient_refused) {
-    fields["sid"] = result.provider_id;
-    logging::Info("twilio.sms_accepted", fields);
-    return;
-  }
-  if (response.status == 0) {
-    fields["error"] = response.transport_error;
-  } else if (int code = ParseError(json::parse(response.body, nullptr, false)).code; code != 0) {
-    fields["code"] = code;
-  }
-  if (result.recipient_refused) {
-    logging::Info("twilio.sms_refused", fields);
-  } else {
-    fields["retry"] = result.outcome.kind == JobOutcome::Kind::kRetry;
-    logging::Warn("twilio.sms_failed", fields);
-  }
-}
-
 }  // namespace
 
 bool IsTwilioRecipientCode(int code) {
@@ -132,12 +102,8 @@ DeliveryResult ClassifyTwilioResponse(const HttpsResponse& response) {
   }
   const TwilioError error = ParseError(body);
   result.detail = Describe(response.status, error);
-  if (response.status == 429) {
-    std::optional<std::chrono::milliseconds> wait;
-    if (auto after = response.RetryAfter()) wait = *after;
-    result.outcome = JobOutcome::Retry(result.detail, wait);
-  } else if (response.status == 408 || response.status >= 500) {
-    result.outcome = JobOutcome::Retry(result.detail);
+  if (auto transient = TransientOutcome(response, result.detail)) {
+    result.outcome = std::move(*transient);
   } else if (response.status == 400 && IsTwilioRecipientCode(error.code)) {
     result.recipient_refused = true;
     result.unsubscribed = error.code == kUnsubscribedCode;
@@ -176,7 +142,11 @@ TwilioSender::TwilioSender(boost::asio::io_context& loop, TwilioOptions options)
       options_(std::move(options)),
       status_(CheckOptions(options_)),
       authorization_("Basic " + Base64(options_.account_sid + ":" + options_.auth_token)),
-      client_(loop, TransportOptions(options_)),
+      client_(loop, {.base_url = options_.base_url,
+                     .ca_file = options_.ca_file,
+                     .timeout = options_.timeout,
+                     .log_name = "twilio",
+                     .url_key = "twilio base_url"}),
       alive_(std::make_shared<bool>(true)) {
   if (status_.ok()) status_ = client_.status();
 }
@@ -209,11 +179,7 @@ void TwilioSender::Send(SmsMessage message, std::function<void(DeliveryResult)> 
                      {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
                      {"Accept", "application/json"}};
   request.body = FormEncode(form);
-  client_.Send(std::move(request), [done = std::move(done)](HttpsResponse response) {
-    DeliveryResult result = ClassifyTwilioResponse(response);
-    LogResult(result, response);
-    done(std::move(result));
-  });
+  SendAndClassify(client_, std::move(request), "twilio", ClassifyTwilioResponse, std::move(done));
 }
 
 }  // namespace leadrouter

@@ -1,7 +1,7 @@
 #include "bot/delivery/webhook_sender.h"
 
+#include "bot/delivery/http_delivery.h"
 #include "bot/http/intake_auth.h"
-#include "bot/log.h"
 #include "pipeline/text.h"
 
 namespace leadrouter {
@@ -21,16 +21,6 @@ Status CheckOptions(const WebhookOptions& options) {
   return Status::Ok();
 }
 
-HttpsClientOptions TransportOptions(const WebhookOptions& options) {
-  HttpsClientOptions out;
-  out.base_url = options.url;
-  out.ca_file = options.ca_file;
-  out.timeout = options.timeout;
-  out.log_name = "webhook";
-  out.url_key = "webhook.url";
-  return out;
-}
-
 // The receiver's own words, when it answered JSON with an "error" or a
 // "message": the start of them, for the timeline.
 std::string ReceiverSays(const json& body) {
@@ -42,19 +32,6 @@ std::string ReceiverSays(const json& body) {
     }
   }
   return "";
-}
-
-void LogResult(const DeliveryResult& result, const HttpsResponse& response) {
-  json fields = {{"status", response.status}};
-  if (response.status == 0) fields["error"] = response.transport_error;
-  if (result.outcome.kind == JobOutcome::Kind::kDone && !result.recipient_refused) {
-    logging::Info("webhook.delivered", fields);
-  } else if (result.recipient_refused) {
-    logging::Info("webhook.refused", fields);
-  } else {
-    fields["retry"] = result.outcome.kind == JobOutcome::Kind::kRetry;
-    logging::Warn("webhook.failed", fields);
-  }
 }
 
 }  // namespace
@@ -83,12 +60,8 @@ DeliveryResult ClassifyWebhookResponse(const HttpsResponse& response) {
     return result;
   }
   result.detail = answered + ReceiverSays(body);
-  if (response.status == 429) {
-    std::optional<std::chrono::milliseconds> wait;
-    if (auto after = response.RetryAfter()) wait = *after;
-    result.outcome = JobOutcome::Retry(result.detail, wait);
-  } else if (response.status == 408 || response.status >= 500) {
-    result.outcome = JobOutcome::Retry(result.detail);
+  if (auto transient = TransientOutcome(response, result.detail)) {
+    result.outcome = std::move(*transient);
   } else if (response.status == 410 || response.status == 422) {
     // The receiver will never take this one (the contact is gone, or it
     // rejects what we know of it); other steps of other leads still go.
@@ -107,7 +80,11 @@ WebhookSender::WebhookSender(boost::asio::io_context& loop, const Clock& clock,
       clock_(clock),
       options_(std::move(options)),
       status_(CheckOptions(options_)),
-      client_(loop, TransportOptions(options_)),
+      client_(loop, {.base_url = options_.url,
+                     .ca_file = options_.ca_file,
+                     .timeout = options_.timeout,
+                     .log_name = "webhook",
+                     .url_key = "webhook.url"}),
       alive_(std::make_shared<bool>(true)) {
   if (status_.ok()) status_ = client_.status();
 }
@@ -139,11 +116,8 @@ void WebhookSender::Send(std::string idempotency_key, nlohmann::json event,
                      {"Idempotency-Key", std::move(idempotency_key)},
                      {"X-Leadrouter-Timestamp", timestamp},
                      {"X-Leadrouter-Signature", SignV0(options_.secret, timestamp, request.body)}};
-  client_.Send(std::move(request), [done = std::move(done)](HttpsResponse response) {
-    DeliveryResult result = ClassifyWebhookResponse(response);
-    LogResult(result, response);
-    done(std::move(result));
-  });
+  SendAndClassify(client_, std::move(request), "webhook", ClassifyWebhookResponse,
+                  std::move(done));
 }
 
 }  // namespace leadrouter
