@@ -13,6 +13,7 @@
 #include "bot/job_runner.h"
 #include "bot/log.h"
 #include "bot/movable_clock.h"
+#include "bot/opt_out_service.h"
 #include "bot/outbox_plan.h"
 #include "bot/routing_jobs.h"
 #include "bot/slack_connection.h"
@@ -20,6 +21,7 @@
 #include "bot/handlers/dispatch.h"
 #include "bot/sla_jobs.h"
 #include "bot/storage_writer.h"
+#include "bot/twilio_inbound_service.h"
 #include "pipeline/process.h"
 #include "storage/agent_store.h"
 #include "storage/database.h"
@@ -205,6 +207,11 @@ int RunDaemon(const Config& config, const Secrets& secrets,
   HttpServer server(loop, http_options);
   CrmService crm(config, writer, runner, gate, clock);
   crm.RegisterRoutes(server);
+  OptOutService opt_out(config, writer, gate, clock);
+  opt_out.RegisterRoutes(server);
+  TwilioInboundService twilio_inbound(config, secrets.twilio_auth_token, writer,
+                                      gate, clock);
+  twilio_inbound.RegisterRoutes(server);
   IntakeService intake(config, writer, runner, gate, clock, slack);
   intake.RegisterRoutes(server);
   if (config.testing.movable_clock) {
