@@ -550,3 +550,14 @@ TEST_CASE("the per-channel posting pace is read and checked", "[bot][config]") {
   CHECK(HasError(LoadConfigString("[slack]\npost_burst = 0\n"), "slack.post_burst",
                  "between 1 and 100000"));
 }
+
+TEST_CASE("the URL Twilio signs inbound texts with is read and checked",
+          "[bot][config][opt_out]") {
+  CHECK(LoadConfigString("").config.sms.inbound_url.empty());
+  ConfigLoad set = LoadConfigString(
+      "[sms]\ninbound_url = \"https://leads.example.com/v1/twilio/inbound\"\n");
+  REQUIRE(set.ok());
+  CHECK(set.config.sms.inbound_url == "https://leads.example.com/v1/twilio/inbound");
+  CHECK(HasError(LoadConfigString("[sms]\ninbound_url = \"leads.example.com/x\"\n"),
+                 "sms.inbound_url", "full URL"));
+}
