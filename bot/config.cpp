@@ -607,6 +607,10 @@ void ReadSms(TableReader& r, Config::Sms& s) {
     r.Error("from", "must be an E.164 number like \"+13125550100\" or a "
                     "messaging service SID (MG…)");
   }
+  r.String("inbound_url", s.inbound_url);
+  if (!s.inbound_url.empty() && !HasScheme(s.inbound_url, {"https://", "http://"})) {
+    r.Error("inbound_url", "must be the full URL Twilio calls, https://…");
+  }
 }
 
 // Steps that cannot go out as configured: an error where the file asked

@@ -130,6 +130,9 @@ struct Config {
     std::string twilio_base_url = "https://api.twilio.com";
     std::string account_sid;  // "AC…"; the auth token is a Secret
     std::string from;         // "+13125550100" or a messaging service "MG…"
+    // The URL Twilio posts inbound texts to, exactly as configured there
+    // (it signs it); empty: "http://" + Host + target of each request.
+    std::string inbound_url;
   } sms;
   struct Webhook {
     std::string url;  // where webhook steps are POSTed, signed

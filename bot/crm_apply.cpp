@@ -3,6 +3,7 @@
 #include <functional>
 #include <vector>
 
+#include "bot/opt_out.h"
 #include "bot/outbox_plan.h"
 #include "bot/slack/mrkdwn.h"
 #include "storage/agent_store.h"
@@ -71,6 +72,27 @@ std::string Describe(
   return out;
 }
 
+// What a CRM opt-out covers: the contact's e-mail and phone as the event
+// names them, and those of the lead it matched (an event may name the
+// contact by its CRM id alone), each channel's address once.
+std::vector<storage::OptOut> CrmOptOuts(const pipeline::CrmEvent& event,
+                                        const storage::StoredLead* lead,
+                                        SystemTime now) {
+  std::vector<storage::OptOut> out;
+  auto add = [&](const char* channel, const std::string& address) {
+    if (address.empty()) return;
+    for (const storage::OptOut& o : out) {
+      if (o.channel == channel && o.address == address) return;
+    }
+    out.push_back({channel, address, "crm", event.event_id, now});
+  };
+  add("email", event.contact.email);
+  if (lead) add("email", lead->email);
+  add("sms", event.contact.phone_e164);
+  if (lead) add("sms", lead->phone_e164);
+  return out;
+}
+
 nlohmann::json OwnerJson(const pipeline::CrmOwner& owner) {
   nlohmann::json out = nlohmann::json::object();
   if (!owner.email.empty()) out["email"] = owner.email;
@@ -128,6 +150,11 @@ CrmApplyResult ApplyCrmEvent(SQLite::Database& db,
     return out;
   }
   if (!found) {
+    // An opt-out binds whatever lead the person becomes later.
+    if (event.type == pipeline::CrmEventType::kOptedOut) {
+      out.opt_out_cancelled =
+          ApplyOptOut(db, CrmOptOuts(event, nullptr, now), now).cancelled_steps;
+    }
     out.outcome = CrmOutcome::kUnmatched;
     return out;
   }
@@ -182,11 +209,13 @@ CrmApplyResult ApplyCrmEvent(SQLite::Database& db,
   storage::Timeline timeline(db);
   timeline.Append(id, now, "crm_override", detail);
   if (event.type == pipeline::CrmEventType::kOptedOut) {
-    // Kept as its own entry so the opt-out feature can find it later.
-    nlohmann::json opt_out = {{"source", "crm"}, {"event_id", event.event_id}};
-    if (!event.occurred_at_text.empty())
-      opt_out["occurred_at"] = event.occurred_at_text;
-    timeline.Append(id, now, "opted_out", opt_out);
+    // Stored as opt-outs of both channels (timeline `opted_out` per
+    // channel on every lead with the address), so that no later lead of
+    // this person is texted or mailed either.
+    std::optional<storage::StoredLead> lead = leads.Get(id);
+    out.opt_out_cancelled =
+        ApplyOptOut(db, CrmOptOuts(event, lead ? &*lead : nullptr, now), now)
+            .cancelled_steps;
   }
 
   if (first_takeover) {

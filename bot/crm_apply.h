@@ -2,7 +2,9 @@
 // transaction: find the lead, record the event once, mark the lead taken
 // over by a human, cancel its automated follow-ups, sync the owner when the
 // CRM names one of our agents, explain it all on the timeline, and queue a
-// Slack thread note saying so. The HTTP side is bot/crm_service.
+// Slack thread note saying so. An opted_out event is also stored as an
+// opt-out of sms and email for the contact's addresses (bot/opt_out), even
+// when it matches no lead yet. The HTTP side is bot/crm_service.
 // Thread rule: storage writer thread only (it borrows the connection).
 #pragma once
 
@@ -35,6 +37,9 @@ struct CrmApplyResult {
   std::optional<int64_t> lead_id;  // for a duplicate: as first recorded
   std::string matched_by;          // "crm_id", "email" or "phone"
   int cancelled_jobs = 0;
+  // For opted_out: pending steps the opt-out cancelled on other leads with
+  // the contact's addresses (the matched lead's went with the takeover).
+  int opt_out_cancelled = 0;
   std::optional<std::string> owner_synced;  // the agent now owning the lead
   bool note_queued = false;                 // a job the runner should see
 };

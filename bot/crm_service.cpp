@@ -78,6 +78,9 @@ void CrmService::HandleEvent(const HttpRequest& request, Responder respond) {
           case CrmOutcome::kApplied:
             fields["matched_by"] = r.matched_by;
             fields["cancelled_jobs"] = r.cancelled_jobs;
+            if (r.opt_out_cancelled) {
+              fields["opt_out_cancelled"] = r.opt_out_cancelled;
+            }
             if (r.owner_synced) fields["owner"] = *r.owner_synced;
             logging::Info("crm.applied", fields);
             break;

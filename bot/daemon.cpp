@@ -14,6 +14,7 @@
 #include "bot/job_runner.h"
 #include "bot/log.h"
 #include "bot/movable_clock.h"
+#include "bot/opt_out_service.h"
 #include "bot/outbox_plan.h"
 #include "bot/routing_jobs.h"
 #include "bot/sequence_jobs.h"
@@ -22,6 +23,7 @@
 #include "bot/handlers/dispatch.h"
 #include "bot/sla_jobs.h"
 #include "bot/storage_writer.h"
+#include "bot/twilio_inbound_service.h"
 #include "pipeline/process.h"
 #include "storage/agent_store.h"
 #include "storage/database.h"
@@ -211,6 +213,11 @@ int RunDaemon(const Config& config, const Secrets& secrets,
   HttpServer server(loop, http_options);
   CrmService crm(config, writer, runner, gate, clock);
   crm.RegisterRoutes(server);
+  OptOutService opt_out(config, writer, gate, clock);
+  opt_out.RegisterRoutes(server);
+  TwilioInboundService twilio_inbound(config, secrets.twilio_auth_token, writer,
+                                      gate, clock);
+  twilio_inbound.RegisterRoutes(server);
   IntakeService intake(config, writer, runner, gate, clock, slack);
   intake.RegisterRoutes(server);
   if (config.testing.movable_clock) {

@@ -4,6 +4,7 @@
 
 #include "bot/digest.h"
 #include "bot/http/request_gate.h"
+#include "bot/intake_consent.h"
 #include "bot/job_runner.h"
 #include "bot/json_post.h"
 #include "bot/log.h"
@@ -118,6 +119,7 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
         storage::IntakeResult r = leads.Intake(
             *lead, now, std::chrono::duration_cast<std::chrono::seconds>(
                             config.storage.dedupe_window));
+        RecordIntakeConsent(db.db(), r.lead_id, *lead, now);
         out.lead_id = r.lead_id;
         out.duplicate = r.duplicate;
         nlohmann::json body = {

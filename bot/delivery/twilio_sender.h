@@ -49,8 +49,10 @@ bool IsTwilioRecipientCode(int code);
 // How one answer to a Messages.json POST reads: 200/201 → Done with the
 // sid; a 400 whose code is about the recipient → recipient_refused (and
 // unsubscribed for 21610), outcome Done; 429 → Retry after Retry-After;
-// 408, 5xx and transport errors → Retry; any other answer (401, 403, 404, 400 with another code such as 21408 region
-// not enabled, 21606 bad From, 21608 unverified on a trial account) → Fail.
+// 408, 5xx and transport errors → Retry; any other answer (401, 403, 404,
+// a 400 with another code such as 21408 region not enabled, 21606 bad From,
+// 21608 unverified on a trial account) → Fail. `detail` is "<code>
+// <Twilio's message> (HTTP <status>)", cut to a few hundred bytes.
 DeliveryResult ClassifyTwilioResponse(const HttpsResponse& response);
 
 // "To=%2B1312…&From=…&Body=…": application/x-www-form-urlencoded, UTF-8,

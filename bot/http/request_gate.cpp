@@ -21,6 +21,18 @@ std::string RequestGate::ClientKey(const HttpRequest& request) const {
   return request.remote_ip;
 }
 
+std::optional<HttpResponse> RequestGate::CheckRate(
+    const HttpRequest& request, std::chrono::steady_clock::time_point mono) {
+  TokenBucket::Decision rate = bucket_.Take(ClientKey(request), mono);
+  if (rate.allowed) return std::nullopt;
+  HttpResponse r = HttpResponse::Error(
+      429, "too many requests; retry in " +
+               std::to_string(rate.retry_after_seconds) + " s");
+  r.headers.emplace_back("Retry-After",
+                         std::to_string(rate.retry_after_seconds));
+  return r;
+}
+
 std::optional<HttpResponse> RequestGate::Check(
     const HttpRequest& request, std::chrono::system_clock::time_point now,
     std::chrono::steady_clock::time_point mono) {
@@ -36,14 +48,8 @@ std::optional<HttpResponse> RequestGate::Check(
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
-  TokenBucket::Decision rate = bucket_.Take(ClientKey(request), mono);
-  if (!rate.allowed) {
-    HttpResponse r = HttpResponse::Error(
-        429, "too many requests; retry in " +
-                 std::to_string(rate.retry_after_seconds) + " s");
-    r.headers.emplace_back("Retry-After",
-                           std::to_string(rate.retry_after_seconds));
-    return r;
+  if (std::optional<HttpResponse> limited = CheckRate(request, mono)) {
+    return limited;
   }
   std::string type = request.Header("Content-Type");
   std::string media = type.substr(0, type.find(';'));

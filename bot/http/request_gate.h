@@ -33,6 +33,12 @@ class RequestGate {
                                     std::chrono::steady_clock::time_point mono =
                                         std::chrono::steady_clock::now());
 
+  // The client-rate check alone (429 or nullopt), for routes that
+  // authenticate by other means (Twilio's signed webhooks).
+  std::optional<HttpResponse> CheckRate(
+      const HttpRequest& request, std::chrono::steady_clock::time_point mono =
+                                      std::chrono::steady_clock::now());
+
   // The rate-limit key: the peer address, or the first X-Forwarded-For hop
   // when the config says a proxy of ours stands in front.
   std::string ClientKey(const HttpRequest& request) const;

@@ -11,6 +11,7 @@
 #include "pipeline/route.h"
 #include "storage/agent_store.h"
 #include "storage/database.h"
+#include "storage/follow_up_store.h"
 #include "storage/job_store.h"
 #include "storage/lead_store.h"
 #include "storage/timeline.h"
@@ -221,12 +222,81 @@ TEST_CASE("an opt-out from the CRM is kept on the lead's timeline", "[bot][crm]"
   int64_t lead = w.Intake(kHotLead);
   w.Apply(Event("evt-2", "opted_out", {{"crm_id", "00Q5e000001"}}));
   auto events = leadrouter::storage::Timeline(w.db->db()).List(lead);
-  REQUIRE(events.size() >= 2);
-  CHECK(events[events.size() - 2].kind == "crm_override");
-  CHECK(events.back().kind == "opted_out");
-  CHECK(events.back().detail["source"] == "crm");
-  CHECK(events.back().detail["event_id"] == "evt-2");
+  REQUIRE(events.size() >= 3);
+  CHECK(events[events.size() - 3].kind == "crm_override");
+  // One entry per channel: the lead's e-mail and phone, named by crm_id only.
+  for (size_t i = events.size() - 2; i < events.size(); ++i) {
+    CHECK(events[i].kind == "opted_out");
+    CHECK(events[i].detail["source"] == "crm");
+    CHECK(events[i].detail["detail"] == "evt-2");
+  }
+  CHECK(events[events.size() - 2].detail["channel"] == "email");
+  CHECK(events.back().detail["channel"] == "sms");
   CHECK(w.Notes(lead).at(0) == "CRM: opted out; stopped 1 automated follow-up");
+}
+
+TEST_CASE("an opt-out from the CRM opts the contact out of sms and email for good",
+          "[bot][crm][opt_out]") {
+  World w;
+  int64_t lead = w.Intake(kHotLead);
+  w.Apply(Event("evt-2", "opted_out", {{"crm_id", "00Q5e000001"}}));
+  leadrouter::storage::FollowUpStore follow_up(w.db->db());
+  auto sms = follow_up.FindOptOut("sms", "+12125550199");
+  REQUIRE(sms.has_value());
+  CHECK(sms->source == "crm");
+  CHECK(sms->detail == "evt-2");
+  auto email = follow_up.FindOptOut("email", "dana.oconnell@example.com");
+  REQUIRE(email.has_value());
+  CHECK(email->source == "crm");
+  CHECK(follow_up.LatestConsent(lead, "sms") == false);
+  CHECK(follow_up.LatestConsent(lead, "email") == false);
+}
+
+TEST_CASE("an opt-out from the CRM for a contact we do not know yet still binds",
+          "[bot][crm][opt_out]") {
+  World w;
+  CrmApplyResult r = w.Apply(
+      Event("evt-3", "opted_out", {{"email", "Sam@Example.com"}, {"phone", "+13125550142"}}));
+  CHECK(r.outcome == CrmOutcome::kUnmatched);
+  leadrouter::storage::FollowUpStore follow_up(w.db->db());
+  CHECK(follow_up.FindOptOut("email", "sam@example.com").has_value());
+  CHECK(follow_up.FindOptOut("sms", "+13125550142").has_value());
+  SECTION("a redelivery changes nothing") {
+    CrmApplyResult again = w.Apply(
+        Event("evt-3", "opted_out", {{"email", "sam@example.com"}}));
+    CHECK(again.outcome == CrmOutcome::kDuplicate);
+  }
+}
+
+TEST_CASE("an opt-out from the CRM stops that channel's steps on the person's other leads",
+          "[bot][crm][opt_out]") {
+  World w;
+  // An older inquiry by the same phone (outside the dedupe window, so a lead
+  // of its own), with its own pending steps.
+  auto older = leadrouter::pipeline::ProcessBody(
+      R"({"contact": {"full_name": "Dana", "phone": "(212) 555-0199"}})", w.config.rules, kT0);
+  REQUIRE(older.ok());
+  int64_t other = LeadStore(w.db->db()).Intake(older.value(), kT0 - 2000h, 720h).lead_id;
+  int64_t lead = w.Intake(kHotLead);
+  REQUIRE(other != lead);
+  JobStore jobs(w.db->db());
+  leadrouter::storage::NewJob step;
+  step.kind = "sequence.sms";
+  step.lead_id = other;
+  step.due_at = kT0 + 1h;
+  int64_t sms_step = jobs.Enqueue(step, kT0);
+  step.kind = "sequence.email";
+  int64_t email_step = jobs.Enqueue(step, kT0);
+  step.kind = "sla.remind";
+  int64_t reminder = jobs.Enqueue(step, kT0);
+
+  CrmApplyResult r = w.Apply(Event("evt-4", "opted_out", {{"crm_id", "00Q5e000001"}}));
+  CHECK(r.lead_id == lead);
+  CHECK(r.opt_out_cancelled == 1);
+  CHECK(jobs.Get(sms_step)->state == JobState::kCancelled);
+  // That lead has no e-mail key: its e-mail step is not this opt-out's.
+  CHECK(jobs.Get(email_step)->state == JobState::kPending);
+  CHECK(jobs.Get(reminder)->state == JobState::kPending);
 }
 
 TEST_CASE("the CRM note escapes what the CRM wrote", "[bot][crm]") {

@@ -49,7 +49,7 @@ struct FollowUpStack {
         "smtp_url = \"" + smtp.url() + "\"\n"
         "[sms]\ntwilio_base_url = \"" + twilio.base_url() + "\"\n"
         "account_sid = \"" + std::string(kSid) + "\"\nfrom = \"+13125550100\"\n"
-        "" //TMPINBOUND "inbound_url = \"https://leads.elmrealty.example/v1/twilio/inbound\"\n"
+        "inbound_url = \"https://leads.elmrealty.example/v1/twilio/inbound\"\n"
         +
         std::string(whole_day_window ? "[send_window]\nhours = \"00:00-24:00\"\n" : "") +
         extra +
