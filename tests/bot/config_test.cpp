@@ -551,7 +551,6 @@ TEST_CASE("the per-channel posting pace is read and checked", "[bot][config]") {
                  "between 1 and 100000"));
 }
 
-<<<<<<< .merge_file_4xfYYI
 TEST_CASE("follow-up: consent rules per channel are read and checked",
           "[bot][config][follow_up]") {
   using leadrouter::pipeline::ConsentRule;
@@ -568,7 +567,8 @@ TEST_CASE("follow-up: consent rules per channel are read and checked",
   CHECK(HasError(LoadConfigString("[consent]\nsms = \"yes\"\n"), "consent.sms",
                  "is not explicit, marketing or none"));
   CHECK(HasError(LoadConfigString("[consent]\nfax = \"none\"\n"), "consent.fax", ""));
-=======
+}
+
 TEST_CASE("the URL Twilio signs inbound texts with is read and checked",
           "[bot][config][opt_out]") {
   CHECK(LoadConfigString("").config.sms.inbound_url.empty());
@@ -578,5 +578,4 @@ TEST_CASE("the URL Twilio signs inbound texts with is read and checked",
   CHECK(set.config.sms.inbound_url == "https://leads.example.com/v1/twilio/inbound");
   CHECK(HasError(LoadConfigString("[sms]\ninbound_url = \"leads.example.com/x\"\n"),
                  "sms.inbound_url", "full URL"));
->>>>>>> .merge_file_02PEx6
 }
