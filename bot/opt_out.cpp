@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "bot/outbox_plan.h"
 #include "pipeline/lead.h"
 #include "pipeline/text.h"
 #include "storage/database.h"
@@ -36,10 +37,6 @@ pipeline::Consent Withdrawn(const std::string& channel) {
 
 }  // namespace
 
-std::string SequenceStepKind(const std::string& channel) {
-  return "sequence." + channel;
-}
-
 OptOutResult ApplyOptOut(SQLite::Database& db,
                          const std::vector<storage::OptOut>& opt_outs,
                          SystemTime now) {
@@ -59,7 +56,8 @@ OptOutResult ApplyOptOut(SQLite::Database& db,
         "opted out (" + r.channel + " via " + opt_out.source + ")";
     for (int64_t lead_id : r.lead_ids) {
       r.cancelled_steps += jobs.CancelByLeadAndKinds(
-          lead_id, {SequenceStepKind(r.channel)}, reason, now);
+          lead_id, {SequenceJobKind(pipeline::ChannelFromString(r.channel).value())}, reason,
+          now);
       follow_up.RecordConsent(lead_id, Withdrawn(r.channel),
                               ConsentSource(opt_out.source), now);
       timeline.Append(lead_id, now, "opted_out",

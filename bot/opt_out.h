@@ -44,14 +44,10 @@ struct OptOutResult {
   int cancelled_steps = 0;  // across all of them
 };
 
-// The job kind of a follow-up step on `channel`: "sequence.sms",
-// "sequence.email". Cancelling by this prefix touches nothing else.
-std::string SequenceStepKind(const std::string& channel);
-
 // Applies each opt-out (channel "sms" or "email"; another channel throws):
 // stores it (a repeat keeps the first one), then for every lead carrying the
 // address (LeadStore::FindAllByKey "phone:…" / "email:…") cancels its
-// pending jobs of SequenceStepKind(channel) with reason "opted out (…)",
+// pending steps on the channel (SequenceJobKind, bot/outbox_plan.h) with reason "opted out (…)",
 // appends a consent record withdrawing the channel's flag (source "optout"
 // for an API opt-out, else the opt-out's source) and a timeline event
 // `opted_out` {channel, source, detail, new}. A repeated opt-out still

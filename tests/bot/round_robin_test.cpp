@@ -28,6 +28,16 @@ using leadrouter::testing::RotationConfig;
 
 namespace {
 
+// The lead's latest routing event: enrolment in a follow-up sequence may
+// be recorded after it.
+const leadrouter::storage::TimelineEvent& LastRouting(
+    const std::vector<leadrouter::storage::TimelineEvent>& events) {
+  for (auto it = events.rbegin(); it != events.rend(); ++it) {
+    if (it->kind == "assigned" || it->kind == "unassigned") return *it;
+  }
+  return events.back();
+}
+
 // Assigns `n` new leads at `now` and returns the owners' names ("-" when
 // nobody), checking that each lead's owner, timeline and DM agree.
 std::vector<std::string> AssignLeads(
@@ -44,14 +54,14 @@ std::vector<std::string> AssignLeads(
     REQUIRE(!events.empty());
     if (!a.assigned) {
       CHECK_FALSE(stored->owner_slack_id);
-      CHECK(events.back().kind == "unassigned");
+      CHECK(LastRouting(events).kind == "unassigned");
       names.push_back("-");
       continue;
     }
     CHECK(stored->owner_slack_id == a.agent);
-    CHECK(events.back().kind == "assigned");
-    CHECK(events.back().detail["agent"] == a.agent);
-    CHECK(events.back().detail["reason"] == a.reason);
+    CHECK(LastRouting(events).kind == "assigned");
+    CHECK(LastRouting(events).detail["agent"] == a.agent);
+    CHECK(LastRouting(events).detail["reason"] == a.reason);
     auto dms = PendingJobs(db, leadrouter::kJobDmLeadCard);
     REQUIRE(!dms.empty());
     CHECK(dms.back().lead_id == lead);
@@ -241,8 +251,8 @@ TEST_CASE("nobody available sends the lead to triage with every reason",
   CHECK(triage[0].payload == nlohmann::json{{"reason", a.reason}});
   CHECK(PendingJobs(*db, leadrouter::kJobDmLeadCard).empty());
   auto events = Timeline(db->db()).List(lead);
-  CHECK(events.back().kind == "unassigned");
-  CHECK(events.back().detail["reason"] == a.reason);
+  CHECK(LastRouting(events).kind == "unassigned");
+  CHECK(LastRouting(events).detail["reason"] == a.reason);
   CHECK(RotationStore(db->db()).Load().turn == 0);
 }
 

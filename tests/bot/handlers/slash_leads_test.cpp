@@ -258,8 +258,11 @@ TEST_CASE(
                                       {"to", "U0123BEN"},
                                       {"by", kManager}});
 
+  // Its first owner through the routing also starts the lead's follow-up
+  // sequence: a warm lead's four e-mails, after the jobs checked here.
   std::vector<Job> jobs = f.Jobs();
-  REQUIRE(jobs.size() == 5);
+  REQUIRE(jobs.size() == 9);
+  CHECK(jobs[5].kind == leadrouter::kJobSequenceEmail);
   CHECK(jobs[0].kind == leadrouter::kJobDmLeadCard);
   CHECK(jobs[0].lead_id == id);
   CHECK(jobs[0].payload ==
@@ -296,7 +299,8 @@ TEST_CASE("reassigning a lead nobody owned says it was nobody's",
   CHECK_THAT(r.text, Contains("(was nobody)"));
   CHECK(f.leads.Get(id)->owner_slack_id == "U0123ANA");
   CHECK(f.Events(id).back().detail["from"].is_null());
-  CHECK(f.Jobs().size() == 5);  // card, note, post, two SLA timers
+  // Card, note, post, two SLA timers, and the hot lead's four follow-up steps.
+  CHECK(f.Jobs().size() == 9);
 }
 
 TEST_CASE("reassign changes nothing unless a manager names a lead and an agent",
