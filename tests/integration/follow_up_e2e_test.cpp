@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "bot/http/intake_auth.h"
 #include "bot/time_zone.h"
 #include "tests/integration/slack_stack.h"
 #include "tests/support/http_client.h"
@@ -37,10 +38,14 @@ constexpr char kHalPhone[] = "+13125550142";
 
 // Everything a lead can receive, and a stack whose follow-up goes there.
 struct FollowUpStack {
-  explicit FollowUpStack(const std::string& extra = "", bool whole_day_window = true)
-      : smtp(FreePort()), twilio(kSid, kTwilioToken), stack(Options(extra, whole_day_window)) {}
+  explicit FollowUpStack(const std::string& extra = "", bool whole_day_window = true,
+                         const std::string& webhook_secret = "")
+      : smtp(FreePort()),
+        twilio(kSid, kTwilioToken),
+        stack(Options(extra, whole_day_window, webhook_secret)) {}
 
-  StackOptions Options(const std::string& extra, bool whole_day_window) {
+  StackOptions Options(const std::string& extra, bool whole_day_window,
+                       const std::string& webhook_secret) {
     StackOptions options;
     options.extra_config =
         "[rotation]\ntimezone = \"UTC\"\n"
@@ -57,6 +62,10 @@ struct FollowUpStack {
         "email = \"ana@elmrealty.example\"\n";
     options.slack_config = "claim_timeout = \"1h\"\n";
     options.env = {{"TWILIO_AUTH_TOKEN", kTwilioToken}};
+    if (!webhook_secret.empty()) {
+      options.extra_config += "[webhook]\nurl = \"" + twilio.hook_url("crm") + "\"\n";
+      options.env["LEADROUTER_WEBHOOK_SECRET"] = webhook_secret;
+    }
     return options;
   }
 
@@ -288,4 +297,70 @@ TEST_CASE("a text due at 23:30 in the lead's zone goes out at 08:00 there",
   f.stack.Advance("31m");
   json texts = f.WaitForTexts(1);
   CHECK(texts.size() == 1);
+}
+
+TEST_CASE("a webhook step arrives signed; a number Twilio refuses stops the texts, not the e-mails",
+          "[integration][follow_up]") {
+  const std::string secret = "webhook-secret-for-tests-0123456789";
+  FollowUpStack f(std::string(kNoSla) +
+                      "[[sequences.HOT_BUYER]]\ndelay = \"0s\"\nchannel = \"sms\"\n"
+                      "template = \"Hi {first_name}\"\n"
+                      "[[sequences.HOT_BUYER]]\ndelay = \"0s\"\nchannel = \"webhook\"\n"
+                      "template = \"{first_name} wants {address}\"\n"
+                      "[[sequences.HOT_BUYER]]\ndelay = \"1h\"\nchannel = \"email\"\n"
+                      "subject = \"About {address}\"\ntemplate = \"Hi {first_name}\"\n"
+                      "[[sequences.HOT_BUYER]]\ndelay = \"2h\"\nchannel = \"sms\"\n"
+                      "template = \"Still looking, {first_name}?\"\n",
+                  /*whole_day_window=*/true, secret);
+  f.twilio.Script({{"to", kHalPhone}, {"status", 400}, {"code", 21211},
+                   {"message", "The 'To' number is not a valid phone number."},
+                   {"times", -1}});
+  f.HotLeadClaimed();
+
+  json hooks;
+  for (int i = 0; i < 1000 && (hooks = f.twilio.Hooks()).empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(hooks.size() == 1);
+  const json& hook = hooks[0];
+  const json& headers = hook["headers"];
+  auto header = [&](const std::string& name) {
+    for (auto it = headers.begin(); it != headers.end(); ++it) {
+      std::string key = it.key();
+      std::transform(key.begin(), key.end(), key.begin(), ::tolower);
+      if (key == name) return it.value().get<std::string>();
+    }
+    return std::string();
+  };
+  const std::string body = hook["body"];
+  leadrouter::IntakeSecrets secrets;
+  secrets.webhook_secret = secret;
+  const auto now_unix = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+  CHECK(leadrouter::VerifyIntakeAuth(secrets, "", header("x-leadrouter-timestamp"),
+                                     header("x-leadrouter-signature"), body, now_unix)
+            .ok);
+  CHECK(Contains(header("idempotency-key"), "lead-1.step-1."));
+  const json event = json::parse(body);
+  CHECK(event["type"] == "sequence_step");
+  CHECK(event["lead_id"] == 1);
+  CHECK(event["text"] == "Hal wants 12 Elm St, Chicago, IL 60601");
+  CHECK(event["owner"]["name"] == "Ana Alvarez");
+  CHECK(event["lead"]["phone"] == kHalPhone);
+
+  // The refused text stopped the channel: the 2 h text is never tried.
+  for (int i = 0; i < 500 && f.stack.Count("SELECT count(*) FROM timeline_events WHERE kind = "
+                                           "'sequence_channel_stopped'") == 0;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  f.stack.Advance("3h");
+  auto mails = f.WaitForMails(1);
+  f.Settle();
+  CHECK(mails.size() == 1);
+  CHECK(f.twilio.Messages().empty());
+  CHECK(f.twilio.Requests().size() == 1);  // the refused one, never again
+  CHECK(f.stack.Count("SELECT count(*) FROM channel_stops WHERE channel = 'sms'") == 1);
+  CHECK(f.stack.Count("SELECT count(*) FROM jobs WHERE state = 'dead'") == 0);
 }
