@@ -174,16 +174,11 @@ struct HttpsClient::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     url = std::move(parsed.value());
-    tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                    ssl::context::no_tlsv1_1);
-    error_code ec;
-    tls.set_default_verify_paths(ec);
-    if (ec) logging::Warn(options.log_name + ".trust_store", {{"error", ec.message()}});
-    if (!options.ca_file.empty()) {
-      tls.load_verify_file(options.ca_file, ec);
-      if (ec) status = Status::InvalidArgument("ca_file: " + options.ca_file + ": " + ec.message());
+    const slack::ClientTrust trust = slack::SetUpClientTrust(tls.native_handle(), options.ca_file);
+    if (!trust.store_warning.empty()) {
+      logging::Warn(options.log_name + ".trust_store", {{"error", trust.store_warning}});
     }
+    if (!trust.ca_file_error.empty()) status = Status::InvalidArgument(trust.ca_file_error);
   }
 
   void Stop() {

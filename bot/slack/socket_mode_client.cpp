@@ -345,20 +345,13 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
         tick_timer(loop_in),
         ping_timer(loop_in),
         tls(std::make_shared<ssl::context>(ssl::context::tls_client)) {
-    tls->set_options(ssl::context::default_workarounds |
-                     ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    error_code ec;
-    tls->set_default_verify_paths(ec);
-    if (ec)
-      logging::Warn("slack.socket.trust_store", {{"error", ec.message()}});
-    if (!options.ca_file.empty()) {
-      tls->load_verify_file(options.ca_file, ec);
-      if (ec) {
-        // Every wss:// connect then fails verification and says so.
-        logging::Error("slack.socket.ca_file",
-                       {{"path", options.ca_file}, {"error", ec.message()}});
-      }
+    const ClientTrust trust = SetUpClientTrust(tls->native_handle(), options.ca_file);
+    if (!trust.store_warning.empty()) {
+      logging::Warn("slack.socket.trust_store", {{"error", trust.store_warning}});
+    }
+    if (!trust.ca_file_error.empty()) {
+      // Every wss:// connect then fails verification and says so.
+      logging::Error("slack.socket.ca_file", {{"error", trust.ca_file_error}});
     }
   }
 

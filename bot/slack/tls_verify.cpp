@@ -1,5 +1,6 @@
 #include "bot/slack/tls_verify.h"
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -19,6 +20,28 @@ bool IsLoopbackHost(const std::string& host) {
   const boost::asio::ip::address address =
       boost::asio::ip::make_address(host, ec);
   return !ec && address.is_loopback();
+}
+
+namespace {
+
+std::string LastOpenSslError() {
+  char text[256] = "unknown error";
+  if (unsigned long code = ERR_get_error()) ERR_error_string_n(code, text, sizeof text);
+  ERR_clear_error();
+  return text;
+}
+
+}  // namespace
+
+ClientTrust SetUpClientTrust(SSL_CTX* ctx, const std::string& ca_file) {
+  ClientTrust out;
+  SSL_CTX_set_options(ctx, SSL_OP_ALL);
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  if (SSL_CTX_set_default_verify_paths(ctx) != 1) out.store_warning = LastOpenSslError();
+  if (!ca_file.empty() && SSL_CTX_load_verify_locations(ctx, ca_file.c_str(), nullptr) != 1) {
+    out.ca_file_error = "ca_file: " + ca_file + ": " + LastOpenSslError();
+  }
+  return out;
 }
 
 std::string RequireServerIdentity(SSL* ssl, const std::string& host) {

@@ -7,13 +7,25 @@
 
 #include <string>
 
-struct ssl_st;  // OpenSSL's SSL
+struct ssl_st;      // OpenSSL's SSL
+struct ssl_ctx_st;  // OpenSSL's SSL_CTX
 
 namespace leadrouter::slack {
 
 bool IsIpLiteral(const std::string& host);
 // "localhost" or a loopback address (127.0.0.0/8, ::1).
 bool IsLoopbackHost(const std::string& host);
+
+// What SetUpClientTrust could not do; both empty when all went well.
+struct ClientTrust {
+  std::string store_warning;  // the system store did not load
+  std::string ca_file_error;  // "ca_file: PATH: why"
+};
+
+// Sets up a client context the way every outbound connection of ours is
+// made: TLS 1.2 or later, the system trust store, plus `ca_file` (PEM)
+// when given.
+ClientTrust SetUpClientTrust(ssl_ctx_st* ctx, const std::string& ca_file);
 
 // Sets up `ssl`, before its handshake, to verify the peer as `host`.
 // Returns "" or what could not be set up.
