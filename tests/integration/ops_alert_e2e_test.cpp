@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "tests/integration/slack_stack.h"
+#include "tests/support/http_client.h"
 
 using leadrouter::testing::Contains;
 using leadrouter::testing::HotLead;
@@ -25,6 +26,12 @@ bool WaitForCount(SlackStack& s, const std::string& sql, int64_t want) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return false;
+}
+
+std::string SlackState(SlackStack& s) {
+  leadrouter::test::HttpClient http(s.daemon_port());
+  json health = json::parse(http.Send("GET", "/healthz").body, nullptr, false);
+  return health.is_object() ? health["slack"].value("state", "") : "";
 }
 
 }  // namespace
@@ -68,6 +75,37 @@ TEST_CASE("a Web API outage that kills several posts gives one ops alert and one
   CHECK(Contains(MessageText(*note), "/leads dlq to replay"));
 
   // Nothing more follows: no second alert, no alert about the Slack link.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(s.Channel(kOpsChannel)["messages"].size() == 2);
+}
+
+TEST_CASE("a Socket Mode link down longer than slack_down_after gives one alert and "
+          "one note when it is back",
+          "[integration][ops_alerts][slack]") {
+  SlackStack s;
+  // Slack asks for a refresh and drops the old socket; the new socket's
+  // apps.connections.open takes 3 s of wall time, while the test moves the
+  // daemon's clock 3 min on. (A failing apps.connections.open would keep
+  // the link down for a minute: the client paces that Tier 1 method.)
+  s.SimPost("fault", {{"method", "apps.connections.open"}, {"count", 1}, {"delay_ms", 3000}});
+  s.SimPost("disconnect", {{"reason", "refresh_requested"}, {"close_after_ms", 50}});
+  bool down = false;
+  for (int i = 0; i < 200 && !down; ++i) {
+    down = SlackState(s) == "reconnecting";
+    if (!down) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(down);
+  s.Advance("3m");
+  auto alert = s.WaitFor(kOpsChannel, [](const json& m) {
+    return Contains(MessageText(m), "Slack connection down");
+  });
+  REQUIRE(alert);
+  auto note = s.WaitFor(
+      kOpsChannel,
+      [](const json& m) { return Contains(MessageText(m), "Slack connection back after 3 min"); },
+      /*ephemeral=*/false, std::chrono::seconds(30));
+  INFO(s.Channel(kOpsChannel).dump());
+  REQUIRE(note);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(s.Channel(kOpsChannel)["messages"].size() == 2);
 }
