@@ -276,14 +276,14 @@ void ReadRotation(TableReader& r, Config::Rotation& rot) {
 }
 
 // "mon" … "sun" into a bit mask with bit 0 = Sunday.
-void ReadWorkDays(TableReader& r, int& mask) {
-  const toml::node* n = r.Get("work_days");
+void ReadWorkDays(TableReader& r, int& mask, const std::string& key = "work_days") {
+  const toml::node* n = r.Get(key);
   if (!n) return;
   std::vector<std::string> days;
-  r.StringList("work_days", days);  // reports a non-array or non-string
+  r.StringList(key, days);  // reports a non-array or non-string
   if (!n->is_array()) return;
   if (n->as_array()->empty()) {
-    return r.Error("work_days", "must list at least one day", n);
+    return r.Error(key, "must list at least one day", n);
   }
   if (days.empty()) return;
   static const char* const kDays[] = {"sun", "mon", "tue", "wed",
@@ -300,7 +300,7 @@ void ReadWorkDays(TableReader& r, int& mask) {
       continue;
     }
     bad = true;
-    r.Error("work_days[" + std::to_string(i) + "]",
+    r.Error(key + "[" + std::to_string(i) + "]",
             "\"" + days[i] + "\" is not a day (use mon, tue, wed, thu, fri, "
             "sat, sun)");
   }
@@ -565,6 +565,47 @@ void ReadSendWindow(TableReader& r, Config::SendWindow& w) {
   });
 }
 
+void ReadAlerts(TableReader& r, Config::Alerts& a) {
+  r.Duration("quiet_period", a.quiet_period);
+  if (a.quiet_period.count() <= 0) r.Error("quiet_period", "must be longer than zero");
+  r.Duration("slack_down_after", a.slack_down_after);
+  if (a.slack_down_after.count() <= 0) {
+    r.Error("slack_down_after", "must be longer than zero");
+  }
+}
+
+// [[volume_watch]]: hours and days are read like an agent's work_hours and
+// work_days.
+void ReadVolumeWatch(TableReader& root, std::vector<VolumeWatchConfig>& out) {
+  std::set<std::string> sources;
+  root.TableArray("volume_watch", [&](TableReader& r, size_t) {
+    VolumeWatchConfig w;
+    r.String("source", w.source);
+    r.Duration("silence", w.silence);
+    if (w.silence.count() <= 0) r.Error("silence", "must be longer than zero");
+    std::string hours;
+    r.String("hours", hours);
+    if (!hours.empty()) {
+      if (auto window = pipeline::ParseWorkHours(hours)) {
+        w.start_minute = window->first;
+        w.end_minute = window->second;
+      } else {
+        r.Error("hours", "\"" + hours + "\" is not a window like "
+                         "\"08:00-20:00\" (24-hour, start != end)");
+      }
+    }
+    ReadWorkDays(r, w.days, "days");
+    std::string lower = w.source;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (w.source.empty()) {
+      r.Error("source", "is required (a lead source, as leads name it)");
+    } else if (!sources.insert(lower).second) {
+      r.Error("source", "\"" + w.source + "\" is watched twice");
+    }
+    out.push_back(std::move(w));
+  });
+}
+
 bool HasScheme(const std::string& url, std::initializer_list<const char*> schemes) {
   for (const char* scheme : schemes) {
     if (url.rfind(scheme, 0) == 0 && url.size() > std::strlen(scheme)) return true;
@@ -750,6 +791,8 @@ ConfigLoad LoadFromTable(const toml::table& table) {
         r.Error("url", "must start with https:// (or http://)");
       }
     });
+    root.Table("alerts", [&](TableReader& r) { ReadAlerts(r, c.alerts); });
+    ReadVolumeWatch(root, c.volume_watch);
   }
   CheckFollowUp(load.config, load.errors, load.warnings);
   return load;
@@ -895,6 +938,21 @@ std::string SummarizeConfig(const Config& c) {
       << "consent required  sms " << pipeline::ToString(c.consent.sms) << ", e-mail "
       << pipeline::ToString(c.consent.email) << ", webhook "
       << pipeline::ToString(c.consent.webhook) << "\n";
+  out << "ops alerts        grouped; a group closes after "
+      << FormatDuration(c.alerts.quiet_period)
+      << " without a new problem; Slack down alert after "
+      << FormatDuration(c.alerts.slack_down_after) << "\n";
+  out << "volume watch      ";
+  if (c.volume_watch.empty()) out << "none";
+  const char* between = "";
+  for (const VolumeWatchConfig& w : c.volume_watch) {
+    out << between << w.source << " silent " << FormatDuration(w.silence);
+    if (w.start_minute && w.end_minute) {
+      out << " in " << pipeline::FormatWorkHours(*w.start_minute, *w.end_minute);
+    }
+    between = ", ";
+  }
+  out << "\n";
   return out.str();
 }
 

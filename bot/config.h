@@ -47,6 +47,18 @@ struct SlaPolicy {
   bool reassign_on_escalation = false;
 };
 
+// One [[volume_watch]] entry: alert once when no lead from `source` (as
+// leads' source, case-insensitive) has arrived for `silence`, checked
+// inside business hours (`hours` on `days` in rotation.timezone).
+struct VolumeWatchConfig {
+  std::string source;
+  milliseconds silence = std::chrono::hours(3);
+  // hours = "08:00-20:00"; nullopt: all day.
+  std::optional<int> start_minute;
+  std::optional<int> end_minute;
+  int days = 0x7F;  // days = ["mon", …]; bit 0 = Sunday
+};
+
 // HOT_BUYER: remind at 5m, escalate and reassign at 15m. WARM_BUYER: remind
 // at 1h, escalate (no reassignment) at 4h. Other segments: none.
 std::map<std::string, SlaPolicy> DefaultSlaPolicies();
@@ -145,6 +157,18 @@ struct Config {
     pipeline::ConsentRule email = pipeline::ConsentRule::kMarketing;
     pipeline::ConsentRule webhook = pipeline::ConsentRule::kNone;
   } consent;
+
+  // Ops alerts (bot/ops_alerts): problems of one kind are grouped, so an
+  // outage is one alert and one recovery note.
+  struct Alerts {
+    // A group of dead letters or unknown CRM contacts closes after this
+    // long without a new one.
+    milliseconds quiet_period = std::chrono::minutes(15);
+    // The Socket Mode link must be down this long before the ops channel
+    // hears of it (a reconnect of a few seconds is no news).
+    milliseconds slack_down_after = std::chrono::minutes(2);
+  } alerts;
+  std::vector<VolumeWatchConfig> volume_watch;
 };
 
 // The consent rule for `channel`.

@@ -46,6 +46,10 @@ void CrmService::RegisterRoutes(HttpServer& server) {
                });
 }
 
+void CrmService::OnUnmatched(std::function<void(const pipeline::CrmEvent&)> fn) {
+  on_unmatched_ = std::move(fn);
+}
+
 void CrmService::HandleEvent(const HttpRequest& request, Responder respond) {
   const SystemTime now = clock_.Now();
   if (!AdmitPost(gate_, request, now, kSubject, respond)) return;
@@ -95,6 +99,9 @@ void CrmService::HandleEvent(const HttpRequest& request, Responder respond) {
             break;
         }
         respond(HttpResponse::Json(202, CrmAnswer(event->event_id, r)));
+        if (r.outcome == CrmOutcome::kUnmatched && on_unmatched_) {
+          on_unmatched_(*event);
+        }
       });
 }
 

@@ -6,9 +6,12 @@
 // Thread rule: loop thread only.
 #pragma once
 
+#include <functional>
+
 #include "bot/clock.h"
 #include "bot/config.h"
 #include "bot/http/http_server.h"
+#include "pipeline/crm_event.h"
 
 namespace leadrouter {
 
@@ -25,6 +28,10 @@ class CrmService {
   // Installs POST /v1/crm/events.
   void RegisterRoutes(HttpServer& server);
 
+  // Called after the commit of each new event that named no lead we know
+  // (a redelivery of one is not new).
+  void OnUnmatched(std::function<void(const pipeline::CrmEvent&)> fn);
+
   // 202 {"event_id", "status": "applied" | "duplicate" | "unmatched",
   // "lead_id" (or null), "cancelled_jobs"} after the commit; 400 naming the
   // field; 401, 415, 429 from the gate; 500 when nothing could be stored.
@@ -36,6 +43,7 @@ class CrmService {
   JobRunner& runner_;
   RequestGate& gate_;
   const Clock& clock_;
+  std::function<void(const pipeline::CrmEvent&)> on_unmatched_;
 };
 
 }  // namespace leadrouter

@@ -15,6 +15,7 @@
 #include "bot/log.h"
 #include "bot/movable_clock.h"
 #include "bot/opt_out_service.h"
+#include "bot/ops_alerts.h"
 #include "bot/outbox_plan.h"
 #include "bot/routing_jobs.h"
 #include "bot/sequence_jobs.h"
@@ -24,6 +25,7 @@
 #include "bot/sla_jobs.h"
 #include "bot/storage_writer.h"
 #include "bot/twilio_inbound_service.h"
+#include "bot/volume_watch.h"
 #include "pipeline/process.h"
 #include "storage/agent_store.h"
 #include "storage/database.h"
@@ -81,28 +83,6 @@ std::vector<storage::AgentSeed> AgentSeeds(const Config& config) {
   return seeds;
 }
 
-// A dead letter becomes an ops alert job, unless the alert itself died.
-void QueueDeadLetterAlert(StorageWriter& writer, JobRunner& runner,
-                          const Clock& clock, const Config& config,
-                          const storage::Job& job, const std::string& error) {
-  if (job.kind == kJobOpsAlert) return;
-  storage::NewJob alert;
-  alert.kind = kJobOpsAlert;
-  alert.lead_id = job.lead_id;
-  alert.payload = {{"title", "Job moved to dead letters"},
-                   {"job_id", job.id}, {"job_kind", job.kind},
-                   {"attempts", job.attempts}, {"error", error}};
-  alert.due_at = clock.Now();
-  alert.max_attempts = config.jobs.max_attempts;
-  SystemTime now = clock.Now();
-  writer.Submit([alert, now](storage::Database& db) {
-                  storage::JobStore(db.db()).Enqueue(alert, now);
-                },
-                [&runner](const std::string& err) {
-                  if (err.empty()) runner.Wake();
-                });
-}
-
 }  // namespace
 
 int RunDaemon(const Config& config, const Secrets& secrets,
@@ -149,9 +129,16 @@ int RunDaemon(const Config& config, const Secrets& secrets,
   runner_options.backoff_base = config.jobs.backoff_base;
   runner_options.backoff_cap = config.jobs.backoff_cap;
   JobRunner runner(loop, writer, clock, runner_options);
+  // Dead letters, unknown CRM contacts and Slack trouble reach the ops
+  // channel grouped: one alert and one recovery note per outage.
+  OpsAlerts ops_alerts(writer, runner, config, clock);
+  ops_alerts.Start();
   runner.OnDeadLetter([&](const storage::Job& job, const std::string& error) {
-    QueueDeadLetterAlert(writer, runner, clock, config, job, error);
+    ops_alerts.OnDeadLetter(job, error);
   });
+  runner.OnDone([&](const storage::Job& job) { ops_alerts.OnJobDone(job); });
+  VolumeWatch volume_watch(writer, runner, config, clock);
+  volume_watch.Start();
   RoutingJobs routing(writer, runner, config, clock);
   routing.Register();
   SlaJobs sla(writer, runner, config, clock);
@@ -171,6 +158,11 @@ int RunDaemon(const Config& config, const Secrets& secrets,
     // moving business time forward must not look like a dead link.
     slack_connection = std::make_unique<SlackConnection>(loop, wall_clock, slack,
                                                          SlackOptions(config, secrets));
+    slack_connection->OnStateChange(
+        [&](const std::string& state, const std::string& detail) {
+          ops_alerts.OnSlackState(state, detail);
+        });
+    slack_connection->OnAttempt([&] { ops_alerts.OnSlackAttempt(); });
     slack_connection->OnEnvelope([&dispatcher](const slack::Envelope& envelope) {
       return dispatcher.Handle(envelope);
     });
@@ -218,6 +210,9 @@ int RunDaemon(const Config& config, const Secrets& secrets,
   TwilioInboundService twilio_inbound(config, secrets.twilio_auth_token, writer,
                                       gate, clock);
   twilio_inbound.RegisterRoutes(server);
+  crm.OnUnmatched([&](const pipeline::CrmEvent& event) {
+    ops_alerts.OnCrmUnmatched(event);
+  });
   IntakeService intake(config, writer, runner, gate, clock, slack);
   intake.RegisterRoutes(server);
   if (config.testing.movable_clock) {

@@ -65,6 +65,10 @@ void JobRunner::OnDeadLetter(
   on_dead_ = std::move(fn);
 }
 
+void JobRunner::OnDone(std::function<void(const storage::Job&)> fn) {
+  on_done_ = std::move(fn);
+}
+
 std::chrono::milliseconds JobRunner::BackoffDelay(int attempts,
                                                   std::chrono::milliseconds base,
                                                   std::chrono::milliseconds cap,
@@ -267,6 +271,7 @@ void JobRunner::Finish(const storage::Job& job, JobOutcome outcome) {
           logging::Error("job.finish_failed", {{"job_id", job.id}, {"error", error}});
         }
         if (dead && error.empty() && on_dead_) on_dead_(job, outcome.error);
+        if (!dead && !retry_at && error.empty() && on_done_) on_done_(job);
         if (retry_at) ArmTimer(*retry_at);
         if (in_flight_ + 1 == options_.max_in_flight) Wake();
       });

@@ -84,6 +84,8 @@ class JobRunner {
 
   // Called after a job goes dead, once it is recorded as such.
   void OnDeadLetter(std::function<void(const storage::Job&, const std::string& error)> fn);
+  // Called after a job succeeds, once it is recorded as done.
+  void OnDone(std::function<void(const storage::Job&)> fn);
 
   // Returns jobs a crash left running to pending, then looks for due work.
   void Start();
@@ -115,6 +117,7 @@ class JobRunner {
   JobRunnerOptions options_;
   std::map<std::string, JobExecutor> executors_;
   std::function<void(const storage::Job&, const std::string&)> on_dead_;
+  std::function<void(const storage::Job&)> on_done_;
   std::unique_ptr<Timer> timer_;
   std::unique_ptr<Timer> outside_timer_;
   std::optional<int64_t> data_version_;  // as last seen; nullopt at first

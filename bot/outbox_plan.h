@@ -57,6 +57,12 @@ inline constexpr char kJobSequenceEmail[] = "sequence.email";
 inline constexpr char kJobSequenceWebhook[] = "sequence.webhook";
 inline constexpr char kJobSlaRemind[] = "sla.remind";
 inline constexpr char kJobSlaEscalate[] = "sla.escalate";
+// Ops alert timers (bot/ops_alerts, bot/volume_watch), lead-less:
+//   ops.alert_quiet_check {key, opened_ms}: an alert group's timer (its
+//                     quiet period, or how long Slack may be down unsaid)
+//   ops.volume_watch  {}: the lead volume check; writes its own next run
+inline constexpr char kJobAlertCheck[] = "ops.alert_quiet_check";
+inline constexpr char kJobVolumeWatch[] = "ops.volume_watch";
 
 // The automated follow-ups a human takeover stops (the CRM override), as
 // kind prefixes for JobStore::CancelByLeadAndKinds: sequence steps, SLA

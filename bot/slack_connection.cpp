@@ -84,6 +84,7 @@ SlackConnection::SlackConnection(boost::asio::io_context& loop,
       logging::Debug("slack.envelope.unhandled", fields);
     }
   });
+  socket_->OnAttempt([this] { NotifyAttempt(); });
   socket_->OnDuplicate([](const slack::Envelope& envelope) {
     logging::Info("slack.envelope.duplicate", EnvelopeFields(envelope));
   });
@@ -102,6 +103,24 @@ void SlackConnection::OnEnvelope(EnvelopeHandler handler) {
 
 void SlackConnection::OnReady(std::function<void()> ready) {
   on_ready_ = std::move(ready);
+}
+
+void SlackConnection::OnStateChange(
+    std::function<void(const std::string&, const std::string&)> fn) {
+  on_state_ = std::move(fn);
+}
+
+void SlackConnection::OnAttempt(std::function<void()> fn) {
+  on_attempt_ = std::move(fn);
+}
+
+void SlackConnection::NotifyAttempt() {
+  if (!on_attempt_) return;
+  try {
+    on_attempt_();
+  } catch (const std::exception& e) {
+    logging::Error("slack.attempt_handler_threw", {{"error", e.what()}});
+  }
 }
 
 std::size_t SlackConnection::open_sockets() const {
@@ -167,6 +186,7 @@ void SlackConnection::OnAuthTest(bool ok, const std::string& error,
   retry_timer_->timer.async_wait(
       [this, alive = alive_](const boost::system::error_code& ec) {
         if (ec || !*alive) return;
+        NotifyAttempt();
         CheckBotToken();
       });
 }
@@ -175,7 +195,8 @@ void SlackConnection::StartSocketMode() { socket_->Start(); }
 
 void SlackConnection::Report(const std::string& state,
                              const std::string& detail) {
-  const bool changed = state != health_.state || detail != health_.detail;
+  const bool state_changed = state != health_.state;
+  const bool changed = state_changed || detail != health_.detail;
   health_.Set(state, detail, clock_.Now());
   if (!changed) return;
   if (state == "fatal") {
@@ -184,6 +205,13 @@ void SlackConnection::Report(const std::string& state,
     logging::Warn("slack.state", {{"state", state}, {"detail", detail}});
   } else {
     logging::Info("slack.state", {{"state", state}, {"detail", detail}});
+  }
+  if (state_changed && on_state_) {
+    try {
+      on_state_(state, detail);
+    } catch (const std::exception& e) {
+      logging::Error("slack.state_handler_threw", {{"error", e.what()}});
+    }
   }
 }
 

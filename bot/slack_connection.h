@@ -58,6 +58,14 @@ class SlackConnection {
   void OnEnvelope(EnvelopeHandler handler);
   // Called once, when auth.test accepted the bot token.
   void OnReady(std::function<void()> ready);
+  // Called on every change of the connection's state ("connecting",
+  // "connected", "reconnecting", "fatal", "disabled") with its detail, which
+  // may name a token's variable but never holds a token.
+  void OnStateChange(
+      std::function<void(const std::string& state, const std::string& detail)> fn);
+  // Called as each attempt to reach Slack begins: an auth.test retry, or a
+  // Socket Mode connection attempt (a planned refresh included).
+  void OnAttempt(std::function<void()> fn);
 
   // auth.test (retried while Slack cannot be reached), then Socket Mode.
   void Start();
@@ -77,6 +85,7 @@ class SlackConnection {
                   const std::string& team, const std::string& user);
   void StartSocketMode();
   void Report(const std::string& state, const std::string& detail);
+  void NotifyAttempt();
 
   boost::asio::io_context& loop_;
   const Clock& clock_;
@@ -89,6 +98,8 @@ class SlackConnection {
   std::shared_ptr<bool> alive_;  // callbacks check it; false after Stop
   EnvelopeHandler on_envelope_;
   std::function<void()> on_ready_;
+  std::function<void(const std::string&, const std::string&)> on_state_;
+  std::function<void()> on_attempt_;
   std::chrono::milliseconds auth_retry_delay_{std::chrono::seconds(1)};
   bool ready_ = false;
   bool stopped_ = false;

@@ -207,6 +207,26 @@ CREATE TABLE channel_stops (
   stopped_at INTEGER NOT NULL,
   PRIMARY KEY (lead_id, channel)
 );
+// Ops alert groups (storage/alert_store): one row per group key, so an
+// outage in progress survives a restart without a second alert. `first`
+// is the group's first problem in a few words; `alert_job_id` the opening
+// alert's job, pulled forward when the recovery note is written.
+// Leads by source, for the lead volume watch (case-insensitive, as the
+// config names sources).
+constexpr char kAlertGroups[] = R"sql(
+CREATE TABLE alert_groups (
+  key           TEXT    PRIMARY KEY,
+  open          INTEGER NOT NULL DEFAULT 0,
+  opened_at     INTEGER NOT NULL,
+  last_event_at INTEGER NOT NULL,
+  count         INTEGER NOT NULL DEFAULT 0,
+  alerted       INTEGER NOT NULL DEFAULT 0,
+  first         TEXT    NOT NULL DEFAULT '',
+  alert_job_id  INTEGER,
+  closed_at     INTEGER,
+  updated_at    INTEGER NOT NULL
+);
+CREATE INDEX leads_by_source ON leads (source COLLATE NOCASE, created_at);
 )sql";
 
 }  // namespace
@@ -218,6 +238,7 @@ const std::vector<Migration>& Migrations() {
       {3, kRotationBlocks},
       {4, kFirstContactOwner},
       {5, kFollowUp},
+      {6, kAlertGroups},
   };
   return kMigrations;
 }

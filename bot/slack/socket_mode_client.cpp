@@ -372,6 +372,13 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
   }
 
   void Carry(const SocketModeSession::OpenUrl&) {
+    if (on_attempt) {
+      try {
+        on_attempt();
+      } catch (const std::exception& e) {
+        logging::Error("slack.socket.attempt_handler_threw", {{"error", e.what()}});
+      }
+    }
     api.ConnectionsOpen([weak = weak_from_this()](ApiResult result) {
       auto self = weak.lock();
       if (!self || self->stopped) return;
@@ -567,6 +574,7 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
   EnvelopeHandler on_envelope;
   EnvelopeHandler on_duplicate;
   StateHandler on_state;
+  std::function<void()> on_attempt;
   std::size_t acks_sent = 0;
   bool stopped = false;
 };
@@ -583,6 +591,10 @@ SocketModeClient::~SocketModeClient() {
 
 void SocketModeClient::OnEnvelope(EnvelopeHandler handler) {
   impl_->on_envelope = std::move(handler);
+}
+
+void SocketModeClient::OnAttempt(std::function<void()> handler) {
+  impl_->on_attempt = std::move(handler);
 }
 
 void SocketModeClient::OnDuplicate(EnvelopeHandler handler) {

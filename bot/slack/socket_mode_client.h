@@ -57,6 +57,9 @@ class SocketModeClient {
   // Called with each redelivery that was acked and dropped (for the log).
   void OnDuplicate(EnvelopeHandler handler);
   void OnStateChange(StateHandler handler);
+  // Called as each connection attempt begins (apps.connections.open), the
+  // first one and every reconnect, a planned refresh included.
+  void OnAttempt(std::function<void()> handler);
 
   void Start();
   // Closes every socket and cancels timers; no callback runs afterwards.

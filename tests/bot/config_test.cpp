@@ -579,3 +579,54 @@ TEST_CASE("the URL Twilio signs inbound texts with is read and checked",
   CHECK(HasError(LoadConfigString("[sms]\ninbound_url = \"leads.example.com/x\"\n"),
                  "sms.inbound_url", "full URL"));
 }
+
+TEST_CASE("volume watch entries are read with their business hours and days",
+          "[bot][config][alerts]") {
+  ConfigLoad ok = LoadConfigString(
+      "[alerts]\nquiet_period = \"30m\"\nslack_down_after = \"90s\"\n"
+      "[[volume_watch]]\nsource = \"Zillow Premier\"\nsilence = \"3h\"\n"
+      "hours = \"08:00-20:00\"\ndays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\n"
+      "[[volume_watch]]\nsource = \"Website\"\n");
+  INFO(AllErrors(ok));
+  REQUIRE(ok.ok());
+  CHECK(ok.config.alerts.quiet_period == std::chrono::minutes(30));
+  CHECK(ok.config.alerts.slack_down_after == std::chrono::seconds(90));
+  REQUIRE(ok.config.volume_watch.size() == 2);
+  const leadrouter::VolumeWatchConfig& zillow = ok.config.volume_watch[0];
+  CHECK(zillow.source == "Zillow Premier");
+  CHECK(zillow.silence == std::chrono::hours(3));
+  CHECK(zillow.start_minute == 8 * 60);
+  CHECK(zillow.end_minute == 20 * 60);
+  CHECK(zillow.days == 0b0111110);
+  // Defaults: 3 h, all day, every day.
+  CHECK(ok.config.volume_watch[1].silence == std::chrono::hours(3));
+  CHECK_FALSE(ok.config.volume_watch[1].start_minute);
+  CHECK(ok.config.volume_watch[1].days == 0x7F);
+  const std::string summary = leadrouter::SummarizeConfig(ok.config);
+  CHECK(summary.find("Zillow Premier silent 3h in 08:00-20:00") != std::string::npos);
+  CHECK(summary.find("closes after 30m") != std::string::npos);
+
+  ConfigLoad none = LoadConfigString("");
+  CHECK(none.config.alerts.quiet_period == std::chrono::minutes(15));
+  CHECK(none.config.alerts.slack_down_after == std::chrono::minutes(2));
+  CHECK(leadrouter::SummarizeConfig(none.config).find("volume watch      none") !=
+        std::string::npos);
+}
+
+TEST_CASE("volume watch and alert errors name the key path", "[bot][config][alerts]") {
+  ConfigLoad bad = LoadConfigString(
+      "[alerts]\nquiet_period = \"0s\"\nslack_down_after = \"soon\"\n"
+      "[[volume_watch]]\nsilence = \"3h\"\n"
+      "[[volume_watch]]\nsource = \"Zillow Premier\"\nhours = \"8-20\"\n"
+      "days = [\"mon\", \"funday\"]\nsilnce = \"3h\"\n"
+      "[[volume_watch]]\nsource = \"zillow premier\"\nsilence = \"0m\"\ndays = []\n");
+  CHECK(HasError(bad, "alerts.quiet_period", "longer than zero"));
+  CHECK(HasError(bad, "alerts.slack_down_after", "not a duration"));
+  CHECK(HasError(bad, "volume_watch[0].source", "is required"));
+  CHECK(HasError(bad, "volume_watch[1].hours", "08:00-20:00"));
+  CHECK(HasError(bad, "volume_watch[1].days[1]", "funday"));
+  CHECK(HasError(bad, "volume_watch[1].silnce", "unknown key"));
+  CHECK(HasError(bad, "volume_watch[2].source", "watched twice"));
+  CHECK(HasError(bad, "volume_watch[2].silence", "longer than zero"));
+  CHECK(HasError(bad, "volume_watch[2].days", "at least one day"));
+}
