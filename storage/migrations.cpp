@@ -207,6 +207,8 @@ CREATE TABLE channel_stops (
   stopped_at INTEGER NOT NULL,
   PRIMARY KEY (lead_id, channel)
 );
+)sql";
+
 // Ops alert groups (storage/alert_store): one row per group key, so an
 // outage in progress survives a restart without a second alert. `first`
 // is the group's first problem in a few words; `alert_job_id` the opening

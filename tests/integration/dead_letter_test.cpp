@@ -40,6 +40,17 @@ int64_t KillSharkTankPost(SlackStack& s, const std::string& name) {
   return 0;
 }
 
+// The job's state once it is `state`, or its last state after a few
+// seconds: the post shows in Slack a moment before the job's own commit.
+std::string WaitForJobState(SlackStack& s, int64_t id, const std::string& state) {
+  const std::string query = "SELECT state FROM jobs WHERE id = " + std::to_string(id);
+  std::string seen;
+  for (int i = 0; i < 250 && (seen = s.QueryString(query)) != state; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return seen;
+}
+
 std::optional<json> WaitForPost(SlackStack& s, const std::string& name) {
   return s.WaitFor(kSharkChannel, [&](const json& m) {
     return HasButton(m, "claim_lead") && Contains(MessageText(m), name);
@@ -77,8 +88,7 @@ TEST_CASE("a dead letter replayed from Slack runs again and succeeds",
 
     auto post = WaitForPost(s, "Dana Deadletter");
     REQUIRE(post);
-    CHECK(s.QueryString("SELECT state FROM jobs WHERE id = " +
-                        std::to_string(id)) == "done");
+    CHECK(WaitForJobState(s, id, "done") == "done");
     auto confirmed = s.WaitFor(
         kGeneral,
         [&](const json& e) {
@@ -116,6 +126,5 @@ TEST_CASE("a dead letter replayed from the shell runs while the daemon runs",
       },
       /*ephemeral=*/false, std::chrono::seconds(15));
   REQUIRE(post);
-  CHECK(s.QueryString("SELECT state FROM jobs WHERE id = " +
-                      std::to_string(id)) == "done");
+  CHECK(WaitForJobState(s, id, "done") == "done");
 }
