@@ -364,3 +364,36 @@ TEST_CASE("a webhook step arrives signed; a number Twilio refuses stops the text
   CHECK(f.stack.Count("SELECT count(*) FROM channel_stops WHERE channel = 'sms'") == 1);
   CHECK(f.stack.Count("SELECT count(*) FROM jobs WHERE state = 'dead'") == 0);
 }
+
+TEST_CASE("with the SMTP server down for a while, the e-mail waits and arrives once",
+          "[integration][follow_up]") {
+  FollowUpStack f(kNoSla);
+  f.smtp.Stop();
+  f.HotLeadClaimed();
+  f.WaitForTexts(1);
+  f.stack.Advance("1h");
+  // Refused connections: the step goes back to the queue, again and again.
+  for (int i = 0; i < 1000 && f.stack.Count("SELECT count(*) FROM jobs WHERE kind = "
+                                            "'sequence.email' AND state = 'pending' AND "
+                                            "attempts >= 2") == 0;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(f.stack.Count("SELECT count(*) FROM jobs WHERE kind = 'sequence.email' AND "
+                        "attempts >= 2") == 1);
+  CHECK(f.stack.Count("SELECT count(*) FROM jobs WHERE state = 'dead'") == 0);
+
+  f.smtp.Start();
+  f.stack.Advance("15m");  // past the longest backoff
+  auto mails = f.WaitForMails(1);
+  f.Settle();
+  CHECK(f.smtp.Messages().size() == 1);
+  CHECK(mails[0]["rcpt_tos"] == json::array({"hot42@example.com"}));
+
+  f.stack.Advance("23h");
+  f.WaitForMails(2);
+  f.Settle();
+  CHECK(f.smtp.Messages().size() == 2);
+  CHECK(f.stack.Count("SELECT count(*) FROM timeline_events WHERE kind = 'sequence_step_sent' "
+                      "AND json_extract(detail, '$.channel') = 'email'") == 2);
+}

@@ -12,14 +12,25 @@ constexpr char kPython[] = "/usr/bin/python3";
 
 }  // namespace
 
-SmtpServer::SmtpServer(uint16_t port, std::vector<std::string> extra) : port_(port) {
+SmtpServer::SmtpServer(uint16_t port, std::vector<std::string> extra)
+    : port_(port), extra_(std::move(extra)) {
   std::filesystem::create_directories(spool());
+  Start();
+}
+
+void SmtpServer::Start() {
   std::vector<std::string> args = {LEADROUTER_SOURCE_DIR "/tests/support/smtp_sink.py",
-                                   "--port", std::to_string(port), "--spool", spool()};
-  args.insert(args.end(), extra.begin(), extra.end());
-  process_ = std::make_unique<DaemonProcess>(kPython, args, std::map<std::string, std::string>{},
-                                             dir_.File("smtp.log"));
-  if (!process_->WaitForPort(port)) FAIL("smtp sink did not start: " << process_->Log());
+                                   "--port", std::to_string(port_), "--spool", spool()};
+  args.insert(args.end(), extra_.begin(), extra_.end());
+  process_ = std::make_unique<DaemonProcess>(
+      kPython, args, std::map<std::string, std::string>{},
+      dir_.File("smtp-" + std::to_string(++starts_) + ".log"));
+  if (!process_->WaitForPort(port_)) FAIL("smtp sink did not start: " << process_->Log());
+}
+
+void SmtpServer::Stop() {
+  if (process_) process_->Stop(15);
+  process_.reset();
 }
 
 SmtpServer::~SmtpServer() = default;

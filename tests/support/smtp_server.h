@@ -20,6 +20,11 @@ class SmtpServer {
   explicit SmtpServer(uint16_t port, std::vector<std::string> extra = {});
   ~SmtpServer();
 
+  // Takes the server down (connections to its port are then refused) and
+  // brings it back on the same port and spool.
+  void Stop();
+  void Start();
+
   std::string spool() const { return dir_.File("spool"); }
   std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
   uint16_t port() const { return port_; }
@@ -33,7 +38,9 @@ class SmtpServer {
  private:
   TempDir dir_;
   uint16_t port_;
+  std::vector<std::string> extra_;
   std::unique_ptr<DaemonProcess> process_;
+  int starts_ = 0;
 };
 
 }  // namespace leadrouter::testing

@@ -29,7 +29,9 @@ class Sink:
         self.tempfail = set(args.tempfail)
         self.reject_sender = set(args.reject_sender)
         self.reject_data = set(args.reject_data)
-        self.count = 0
+        # A restarted sink on the same spool goes on numbering after what is
+        # there, so a test can take the server down and bring it back.
+        self.count = len([f for f in os.listdir(self.spool) if f.endswith(".json")])
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if address in self.reject_sender:
