@@ -276,6 +276,22 @@ std::string EventText(const storage::TimelineEvent& e, bool hide_identity) {
     return "to " + Field(d, "to") + " (was " + Field(d, "from") + ") by " +
            Field(d, "by");
   }
+  if (e.kind == "sms_reply") {
+    // The person's own words identify them as much as their name does.
+    return hide_identity ? "a text from the lead" : "text: " + Field(d, "text");
+  }
+  if (e.kind == "sequence_enrolled") {
+    return SegmentLabel(d.value("segment", "")) + ", " + Field(d, "steps") + " steps";
+  }
+  if (e.kind == "sequence_step_sent") {
+    return "step " + Field(d, "step") + " by " + Field(d, "channel");
+  }
+  if (e.kind == "sequence_step_skipped") {
+    return "step " + Field(d, "step") + " by " + Field(d, "channel") + ": " + Field(d, "reason");
+  }
+  if (e.kind == "sequence_channel_stopped") {
+    return Field(d, "channel") + " stopped for this lead: " + Field(d, "detail");
+  }
   std::string out;
   if (d.is_object()) {
     for (auto it = d.begin(); it != d.end(); ++it) {

@@ -217,6 +217,17 @@ TEST_CASE(
   SlashReply manager = f.Run("show " + std::to_string(id), true);
   CHECK_THAT(manager.text, Contains("Dana O'Connell"));
   CHECK_THAT(manager.text, Contains("Website"));
+
+  SECTION("a text the lead sent us is hidden the same way") {
+    leadrouter::storage::Timeline(f.db->db())
+        .Append(id, kT0, "sms_reply",
+                {{"text", "This is Dana, call me after 5"}, {"message_sid", "SM1"}});
+    SlashReply hidden = f.Run("show " + std::to_string(id), false);
+    CHECK(hidden.text.find("call me after 5") == std::string::npos);
+    CHECK_THAT(hidden.text, Contains("a text from the lead"));
+    CHECK_THAT(f.Run("show " + std::to_string(id), true).text,
+               Contains("text: This is Dana, call me after 5"));
+  }
 }
 
 TEST_CASE("/leads show answers plainly for an unknown or malformed id",
