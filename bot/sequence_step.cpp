@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "bot/delivery/mime_message.h"
+#include "bot/opt_out.h"
 #include "bot/outbox_plan.h"
 #include "bot/time_zone.h"
 #include "pipeline/consent_rule.h"
@@ -260,15 +261,6 @@ JobOutcome RecordDelivery(storage::Database& db, const OutboundStep& step,
   if (result.recipient_refused) {
     storage::FollowUpStore follow_up(db.db());
     follow_up.StopChannel(step.lead_id, channel, result.detail, now);
-    if (result.unsubscribed && step.channel != pipeline::Channel::kWebhook) {
-      storage::OptOut opt_out;
-      opt_out.channel = channel;
-      opt_out.address = step.channel == pipeline::Channel::kEmail ? AddrSpec(step.to) : step.to;
-      opt_out.source = "provider";
-      opt_out.detail = result.detail;
-      opt_out.at = now;
-      follow_up.AddOptOut(opt_out);
-    }
     const int cancelled = storage::JobStore(db.db()).CancelByLeadAndKinds(
         step.lead_id, {SequenceJobKind(step.channel)},
         "the " + channel + " channel stopped: " + result.detail, now);
@@ -277,6 +269,18 @@ JobOutcome RecordDelivery(storage::Database& db, const OutboundStep& step,
                      {"channel", channel},
                      {"detail", result.detail},
                      {"cancelled_steps", cancelled}});
+    if (result.unsubscribed && step.channel != pipeline::Channel::kWebhook) {
+      // The person opted out at the provider (a STOP that reached Twilio
+      // before us): as binding as one that reached us, for every lead with
+      // the address.
+      storage::OptOut opt_out;
+      opt_out.channel = channel;
+      opt_out.address = step.channel == pipeline::Channel::kEmail ? AddrSpec(step.to) : step.to;
+      opt_out.source = "provider";
+      opt_out.detail = result.detail;
+      opt_out.at = now;
+      ApplyOptOut(db, {opt_out}, now);
+    }
     return JobOutcome::Done();
   }
   if (result.outcome.kind == JobOutcome::Kind::kDone) {

@@ -249,6 +249,8 @@ TEST_CASE("a refused number stops texts for that lead and keeps its e-mails",
   CHECK(PendingJobs(*f.db, leadrouter::kJobSequenceSms).empty());
   CHECK(PendingJobs(*f.db, leadrouter::kJobSequenceEmail).size() == 2);
   CHECK(f.Events(lead, "sequence_channel_stopped").size() == 1);
+  CHECK(f.Events(lead, "opted_out").size() == 1);
+  CHECK(FollowUpStore(f.db->db()).LatestConsent(lead, "sms") == false);
 }
 
 TEST_CASE("a sent step is on the timeline; a retryable failure is handed back",
