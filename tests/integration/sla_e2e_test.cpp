@@ -4,6 +4,8 @@
 // the next agent with a thread note; a lead marked contacted in time is left
 // alone, and /leads shows each agent's time to first contact.
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <string>
 #include <thread>
 
 #include "tests/integration/slack_stack.h"
@@ -57,6 +59,17 @@ bool AnyMessage(SlackStack& s, const std::string& channel,
   return false;
 }
 
+// Moves a fresh stack's business time to the next 09:00 in the team's zone
+// (UTC), so that a test reading today's figures after moving time forward
+// never straddles midnight, whenever it runs.
+void MoveToMorning(SlackStack& s) {
+  const auto now = std::chrono::system_clock::now();
+  const auto since_midnight = now - std::chrono::floor<std::chrono::days>(now);
+  auto wait = std::chrono::hours(9) - since_midnight;
+  if (wait < std::chrono::minutes(1)) wait += std::chrono::hours(24);
+  s.Advance(std::to_string(std::chrono::ceil<std::chrono::minutes>(wait).count()) + "m");
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -64,6 +77,7 @@ TEST_CASE(
     "lead moves to the next agent and the managers hear of it",
     "[integration][sla]") {
   SlackStack s(TwoAgents());
+  MoveToMorning(s);
   s.PostLead(HotLead(42, "Sal Slowpoke"));
   const std::string ts = s.WaitForPost("Sal Slowpoke")["ts"];
   s.Click(kSharkChannel, ts, "claim_lead", kAna);
