@@ -243,7 +243,11 @@ TEST_CASE(
       GENERATE(std::string("refresh_requested"), std::string("warning"));
   INFO(reason);
   // An ack that misses the old socket's close makes the sim redeliver soon.
-  Harness h({"--ack-timeout", "300ms", "--redelivery-delays", "100ms,100ms"});
+  // The sim picks a socket at random while both are open, so a slow run
+  // (sanitizers, a loaded machine) can hand one event to the closing socket
+  // several times: enough redeliveries that it always reaches the new one.
+  Harness h({"--ack-timeout", "300ms", "--redelivery-delays",
+             "100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms"});
   REQUIRE(h.Connect());
   REQUIRE(slack_sim_test::Control(h.sim.port(), "disconnect",
                                   {{"reason", reason}})["sent"] == 1);
