@@ -1,5 +1,5 @@
 // Rules: everything the pipeline's judgement depends on, as plain values.
-// bot/config.cpp fills this from the TOML file; the defaults here are the
+// bot/daemon/config.cpp fills this from the TOML file; the defaults here are the
 // ones the field uses, so an empty config behaves sensibly.
 #pragma once
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "bot/job_runner.h"
+#include "bot/runtime/job_runner.h"
 
 namespace leadrouter {
 

@@ -5,7 +5,7 @@
 #include <exception>
 #include <nlohmann/json.hpp>
 
-#include "bot/log.h"
+#include "bot/daemon/log.h"
 
 namespace leadrouter {
 namespace {

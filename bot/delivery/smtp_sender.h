@@ -13,9 +13,9 @@
 #include <string>
 #include <thread>
 
-#include "bot/clock.h"
+#include "bot/runtime/clock.h"
 #include "bot/delivery/mime_message.h"
-#include "bot/job_runner.h"
+#include "bot/runtime/job_runner.h"
 
 namespace boost::asio {
 class io_context;

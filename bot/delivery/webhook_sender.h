@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/clock.h"
+#include "bot/runtime/clock.h"
 #include "bot/delivery/delivery_result.h"
 #include "bot/http/https_client.h"
 #include "pipeline/status.h"

@@ -1,5 +1,5 @@
-# `leadrouter demo`: the flow against slack-sim, and the transcript renderer.
-list(APPEND BOT_SOURCES
+# `leadrouter demo`: a tool beside the daemon, not part of its library.
+set(DEMO_SOURCES
   demo/child_process.cpp
   demo/demo_command.cpp
   demo/sample_leads.cpp

@@ -18,7 +18,7 @@
 #include <set>
 #include <vector>
 
-#include "bot/log.h"
+#include "bot/daemon/log.h"
 #include "bot/slack/endpoint_url.h"
 #include "bot/slack/tls_verify.h"
 

@@ -24,7 +24,7 @@
 #include <type_traits>
 #include <variant>
 
-#include "bot/log.h"
+#include "bot/daemon/log.h"
 #include "bot/slack/endpoint_url.h"
 #include "bot/slack/tls_verify.h"
 #include "bot/slack/web_api_client.h"

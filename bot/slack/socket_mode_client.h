@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "bot/clock.h"
+#include "bot/runtime/clock.h"
 #include "bot/slack/envelope.h"
 #include "bot/slack/socket_mode_session.h"
 

@@ -1,10 +1,15 @@
-# Slack: Web API client, Socket Mode, Block Kit.
-list(APPEND BOT_SOURCES
+# Slack: Socket Mode, the Web API client and the slack.* job executors; the
+# message builders are pure and usable inside a transaction.
+list(APPEND DECISION_SOURCES
   slack/block_kit.cpp
+  slack/mrkdwn.cpp
+)
+list(APPEND BOT_SOURCES
   slack/endpoint_url.cpp
   slack/envelope.cpp
-  slack/mrkdwn.cpp
   slack/rate_limiter.cpp
+  slack/slack_connection.cpp
+  slack/slack_jobs.cpp
   slack/socket_mode_client.cpp
   slack/socket_mode_session.cpp
   slack/tls_verify.cpp

@@ -13,7 +13,7 @@
 #include <map>
 
 #include "bot/http/https_client.h"
-#include "bot/log.h"
+#include "bot/daemon/log.h"
 #include "bot/slack/rate_limiter.h"
 
 namespace leadrouter::slack {

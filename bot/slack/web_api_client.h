@@ -25,7 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/job_runner.h"
+#include "bot/runtime/job_runner.h"
 #include "pipeline/status.h"
 
 namespace boost::asio {

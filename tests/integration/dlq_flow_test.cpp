@@ -8,13 +8,13 @@
 #include <chrono>
 #include <functional>
 
-#include "bot/handlers/dispatch.h"
-#include "bot/job_runner.h"
-#include "bot/outbox_plan.h"
+#include "bot/interactions/dispatch.h"
+#include "bot/runtime/job_runner.h"
+#include "bot/routing/outbox_plan.h"
 #include "bot/slack/block_kit.h"
 #include "bot/slack/web_api_client.h"
-#include "bot/slack_jobs.h"
-#include "bot/storage_writer.h"
+#include "bot/slack/slack_jobs.h"
+#include "bot/runtime/storage_writer.h"
 #include "storage/database.h"
 #include "storage/job_store.h"
 #include "storage/lead_store.h"

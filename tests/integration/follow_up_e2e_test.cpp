@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "bot/http/intake_auth.h"
-#include "bot/time_zone.h"
-#include "tests/integration/slack_stack.h"
+#include "bot/runtime/time_zone.h"
+#include "tests/support/slack_stack.h"
 #include "tests/support/http_client.h"
 #include "tests/support/smtp_server.h"
 #include "tests/support/twilio_sim.h"

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <thread>
 
-#include "tests/integration/slack_stack.h"
+#include "tests/support/slack_stack.h"
 #include "tests/support/http_client.h"
 
 using leadrouter::testing::Contains;

@@ -6,7 +6,7 @@
 #include <ctime>
 #include <thread>
 
-#include "tests/integration/slack_stack.h"
+#include "tests/support/slack_stack.h"
 
 using leadrouter::testing::AgentToml;
 using leadrouter::testing::Contains;

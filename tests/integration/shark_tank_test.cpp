@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
-#include "tests/integration/slack_stack.h"
+#include "tests/support/slack_stack.h"
 
 using leadrouter::testing::AgentToml;
 using leadrouter::testing::Contains;

@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "tests/integration/slack_stack.h"
+#include "tests/support/slack_stack.h"
 
 using leadrouter::testing::Contains;
 using leadrouter::testing::HotLead;

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
-#include "tests/integration/slack_stack.h"
+#include "tests/support/slack_stack.h"
 
 using leadrouter::testing::HotLead;
 using leadrouter::testing::HasButton;

@@ -4,7 +4,7 @@
 #include <atomic>
 #include <chrono>
 
-#include "bot/clock.h"
+#include "bot/runtime/clock.h"
 
 namespace leadrouter::testing {
 

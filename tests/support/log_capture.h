@@ -1,4 +1,4 @@
-// LogCapture: while it lives, every log line (bot/log.h's formatter, JSON,
+// LogCapture: while it lives, every log line (bot/daemon/log.h's formatter, JSON,
 // every level, no secrets masked, so a leak shows) goes to a string the
 // test can read; the previous default logger comes back afterwards.
 // Single-threaded tests only.
@@ -11,7 +11,7 @@
 #include <sstream>
 #include <string>
 
-#include "bot/log.h"
+#include "bot/daemon/log.h"
 
 namespace leadrouter::testing {
 

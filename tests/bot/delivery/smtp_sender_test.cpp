@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "bot/storage_writer.h"
+#include "bot/runtime/storage_writer.h"
 #include "storage/database.h"
 #include "storage/job_store.h"
 #include "tests/support/daemon_process.h"

@@ -1,18 +1,18 @@
 // Follow-up steps on real SQLite: enrolment with the routing that starts it,
 // and what a due step does (send, skip, wait for the send window) and
 // what a delivery's answer does to the lead.
-#include "bot/sequence_step.h"
+#include "bot/follow_up/sequence_step.h"
 
 #include <catch2/catch.hpp>
 
-#include "bot/outbox_plan.h"
-#include "bot/round_robin.h"
-#include "bot/sequence_enrollment.h"
-#include "bot/time_zone.h"
+#include "bot/routing/outbox_plan.h"
+#include "bot/routing/round_robin.h"
+#include "bot/follow_up/sequence_enrollment.h"
+#include "bot/runtime/time_zone.h"
 #include "pipeline/process.h"
 #include "storage/follow_up_store.h"
 #include "storage/timeline.h"
-#include "tests/bot/rotation_test_support.h"
+#include "tests/bot/routing/rotation_test_support.h"
 
 using namespace std::chrono_literals;
 using leadrouter::Config;

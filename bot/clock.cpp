@@ -1,7 +1,0 @@
-#include "bot/clock.h"
-
-namespace leadrouter {
-
-SystemTime SystemClock::Now() const { return std::chrono::system_clock::now(); }
-
-}  // namespace leadrouter

@@ -1,0 +1,220 @@
+// leadrouter: the command line. `serve` runs the daemon; `process` runs one
+// payload through the pipeline and writes nothing; `check-config` validates;
+// `demo` runs the whole flow against slack-sim (bot/demo/).
+// `dlq` lists, replays and drops dead jobs (bot/ops/dlq_command.h).
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "bot/runtime/clock.h"
+#include "bot/daemon/config.h"
+#include "bot/daemon/daemon.h"
+#include "bot/demo/demo_command.h"
+#include "bot/ops/dlq_command.h"
+#include "bot/daemon/log.h"
+#include "pipeline/process.h"
+
+namespace {
+
+using leadrouter::Config;
+using leadrouter::ConfigLoad;
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+constexpr char kUsage[] =
+    "usage:\n"
+    "  leadrouter serve --config FILE [--log-format text|json]\n"
+    "  leadrouter process --config FILE [PAYLOAD.json | -]\n"
+    "  leadrouter check-config --config FILE\n"
+    "  leadrouter demo [--sim PATH] [--keep]\n"
+    "      runs the whole flow against slack-sim and prints what Slack would\n"
+    "      show; no Slack workspace needed\n"
+    "  leadrouter dlq list|replay ID|drop ID --config FILE [--json]\n"
+    "\n"
+    "Secrets come from the environment: SLACK_BOT_TOKEN, SLACK_APP_TOKEN,\n"
+    "LEADROUTER_INTAKE_TOKEN, LEADROUTER_WEBHOOK_SECRET, LEADROUTER_SMTP_PASSWORD,\n"
+    "TWILIO_AUTH_TOKEN.\n";
+
+struct Args {
+  std::string command;
+  std::string config_path;
+  std::string log_format;
+  bool json = false;
+  std::vector<std::string> positional;
+  std::string error;
+};
+
+Args ParseArgs(int argc, char** argv) {
+  Args args;
+  if (argc < 2) {
+    args.error = "no command given";
+    return args;
+  }
+  args.command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const std::string& name) -> std::optional<std::string> {
+      if (a == name) {
+        if (i + 1 >= argc) {
+          args.error = name + " needs a value";
+          return std::nullopt;
+        }
+        return std::string(argv[++i]);
+      }
+      if (a.rfind(name + "=", 0) == 0) return a.substr(name.size() + 1);
+      return std::nullopt;
+    };
+    if (auto v = value("--config")) args.config_path = *v;
+    else if (auto f = value("--log-format")) args.log_format = *f;
+    else if (!args.error.empty()) return args;
+    else if (a == "--json") args.json = true;
+    else if (a.size() > 1 && a[0] == '-' && a != "-") args.error = "unknown option " + a;
+    else args.positional.push_back(a);
+  }
+  return args;
+}
+
+// `warnings`, when given, receives what is usable but will skip follow-up
+// steps; the caller reports them in its own format (serve logs them).
+std::optional<Config> LoadOrReport(
+    const std::string& path,
+    std::vector<leadrouter::ConfigError>* warnings = nullptr) {
+  ConfigLoad load = leadrouter::LoadConfigFile(path);
+  if (!load.ok()) {
+    std::cerr << path << ": " << load.errors.size() << " error"
+              << (load.errors.size() == 1 ? "" : "s") << "\n";
+    for (const auto& e : load.errors) std::cerr << "  " << e.ToString() << "\n";
+    return std::nullopt;
+  }
+  if (warnings) *warnings = load.warnings;
+  return load.config;
+}
+
+int CheckConfig(const Args& args) {
+  std::vector<leadrouter::ConfigError> warnings;
+  auto config = LoadOrReport(args.config_path, &warnings);
+  if (!config) return kExitUsage;
+  for (const auto& w : warnings) {
+    std::cerr << args.config_path << ": warning: " << w.ToString() << "\n";
+  }
+  std::cout << args.config_path << ": OK\n\n" << leadrouter::SummarizeConfig(*config);
+  leadrouter::Secrets secrets = leadrouter::Secrets::FromEnvironment();
+  auto state = [](const std::optional<std::string>& s) { return s ? "set" : "not set"; };
+  std::cout << "\nenvironment       SLACK_BOT_TOKEN " << state(secrets.slack_bot_token)
+            << ", SLACK_APP_TOKEN " << state(secrets.slack_app_token)
+            << ", LEADROUTER_INTAKE_TOKEN " << state(secrets.intake_token)
+            << ", LEADROUTER_WEBHOOK_SECRET " << state(secrets.webhook_secret)
+            << ", LEADROUTER_SMTP_PASSWORD " << state(secrets.smtp_password)
+            << ", TWILIO_AUTH_TOKEN " << state(secrets.twilio_auth_token) << "\n";
+  return kExitOk;
+}
+
+int Process(const Args& args) {
+  auto config = LoadOrReport(args.config_path);
+  if (!config) return kExitUsage;
+  std::string body;
+  std::string source = args.positional.empty() ? "-" : args.positional[0];
+  if (source == "-") {
+    body.assign(std::istreambuf_iterator<char>(std::cin), {});
+  } else {
+    std::ifstream in(source, std::ios::binary);
+    if (!in) {
+      std::cerr << "cannot read " << source << "\n";
+      return kExitUsage;
+    }
+    body.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  leadrouter::SystemClock clock;
+  auto result = leadrouter::pipeline::ProcessBody(body, config->rules, clock.Now());
+  if (!result.ok()) {
+    nlohmann::json err = {{"error", result.status().message()},
+                          {"field", result.status().field()}};
+    std::cout << err.dump(2) << "\n";
+    return kExitFailure;
+  }
+  std::cout << leadrouter::pipeline::ToJson(result.value()).dump(2) << "\n";
+  return kExitOk;
+}
+
+// `demo` takes its own options and no config: it writes one for its child.
+int Demo(int argc, char** argv) {
+  std::string error;
+  auto options =
+      leadrouter::demo::ParseDemoArgs({argv + 2, argv + argc}, &error);
+  if (!options) {
+    std::cerr << "leadrouter: " << error << "\n\n" << kUsage;
+    return kExitUsage;
+  }
+  return leadrouter::demo::RunDemo(*options, std::cout, std::cerr);
+}
+
+int Dlq(const Args& args) {
+  auto config = LoadOrReport(args.config_path);
+  if (!config) return kExitUsage;
+  leadrouter::SystemClock clock;
+  return leadrouter::RunDlqCommand(*config, args.positional, args.json, clock,
+                                   std::cout, std::cerr);
+}
+
+int Serve(const Args& args) {
+  std::vector<leadrouter::ConfigError> warnings;
+  auto config = LoadOrReport(args.config_path, &warnings);
+  if (!config) return kExitUsage;
+  std::string format = args.log_format;
+  if (format.empty()) format = isatty(STDERR_FILENO) ? "text" : "json";
+  if (format != "text" && format != "json") {
+    std::cerr << "--log-format must be text or json\n";
+    return kExitUsage;
+  }
+  leadrouter::Secrets secrets = leadrouter::Secrets::FromEnvironment();
+  leadrouter::logging::Init(
+      format == "json" ? leadrouter::logging::Format::kJson
+                       : leadrouter::logging::Format::kText,
+      leadrouter::logging::LevelFromName(config->log.level), secrets.All());
+  for (const auto& w : warnings) spdlog::warn("config: {}", w.ToString());
+  leadrouter::SystemClock clock;
+  return leadrouter::RunDaemon(*config, secrets, clock);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "demo") return Demo(argc, argv);
+  Args args = ParseArgs(argc, argv);
+  if (args.command == "--help" || args.command == "-h" || args.command == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  if (args.command == "--version") {
+    std::cout << "leadrouter 0.1.0\n";
+    return kExitOk;
+  }
+  if (args.error.empty() && args.config_path.empty()) args.error = "--config FILE is required";
+  if (!args.error.empty()) {
+    std::cerr << "leadrouter: " << args.error << "\n\n" << kUsage;
+    return kExitUsage;
+  }
+  try {
+    if (args.command == "serve") return Serve(args);
+    if (args.command == "process") return Process(args);
+    if (args.command == "check-config") return CheckConfig(args);
+    if (args.command == "dlq") return Dlq(args);
+  } catch (const std::exception& e) {
+    std::cerr << "leadrouter: " << e.what() << "\n";
+    return kExitFailure;
+  }
+  std::cerr << "leadrouter: unknown command '" << args.command << "'\n\n" << kUsage;
+  return kExitUsage;
+}

@@ -1,0 +1,139 @@
+#include "bot/intake/intake_service.h"
+
+#include <chrono>
+
+#include "bot/intake/accept_lead.h"
+#include "bot/runtime/digest.h"
+#include "bot/http/request_gate.h"
+#include "bot/runtime/job_runner.h"
+#include "bot/intake/json_post.h"
+#include "bot/daemon/log.h"
+#include "bot/runtime/storage_writer.h"
+#include "pipeline/process.h"
+#include "storage/crm_event_store.h"
+#include "storage/database.h"
+#include "storage/job_store.h"
+
+namespace leadrouter {
+namespace {
+
+constexpr char kLeadsPath[] = "/v1/leads";
+// Idempotency keys are opaque to us; this bounds what we store per request.
+constexpr size_t kMaxIdempotencyKey = 255;
+
+// Times each pipeline step for the log line of the lead it belongs to.
+class StepTimer final : public pipeline::StepObserver {
+ public:
+  StepTimer() : last_(std::chrono::steady_clock::now()) {}
+  void StepDone(std::string_view step) override {
+    auto now = std::chrono::steady_clock::now();
+    steps_[std::string(step) + "_ms"] =
+        std::chrono::duration<double, std::milli>(now - last_).count();
+    last_ = now;
+  }
+  const nlohmann::json& steps() const { return steps_; }
+
+ private:
+  std::chrono::steady_clock::time_point last_;
+  nlohmann::json steps_ = nlohmann::json::object();
+};
+
+}  // namespace
+
+IntakeService::IntakeService(const Config& config, StorageWriter& writer,
+                             JobRunner& runner, RequestGate& gate,
+                             const Clock& clock, const SlackHealth& slack)
+    : config_(config), writer_(writer), runner_(runner), gate_(gate),
+      clock_(clock), slack_(slack) {}
+
+void IntakeService::RegisterRoutes(HttpServer& server) {
+  server.Route("POST", kLeadsPath, [this](const HttpRequest& r, Responder done) {
+    HandleLead(r, std::move(done));
+  });
+  server.Route("GET", "/healthz", [this](const HttpRequest& r, Responder done) {
+    HandleHealth(r, std::move(done));
+  });
+}
+
+void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
+  const SystemTime now = clock_.Now();
+  if (!AdmitPost(gate_, request, now, "lead", respond)) return;
+  std::string idem_key = request.Header("Idempotency-Key");
+  if (idem_key.size() > kMaxIdempotencyKey) {
+    return respond(HttpResponse::Error(400, "must be at most 255 characters",
+                                       "Idempotency-Key"));
+  }
+
+  auto started = std::chrono::steady_clock::now();
+  StepTimer timer;
+  Result<pipeline::ProcessedLead> processed =
+      pipeline::ProcessBody(request.body, config_.rules, now, &timer);
+  nlohmann::json steps = timer.steps();
+  steps["pipeline_ms"] = MillisSince(started);
+  if (!processed.ok()) {
+    return RejectBody(processed.status(), "lead", steps, respond);
+  }
+
+  auto lead = std::make_shared<pipeline::ProcessedLead>(std::move(processed).value());
+  std::optional<IdempotencyClaim> idempotency;
+  if (!idem_key.empty()) {
+    idempotency = IdempotencyClaim{kLeadsPath, idem_key, Sha256Hex(request.body)};
+  }
+  const Config& config = config_;
+  writer_.Call<AcceptedLead>(
+      [lead, idempotency, now, &config](storage::Database& db) {
+        return AcceptLead(db, *lead, idempotency, now, config);
+      },
+      [this, respond = std::move(respond), started, steps](Result<AcceptedLead> out) {
+        if (!out.ok()) {
+          return RespondStoreFailed(out.status(), "lead", respond);
+        }
+        const AcceptedLead& o = out.value();
+        if (o.jobs_written > 0) runner_.Wake();
+        nlohmann::json fields = steps;
+        fields["status"] = o.status;
+        fields["total_ms"] = MillisSince(started);
+        if (o.lead_id) fields["lead_id"] = o.lead_id;
+        if (!o.route.empty()) fields["route"] = o.route;
+        logging::Info(o.replayed ? "lead.replayed"
+                      : o.duplicate ? "lead.duplicate" : "lead.accepted", fields);
+        respond(JsonText(o.status, o.body));
+      });
+}
+
+void IntakeService::HandleHealth(const HttpRequest&, Responder respond) {
+  struct Counts {
+    int64_t pending = 0, running = 0, dead = 0;
+    int64_t crm_unmatched = 0;
+  };
+  writer_.Call<Counts>(
+      [](storage::Database& db) {
+        storage::JobStore jobs(db.db());
+        return Counts{jobs.CountByState(storage::JobState::kPending),
+                      jobs.CountByState(storage::JobState::kRunning),
+                      jobs.CountByState(storage::JobState::kDead),
+                      storage::CrmEventStore(db.db()).CountUnmatched()};
+      },
+      [this, respond = std::move(respond)](Result<Counts> counts) {
+        nlohmann::json slack = {{"state", slack_.state}, {"detail", slack_.detail}};
+        if (slack_.since.time_since_epoch().count() != 0) {
+          slack["since_unix"] = std::chrono::duration_cast<std::chrono::seconds>(
+                                    slack_.since.time_since_epoch()).count();
+        }
+        if (!counts.ok()) {
+          return respond(HttpResponse::Json(
+              503, {{"status", "degraded"}, {"storage", counts.status().message()},
+                    {"slack", slack}}));
+        }
+        respond(HttpResponse::Json(
+            200, {{"status", "ok"},
+                  {"slack", slack},
+                  {"queue", {{"pending", counts.value().pending},
+                             {"running", counts.value().running},
+                             {"dead", counts.value().dead},
+                             {"writer_backlog", writer_.queue_depth()}}},
+                  {"crm", {{"unmatched_total", counts.value().crm_unmatched}}}}));
+      });
+}
+
+}  // namespace leadrouter

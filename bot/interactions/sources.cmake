@@ -1,0 +1,12 @@
+# Slack buttons and slash commands: the dispatch table (on the loop) and one
+# file per action or command (each a decision inside one transaction).
+list(APPEND DECISION_SOURCES
+  interactions/dlq_actions.cpp
+  interactions/lead_actions.cpp
+  interactions/mention.cpp
+  interactions/slash_leads.cpp
+  interactions/slash_rotation.cpp
+)
+list(APPEND BOT_SOURCES
+  interactions/dispatch.cpp
+)

@@ -1,0 +1,6 @@
+# Ops: grouped alerts, the lead volume watch, dead letters from a shell.
+list(APPEND BOT_SOURCES
+  ops/dlq_command.cpp
+  ops/ops_alerts.cpp
+  ops/volume_watch.cpp
+)

@@ -1,0 +1,107 @@
+#include "bot/routing/routing_jobs.h"
+
+#include "bot/daemon/duration.h"
+#include "bot/routing/outbox_plan.h"
+#include "bot/routing/round_robin.h"
+#include "bot/slack/mrkdwn.h"
+#include "bot/runtime/storage_writer.h"
+#include "storage/database.h"
+#include "storage/job_store.h"
+#include "storage/lead_store.h"
+#include "storage/timeline.h"
+
+namespace leadrouter {
+namespace {
+
+// A writer round trip that finishes the job: committed is done, a failed
+// transaction (rolled back) is tried again.
+JobOutcome Committed(const std::string& error) {
+  return error.empty() ? JobOutcome::Done() : JobOutcome::Retry(error);
+}
+
+}  // namespace
+
+RoutingJobs::RoutingJobs(StorageWriter& writer, JobRunner& runner,
+                         const Config& config, const Clock& clock)
+    : writer_(writer), runner_(runner), config_(config), clock_(clock) {}
+
+void RoutingJobs::Register() {
+  runner_.Register(kJobAssignRoundRobin,
+                   [this](const storage::Job& job, JobDone done) {
+                     AssignRoundRobin(job, std::move(done));
+                   });
+  runner_.Register(kJobClaimTimeout,
+                   [this](const storage::Job& job, JobDone done) {
+                     ClaimTimeout(job, std::move(done));
+                   });
+}
+
+void RoutingJobs::AssignRoundRobin(const storage::Job& job, JobDone done) {
+  if (!job.lead_id) return done(JobOutcome::Fail("job has no lead_id"));
+  const int64_t id = *job.lead_id;
+  AssignRequest request;
+  request.why = job.payload.value("why", std::string("round-robin"));
+  request.returning_lead = job.payload.value("returning", false);
+  const SystemTime now = clock_.Now();
+  const Config& config = config_;
+  writer_.Submit(
+      [id, request, now, &config](storage::Database& db) {
+        auto lead = storage::LeadStore(db.db()).Get(id);
+        if (!lead || lead->taken_over_at) return;
+        // Already owned (a claim, a manager) and not back with news: the
+        // rotation has nothing to decide.
+        if (lead->owner_slack_id && !request.returning_lead) return;
+        leadrouter::AssignRoundRobin(db, id, now, config, request);
+      },
+      [this, done](const std::string& error) {
+        if (error.empty()) runner_.Wake();
+        done(Committed(error));
+      });
+}
+
+void RoutingJobs::ClaimTimeout(const storage::Job& job, JobDone done) {
+  if (!job.lead_id) return done(JobOutcome::Fail("job has no lead_id"));
+  const int64_t id = *job.lead_id;
+  const SystemTime now = clock_.Now();
+  const Config& config = config_;
+  writer_.Submit(
+      [id, now, &config](storage::Database& db) {
+        auto lead = storage::LeadStore(db.db()).Get(id);
+        // Claimed in time, or a human took over in the CRM: nothing to do.
+        if (!lead || lead->owner_slack_id || lead->taken_over_at) return;
+        const std::string waited = FormatDuration(config.slack.claim_timeout);
+        AssignRequest request;
+        request.why = "claim timeout: nobody claimed it within " + waited;
+        Assignment a = leadrouter::AssignRoundRobin(db, id, now, config, request);
+        storage::JobStore jobs(db.db());
+        std::string status_line, note;
+        if (a.assigned) {
+          status_line = "Unclaimed after " + waited + ": assigned to " +
+                        slack::Mention(a.agent) + " by the rotation";
+          note = "Nobody claimed this lead within " + waited +
+                 ", so the rotation gave it to " + slack::Mention(a.agent) +
+                 " (" + slack::EscapeMrkdwn(a.reason) + ").";
+        } else {
+          status_line = "Unclaimed after " + waited + ": sent to triage";
+          note = "Nobody claimed this lead within " + waited +
+                 " and nobody in the rotation can take it (" +
+                 slack::EscapeMrkdwn(a.reason) + "); it is waiting in triage.";
+        }
+        storage::Timeline(db.db()).Append(
+            id, now, "claim_timeout",
+            {{"waited", waited},
+             {"agent", a.assigned ? nlohmann::json(a.agent) : nlohmann::json()},
+             {"reason", a.reason}});
+        jobs.Enqueue(MakeJob(kJobUpdateLeadPost, id,
+                             {{"status_line", status_line}}, now, config),
+                     now);
+        jobs.Enqueue(MakeJob(kJobThreadNote, id, {{"text", note}}, now, config),
+                     now);
+      },
+      [this, done](const std::string& error) {
+        if (error.empty()) runner_.Wake();
+        done(Committed(error));
+      });
+}
+
+}  // namespace leadrouter

@@ -1,0 +1,7 @@
+#include "bot/runtime/clock.h"
+
+namespace leadrouter {
+
+SystemTime SystemClock::Now() const { return std::chrono::system_clock::now(); }
+
+}  // namespace leadrouter

@@ -1,0 +1,280 @@
+#include "bot/runtime/job_runner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "bot/daemon/log.h"
+#include "bot/runtime/storage_writer.h"
+#include "storage/database.h"
+
+namespace leadrouter {
+namespace {
+// The timer never sleeps longer than this, so a wall-clock jump (NTP, a
+// suspended VM) delays due work by at most this much.
+constexpr auto kMaxTimerSleep = std::chrono::seconds(30);
+
+std::vector<std::string> Kinds(const std::map<std::string, JobExecutor>& m) {
+  std::vector<std::string> kinds;
+  for (const auto& [kind, _] : m) kinds.push_back(kind);
+  return kinds;
+}
+
+nlohmann::json JobFields(const storage::Job& job) {
+  nlohmann::json f = {{"job_id", job.id}, {"kind", job.kind}, {"attempt", job.attempts}};
+  if (job.lead_id) f["lead_id"] = *job.lead_id;
+  return f;
+}
+}  // namespace
+
+struct JobRunner::Timer {
+  explicit Timer(boost::asio::io_context& loop) : timer(loop) {}
+  boost::asio::steady_timer timer;
+  std::optional<SystemTime> armed_for;
+};
+
+JobRunner::JobRunner(boost::asio::io_context& loop, StorageWriter& writer,
+                     const Clock& clock, JobRunnerOptions options)
+    : loop_(loop),
+      writer_(writer),
+      clock_(clock),
+      options_(std::move(options)),
+      timer_(std::make_unique<Timer>(loop)),
+      outside_timer_(std::make_unique<Timer>(loop)),
+      alive_(std::make_shared<bool>(true)) {
+  if (!options_.random) {
+    auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
+    options_.random = [rng] {
+      return std::uniform_real_distribution<double>(0.0, 1.0)(*rng);
+    };
+  }
+}
+
+JobRunner::~JobRunner() { Stop(); }
+
+void JobRunner::Register(const std::string& kind, JobExecutor executor) {
+  executors_[kind] = std::move(executor);
+}
+
+void JobRunner::OnDeadLetter(
+    std::function<void(const storage::Job&, const std::string&)> fn) {
+  on_dead_ = std::move(fn);
+}
+
+void JobRunner::OnDone(std::function<void(const storage::Job&)> fn) {
+  on_done_ = std::move(fn);
+}
+
+std::chrono::milliseconds JobRunner::BackoffDelay(int attempts,
+                                                  std::chrono::milliseconds base,
+                                                  std::chrono::milliseconds cap,
+                                                  double random01) {
+  int exponent = std::clamp(attempts - 1, 0, 40);
+  double full = static_cast<double>(base.count()) * std::pow(2.0, exponent);
+  full = std::min(full, static_cast<double>(cap.count()));
+  double jittered = full / 2 + (full / 2) * std::clamp(random01, 0.0, 1.0);
+  return std::chrono::milliseconds(static_cast<int64_t>(jittered));
+}
+
+void JobRunner::Start() {
+  if (started_) return;
+  started_ = true;
+  std::weak_ptr<bool> alive = alive_;
+  SystemTime now = clock_.Now();
+  writer_.Call<int>(
+      [now](storage::Database& db) { return storage::JobStore(db.db()).RecoverRunning(now); },
+      [this, alive](Result<int> recovered) {
+        if (alive.expired()) return;
+        if (recovered.ok() && recovered.value() > 0) {
+          logging::Warn("jobs.recovered", {{"count", recovered.value()}});
+        }
+        Wake();
+      });
+  // The first reading is the baseline; the writer runs it right after the
+  // recovery above, before the first claim, so no outside commit slips
+  // between the two unseen.
+  if (options_.outside_commit_check > std::chrono::milliseconds(0)) {
+    CheckOutsideCommits();
+  }
+}
+
+void JobRunner::Stop() {
+  if (!alive_) return;
+  *alive_ = false;
+  alive_.reset();
+  timer_->timer.cancel();
+  outside_timer_->timer.cancel();
+  started_ = false;
+}
+
+void JobRunner::ArmOutsideCommitCheck() {
+  if (options_.outside_commit_check <= std::chrono::milliseconds(0)) return;
+  outside_timer_->timer.expires_after(options_.outside_commit_check);
+  std::weak_ptr<bool> alive = alive_;
+  outside_timer_->timer.async_wait(
+      [this, alive](const boost::system::error_code& ec) {
+        if (ec || alive.expired()) return;
+        CheckOutsideCommits();
+      });
+}
+
+void JobRunner::CheckOutsideCommits() {
+  std::weak_ptr<bool> alive = alive_;
+  writer_.Call<int64_t>(
+      [](storage::Database& db) { return db.DataVersion(); },
+      [this, alive](Result<int64_t> version) {
+        if (alive.expired()) return;
+        if (version.ok()) {
+          const bool changed =
+              data_version_ && *data_version_ != version.value();
+          data_version_ = version.value();
+          if (changed) {
+            logging::Debug("jobs.outside_commit", {});
+            Wake();
+          }
+        }
+        ArmOutsideCommitCheck();
+      });
+}
+
+void JobRunner::Wake() {
+  if (!started_ || !alive_) return;
+  if (claiming_) {
+    wake_again_ = true;
+    return;
+  }
+  Claim();
+}
+
+void JobRunner::Claim() {
+  if (executors_.empty() || in_flight_ >= options_.max_in_flight) return;
+  claiming_ = true;
+  wake_again_ = false;
+  size_t limit = std::min(options_.claim_batch, options_.max_in_flight - in_flight_);
+  SystemTime now = clock_.Now();
+  std::vector<std::string> kinds = Kinds(executors_);
+  struct Claimed {
+    std::vector<storage::Job> jobs;
+    std::optional<SystemTime> next_due;
+  };
+  std::weak_ptr<bool> alive = alive_;
+  writer_.Call<Claimed>(
+      [now, kinds, limit](storage::Database& db) {
+        storage::JobStore jobs(db.db());
+        Claimed c;
+        c.jobs = jobs.ClaimDue(now, kinds, limit);
+        c.next_due = jobs.NextDueAt(kinds);
+        return c;
+      },
+      [this, alive, limit](Result<Claimed> claimed) {
+        if (alive.expired()) return;
+        claiming_ = false;
+        if (!claimed.ok()) {
+          logging::Error("jobs.claim_failed", {{"error", claimed.status().message()}});
+          ArmTimer(clock_.Now() + std::chrono::seconds(1));
+          return;
+        }
+        for (const storage::Job& job : claimed.value().jobs) Execute(job);
+        if (claimed.value().jobs.size() == limit || wake_again_) {
+          Wake();
+        } else if (claimed.value().next_due) {
+          ArmTimer(*claimed.value().next_due);
+        }
+      });
+}
+
+void JobRunner::ArmTimer(SystemTime due) {
+  SystemTime now = clock_.Now();
+  if (timer_->armed_for && *timer_->armed_for <= due && *timer_->armed_for > now) {
+    return;  // an earlier wake-up is already set
+  }
+  auto delay = std::clamp<std::chrono::nanoseconds>(
+      due - now, std::chrono::nanoseconds(0), kMaxTimerSleep);
+  timer_->armed_for = due;
+  timer_->timer.expires_after(delay);
+  std::weak_ptr<bool> alive = alive_;
+  timer_->timer.async_wait([this, alive](const boost::system::error_code& ec) {
+    if (ec || alive.expired()) return;
+    timer_->armed_for.reset();
+    Wake();
+  });
+}
+
+void JobRunner::Execute(const storage::Job& job) {
+  ++in_flight_;
+  auto it = executors_.find(job.kind);
+  auto called = std::make_shared<bool>(false);
+  std::weak_ptr<bool> alive = alive_;
+  JobDone done = [this, alive, job, called](JobOutcome outcome) {
+    if (*called) return;
+    *called = true;
+    boost::asio::post(loop_, [this, alive, job, outcome = std::move(outcome)] {
+      if (alive.expired()) return;
+      Finish(job, outcome);
+    });
+  };
+  try {
+    it->second(job, done);
+  } catch (const std::exception& e) {
+    done(JobOutcome::Retry(std::string("executor threw: ") + e.what()));
+  }
+}
+
+void JobRunner::Finish(const storage::Job& job, JobOutcome outcome) {
+  SystemTime now = clock_.Now();
+  nlohmann::json fields = JobFields(job);
+  bool dead = false;
+  std::optional<SystemTime> retry_at;
+  bool postponed = false;
+  if (outcome.kind == JobOutcome::Kind::kDone) {
+    logging::Debug("job.done", fields);
+  } else if (outcome.kind == JobOutcome::Kind::kPostpone) {
+    postponed = true;
+    retry_at = std::max(outcome.postpone_until, now);
+    fields["why"] = outcome.error;
+    fields["wait_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            *retry_at - now).count();
+    logging::Info("job.postponed", fields);
+  } else if (outcome.kind == JobOutcome::Kind::kPermanentFailure ||
+             job.attempts >= job.max_attempts) {
+    dead = true;
+    fields["error"] = outcome.error;
+    logging::Error("job.dead_letter", fields);
+  } else {
+    auto delay = outcome.retry_after
+                     ? *outcome.retry_after
+                     : BackoffDelay(job.attempts, options_.backoff_base,
+                                    options_.backoff_cap, options_.random());
+    retry_at = now + delay;
+    fields["error"] = outcome.error;
+    fields["retry_in_ms"] = delay.count();
+    logging::Warn("job.retry", fields);
+  }
+  std::weak_ptr<bool> alive = alive_;
+  writer_.Submit(
+      [job, outcome, now, dead, retry_at, postponed](storage::Database& db) {
+        storage::JobStore jobs(db.db());
+        if (dead) jobs.Kill(job.id, outcome.error, now);
+        else if (postponed) jobs.Postpone(job.id, *retry_at, outcome.error);
+        else if (retry_at) jobs.RetryAt(job.id, *retry_at, outcome.error);
+        else jobs.Complete(job.id, now);
+      },
+      [this, alive, job, outcome, dead, retry_at](const std::string& error) {
+        if (alive.expired()) return;
+        --in_flight_;
+        if (!error.empty()) {
+          // The job stays 'running' in the database; the next start recovers it.
+          logging::Error("job.finish_failed", {{"job_id", job.id}, {"error", error}});
+        }
+        if (dead && error.empty() && on_dead_) on_dead_(job, outcome.error);
+        if (!dead && !retry_at && error.empty() && on_done_) on_done_(job);
+        if (retry_at) ArmTimer(*retry_at);
+        if (in_flight_ + 1 == options_.max_in_flight) Wake();
+      });
+}
+
+}  // namespace leadrouter

@@ -1,0 +1,362 @@
+#include "bot/runtime/job_runner.h"
+
+#include <functional>
+#include <map>
+
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
+
+#include "bot/runtime/storage_writer.h"
+#include "storage/database.h"
+#include "storage/job_store.h"
+#include "tests/support/daemon_process.h"
+#include "tests/support/fake_clock.h"
+
+using namespace std::chrono_literals;
+using leadrouter::JobOutcome;
+using leadrouter::JobRunner;
+using leadrouter::JobRunnerOptions;
+using leadrouter::StorageWriter;
+using leadrouter::storage::Job;
+using leadrouter::storage::JobState;
+using leadrouter::storage::JobStore;
+using leadrouter::storage::NewJob;
+using leadrouter::testing::FakeClock;
+
+namespace {
+
+// Runs the loop until `done` holds; the deadline only guards a broken test.
+bool RunUntil(boost::asio::io_context& loop, const std::function<bool()>& done,
+              std::chrono::milliseconds deadline = 5s) {
+  auto until = std::chrono::steady_clock::now() + deadline;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    loop.restart();
+    loop.run_for(5ms);
+  }
+  return true;
+}
+
+// Lets everything already queued settle (writer round trips included).
+void Settle(boost::asio::io_context& loop) {
+  for (int i = 0; i < 10; ++i) {
+    loop.restart();
+    loop.run_for(5ms);
+  }
+}
+
+struct Harness {
+  explicit Harness(const std::string& path = ":memory:", int max_attempts_default = 4)
+      : writer(loop, leadrouter::storage::Database::Open(path)),
+        max_attempts(max_attempts_default) {
+    JobRunnerOptions options;
+    options.backoff_base = 2s;
+    options.backoff_cap = 60s;
+    options.random = [] { return 1.0; };  // no jitter: the full delay
+    runner = std::make_unique<JobRunner>(loop, writer, clock, options);
+  }
+  ~Harness() {
+    runner->Stop();
+    writer.Stop();
+  }
+
+  int64_t Enqueue(const std::string& kind, leadrouter::SystemTime due) {
+    int64_t id = 0;
+    bool done = false;
+    NewJob job;
+    job.kind = kind;
+    job.lead_id = 7;
+    job.due_at = due;
+    job.max_attempts = max_attempts;
+    auto now = clock.Now();
+    writer.Submit([&, job, now](leadrouter::storage::Database& db) {
+                    id = JobStore(db.db()).Enqueue(job, now);
+                  },
+                  [&](const std::string&) { done = true; });
+    RunUntil(loop, [&] { return done; });
+    runner->Wake();
+    return id;
+  }
+
+  Job Get(int64_t id) {
+    std::optional<Job> job;
+    bool done = false;
+    writer.Submit([&](leadrouter::storage::Database& db) { job = JobStore(db.db()).Get(id); },
+                  [&](const std::string&) { done = true; });
+    RunUntil(loop, [&] { return done; });
+    REQUIRE(job.has_value());
+    return *job;
+  }
+
+  boost::asio::io_context loop;
+  FakeClock clock;
+  StorageWriter writer;
+  int max_attempts;
+  std::unique_ptr<JobRunner> runner;
+};
+
+}  // namespace
+
+TEST_CASE("a job due now runs as soon as the commit that wrote it wakes the runner",
+          "[bot][job_runner]") {
+  Harness h;
+  int runs = 0;
+  h.runner->Register("slack.post", [&](const Job& job, leadrouter::JobDone done) {
+    ++runs;
+    CHECK(job.lead_id == 7);
+    done(JobOutcome::Done());
+  });
+  h.runner->Start();
+  int64_t id = h.Enqueue("slack.post", h.clock.Now());
+  REQUIRE(RunUntil(h.loop, [&] { return runs == 1; }));
+  Settle(h.loop);
+  CHECK(h.Get(id).state == JobState::kDone);
+  CHECK(runs == 1);
+}
+
+TEST_CASE("a job due later waits for the clock to reach it", "[bot][job_runner]") {
+  Harness h;
+  int runs = 0;
+  h.runner->Register("reminder", [&](const Job&, leadrouter::JobDone done) {
+    ++runs;
+    done(JobOutcome::Done());
+  });
+  h.runner->Start();
+  h.Enqueue("reminder", h.clock.Now() + 10min);
+  Settle(h.loop);
+  CHECK(runs == 0);
+  h.clock.Advance(10min - 1ms);
+  h.runner->Wake();
+  Settle(h.loop);
+  CHECK(runs == 0);
+  h.clock.Advance(1ms);
+  h.runner->Wake();
+  REQUIRE(RunUntil(h.loop, [&] { return runs == 1; }));
+}
+
+TEST_CASE("failures back off exponentially and end in the dead letters",
+          "[bot][job_runner]") {
+  Harness h(":memory:", 4);
+  int runs = 0;
+  std::vector<std::string> dead;
+  h.runner->Register("webhook", [&](const Job&, leadrouter::JobDone done) {
+    ++runs;
+    done(JobOutcome::Retry("connection refused"));
+  });
+  h.runner->OnDeadLetter([&](const Job& job, const std::string& error) {
+    dead.push_back(job.kind + ": " + error);
+  });
+  h.runner->Start();
+  auto t0 = h.clock.Now();
+  int64_t id = h.Enqueue("webhook", t0);
+  REQUIRE(RunUntil(h.loop, [&] { return runs == 1; }));
+  Settle(h.loop);
+
+  // Attempt n waits base * 2^(n-1): 2 s, 4 s, 8 s.
+  auto expected_due = t0;
+  for (auto delay : {2s, 4s, 8s}) {
+    expected_due += delay;
+    Job job = h.Get(id);
+    CHECK(job.state == JobState::kPending);
+    CHECK(job.due_at == expected_due);
+    CHECK(job.last_error == "connection refused");
+    int before = runs;
+    h.clock.Set(expected_due - 1ms);
+    h.runner->Wake();
+    Settle(h.loop);
+    CHECK(runs == before);  // not a millisecond early
+    h.clock.Set(expected_due);
+    h.runner->Wake();
+    REQUIRE(RunUntil(h.loop, [&] { return runs == before + 1; }));
+    Settle(h.loop);
+  }
+  Job job = h.Get(id);
+  CHECK(job.state == JobState::kDead);
+  CHECK(job.attempts == 4);
+  REQUIRE(dead.size() == 1);
+  CHECK(dead[0] == "webhook: connection refused");
+}
+
+TEST_CASE("a retry time named by the executor is honoured exactly", "[bot][job_runner]") {
+  Harness h;
+  h.runner->Register("slack.post", [&](const Job&, leadrouter::JobDone done) {
+    done(JobOutcome::Retry("ratelimited", 30s));
+  });
+  h.runner->Start();
+  auto t0 = h.clock.Now();
+  int64_t id = h.Enqueue("slack.post", t0);
+  REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).state == JobState::kPending &&
+                                        h.Get(id).attempts == 1; }));
+  CHECK(h.Get(id).due_at == t0 + 30s);
+}
+
+TEST_CASE("a permanent failure goes to the dead letters without retrying",
+          "[bot][job_runner]") {
+  Harness h;
+  int runs = 0;
+  h.runner->Register("slack.post", [&](const Job&, leadrouter::JobDone done) {
+    ++runs;
+    done(JobOutcome::Fail("channel_not_found"));
+  });
+  h.runner->Start();
+  int64_t id = h.Enqueue("slack.post", h.clock.Now());
+  REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).state == JobState::kDead; }));
+  CHECK(runs == 1);
+  CHECK(h.Get(id).last_error == "channel_not_found");
+}
+
+TEST_CASE("an executor that throws is retried and the runner keeps going",
+          "[bot][job_runner]") {
+  Harness h;
+  int runs = 0;
+  h.runner->Register("flaky", [&](const Job&, leadrouter::JobDone done) {
+    if (++runs == 1) throw std::runtime_error("boom");
+    done(JobOutcome::Done());
+  });
+  h.runner->Start();
+  int64_t id = h.Enqueue("flaky", h.clock.Now());
+  REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).attempts == 1 &&
+                                        h.Get(id).state == JobState::kPending; }));
+  CHECK(h.Get(id).last_error.find("boom") != std::string::npos);
+  h.clock.Advance(2s);
+  h.runner->Wake();
+  REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).state == JobState::kDone; }));
+}
+
+TEST_CASE("kinds nobody executes stay queued", "[bot][job_runner]") {
+  Harness h;
+  h.runner->Register("other", [](const Job&, leadrouter::JobDone done) {
+    done(JobOutcome::Done());
+  });
+  h.runner->Start();
+  int64_t id = h.Enqueue("slack.post", h.clock.Now());
+  Settle(h.loop);
+  CHECK(h.Get(id).state == JobState::kPending);
+  CHECK(h.Get(id).attempts == 0);
+}
+
+TEST_CASE("jobs a crash left running are run again after a restart", "[bot][job_runner]") {
+  leadrouter::testing::TempDir dir;
+  std::string path = dir.File("jobs.db");
+  int64_t id = 0;
+  {
+    Harness first(path);
+    bool started = false;
+    // Never calls done: the process "dies" mid-job.
+    first.runner->Register("slack.post", [&](const Job&, leadrouter::JobDone) { started = true; });
+    first.runner->Start();
+    id = first.Enqueue("slack.post", first.clock.Now());
+    REQUIRE(RunUntil(first.loop, [&] { return started; }));
+    CHECK(first.Get(id).state == JobState::kRunning);
+  }
+  Harness second(path);
+  int runs = 0;
+  second.runner->Register("slack.post", [&](const Job& job, leadrouter::JobDone done) {
+    ++runs;
+    CHECK(job.attempts == 2);
+    done(JobOutcome::Done());
+  });
+  second.runner->Start();
+  REQUIRE(RunUntil(second.loop, [&] { return runs == 1; }));
+  Settle(second.loop);
+  CHECK(second.Get(id).state == JobState::kDone);
+}
+
+TEST_CASE("backoff doubles, is capped, and jitter stays within half of it",
+          "[bot][job_runner]") {
+  using std::chrono::milliseconds;
+  CHECK(JobRunner::BackoffDelay(1, 2s, 60s, 1.0) == 2s);
+  CHECK(JobRunner::BackoffDelay(2, 2s, 60s, 1.0) == 4s);
+  CHECK(JobRunner::BackoffDelay(5, 2s, 60s, 1.0) == 32s);
+  CHECK(JobRunner::BackoffDelay(6, 2s, 60s, 1.0) == 60s);
+  CHECK(JobRunner::BackoffDelay(60, 2s, 60s, 1.0) == 60s);
+  CHECK(JobRunner::BackoffDelay(3, 2s, 60s, 0.0) == 4s);
+  CHECK(JobRunner::BackoffDelay(3, 2s, 60s, 0.5) == 6s);
+}
+
+namespace {
+
+// What `leadrouter dlq replay` does from a shell: its own connection to the
+// file, a dead job back to pending, and no way to wake the runner.
+void ReplayFromOutside(const std::string& path, int64_t id,
+                       leadrouter::SystemTime now) {
+  auto other = leadrouter::storage::Database::Open(path);
+  REQUIRE(JobStore(other->db()).Replay(id, now));
+}
+
+}  // namespace
+
+TEST_CASE("a job another process replays runs without anyone waking the runner",
+          "[bot][job_runner]") {
+  leadrouter::testing::TempDir dir;
+  const std::string path = dir.File("jobs.db");
+  Harness h(path, /*max_attempts_default=*/1);
+  int runs = 0;
+  bool fail = true;
+  h.runner->Register("slack.post", [&](const Job&, leadrouter::JobDone done) {
+    ++runs;
+    done(fail ? JobOutcome::Fail("channel_not_found") : JobOutcome::Done());
+  });
+  h.runner->Start();
+  const int64_t id = h.Enqueue("slack.post", h.clock.Now());
+  REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).state == JobState::kDead; }));
+  fail = false;
+
+  ReplayFromOutside(path, id, h.clock.Now());
+  // The harness checks every 2 s (the default); no Wake() is called here.
+  REQUIRE(RunUntil(h.loop, [&] { return runs == 2; }, 6s));
+  Settle(h.loop);
+  CHECK(h.Get(id).state == JobState::kDone);
+}
+
+TEST_CASE("without the outside-commit check a shell replay would wait",
+          "[bot][job_runner]") {
+  leadrouter::testing::TempDir dir;
+  const std::string path = dir.File("jobs.db");
+  Harness h(path, /*max_attempts_default=*/1);
+  h.runner.reset();
+  JobRunnerOptions options;
+  options.outside_commit_check = 0ms;
+  h.runner = std::make_unique<JobRunner>(h.loop, h.writer, h.clock, options);
+  int runs = 0;
+  h.runner->Register("slack.post", [&](const Job&, leadrouter::JobDone done) {
+    ++runs;
+    done(runs == 1 ? JobOutcome::Fail("channel_not_found") : JobOutcome::Done());
+  });
+  h.runner->Start();
+  const int64_t id = h.Enqueue("slack.post", h.clock.Now());
+  REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).state == JobState::kDead; }));
+
+  ReplayFromOutside(path, id, h.clock.Now());
+  CHECK_FALSE(RunUntil(h.loop, [&] { return runs == 2; }, 3s));
+  h.runner->Wake();
+  CHECK(RunUntil(h.loop, [&] { return runs == 2; }));
+}
+
+TEST_CASE("a postponed job waits for its time and never dead-letters from waiting",
+          "[bot][job_runner]") {
+  Harness h(":memory:", /*max_attempts_default=*/2);
+  int runs = 0;
+  h.runner->Register("sequence.sms", [&](const Job&, leadrouter::JobDone done) {
+    ++runs;
+    if (runs <= 5) {
+      done(JobOutcome::Postpone(h.clock.Now() + 8h, "outside the send window"));
+    } else {
+      done(JobOutcome::Done());
+    }
+  });
+  h.runner->Start();
+  auto t0 = h.clock.Now();
+  int64_t id = h.Enqueue("sequence.sms", t0);
+  REQUIRE(RunUntil(h.loop, [&] { return runs == 1 && h.Get(id).state == JobState::kPending; }));
+  CHECK(h.Get(id).due_at == t0 + 8h);
+  CHECK(h.Get(id).attempts == 0);
+  CHECK(h.Get(id).last_error == "outside the send window");
+  // Five waits with max_attempts = 2: a failure count would have killed it.
+  for (int i = 1; i <= 5; ++i) {
+    h.clock.Advance(8h);
+    h.runner->Wake();
+    REQUIRE(RunUntil(h.loop, [&] { return runs == i + 1; }));
+  }
+  REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).state == JobState::kDone; }));
+}

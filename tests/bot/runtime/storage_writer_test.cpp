@@ -1,0 +1,116 @@
+#include "bot/runtime/storage_writer.h"
+
+#include <thread>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
+
+#include "storage/database.h"
+#include "tests/support/daemon_process.h"
+
+using namespace std::chrono_literals;
+using leadrouter::StorageWriter;
+using leadrouter::storage::Database;
+
+namespace {
+
+bool RunUntil(boost::asio::io_context& loop, const std::function<bool()>& done) {
+  auto until = std::chrono::steady_clock::now() + 5s;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    loop.restart();
+    loop.run_for(5ms);
+  }
+  return true;
+}
+
+int64_t Count(const std::string& path) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  return db.execAndGet("SELECT count(*) FROM probe").getInt64();
+}
+
+}  // namespace
+
+TEST_CASE("one failing piece of work rolls back only itself", "[bot][storage_writer]") {
+  leadrouter::testing::TempDir dir;
+  std::string path = dir.File("w.db");
+  boost::asio::io_context loop;
+  StorageWriter writer(loop, Database::Open(path));
+  std::vector<std::string> errors(4, "unset");
+  writer.Submit([](Database& db) { db.db().exec("CREATE TABLE probe(x INTEGER)"); },
+                [&](const std::string& e) { errors[0] = e; });
+  writer.Submit([](Database& db) { db.db().exec("INSERT INTO probe VALUES (1)"); },
+                [&](const std::string& e) { errors[1] = e; });
+  writer.Submit(
+      [](Database& db) {
+        db.db().exec("INSERT INTO probe VALUES (2)");
+        throw std::runtime_error("half-done work");
+      },
+      [&](const std::string& e) { errors[2] = e; });
+  writer.Submit([](Database& db) { db.db().exec("INSERT INTO probe VALUES (3)"); },
+                [&](const std::string& e) { errors[3] = e; });
+  REQUIRE(RunUntil(loop, [&] { return errors[3] != "unset"; }));
+  CHECK(errors[0].empty());
+  CHECK(errors[1].empty());
+  CHECK(errors[2] == "half-done work");
+  CHECK(errors[3].empty());
+  // Committed and visible to another connection: the rows of 1 and 3 only.
+  CHECK(Count(path) == 2);
+}
+
+TEST_CASE("completions run on the loop thread, after the commit", "[bot][storage_writer]") {
+  leadrouter::testing::TempDir dir;
+  std::string path = dir.File("w.db");
+  boost::asio::io_context loop;
+  StorageWriter writer(loop, Database::Open(path));
+  std::thread::id work_thread, done_thread;
+  int64_t seen_by_other_connection = -1;
+  writer.Submit(
+      [&](Database& db) {
+        work_thread = std::this_thread::get_id();
+        db.db().exec("CREATE TABLE probe(x INTEGER); INSERT INTO probe VALUES (1)");
+      },
+      [&](const std::string&) {
+        done_thread = std::this_thread::get_id();
+        seen_by_other_connection = Count(path);
+      });
+  REQUIRE(RunUntil(loop, [&] { return seen_by_other_connection >= 0; }));
+  CHECK(done_thread == std::this_thread::get_id());
+  CHECK(work_thread != std::this_thread::get_id());
+  CHECK(seen_by_other_connection == 1);
+}
+
+TEST_CASE("Call hands the work's value back, or the failure", "[bot][storage_writer]") {
+  boost::asio::io_context loop;
+  StorageWriter writer(loop, Database::Open(":memory:"));
+  std::optional<leadrouter::Result<int>> good, bad;
+  writer.Call<int>([](Database& db) { return db.db().execAndGet("SELECT 6*7").getInt(); },
+                   [&](leadrouter::Result<int> r) { good = std::move(r); });
+  writer.Call<int>([](Database& db) { return db.db().execAndGet("SELECT nope").getInt(); },
+                   [&](leadrouter::Result<int> r) { bad = std::move(r); });
+  REQUIRE(RunUntil(loop, [&] { return good && bad; }));
+  REQUIRE(good->ok());
+  CHECK(good->value() == 42);
+  CHECK_FALSE(bad->ok());
+  CHECK(bad->status().message().find("nope") != std::string::npos);
+}
+
+TEST_CASE("Stop commits work that was already queued", "[bot][storage_writer]") {
+  leadrouter::testing::TempDir dir;
+  std::string path = dir.File("w.db");
+  boost::asio::io_context loop;
+  {
+    StorageWriter writer(loop, Database::Open(path));
+    writer.Submit([](Database& db) { db.db().exec("CREATE TABLE probe(x INTEGER)"); },
+                  [](const std::string&) {});
+    for (int i = 0; i < 100; ++i) {
+      writer.Submit([i](Database& db) {
+                      db.db().exec("INSERT INTO probe VALUES (" + std::to_string(i) + ")");
+                    },
+                    [](const std::string&) {});
+    }
+    writer.Stop();
+  }
+  CHECK(Count(path) == 100);
+}
