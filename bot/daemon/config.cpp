@@ -969,13 +969,15 @@ Secrets Secrets::FromEnvironment() {
   s.webhook_secret = env("LEADROUTER_WEBHOOK_SECRET");
   s.smtp_password = env("LEADROUTER_SMTP_PASSWORD");
   s.twilio_auth_token = env("TWILIO_AUTH_TOKEN");
+  s.metrics_token = env("LEADROUTER_METRICS_TOKEN");
   return s;
 }
 
 std::vector<std::string> Secrets::All() const {
   std::vector<std::string> out;
   for (const auto* s : {&slack_bot_token, &slack_app_token, &intake_token,
-                        &webhook_secret, &smtp_password, &twilio_auth_token}) {
+                        &webhook_secret, &smtp_password, &twilio_auth_token,
+                        &metrics_token}) {
     if (*s && !(*s)->empty()) out.push_back(**s);
   }
   return out;

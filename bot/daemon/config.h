@@ -212,6 +212,7 @@ struct Secrets {
   std::optional<std::string> webhook_secret;     // LEADROUTER_WEBHOOK_SECRET
   std::optional<std::string> smtp_password;      // LEADROUTER_SMTP_PASSWORD
   std::optional<std::string> twilio_auth_token;  // TWILIO_AUTH_TOKEN
+  std::optional<std::string> metrics_token;      // LEADROUTER_METRICS_TOKEN
   static Secrets FromEnvironment();
   // Every non-empty secret, for the log redactor.
   std::vector<std::string> All() const;

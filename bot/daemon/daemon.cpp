@@ -12,6 +12,7 @@
 #include "bot/http/request_gate.h"
 #include "bot/intake/intake_service.h"
 #include "bot/runtime/job_runner.h"
+#include "bot/metrics/metrics_service.h"
 #include "bot/daemon/log.h"
 #include "bot/runtime/movable_clock.h"
 #include "bot/follow_up/opt_out_service.h"
@@ -215,6 +216,8 @@ int RunDaemon(const Config& config, const Secrets& secrets,
   });
   IntakeService intake(config, writer, runner, gate, clock, slack);
   intake.RegisterRoutes(server);
+  MetricsService metrics(writer, clock, slack, secrets.metrics_token);
+  metrics.RegisterRoutes(server);
   if (config.testing.movable_clock) {
     RegisterClockControl(server, gate, movable, runner);
   }

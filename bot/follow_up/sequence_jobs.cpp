@@ -7,6 +7,7 @@
 #include "bot/delivery/twilio_sender.h"
 #include "bot/delivery/webhook_sender.h"
 #include "bot/daemon/log.h"
+#include "bot/metrics/metrics.h"
 #include "bot/routing/outbox_plan.h"
 #include "bot/follow_up/sequence_enrollment.h"
 #include "bot/follow_up/sequence_step.h"
@@ -136,6 +137,12 @@ void SequenceJobs::Record(OutboundStep step, DeliveryResult result, JobDone done
     fields["refused"] = result.recipient_refused;
     logging::Warn("sequence.step_not_sent", fields);
   }
+  metrics::Global().Delivery(pipeline::ToString(step.channel),
+                             result.recipient_refused ? "refused"
+                             : result.outcome.kind == JobOutcome::Kind::kDone ? "sent"
+                             : result.outcome.kind == JobOutcome::Kind::kPermanentFailure
+                                 ? "failed"
+                                 : "retry");
   auto outcome = std::make_shared<JobOutcome>(result.outcome);
   writer_.Submit(
       [step = std::move(step), result = std::move(result), now, outcome](storage::Database& db) {

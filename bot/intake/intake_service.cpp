@@ -8,6 +8,7 @@
 #include "bot/runtime/job_runner.h"
 #include "bot/intake/json_post.h"
 #include "bot/daemon/log.h"
+#include "bot/metrics/metrics.h"
 #include "bot/runtime/storage_writer.h"
 #include "pipeline/process.h"
 #include "storage/crm_event_store.h"
@@ -37,6 +38,17 @@ class StepTimer final : public pipeline::StepObserver {
   std::chrono::steady_clock::time_point last_;
   nlohmann::json steps_ = nlohmann::json::object();
 };
+
+void CountLead(const pipeline::ProcessedLead& lead, const AcceptedLead& accepted) {
+  if (accepted.status >= 400) return;  // a key reused with another body
+  metrics::Metrics& m = metrics::Global();
+  m.LeadReceived("http", lead.source,
+                 accepted.replayed ? "replayed" : accepted.duplicate ? "duplicate" : "accepted");
+  if (!accepted.route.empty()) {
+    // One pool per route until routes name their own pools.
+    m.LeadRouted(accepted.route, accepted.route, pipeline::ToString(lead.segment));
+  }
+}
 
 }  // namespace
 
@@ -84,12 +96,13 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
       [lead, idempotency, now, &config](storage::Database& db) {
         return AcceptLead(db, *lead, idempotency, now, config);
       },
-      [this, respond = std::move(respond), started, steps](Result<AcceptedLead> out) {
+      [this, lead, respond = std::move(respond), started, steps](Result<AcceptedLead> out) {
         if (!out.ok()) {
           return RespondStoreFailed(out.status(), "lead", respond);
         }
         const AcceptedLead& o = out.value();
         if (o.jobs_written > 0) runner_.Wake();
+        CountLead(*lead, o);
         nlohmann::json fields = steps;
         fields["status"] = o.status;
         fields["total_ms"] = MillisSince(started);

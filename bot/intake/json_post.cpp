@@ -4,6 +4,7 @@
 
 #include "bot/http/request_gate.h"
 #include "bot/daemon/log.h"
+#include "bot/metrics/metrics.h"
 
 namespace leadrouter {
 namespace {
@@ -20,6 +21,9 @@ bool AdmitPost(RequestGate& gate, const HttpRequest& request, SystemTime now,
   if (!rejection) return true;
   logging::Info(Event(subject, "refused"),
                 {{"status", rejection->status}, {"client", request.remote_ip}});
+  if (subject == "lead") {
+    metrics::Global().LeadRejected("http", "http_" + std::to_string(rejection->status));
+  }
   respond(std::move(*rejection));
   return false;
 }
@@ -30,6 +34,9 @@ void RejectBody(const Status& status, std::string_view subject,
   fields["field"] = status.field();
   fields["error"] = status.message();
   logging::Info(Event(subject, "rejected"), fields);
+  if (subject == "lead") {
+    metrics::Global().LeadRejected("http", status.field().empty() ? "body" : status.field());
+  }
   respond(HttpResponse::Error(400, status.message(), status.field()));
 }
 

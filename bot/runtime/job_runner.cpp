@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "bot/daemon/log.h"
+#include "bot/metrics/metrics.h"
 #include "bot/runtime/storage_writer.h"
 #include "storage/database.h"
 
@@ -254,6 +255,10 @@ void JobRunner::Finish(const storage::Job& job, JobOutcome outcome) {
     fields["retry_in_ms"] = delay.count();
     logging::Warn("job.retry", fields);
   }
+  metrics::Global().JobFinished(job.kind, dead        ? "dead_letter"
+                                          : postponed ? "postponed"
+                                          : retry_at  ? "retry"
+                                                      : "done");
   std::weak_ptr<bool> alive = alive_;
   writer_.Submit(
       [job, outcome, now, dead, retry_at, postponed](storage::Database& db) {

@@ -6,11 +6,13 @@
 #include <utility>
 
 #include "bot/daemon/log.h"
+#include "bot/metrics/metrics.h"
 #include "bot/routing/outbox_plan.h"
 #include "bot/slack/mrkdwn.h"
 #include "bot/slack/web_api_client.h"
 #include "bot/runtime/storage_writer.h"
 #include "storage/database.h"
+#include "storage/lead_store.h"
 #include "storage/slack_message_store.h"
 #include "storage/timeline.h"
 
@@ -110,8 +112,15 @@ void SlackJobs::Remember(int64_t lead_id, const std::string& channel,
   SystemTime now = clock_.Now();
   writer_.Submit(
       [=](storage::Database& db) {
-        storage::SlackMessageStore(db.db()).Record(lead_id, channel, ts, kind,
-                                                   now);
+        storage::SlackMessageStore messages(db.db());
+        // A lead's first message in Slack ends its wait: intake to Slack.
+        if (!messages.ThreadAnchor(lead_id)) {
+          if (auto lead = storage::LeadStore(db.db()).Get(lead_id)) {
+            metrics::Global().ObserveIntakeToSlack(
+                std::chrono::duration<double>(now - lead->created_at).count());
+          }
+        }
+        messages.Record(lead_id, channel, ts, kind, now);
         storage::Timeline(db.db()).Append(
             lead_id, now, "slack_posted",
             {{"kind", kind}, {"channel", channel}, {"ts", ts}});

@@ -14,6 +14,7 @@
 
 #include "bot/http/https_client.h"
 #include "bot/daemon/log.h"
+#include "bot/metrics/metrics.h"
 #include "bot/slack/rate_limiter.h"
 
 namespace leadrouter::slack {
@@ -190,7 +191,17 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
     if (lane.queue.empty()) self->lanes.erase(key);
   }
 
+  // Errors of our own making carry a detail after the colon; the label keeps
+  // only their class, so it stays a short closed set.
+  static void CountResult(const std::string& method, const ApiResult& result) {
+    metrics::Metrics& m = metrics::Global();
+    std::string label = result.ok ? "ok" : result.error.substr(0, result.error.find(':'));
+    m.SlackCall(method, label);
+    if (result.http_status == 429) m.SlackRateLimited(method);
+  }
+
   void LogResult(const std::string& method, const ApiResult& result) const {
+    CountResult(method, result);
     json fields = {{"method", method}, {"status", result.http_status}};
     if (result.ok) {
       logging::Debug("slack.api.call", fields);
