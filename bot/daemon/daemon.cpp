@@ -1,6 +1,7 @@
 #include "bot/daemon/daemon.h"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "bot/http/http_server.h"
 #include "bot/http/request_gate.h"
 #include "bot/intake/intake_service.h"
+#include "bot/runtime/guarded_loop.h"
 #include "bot/runtime/job_runner.h"
 #include "bot/metrics/metrics_service.h"
 #include "bot/daemon/log.h"
@@ -84,174 +86,328 @@ std::vector<storage::AgentSeed> AgentSeeds(const Config& config) {
   return seeds;
 }
 
+RequestGateOptions GateOptions(const Config& config, const Secrets& secrets) {
+  RequestGateOptions options;
+  options.bearer_token = secrets.intake_token;
+  options.webhook_secret = secrets.webhook_secret;
+  options.rate_burst = config.server.rate_limit_burst;
+  options.rate_per_second = config.server.rate_limit_per_second;
+  options.trust_forwarded_for = config.server.trust_forwarded_for;
+  return options;
+}
+
+HttpServerOptions ServerOptions(const Config& config) {
+  HttpServerOptions options;
+  options.listen = config.server.listen;
+  options.body_limit = config.server.body_limit;
+  options.header_timeout = config.server.header_timeout;
+  options.body_timeout = config.server.body_timeout;
+  options.idle_timeout = config.server.idle_timeout;
+  return options;
+}
+
+// 1. The SQLite file and its writer; the rotation is seeded on first start.
+struct StoragePart {
+  StoragePart(boost::asio::io_context& loop, std::unique_ptr<storage::Database> db,
+              const Config& config, SystemTime now)
+      : writer(loop, std::move(db)) {
+    writer.Submit(
+        [seeds = AgentSeeds(config), now](storage::Database& d) {
+          storage::AgentStore(d.db()).SeedIfEmpty(seeds, now);
+        },
+        [](const std::string& err) {
+          if (!err.empty()) logging::Error("agents.seed_failed", {{"error", err}});
+        });
+  }
+  StorageWriter writer;
+};
+
+// 2. The job runner; started only once every executor is registered.
+struct JobsPart {
+  JobsPart(boost::asio::io_context& loop, StorageWriter& writer, const Config& config,
+           const Clock& clock)
+      : runner(loop, writer, clock, Options(config)) {}
+  static JobRunnerOptions Options(const Config& config) {
+    JobRunnerOptions options;
+    options.backoff_base = config.jobs.backoff_base;
+    options.backoff_cap = config.jobs.backoff_cap;
+    return options;
+  }
+  JobRunner runner;
+};
+
+// 3. Dead letters, unknown CRM contacts and Slack trouble reach the ops
+// channel grouped: one alert and one recovery note per outage. A source
+// that falls silent is noticed by the volume watch.
+struct OpsPart {
+  OpsPart(StorageWriter& writer, JobRunner& runner, const Config& config,
+          const Clock& clock)
+      : alerts(writer, runner, config, clock), volume_watch(writer, runner, config, clock) {
+    alerts.Start();
+    runner.OnDeadLetter([this](const storage::Job& job, const std::string& error) {
+      alerts.OnDeadLetter(job, error);
+    });
+    runner.OnDone([this](const storage::Job& job) { alerts.OnJobDone(job); });
+    volume_watch.Start();
+  }
+  OpsAlerts alerts;
+  VolumeWatch volume_watch;
+};
+
+// 4. Who gets a lead, and first-contact SLAs.
+struct RoutingPart {
+  RoutingPart(StorageWriter& writer, JobRunner& runner, const Config& config,
+              const Clock& clock)
+      : routing(writer, runner, config, clock), sla(writer, runner, config, clock) {
+    routing.Register();
+    sla.Register();
+  }
+  RoutingJobs routing;
+  SlaJobs sla;
+};
+
+// 5. Follow-up sequences and the channels their steps go out by.
+struct FollowUpPart {
+  // Signatures and Date headers are checked against real time
+  // (`wall_clock`), not business time.
+  FollowUpPart(boost::asio::io_context& loop, const Clock& wall_clock, const Clock& clock,
+               const Config& config, const Secrets& secrets, StorageWriter& writer,
+               JobRunner& runner)
+      : channels(loop, wall_clock, config, secrets),
+        sequences(writer, runner, config, clock, channels.senders()) {
+    sequences.Register();
+  }
+  FollowUpChannels channels;
+  SequenceJobs sequences;
+};
+
+// 6. Slack: what /healthz says about it, the buttons and commands, and,
+// with both tokens, the connection and the executors of `slack.*` jobs.
+struct SlackPart {
+  SlackPart(boost::asio::io_context& loop, const Clock& wall_clock, const Clock& clock,
+            const Config& config, const Secrets& secrets, StorageWriter& writer,
+            JobRunner& runner, OpsAlerts& ops_alerts)
+      : dispatcher(writer, runner, config, clock) {
+    health.since = clock.Now();
+    if (!secrets.slack_bot_token || !secrets.slack_app_token) {
+      health.Set("disabled", "SLACK_BOT_TOKEN or SLACK_APP_TOKEN is not set", clock.Now());
+      logging::Warn(
+          "slack.disabled",
+          {{"detail", "SLACK_BOT_TOKEN and SLACK_APP_TOKEN are not both set: leads are "
+                      "taken in, stored and scored, and their Slack work waits in the "
+                      "queue until the tokens are set and leadrouter is restarted"}});
+      return;
+    }
+    // The connection's pings and silence watchdog run on the wall clock:
+    // moving business time forward must not look like a dead link.
+    connection = std::make_unique<SlackConnection>(loop, wall_clock, health,
+                                                   SlackOptions(config, secrets));
+    connection->OnStateChange(
+        [&ops_alerts](const std::string& state, const std::string& detail) {
+          ops_alerts.OnSlackState(state, detail);
+        });
+    connection->OnAttempt([&ops_alerts] { ops_alerts.OnSlackAttempt(); });
+    connection->OnEnvelope([this](const slack::Envelope& envelope) {
+      return dispatcher.Handle(envelope);
+    });
+    // Slack job executors are registered only once the bot token works;
+    // until then (or forever, if it is refused) Slack work stays queued.
+    connection->OnReady([this, &writer, &runner, &config, &clock] {
+      jobs = std::make_unique<SlackJobs>(writer, connection->api(), config, clock);
+      jobs->RegisterWith(runner);
+      runner.Wake();
+    });
+  }
+  void Start() {
+    if (connection) connection->Start();
+  }
+  void Stop() {
+    if (connection) connection->Stop();
+  }
+  // After the loop has ended: nothing may call into Slack any more.
+  void Destroy() {
+    connection.reset();
+    jobs.reset();
+  }
+
+  EnvelopeDispatcher dispatcher;
+  SlackHealth health;
+  std::unique_ptr<SlackConnection> connection;
+  std::unique_ptr<SlackJobs> jobs;
+};
+
+// 7. The HTTP server and every route on it.
+struct IntakePart {
+  IntakePart(boost::asio::io_context& loop, const Config& config, const Secrets& secrets,
+             const Clock& clock, MovableClock& movable, StorageWriter& writer,
+             JobRunner& runner, OpsAlerts& ops_alerts, SlackHealth& slack)
+      : gate(GateOptions(config, secrets)),
+        server(loop, ServerOptions(config)),
+        crm(config, writer, runner, gate, clock),
+        opt_out(config, writer, gate, clock),
+        twilio_inbound(config, secrets.twilio_auth_token, writer, gate, clock),
+        intake(config, writer, runner, gate, clock, slack),
+        metrics(writer, clock, slack, secrets.metrics_token) {
+    if (!secrets.intake_token && !secrets.webhook_secret) {
+      logging::Warn("intake.locked",
+                    {{"detail", "neither LEADROUTER_INTAKE_TOKEN nor LEADROUTER_WEBHOOK_SECRET "
+                                "is set: every POST will be refused with 401"}});
+    }
+    crm.RegisterRoutes(server);
+    opt_out.RegisterRoutes(server);
+    twilio_inbound.RegisterRoutes(server);
+    crm.OnUnmatched([&ops_alerts](const pipeline::CrmEvent& event) {
+      ops_alerts.OnCrmUnmatched(event);
+    });
+    intake.RegisterRoutes(server);
+    metrics.RegisterRoutes(server);
+    if (config.testing.movable_clock) {
+      RegisterClockControl(server, gate, movable, runner);
+    }
+  }
+
+  RequestGate gate;
+  HttpServer server;
+  CrmService crm;
+  OptOutService opt_out;
+  TwilioInboundService twilio_inbound;
+  IntakeService intake;
+  MetricsService metrics;
+};
+
 }  // namespace
 
-int RunDaemon(const Config& config, const Secrets& secrets,
-              const Clock& wall_clock) {
-  boost::asio::io_context loop(1);
+// Members are built in the order of the header's list and destroyed in
+// reverse; the loop outlives them all.
+struct Daemon::Parts {
+  Parts(const Config& config_in, const Secrets& secrets_in, const Clock& wall_clock_in)
+      : config(config_in),
+        secrets(secrets_in),
+        wall_clock(wall_clock_in),
+        movable(wall_clock_in),
+        clock(config_in.testing.movable_clock ? static_cast<const Clock&>(movable)
+                                              : wall_clock_in),
+        signals(loop, SIGINT, SIGTERM),
+        stop_timer(loop) {}
+
+  // Stops taking work in the header's stop order; the loop ends once the
+  // Slack sockets are closed.
+  void BeginStop(const nlohmann::json& why) {
+    if (stopping || !intake) return;  // stopping already, or never started
+    stopping = true;
+    logging::Info("leadrouter.stopping", why);
+    intake->server.Stop();
+    jobs->runner.Stop();
+    follow_up->channels.Stop();
+    slack->Stop();
+    StopLoopAfterSlackCloses(loop, stop_timer, slack->connection.get(),
+                             std::chrono::steady_clock::now() + kSlackCloseWait);
+  }
+
+  const Config& config;
+  const Secrets& secrets;
+  const Clock& wall_clock;
+  boost::asio::io_context loop{1};
   // Business time (due jobs, timeouts, timelines) can be moved forward for
   // end-to-end tests; connection keep-alive always runs on the wall clock.
-  MovableClock movable(wall_clock);
-  const Clock& clock =
-      config.testing.movable_clock ? static_cast<const Clock&>(movable) : wall_clock;
+  MovableClock movable;
+  const Clock& clock;
+
+  std::unique_ptr<StoragePart> storage;
+  std::unique_ptr<JobsPart> jobs;
+  std::unique_ptr<OpsPart> ops;
+  std::unique_ptr<RoutingPart> routing;
+  std::unique_ptr<FollowUpPart> follow_up;
+  std::unique_ptr<SlackPart> slack;
+  std::unique_ptr<IntakePart> intake;
+
+  boost::asio::signal_set signals;
+  boost::asio::steady_timer stop_timer;
+  bool stopping = false;
+};
+
+Daemon::Daemon(const Config& config, const Secrets& secrets, const Clock& wall_clock)
+    : parts_(std::make_unique<Parts>(config, secrets, wall_clock)) {}
+
+Daemon::~Daemon() = default;
+
+bool Daemon::Start() {
+  Parts& p = *parts_;
+  const Config& config = p.config;
   if (config.testing.movable_clock) {
     logging::Warn("testing.movable_clock",
                   {{"detail", "POST /v1/testing/clock can move this daemon's "
                               "clock: never run it like this in production"}});
   }
-
   // libphonenumber builds its metadata and regex caches on first use (about
   // 10 ms); pay that here rather than on the first paying lead.
   (void)pipeline::ProcessBody(R"({"name":"Warm Up","phone":"+12125550199"})",
-                              config.rules, clock.Now());
+                              config.rules, p.clock.Now());
 
   std::unique_ptr<storage::Database> db;
   try {
     db = storage::Database::Open(config.storage.path);
   } catch (const std::exception& e) {
     logging::Error("storage.open_failed", {{"path", config.storage.path}, {"error", e.what()}});
-    return 1;
+    return false;
   }
   logging::Info("storage.opened", {{"path", config.storage.path},
                                    {"schema_version", db->SchemaVersion()}});
 
-  StorageWriter writer(loop, std::move(db));
-  auto seeds = AgentSeeds(config);
-  SystemTime start = clock.Now();
-  writer.Submit(
-      [seeds, start](storage::Database& d) {
-        storage::AgentStore(d.db()).SeedIfEmpty(seeds, start);
-      },
-      [](const std::string& err) {
-        if (!err.empty()) logging::Error("agents.seed_failed", {{"error", err}});
-      });
+  p.storage = std::make_unique<StoragePart>(p.loop, std::move(db), config, p.clock.Now());
+  StorageWriter& writer = p.storage->writer;
+  p.jobs = std::make_unique<JobsPart>(p.loop, writer, config, p.clock);
+  JobRunner& runner = p.jobs->runner;
+  p.ops = std::make_unique<OpsPart>(writer, runner, config, p.clock);
+  p.routing = std::make_unique<RoutingPart>(writer, runner, config, p.clock);
+  p.follow_up = std::make_unique<FollowUpPart>(p.loop, p.wall_clock, p.clock, config,
+                                               p.secrets, writer, runner);
+  p.slack = std::make_unique<SlackPart>(p.loop, p.wall_clock, p.clock, config, p.secrets,
+                                        writer, runner, p.ops->alerts);
+  p.intake = std::make_unique<IntakePart>(p.loop, config, p.secrets, p.clock, p.movable,
+                                          writer, runner, p.ops->alerts, p.slack->health);
 
-  JobRunnerOptions runner_options;
-  runner_options.backoff_base = config.jobs.backoff_base;
-  runner_options.backoff_cap = config.jobs.backoff_cap;
-  JobRunner runner(loop, writer, clock, runner_options);
-  // Dead letters, unknown CRM contacts and Slack trouble reach the ops
-  // channel grouped: one alert and one recovery note per outage.
-  OpsAlerts ops_alerts(writer, runner, config, clock);
-  ops_alerts.Start();
-  runner.OnDeadLetter([&](const storage::Job& job, const std::string& error) {
-    ops_alerts.OnDeadLetter(job, error);
-  });
-  runner.OnDone([&](const storage::Job& job) { ops_alerts.OnJobDone(job); });
-  VolumeWatch volume_watch(writer, runner, config, clock);
-  volume_watch.Start();
-  RoutingJobs routing(writer, runner, config, clock);
-  routing.Register();
-  SlaJobs sla(writer, runner, config, clock);
-  sla.Register();
-  // Signatures and Date headers are checked against real time, not business time.
-  FollowUpChannels follow_up(loop, wall_clock, config, secrets);
-  SequenceJobs sequences(writer, runner, config, clock, follow_up.senders());
-  sequences.Register();
-
-  EnvelopeDispatcher dispatcher(writer, runner, config, clock);
-  SlackHealth slack;
-  slack.since = clock.Now();
-  std::unique_ptr<SlackJobs> slack_jobs;
-  std::unique_ptr<SlackConnection> slack_connection;
-  if (secrets.slack_bot_token && secrets.slack_app_token) {
-    // The connection's pings and silence watchdog run on the wall clock:
-    // moving business time forward must not look like a dead link.
-    slack_connection = std::make_unique<SlackConnection>(loop, wall_clock, slack,
-                                                         SlackOptions(config, secrets));
-    slack_connection->OnStateChange(
-        [&](const std::string& state, const std::string& detail) {
-          ops_alerts.OnSlackState(state, detail);
-        });
-    slack_connection->OnAttempt([&] { ops_alerts.OnSlackAttempt(); });
-    slack_connection->OnEnvelope([&dispatcher](const slack::Envelope& envelope) {
-      return dispatcher.Handle(envelope);
-    });
-    // Slack job executors are registered only once the bot token works;
-    // until then (or forever, if it is refused) Slack work stays queued.
-    slack_connection->OnReady([&] {
-      slack_jobs = std::make_unique<SlackJobs>(writer, slack_connection->api(),
-                                               config, clock);
-      slack_jobs->RegisterWith(runner);
-      runner.Wake();
-    });
-  } else {
-    slack.Set("disabled", "SLACK_BOT_TOKEN or SLACK_APP_TOKEN is not set", clock.Now());
-    logging::Warn(
-        "slack.disabled",
-        {{"detail", "SLACK_BOT_TOKEN and SLACK_APP_TOKEN are not both set: leads are "
-                    "taken in, stored and scored, and their Slack work waits in the "
-                    "queue until the tokens are set and leadrouter is restarted"}});
-  }
-  if (!secrets.intake_token && !secrets.webhook_secret) {
-    logging::Warn("intake.locked",
-                  {{"detail", "neither LEADROUTER_INTAKE_TOKEN nor LEADROUTER_WEBHOOK_SECRET "
-                              "is set: every POST will be refused with 401"}});
-  }
-
-  RequestGateOptions gate_options;
-  gate_options.bearer_token = secrets.intake_token;
-  gate_options.webhook_secret = secrets.webhook_secret;
-  gate_options.rate_burst = config.server.rate_limit_burst;
-  gate_options.rate_per_second = config.server.rate_limit_per_second;
-  gate_options.trust_forwarded_for = config.server.trust_forwarded_for;
-  RequestGate gate(gate_options);
-
-  HttpServerOptions http_options;
-  http_options.listen = config.server.listen;
-  http_options.body_limit = config.server.body_limit;
-  http_options.header_timeout = config.server.header_timeout;
-  http_options.body_timeout = config.server.body_timeout;
-  http_options.idle_timeout = config.server.idle_timeout;
-  HttpServer server(loop, http_options);
-  CrmService crm(config, writer, runner, gate, clock);
-  crm.RegisterRoutes(server);
-  OptOutService opt_out(config, writer, gate, clock);
-  opt_out.RegisterRoutes(server);
-  TwilioInboundService twilio_inbound(config, secrets.twilio_auth_token, writer,
-                                      gate, clock);
-  twilio_inbound.RegisterRoutes(server);
-  crm.OnUnmatched([&](const pipeline::CrmEvent& event) {
-    ops_alerts.OnCrmUnmatched(event);
-  });
-  IntakeService intake(config, writer, runner, gate, clock, slack);
-  intake.RegisterRoutes(server);
-  MetricsService metrics(writer, clock, slack, secrets.metrics_token);
-  metrics.RegisterRoutes(server);
-  if (config.testing.movable_clock) {
-    RegisterClockControl(server, gate, movable, runner);
-  }
-  Status started = server.Start();
+  Status started = p.intake->server.Start();
   if (!started.ok()) {
     logging::Error("http.start_failed", {{"listen", config.server.listen},
                                          {"error", started.ToString()}});
-    return 1;
+    return false;
   }
   runner.Start();
-  if (slack_connection) slack_connection->Start();
+  p.slack->Start();
 
-  boost::asio::signal_set signals(loop, SIGINT, SIGTERM);
-  boost::asio::steady_timer stop_timer(loop);
-  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+  p.signals.async_wait([&p](const boost::system::error_code& ec, int signo) {
     if (ec) return;
-    logging::Info("leadrouter.stopping", {{"signal", signo}});
-    server.Stop();
-    runner.Stop();
-    follow_up.Stop();
-    if (slack_connection) slack_connection->Stop();
-    StopLoopAfterSlackCloses(loop, stop_timer, slack_connection.get(),
-                             std::chrono::steady_clock::now() + kSlackCloseWait);
+    p.BeginStop({{"signal", signo}});
   });
-
   logging::Info("leadrouter.started",
-                {{"listen", config.server.listen}, {"port", server.port()},
-                 {"slack", slack.state}});
-  loop.run();
-  slack_connection.reset();
-  slack_jobs.reset();
+                {{"listen", config.server.listen}, {"port", p.intake->server.port()},
+                 {"slack", p.slack->health.state}});
+  return true;
+}
+
+void Daemon::Run() {
+  Parts& p = *parts_;
+  RunGuarded(p.loop);
+  p.slack->Destroy();
   // Queued writes still commit; their senders will retry and be recognised.
-  writer.Stop();
+  p.storage->writer.Stop();
   logging::Info("leadrouter.stopped");
+}
+
+void Daemon::RequestStop() {
+  Parts* p = parts_.get();
+  boost::asio::post(p->loop, [p] { p->BeginStop({{"reason", "requested"}}); });
+}
+
+uint16_t Daemon::port() const { return parts_->intake->server.port(); }
+
+boost::asio::io_context& Daemon::TEST_loop() { return parts_->loop; }
+
+int RunDaemon(const Config& config, const Secrets& secrets, const Clock& wall_clock) {
+  Daemon daemon(config, secrets, wall_clock);
+  if (!daemon.Start()) return 1;
+  daemon.Run();
   return 0;
 }
 

@@ -19,7 +19,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "bot/demo/child_process.h"
+#include "bot/process/child_process.h"
 #include "bot/demo/sample_leads.h"
 #include "bot/demo/transcript.h"
 #include "bot/http/http_client.h"

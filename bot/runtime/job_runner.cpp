@@ -110,6 +110,7 @@ void JobRunner::Stop() {
   timer_->timer.cancel();
   outside_timer_->timer.cancel();
   started_ = false;
+  claimed_since_start_ = false;
 }
 
 void JobRunner::ArmOutsideCommitCheck() {
@@ -140,6 +141,12 @@ void JobRunner::CheckOutsideCommits() {
         }
         ArmOutsideCommitCheck();
       });
+}
+
+bool JobRunner::TEST_Idle() const {
+  const bool wake_due = timer_->armed_for && *timer_->armed_for <= clock_.Now();
+  return started_ && alive_ && (claimed_since_start_ || executors_.empty()) &&
+         !claiming_ && !wake_again_ && in_flight_ == 0 && !wake_due;
 }
 
 void JobRunner::Wake() {
@@ -174,6 +181,7 @@ void JobRunner::Claim() {
       [this, alive, limit](Result<Claimed> claimed) {
         if (alive.expired()) return;
         claiming_ = false;
+        claimed_since_start_ = true;
         if (!claimed.ok()) {
           logging::Error("jobs.claim_failed", {{"error", claimed.status().message()}});
           ArmTimer(clock_.Now() + std::chrono::seconds(1));

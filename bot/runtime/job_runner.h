@@ -94,6 +94,11 @@ class JobRunner {
   void Stop();
 
   size_t in_flight() const { return in_flight_; }
+  // True when the runner will do nothing more until new work is written or
+  // the clock moves on and Wake() is called: started, the first claim made,
+  // no claim under way or asked for, no job in flight, no wake-up already
+  // due. Tests wait for this before asserting that something did not run.
+  bool TEST_Idle() const;
 
   // The delay before attempt `attempts`+1: base * 2^(attempts-1), capped,
   // scaled into [cap/2, cap] of that value by `random01` ("equal jitter").
@@ -124,6 +129,7 @@ class JobRunner {
   std::shared_ptr<bool> alive_;
   bool started_ = false;
   bool claiming_ = false;
+  bool claimed_since_start_ = false;
   bool wake_again_ = false;
   size_t in_flight_ = 0;
 };

@@ -36,6 +36,13 @@ void RegisterClockControl(HttpServer& server, RequestGate& gate,
     runner.Wake();
     respond(HttpResponse::Json(200, {{"now_unix_ms", now_ms}}));
   });
+  server.Route("GET", "/v1/testing/jobs",
+               [&runner](const HttpRequest&, Responder respond) {
+    // Like /healthz, unauthenticated and not rate-limited: tests poll it,
+    // and it tells nothing about any lead.
+    respond(HttpResponse::Json(200, {{"idle", runner.TEST_Idle()},
+                                     {"in_flight", runner.in_flight()}}));
+  });
 }
 
 }  // namespace leadrouter

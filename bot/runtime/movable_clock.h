@@ -34,7 +34,9 @@ class MovableClock final : public Clock {
 // Installs POST /v1/testing/clock {"advance": "5m"}: authenticated like the
 // intake, moves `clock` forward, wakes `runner` so jobs that became due run
 // now, and answers 200 {"now_unix_ms": …}. Every reference must outlive
-// the server.
+// the server. Also GET /v1/testing/jobs: 200 {"idle", "in_flight"}, where
+// idle is JobRunner::TEST_Idle(), so a test can tell "nothing ran" from
+// "nothing ran yet".
 void RegisterClockControl(HttpServer& server, RequestGate& gate,
                           MovableClock& clock, JobRunner& runner);
 

@@ -6,6 +6,7 @@ list(APPEND DECISION_SOURCES
 list(APPEND BOT_SOURCES
   runtime/clock.cpp
   runtime/digest.cpp
+  runtime/guarded_loop.cpp
   runtime/job_runner.cpp
   runtime/movable_clock.cpp
   runtime/storage_writer.cpp

@@ -100,16 +100,9 @@ struct FollowUpStack {
     FAIL("fewer than " << n << " e-mails arrived\n" << stack.DaemonLog());
     return {};
   }
-  // Lets whatever the daemon is about to do happen, so a test can check
-  // that it did not.
-  void Settle() {
-    for (int i = 0; i < 200 && stack.Count("SELECT count(*) FROM jobs WHERE "
-                                           "state = 'running'") > 0;
-         ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  }
+  // Waits until every job that is due has run (the runner is idle), so a
+  // test can then check that something did not happen.
+  void Settle() { stack.WaitUntilIdle(); }
   int64_t Skipped(const std::string& reason) {
     return stack.Count("SELECT count(*) FROM timeline_events WHERE kind = "
                        "'sequence_step_skipped' AND json_extract(detail, '$.reason') = '" +

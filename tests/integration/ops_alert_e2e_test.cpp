@@ -75,7 +75,7 @@ TEST_CASE("a Web API outage that kills several posts gives one ops alert and one
   CHECK(Contains(MessageText(*note), "/leads dlq to replay"));
 
   // Nothing more follows: no second alert, no alert about the Slack link.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  s.WaitUntilIdle();
   CHECK(s.Channel(kOpsChannel)["messages"].size() == 2);
 }
 
@@ -106,6 +106,6 @@ TEST_CASE("a Socket Mode link down longer than slack_down_after gives one alert 
       /*ephemeral=*/false, std::chrono::seconds(30));
   INFO(s.Channel(kOpsChannel).dump());
   REQUIRE(note);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  s.WaitUntilIdle();
   CHECK(s.Channel(kOpsChannel)["messages"].size() == 2);
 }

@@ -143,7 +143,7 @@ TEST_CASE("an unclaimed hot lead falls back to the rotation on time, across a re
   s.StartDaemon();
   s.Advance("4m");
   // Not yet: a minute early changes nothing.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  s.WaitUntilIdle();
   CHECK(s.QueryString("SELECT owner_slack_id FROM leads") == "");
 
   // Slack fails the first edit (retried a second or two later), so Ben

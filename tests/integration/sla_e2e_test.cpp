@@ -116,7 +116,7 @@ TEST_CASE(
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   s.Advance("30m");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  s.WaitUntilIdle();
   CHECK_FALSE(AnyMessage(s, s.DmChannel(kBen), "Reminder"));
   CHECK(s.Count("SELECT count(*) FROM timeline_events WHERE "
                 "kind = 'sla_escalated'") == 1);
@@ -139,7 +139,7 @@ TEST_CASE("a hot lead marked contacted in time is never escalated",
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   s.Advance("20m");
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  s.WaitUntilIdle();
   CHECK_FALSE(AnyMessage(s, s.DmChannel(kAna), "Reminder"));
   CHECK_FALSE(AnyMessage(s, kOpsChannel, "SLA"));
   CHECK(s.QueryString("SELECT owner_slack_id FROM leads WHERE id = 1") == kAna);

@@ -20,17 +20,12 @@
 namespace leadrouter::testing {
 namespace {
 
-std::vector<char*> CStrings(std::vector<std::string>& v) {
-  std::vector<char*> out;
-  for (std::string& s : v) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
-
-std::vector<std::string> Environment(const std::map<std::string, std::string>& extra) {
-  std::vector<std::string> env = {"PATH=/usr/local/bin:/usr/bin:/bin"};
-  if (const char* home = std::getenv("HOME")) env.push_back(std::string("HOME=") + home);
-  for (const auto& [k, v] : extra) env.push_back(k + "=" + v);
+// PATH and HOME only, so the developer's own tokens never leak in.
+std::map<std::string, std::string> Environment(
+    const std::map<std::string, std::string>& extra) {
+  std::map<std::string, std::string> env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}};
+  if (const char* home = std::getenv("HOME")) env["HOME"] = home;
+  for (const auto& [k, v] : extra) env[k] = v;
   return env;
 }
 
@@ -44,12 +39,6 @@ bool CanConnect(uint16_t port) {
   bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
   return ok;
-}
-
-int DecodeStatus(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
 }
 
 }  // namespace
@@ -103,39 +92,17 @@ DaemonProcess::DaemonProcess(std::string binary, std::vector<std::string> args,
                              std::map<std::string, std::string> env,
                              std::string log_path)
     : log_path_(std::move(log_path)) {
-  std::vector<std::string> argv = {std::move(binary)};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<std::string> envv = Environment(env);
-  pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    int fd = ::open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      ::dup2(fd, STDERR_FILENO);
-      ::dup2(fd, STDOUT_FILENO);
-    }
-    auto a = CStrings(argv);
-    auto e = CStrings(envv);
-    ::execve(a[0], a.data(), e.data());
-    ::_exit(127);
-  }
+  ChildOptions options;
+  options.argv = {std::move(binary)};
+  options.argv.insert(options.argv.end(), args.begin(), args.end());
+  options.env = Environment(env);
+  options.stdout_path = log_path_;
+  options.append = false;
+  std::string error;
+  if (!child_.Start(options, &error)) throw std::runtime_error(error);
 }
 
-DaemonProcess::~DaemonProcess() {
-  if (running()) Stop(SIGKILL);
-}
-
-bool DaemonProcess::running() {
-  if (pid_ <= 0) return false;
-  int status = 0;
-  pid_t r = ::waitpid(pid_, &status, WNOHANG);
-  if (r == pid_) {
-    status_ = DecodeStatus(status);
-    pid_ = -1;
-    return false;
-  }
-  return true;
-}
+DaemonProcess::~DaemonProcess() { child_.Stop(SIGKILL, std::chrono::seconds(10)); }
 
 bool DaemonProcess::WaitForPort(uint16_t port, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -147,19 +114,8 @@ bool DaemonProcess::WaitForPort(uint16_t port, std::chrono::milliseconds timeout
   return false;
 }
 
-int DaemonProcess::Wait(std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (!running()) return status_;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return -1;
-}
-
 int DaemonProcess::Stop(int signal, std::chrono::milliseconds timeout) {
-  if (!running()) return status_;
-  ::kill(pid_, signal);
-  return Wait(timeout);
+  return child_.Stop(signal, timeout);
 }
 
 std::string DaemonProcess::Log() const { return ReadFile(log_path_); }
@@ -168,28 +124,20 @@ RunResult RunBinary(const std::vector<std::string>& args,
                     const std::map<std::string, std::string>& env,
                     const std::string& stdin_data) {
   TempDir dir;
-  std::string in_path = dir.File("stdin"), out_path = dir.File("stdout"),
-              err_path = dir.File("stderr");
-  WriteFile(in_path, stdin_data);
-  std::vector<std::string> argv = {LEADROUTER_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<std::string> envv = Environment(env);
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    int in = ::open(in_path.c_str(), O_RDONLY);
-    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(in, STDIN_FILENO);
-    ::dup2(out, STDOUT_FILENO);
-    ::dup2(err, STDERR_FILENO);
-    auto a = CStrings(argv);
-    auto e = CStrings(envv);
-    ::execve(a[0], a.data(), e.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return {DecodeStatus(status), ReadFile(out_path), ReadFile(err_path)};
+  ChildOptions options;
+  options.argv = {LEADROUTER_BINARY};
+  options.argv.insert(options.argv.end(), args.begin(), args.end());
+  options.env = Environment(env);
+  options.stdin_path = dir.File("stdin");
+  options.stdout_path = dir.File("stdout");
+  options.stderr_path = dir.File("stderr");
+  options.append = false;
+  WriteFile(options.stdin_path, stdin_data);
+  ChildProcess child;
+  std::string error;
+  if (!child.Start(options, &error)) throw std::runtime_error(error);
+  const int exit_code = child.WaitForExit();
+  return {exit_code, ReadFile(options.stdout_path), ReadFile(options.stderr_path)};
 }
 
 }  // namespace leadrouter::testing

@@ -1,6 +1,7 @@
-// DaemonProcess: runs the real `leadrouter` binary for integration tests,
-// with its own temp directory, config and environment, and its stderr
-// captured to a file the test can read.
+// DaemonProcess: runs the real `leadrouter` binary (or a stand-in) for
+// integration tests, with a minimal environment and its output captured to
+// a file the test can read. Starting and stopping is bot/process's
+// ChildProcess, the same helper `leadrouter demo` uses.
 #pragma once
 
 #include <sys/types.h>
@@ -10,6 +11,8 @@
 #include <map>
 #include <string>
 #include <vector>
+
+#include "bot/process/child_process.h"
 
 namespace leadrouter::testing {
 
@@ -52,19 +55,19 @@ class DaemonProcess {
   // timeout or when the process exits first.
   bool WaitForPort(uint16_t port, std::chrono::milliseconds timeout = std::chrono::seconds(20));
   // Sends `signal` and waits for the exit; returns the exit status
-  // (WEXITSTATUS) or 128+signal when killed by a signal, -1 on timeout.
+  // (WEXITSTATUS) or 128+signal when killed by a signal. A process still
+  // running after `timeout` is killed (SIGKILL, so 137).
   int Stop(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // Waits for the process to exit by itself; -1 on timeout.
-  int Wait(std::chrono::milliseconds timeout);
-  bool running();
+  int Wait(std::chrono::milliseconds timeout) { return child_.Wait(timeout); }
+  bool running() { return child_.running(); }
   // The child's process id while it runs (e.g. for /proc/PID/status);
   // -1 once it has been reaped.
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return child_.pid(); }
   std::string Log() const;
 
  private:
-  pid_t pid_ = -1;
-  int status_ = -1;
+  ChildProcess child_;
   std::string log_path_;
 };
 

@@ -154,6 +154,20 @@ void SlackStack::Advance(const std::string& duration) {
   REQUIRE(r.status == 200);
 }
 
+void SlackStack::WaitUntilIdle() {
+  test::HttpClient http(daemon_port_);
+  std::string last;
+  for (int i = 0; i < 1000; ++i) {
+    auto r = http.Send("GET", "/v1/testing/jobs");
+    last = r.body;
+    const json body = json::parse(r.body, nullptr, false);
+    if (r.status == 200 && body.is_object() && body.value("idle", false)) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  FAIL("the daemon's job runner never became idle; last answer: " << last << "\n"
+                                                                   << DaemonLog());
+}
+
 json SlackStack::SimGet(const std::string& what) {
   return slack_sim_test::ControlGet(sim_->port(), what);
 }
