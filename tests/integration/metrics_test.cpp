@@ -1,5 +1,6 @@
 // GET /metrics as an operator's Prometheus sees it: the real daemon, real
 // HTTP on 127.0.0.1, a real Prometheus server scraping it, and promtool.
+#include <csignal>
 #include <cstdlib>
 #include <regex>
 #include <set>
