@@ -211,15 +211,15 @@ IntakeResult LeadStore::Insert(const pipeline::ProcessedLead& lead, bool spam,
   // matched against, or merged into, the bot's row.
   if (!spam) AddKeys(id, lead.dedupe_keys, now);
 
-  nlohmann::json detail = {
-      {"source", lead.source},
-      {"status", ToString(spam ? LeadStatus::kSpam : LeadStatus::kActive)},
-      {"score", lead.score},
-      {"segment", segment},
-      {"intent", intent},
-      {"reasons", ReasonsJson(lead.score_reasons)}};
-  if (lead.honeypot) detail["honeypot"] = true;
-  timeline_.Append(id, now, "received", detail);
+  ReceivedEvent received;
+  received.source = lead.source;
+  received.status = ToString(spam ? LeadStatus::kSpam : LeadStatus::kActive);
+  received.score = lead.score;
+  received.segment = segment;
+  received.intent = intent;
+  received.reasons = ReasonsJson(lead.score_reasons);
+  received.honeypot = lead.honeypot;
+  timeline_.Record(id, now, received);
 
   IntakeResult result;
   result.lead_id = id;
@@ -271,13 +271,9 @@ IntakeResult LeadStore::Merge(const Match& match,
   update.bind(9, match.lead_id);
   update.exec();
 
-  timeline_.Append(match.lead_id, now, "duplicate",
-                   {{"matched_key", match.key},
-                    {"filled", filled},
-                    {"new_keys", new_keys},
-                    {"message_added", message_added},
-                    {"source", lead.source},
-                    {"repeat_count", repeat_count}});
+  timeline_.Record(match.lead_id, now,
+                   DuplicateEvent{match.key, filled, new_keys, message_added,
+                                  lead.source, repeat_count});
 
   IntakeResult result;
   result.lead_id = match.lead_id;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "storage/time_point.h"
+#include "storage/timeline_events.h"
 
 namespace SQLite {
 class Database;
@@ -34,6 +35,16 @@ class Timeline {
   // when `lead_id` names no lead (foreign key).
   int64_t Append(int64_t lead_id, TimePoint at, const std::string& kind,
                  const nlohmann::json& detail = nlohmann::json::object());
+  // The same for a kind of storage/timeline_events, its detail as JSON.
+  int64_t Append(int64_t lead_id, TimePoint at, EventKind kind,
+                 const nlohmann::json& detail = nlohmann::json::object()) {
+    return Append(lead_id, at, ToString(kind), detail);
+  }
+  // A typed event (RoutedEvent, …), encoded by storage/timeline_events.
+  template <typename Event>
+  int64_t Record(int64_t lead_id, TimePoint at, const Event& event) {
+    return Append(lead_id, at, ToString(Event::kKind), Encode(event));
+  }
 
   // Every event of the lead, ordered by `at` then by id (insertion order for
   // equal times); empty for an unknown lead. Throws SQLite::Exception.

@@ -60,7 +60,7 @@ OptOutResult ApplyOptOut(SQLite::Database& db,
           now);
       follow_up.RecordConsent(lead_id, Withdrawn(r.channel),
                               ConsentSource(opt_out.source), now);
-      timeline.Append(lead_id, now, "opted_out",
+      timeline.Append(lead_id, now, storage::EventKind::kOptedOut,
                       {{"channel", r.channel},
                        {"source", opt_out.source},
                        {"detail", opt_out.detail},
@@ -103,7 +103,7 @@ OptInResult ApplySmsOptIn(SQLite::Database& db, const std::string& phone_e164,
   granted.sms = true;
   for (int64_t lead_id : out.lead_ids) {
     follow_up.RecordConsent(lead_id, granted, source, now);
-    timeline.Append(lead_id, now, "opted_in",
+    timeline.Append(lead_id, now, storage::EventKind::kOptedIn,
                     {{"channel", "sms"},
                      {"source", source},
                      {"detail", detail},
@@ -120,7 +120,7 @@ std::vector<int64_t> RecordSmsReply(SQLite::Database& db,
       storage::LeadStore(db).FindAllByKey(LeadKey("sms", phone_e164));
   storage::Timeline timeline(db);
   for (int64_t lead_id : lead_ids) {
-    timeline.Append(lead_id, now, "sms_reply", detail);
+    timeline.Append(lead_id, now, storage::EventKind::kSmsReply, detail);
   }
   return lead_ids;
 }

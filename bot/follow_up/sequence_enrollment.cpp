@@ -31,17 +31,17 @@ Enrollment EnrollInSequence(storage::Database& db, const storage::StoredLead& le
   storage::JobStore jobs(db.db());
   const int64_t enrolled_ms = storage::ToMillis(now);
   for (const pipeline::PlannedStep& step : pipeline::PlanSequence(*sequence, now)) {
-    nlohmann::json payload = {{"segment", lead.segment},
-                              {"step", step.index},
-                              {"enrolled_ms", enrolled_ms}};
-    jobs.Enqueue(MakeJob(SequenceJobKind(step.channel), lead.id, std::move(payload),
+    const SequenceStepJob payload{lead.segment, static_cast<int64_t>(step.index),
+                                  enrolled_ms};
+    jobs.Enqueue(MakeJob(SequenceJobKindOf(step.channel), lead.id, payload,
                          step.due_at, config),
                  now);
     ++out.steps;
   }
   out.enrolled = true;
-  storage::Timeline(db.db()).Append(lead.id, now, "sequence_enrolled",
-                                    {{"segment", lead.segment}, {"steps", out.steps}});
+  storage::Timeline(db.db()).Record(
+      lead.id, now,
+      storage::SequenceEnrolledEvent{lead.segment, static_cast<int64_t>(out.steps)});
   return out;
 }
 

@@ -133,11 +133,10 @@ StepDecision Skip(storage::Database& db, const storage::Job& job, Channel channe
   d.kind = StepDecision::Kind::kSkip;
   d.reason = std::move(reason);
   if (job.lead_id) {
-    storage::Timeline(db.db()).Append(
-        *job.lead_id, now, "sequence_step_skipped",
-        {{"step", job.payload.value("step", -1)},
-         {"channel", pipeline::ToString(channel)},
-         {"reason", d.reason}});
+    storage::Timeline(db.db()).Record(
+        *job.lead_id, now,
+        storage::SequenceStepSkippedEvent{Decode<SequenceStepJob>(job.payload).step,
+                                          pipeline::ToString(channel), d.reason});
   }
   return d;
 }
@@ -172,9 +171,10 @@ StepDecision DecideStep(storage::Database& db, const storage::Job& job, SystemTi
     d.reason = "the lead does not exist";
     return d;
   }
-  const std::string segment = job.payload.value("segment", std::string());
-  const int64_t index = job.payload.value("step", int64_t{-1});
-  const int64_t enrolled_ms = job.payload.value("enrolled_ms", int64_t{0});
+  const SequenceStepJob planned = Decode<SequenceStepJob>(job.payload);
+  const std::string& segment = planned.segment;
+  const int64_t index = planned.step;
+  const int64_t enrolled_ms = planned.enrolled_ms;
 
   // The config may have changed since enrolment; a step that is no longer
   // there (or now means another channel) is not sent on a guess.
@@ -264,11 +264,10 @@ JobOutcome RecordDelivery(storage::Database& db, const OutboundStep& step,
     const int cancelled = storage::JobStore(db.db()).CancelByLeadAndKinds(
         step.lead_id, {SequenceJobKind(step.channel)},
         "the " + channel + " channel stopped: " + result.detail, now);
-    timeline.Append(step.lead_id, now, "sequence_channel_stopped",
-                    {{"step", step.step},
-                     {"channel", channel},
-                     {"detail", result.detail},
-                     {"cancelled_steps", cancelled}});
+    timeline.Record(step.lead_id, now,
+                    storage::SequenceChannelStoppedEvent{
+                        static_cast<int64_t>(step.step), channel, result.detail,
+                        cancelled});
     if (result.unsubscribed && step.channel != pipeline::Channel::kWebhook) {
       // The person opted out at the provider (a STOP that reached Twilio
       // before us): as binding as one that reached us, for every lead with
@@ -284,10 +283,9 @@ JobOutcome RecordDelivery(storage::Database& db, const OutboundStep& step,
     return JobOutcome::Done();
   }
   if (result.outcome.kind == JobOutcome::Kind::kDone) {
-    timeline.Append(step.lead_id, now, "sequence_step_sent",
-                    {{"step", step.step},
-                     {"channel", channel},
-                     {"provider_id", result.provider_id}});
+    timeline.Record(step.lead_id, now,
+                    storage::SequenceStepSentEvent{static_cast<int64_t>(step.step),
+                                                   channel, result.provider_id});
   }
   return result.outcome;
 }

@@ -28,8 +28,8 @@ void RouteNewLead(storage::Database& db, const pipeline::ProcessedLead& lead,
                   AcceptedLead& out) {
   pipeline::RouteDecision route = pipeline::DecideRoute(lead);
   out.route = pipeline::ToString(route.kind);
-  storage::Timeline(db.db()).Append(lead_id, now, "routed",
-                                    {{"route", out.route}, {"reason", route.reason}});
+  storage::Timeline(db.db()).Record(lead_id, now,
+                                    storage::RoutedEvent{out.route, route.reason});
   storage::JobStore jobs(db.db());
   for (const storage::NewJob& job : PlanJobs(route, lead_id, now, config)) {
     jobs.Enqueue(job, now);
@@ -49,10 +49,10 @@ void RouteReturningLead(storage::Database& db, int64_t lead_id, SystemTime now,
                         const Config& config, AcceptedLead& out) {
   auto stored = storage::LeadStore(db.db()).Get(lead_id);
   if (!stored || !stored->owner_slack_id || stored->taken_over_at) return;
-  storage::JobStore(db.db()).Enqueue(
-      MakeJob(kJobAssignRoundRobin, lead_id,
-              {{"returning", true}, {"why", "returning lead"}}, now, config),
-      now);
+  AssignRoundRobinJob assign;
+  assign.why = "returning lead";
+  assign.returning = true;
+  storage::JobStore(db.db()).Enqueue(MakeJob(lead_id, assign, now, config), now);
   ++out.jobs_written;
 }
 

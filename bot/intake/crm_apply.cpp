@@ -207,7 +207,7 @@ CrmApplyResult ApplyCrmEvent(SQLite::Database& db,
       [](const std::string& slack_id) { return slack_id; });
 
   storage::Timeline timeline(db);
-  timeline.Append(id, now, "crm_override", detail);
+  timeline.Append(id, now, storage::EventKind::kCrmOverride, detail);
   if (event.type == pipeline::CrmEventType::kOptedOut) {
     // Stored as opt-outs of both channels (timeline `opted_out` per
     // channel on every lead with the address), so that no later lead of
@@ -222,14 +222,11 @@ CrmApplyResult ApplyCrmEvent(SQLite::Database& db,
     // The shark-tank post must stop offering a lead a human now handles.
     std::string line = "Taken over in the CRM";
     if (out.owner_synced) line += " by " + slack::Mention(*out.owner_synced);
-    jobs.Enqueue(MakeJob(kJobUpdateLeadPost, id, {{"status_line", line}}, now,
-                         config),
-                 now);
+    jobs.Enqueue(MakeJob(id, UpdateLeadPostJob{line}, now, config), now);
   }
   jobs.Enqueue(
-      MakeJob(kJobThreadNote, id,
-              {{"text", CrmNoteText(event, agent, out.cancelled_jobs)}}, now,
-              config),
+      MakeJob(id, ThreadNoteJob{CrmNoteText(event, agent, out.cancelled_jobs)},
+              now, config),
       now);
   out.note_queued = true;
   return out;

@@ -19,7 +19,7 @@ bool RecordIntakeConsent(SQLite::Database& db, int64_t lead_id,
     detail["policy_version"] = consent.policy_version;
   }
   storage::FollowUpStore(db).RecordConsent(lead_id, consent, lead.source, now);
-  storage::Timeline(db).Append(lead_id, now, "consent_recorded", detail);
+  storage::Timeline(db).Append(lead_id, now, storage::EventKind::kConsentRecorded, detail);
   return true;
 }
 

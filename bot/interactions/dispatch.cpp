@@ -134,11 +134,10 @@ void EnvelopeDispatcher::TellFailed(const std::string& channel,
   writer_.Submit(
       [channel, user, now, &config](storage::Database& db) {
         storage::JobStore(db.db()).Enqueue(
-            MakeJob(kJobEphemeral, std::nullopt,
-                    {{"channel", channel},
-                     {"user", user},
-                     {"text", "Sorry, that failed and nothing was changed. "
-                              "Please try again."}},
+            MakeJob(std::nullopt,
+                    EphemeralJob{channel, user,
+                                 "Sorry, that failed and nothing was changed. "
+                                 "Please try again."},
                     now, config),
             now);
       },
@@ -162,14 +161,10 @@ bool EnvelopeDispatcher::HandleSlashCommand(const json& payload) {
   const SystemTime now = clock_.Now();
   const Config& config = config_;
   auto reply = [cmd, now, &config](storage::Database& db, const SlashReply& r) {
-    json answer = {{"channel", cmd.channel_id},
-                   {"user", cmd.user_id},
-                   {"text", r.text},
-                   {"in_channel", r.in_channel}};
-    if (r.blocks) answer["blocks"] = *r.blocks;
+    EphemeralJob answer{cmd.channel_id, cmd.user_id, r.text, r.in_channel,
+                        r.blocks};
     storage::JobStore(db.db()).Enqueue(
-        MakeJob(kJobEphemeral, std::nullopt, std::move(answer), now, config),
-        now);
+        MakeJob(std::nullopt, answer, now, config), now);
   };
   writer_.Submit(
       [handler, cmd, now, &config, reply](storage::Database& db) {

@@ -34,10 +34,7 @@ bool IsManager(const Config& config, const std::string& user) {
 void Tell(storage::Database& db, const Click& click, const std::string& text,
           SystemTime now, const Config& config) {
   storage::JobStore(db.db()).Enqueue(
-      MakeJob(kJobEphemeral, std::nullopt,
-              {{"channel", click.channel_id},
-               {"user", click.user_id},
-               {"text", text}},
+      MakeJob(std::nullopt, EphemeralJob{click.channel_id, click.user_id, text},
               now, config),
       now);
 }
@@ -64,7 +61,8 @@ std::optional<storage::Job> Act(storage::Database& db, int64_t job_id,
   if (job->lead_id && storage::LeadStore(db.db()).Get(*job->lead_id)) {
     storage::Timeline(db.db()).Append(
         *job->lead_id, now,
-        verb == Verb::kReplay ? "dead_letter_replayed" : "dead_letter_dropped",
+        verb == Verb::kReplay ? storage::EventKind::kDeadLetterReplayed
+                              : storage::EventKind::kDeadLetterDropped,
         {{"job_id", job->id}, {"kind", job->kind}, {"by", by}});
   }
   return job;

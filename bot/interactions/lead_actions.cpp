@@ -31,10 +31,8 @@ std::optional<int64_t> LeadIdOf(const std::string& value) {
 
 void Tell(storage::JobStore& jobs, const Click& click, const std::string& text,
           SystemTime now, const Config& config) {
-  jobs.Enqueue(MakeJob(kJobEphemeral, std::nullopt,
-                       {{"channel", click.channel_id},
-                        {"user", click.user_id},
-                        {"text", text}},
+  jobs.Enqueue(MakeJob(std::nullopt,
+                       EphemeralJob{click.channel_id, click.user_id, text},
                        now, config),
                now);
 }
@@ -98,17 +96,15 @@ void ApplyClaim(storage::Database& db, const Click& click, SystemTime now,
   StartSlaClock(db, *lead, click.user_id, now, config);
   EnrollInSequence(db, *lead, now, config);
   storage::Timeline(db.db()).Append(
-      lead->id, now, "claimed",
+      lead->id, now, storage::EventKind::kClaimed,
       {{"agent", click.user_id}, {"latency_s", latency.count()},
        {"channel", click.channel_id}});
-  jobs.Enqueue(MakeJob(kJobUpdateLeadPost, lead->id, nlohmann::json::object(),
-                       now, config),
-               now);
-  jobs.Enqueue(MakeJob(kJobDmLeadCard, lead->id,
-                       {{"agent", click.user_id},
-                        {"reason", "You claimed it in the shark tank " +
-                                       slack::FormatElapsed(latency) +
-                                       " after it arrived."}},
+  jobs.Enqueue(MakeJob(lead->id, UpdateLeadPostJob{}, now, config), now);
+  jobs.Enqueue(MakeJob(lead->id,
+                       DmLeadCardJob{click.user_id,
+                                     "You claimed it in the shark tank " +
+                                         slack::FormatElapsed(latency) +
+                                         " after it arrived."},
                        now, config),
                now);
 }
@@ -142,7 +138,7 @@ void ApplyMarkContacted(storage::Database& db, const Click& click,
   StopSlaClock(db, lead->id, "first contact recorded", now);
   const auto after = duration_cast<seconds>(now - lead->created_at);
   storage::Timeline(db.db()).Append(
-      lead->id, now, "contacted",
+      lead->id, now, storage::EventKind::kContacted,
       {{"by", click.user_id}, {"after_s", after.count()}, {"source", "slack"}});
   Tell(jobs, click,
        "Marked " + number + " as contacted, " + slack::FormatElapsed(after) +

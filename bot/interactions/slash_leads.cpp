@@ -228,70 +228,13 @@ std::string ValueText(const nlohmann::json& v, bool user_id = false) {
   return "…";
 }
 
-std::string Field(const nlohmann::json& detail, const char* key) {
-  if (!detail.is_object() || !detail.contains(key)) return "";
-  return ValueText(detail[key], IsUserIdKey(key));
-}
+// A stored string as text, escaped and cut; as a mention when it is a user id
+// our own code wrote (see IsUserIdKey).
+std::string Text(const std::string& s) { return ValueText(s); }
+std::string UserText(const std::string& id) { return ValueText(id, true); }
 
-// One line per event kind we know the shape of; any other kind lists its
-// fields, so a new event is readable before anyone writes a line for it.
-std::string EventText(const storage::TimelineEvent& e, bool hide_identity) {
-  const nlohmann::json& d = e.detail;
-  if (e.kind == "received") {
-    std::string out = hide_identity ? "" : Field(d, "source") + ", ";
-    out += "score " + Field(d, "score") + ", " +
-           SegmentLabel(d.value("segment", ""));
-    if (d.value("status", "") == "spam") out += ", spam";
-    if (d.value("honeypot", false)) out += " (honeypot)";
-    return out;
-  }
-  if (e.kind == "duplicate") {
-    // The matched key carries the contact itself: say only which kind.
-    std::string key = d.value("matched_key", "");
-    std::string out = "repeat " + Field(d, "repeat_count") + ", matched by " +
-                      slack::EscapeMrkdwn(key.substr(0, key.find(':')));
-    if (!hide_identity) out += ", from " + Field(d, "source");
-    return out;
-  }
-  if (e.kind == "routed") {
-    return Field(d, "route") + ": " + Field(d, "reason");
-  }
-  if (e.kind == "sla_reminder") {
-    return "reminded " + Field(d, "agent") + " after " +
-           slack::FormatElapsed(
-               std::chrono::seconds(d.value("waited_s", int64_t{0})));
-  }
-  if (e.kind == "sla_escalated") {
-    std::string out = "no contact by " + Field(d, "agent") + " after " +
-                      slack::FormatElapsed(std::chrono::seconds(
-                          d.value("waited_s", int64_t{0})));
-    const std::string to =
-        d.value("reassigned_to", nlohmann::json()).is_string()
-            ? d["reassigned_to"].get<std::string>()
-            : "";
-    return out + (LooksLikeUserId(to) ? ", reassigned to " + slack::Mention(to)
-                                      : ", kept by its owner");
-  }
-  if (e.kind == "reassigned") {
-    return "to " + Field(d, "to") + " (was " + Field(d, "from") + ") by " +
-           Field(d, "by");
-  }
-  if (e.kind == "sms_reply") {
-    // The person's own words identify them as much as their name does.
-    return hide_identity ? "a text from the lead" : "text: " + Field(d, "text");
-  }
-  if (e.kind == "sequence_enrolled") {
-    return SegmentLabel(d.value("segment", "")) + ", " + Field(d, "steps") + " steps";
-  }
-  if (e.kind == "sequence_step_sent") {
-    return "step " + Field(d, "step") + " by " + Field(d, "channel");
-  }
-  if (e.kind == "sequence_step_skipped") {
-    return "step " + Field(d, "step") + " by " + Field(d, "channel") + ": " + Field(d, "reason");
-  }
-  if (e.kind == "sequence_channel_stopped") {
-    return Field(d, "channel") + " stopped for this lead: " + Field(d, "detail");
-  }
+// "key value, …" of every field, for the kinds nothing reads field by field.
+std::string FieldList(const nlohmann::json& d) {
   std::string out;
   if (d.is_object()) {
     for (auto it = d.begin(); it != d.end(); ++it) {
@@ -301,6 +244,85 @@ std::string EventText(const storage::TimelineEvent& e, bool hide_identity) {
     }
   }
   return out;
+}
+
+// One line per event kind read field by field (storage/timeline_events);
+// any other kind lists its fields, so a new event is readable before anyone
+// writes a line for it.
+std::string EventText(const storage::TimelineEvent& e, bool hide_identity) {
+  using storage::DecodeEvent;
+  using storage::EventKind;
+  const nlohmann::json& d = e.detail;
+  const std::optional<EventKind> kind = storage::EventKindFromString(e.kind);
+  if (!kind) return FieldList(d);
+  switch (*kind) {
+    case EventKind::kReceived: {
+      const auto r = DecodeEvent<storage::ReceivedEvent>(d);
+      std::string out = hide_identity ? "" : Text(r.source) + ", ";
+      out += "score " + std::to_string(r.score) + ", " + SegmentLabel(r.segment);
+      if (r.status == "spam") out += ", spam";
+      if (r.honeypot) out += " (honeypot)";
+      return out;
+    }
+    case EventKind::kDuplicate: {
+      // The matched key carries the contact itself: say only which kind.
+      const auto r = DecodeEvent<storage::DuplicateEvent>(d);
+      const std::string& key = r.matched_key;
+      std::string out = "repeat " + std::to_string(r.repeat_count) +
+                        ", matched by " +
+                        slack::EscapeMrkdwn(key.substr(0, key.find(':')));
+      if (!hide_identity) out += ", from " + Text(r.source);
+      return out;
+    }
+    case EventKind::kRouted: {
+      const auto r = DecodeEvent<storage::RoutedEvent>(d);
+      return Text(r.route) + ": " + Text(r.reason);
+    }
+    case EventKind::kSlaReminder: {
+      const auto r = DecodeEvent<storage::SlaReminderEvent>(d);
+      return "reminded " + UserText(r.agent) + " after " +
+             slack::FormatElapsed(std::chrono::seconds(r.waited_s));
+    }
+    case EventKind::kSlaEscalated: {
+      const auto r = DecodeEvent<storage::SlaEscalatedEvent>(d);
+      std::string out = "no contact by " + UserText(r.agent) + " after " +
+                        slack::FormatElapsed(std::chrono::seconds(r.waited_s));
+      const std::string to = r.reassigned_to.value_or("");
+      return out + (LooksLikeUserId(to) ? ", reassigned to " + slack::Mention(to)
+                                        : ", kept by its owner");
+    }
+    case EventKind::kReassigned: {
+      const auto r = DecodeEvent<storage::ReassignedEvent>(d);
+      return "to " + UserText(r.to) + " (was " +
+             (r.from ? UserText(*r.from) : std::string("none")) + ") by " +
+             UserText(r.by);
+    }
+    case EventKind::kSmsReply:
+      // The person's own words identify them as much as their name does.
+      return hide_identity
+                 ? "a text from the lead"
+                 : "text: " + Text(DecodeEvent<storage::SmsReplyEvent>(d).text);
+    case EventKind::kSequenceEnrolled: {
+      const auto r = DecodeEvent<storage::SequenceEnrolledEvent>(d);
+      return SegmentLabel(r.segment) + ", " + std::to_string(r.steps) + " steps";
+    }
+    case EventKind::kSequenceStepSent: {
+      const auto r = DecodeEvent<storage::SequenceStepSentEvent>(d);
+      return "step " + std::to_string(r.step) + " by " + Text(r.channel);
+    }
+    case EventKind::kSequenceStepSkipped: {
+      const auto r = DecodeEvent<storage::SequenceStepSkippedEvent>(d);
+      return "step " + std::to_string(r.step) + " by " + Text(r.channel) + ": " +
+             Text(r.reason);
+    }
+    case EventKind::kSequenceChannelStopped: {
+      const auto r = DecodeEvent<storage::SequenceChannelStoppedEvent>(d);
+      return Text(r.channel) + " stopped for this lead: " + Text(r.detail);
+    }
+    default:
+      break;
+  }
+  return FieldList(d);
 }
 
 SlashReply Show(storage::Database& db, const SlashCommand& cmd,
@@ -403,25 +425,19 @@ SlashReply Reassign(storage::Database& db, const SlashCommand& cmd,
   leads.SetOwner(*id, *agent, now);
   StartSlaClock(db, *lead, *agent, now, config);
   EnrollInSequence(db, *lead, now, config);
-  storage::Timeline(db.db()).Append(
-      *id, now, "reassigned",
-      {{"from", lead->owner_slack_id ? nlohmann::json(*lead->owner_slack_id)
-                                     : nlohmann::json(nullptr)},
-       {"to", *agent},
-       {"by", cmd.user_id}});
+  storage::Timeline(db.db()).Record(
+      *id, now, storage::ReassignedEvent{lead->owner_slack_id, *agent, cmd.user_id});
   storage::JobStore jobs(db.db());
-  jobs.Enqueue(MakeJob(kJobDmLeadCard, *id,
-                       {{"agent", *agent}, {"reason", "reassigned by " + by}},
-                       now, config),
+  jobs.Enqueue(MakeJob(*id, DmLeadCardJob{*agent, "reassigned by " + by}, now,
+                       config),
                now);
-  jobs.Enqueue(MakeJob(kJobThreadNote, *id,
-                       {{"text", "Reassigned to " + to + " (was " + was +
-                                     ") by " + by + "."}},
+  jobs.Enqueue(MakeJob(*id,
+                       ThreadNoteJob{"Reassigned to " + to + " (was " + was +
+                                     ") by " + by + "."},
                        now, config),
                now);
   // The shark-tank post (if any) must stop offering the lead to others.
-  jobs.Enqueue(MakeJob(kJobUpdateLeadPost, *id,
-                       {{"status_line", "Reassigned to " + to + " by " + by}},
+  jobs.Enqueue(MakeJob(*id, UpdateLeadPostJob{"Reassigned to " + to + " by " + by},
                        now, config),
                now);
   return Reply("Done: " + to + " now owns " + lead_ref + " (was " + was +

@@ -129,12 +129,13 @@ AlertMessage RecoveryNote(const std::string& key, const AlertGroupState& group,
   return m;
 }
 
-nlohmann::json AlertPayload(const AlertMessage& m, const std::string& key) {
-  nlohmann::json payload = m.facts.is_object() ? m.facts : nlohmann::json::object();
-  payload["title"] = m.title;
-  payload["detail"] = m.detail;
-  payload["group"] = key;
-  return payload;
+OpsAlertJob AlertPayload(const AlertMessage& m, const std::string& key) {
+  OpsAlertJob alert;
+  alert.title = m.title;
+  alert.detail = m.detail;
+  alert.group = key;
+  if (m.facts.is_object()) alert.facts = m.facts;
+  return alert;
 }
 
 }  // namespace
@@ -197,7 +198,7 @@ AlertDecision ApplyAlertEvent(storage::Database& db, const std::string& key,
                                ? LateAlert(key, decision.next, now)
                                : opening;
     group.alert_job_id = jobs.Enqueue(
-        MakeJob(kJobOpsAlert, m.lead_id, AlertPayload(m, key), now, config), now);
+        MakeJob(m.lead_id, AlertPayload(m, key), now, config), now);
   }
   if (decision.sends_note() && post) {
     MoveAlertUp(jobs, group.alert_job_id, now);
@@ -205,13 +206,12 @@ AlertDecision ApplyAlertEvent(storage::Database& db, const std::string& key,
         RecoveryNote(key, decision.next, event.kind == AlertEventKind::kCheck,
                      now, config);
     jobs.Enqueue(
-        MakeJob(kJobOpsAlert, std::nullopt, AlertPayload(note, key), now, config),
+        MakeJob(std::nullopt, AlertPayload(note, key), now, config),
         now);
   }
   if (decision.check_at) {
-    jobs.Enqueue(MakeJob(kJobAlertCheck, std::nullopt,
-                         {{"key", key},
-                          {"opened_ms", storage::ToMillis(decision.next.opened_at)}},
+    jobs.Enqueue(MakeJob(std::nullopt,
+                         AlertCheckJob{key, storage::ToMillis(decision.next.opened_at)},
                          *decision.check_at, config),
                  now);
   }
@@ -225,16 +225,13 @@ AlertDecision ApplyAlertEvent(storage::Database& db, const std::string& key,
 
 AlertDecision RunAlertCheck(storage::Database& db, const storage::Job& job,
                             SystemTime now, const Config& config) {
-  const std::string key = job.payload.value("key", std::string());
-  if (key.empty()) return AlertDecision{};
+  const AlertCheckJob timer = Decode<AlertCheckJob>(job.payload);
+  if (timer.key.empty()) return AlertDecision{};
   AlertEvent check;
   check.kind = AlertEventKind::kCheck;
   check.at = now;
-  if (job.payload.contains("opened_ms") && job.payload["opened_ms"].is_number_integer()) {
-    check.group_opened_at =
-        storage::FromMillis(job.payload["opened_ms"].get<int64_t>());
-  }
-  return ApplyAlertEvent(db, key, check, AlertMessage{}, now, config);
+  if (timer.opened_ms) check.group_opened_at = storage::FromMillis(*timer.opened_ms);
+  return ApplyAlertEvent(db, timer.key, check, AlertMessage{}, now, config);
 }
 
 OpsAlerts::OpsAlerts(StorageWriter& writer, JobRunner& runner,
@@ -391,7 +388,7 @@ void OpsAlerts::Submit(const std::string& key, AlertEvent event,
 }
 
 void OpsAlerts::RunCheck(const storage::Job& job, JobDone done) {
-  const std::string key = job.payload.value("key", std::string());
+  const std::string key = Decode<AlertCheckJob>(job.payload).key;
   const SystemTime now = clock_.Now();
   const uint64_t seq = seq_;
   const Config& config = config_;

@@ -69,9 +69,13 @@ storage::AlertGroup GroupOf(storage::AlertStore& store, const std::string& key) 
   return group;
 }
 
-nlohmann::json Payload(const std::string& title, const std::string& detail,
-                       const std::string& key) {
-  return {{"title", title}, {"detail", detail}, {"group", key}};
+OpsAlertJob Payload(const std::string& title, const std::string& detail,
+                    const std::string& key) {
+  OpsAlertJob alert;
+  alert.title = title;
+  alert.detail = detail;
+  alert.group = key;
+  return alert;
 }
 
 }  // namespace
@@ -153,7 +157,7 @@ VolumeWatchRun RunVolumeWatch(storage::Database& db, SystemTime now,
         group.closed_at.reset();
         if (post) {
           group.alert_job_id = jobs.Enqueue(
-              MakeJob(kJobOpsAlert, std::nullopt,
+              MakeJob(std::nullopt,
                       Payload("Lead volume stopped: " + watch.source, detail, key),
                       now, config),
               now);
@@ -169,7 +173,7 @@ VolumeWatchRun RunVolumeWatch(storage::Database& db, SystemTime now,
         if (post) {
           MoveAlertUp(jobs, group.alert_job_id, now);
           jobs.Enqueue(
-              MakeJob(kJobOpsAlert, std::nullopt,
+              MakeJob(std::nullopt,
                       Payload("Lead volume back: " + watch.source,
                               "leads from " + watch.source + " again after " +
                                   Elapsed(back - before),
@@ -188,7 +192,7 @@ VolumeWatchRun RunVolumeWatch(storage::Database& db, SystemTime now,
   // The running job is not pending: this writes its successor, once, even
   // when a crash makes it run twice.
   if (!store.HasPendingJob(kJobVolumeWatch)) {
-    jobs.Enqueue(MakeJob(kJobVolumeWatch, std::nullopt, nlohmann::json::object(),
+    jobs.Enqueue(MakeJob(std::nullopt, VolumeWatchJob{},
                          now + kVolumeCheckInterval, config),
                  now);
   }
@@ -199,7 +203,7 @@ bool ScheduleVolumeWatch(storage::Database& db, SystemTime now,
                          const Config& config) {
   if (storage::AlertStore(db.db()).HasPendingJob(kJobVolumeWatch)) return false;
   storage::JobStore(db.db()).Enqueue(
-      MakeJob(kJobVolumeWatch, std::nullopt, nlohmann::json::object(), now, config),
+      MakeJob(std::nullopt, VolumeWatchJob{}, now, config),
       now);
   return true;
 }

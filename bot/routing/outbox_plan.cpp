@@ -1,5 +1,7 @@
 #include "bot/routing/outbox_plan.h"
 
+#include <stdexcept>
+
 namespace leadrouter {
 
 const char* SequenceJobKind(pipeline::Channel channel) {
@@ -14,6 +16,18 @@ const char* SequenceJobKind(pipeline::Channel channel) {
   return kJobSequenceEmail;
 }
 
+JobKind SequenceJobKindOf(pipeline::Channel channel) {
+  switch (channel) {
+    case pipeline::Channel::kSms:
+      return JobKind::kSequenceSms;
+    case pipeline::Channel::kEmail:
+      return JobKind::kSequenceEmail;
+    case pipeline::Channel::kWebhook:
+      return JobKind::kSequenceWebhook;
+  }
+  return JobKind::kSequenceEmail;
+}
+
 storage::NewJob MakeJob(const char* kind, std::optional<int64_t> lead_id,
                         nlohmann::json payload, SystemTime due,
                         const Config& config) {
@@ -26,27 +40,43 @@ storage::NewJob MakeJob(const char* kind, std::optional<int64_t> lead_id,
   return j;
 }
 
+storage::NewJob MakeJob(JobKind kind, std::optional<int64_t> lead_id,
+                        const JobPayload& payload, SystemTime due,
+                        const Config& config) {
+  if (!Carries(kind, payload)) {
+    throw std::logic_error(std::string("a ") + ToString(kind) +
+                           " job cannot carry this payload");
+  }
+  return MakeJob(ToString(kind), lead_id, Encode(payload), due, config);
+}
+
+AssignRequest ToAssignRequest(const AssignRoundRobinJob& job) {
+  AssignRequest request;
+  request.why = job.route_reason.empty() ? job.why
+                                         : job.route_reason + "; " + job.why;
+  request.returning_lead = job.returning;
+  return request;
+}
+
 std::vector<storage::NewJob> PlanJobs(const pipeline::RouteDecision& route,
                                       int64_t lead_id, SystemTime now,
                                       const Config& config) {
-  auto job = [&](const char* kind, SystemTime due) {
-    return MakeJob(kind, lead_id,
-                   {{"route", pipeline::ToString(route.kind)},
-                    {"reason", route.reason}},
-                   due, config);
-  };
   switch (route.kind) {
     case pipeline::RouteKind::kSharkTank:
       // The fallback timer is written with the post, so it survives a
       // restart and fires even if the post itself is still being retried.
-      return {job(kJobPostSharkTank, now),
-              job(kJobClaimTimeout, now + config.slack.claim_timeout)};
-    case pipeline::RouteKind::kRoundRobin:
-      return {job(kJobAssignRoundRobin, now)};
+      return {MakeJob(lead_id, PostSharkTankJob{}, now, config),
+              MakeJob(lead_id, ClaimTimeoutJob{},
+                      now + config.slack.claim_timeout, config)};
+    case pipeline::RouteKind::kRoundRobin: {
+      AssignRoundRobinJob assign;
+      assign.route_reason = route.reason;
+      return {MakeJob(lead_id, assign, now, config)};
+    }
     case pipeline::RouteKind::kNurture:
       return {};  // enrolled in its sequence by the intake itself
     case pipeline::RouteKind::kSupport:
-      return {job(kJobPostTriage, now)};
+      return {MakeJob(lead_id, PostTriageJob{route.reason}, now, config)};
     case pipeline::RouteKind::kNone:
       return {};
   }

@@ -8,61 +8,13 @@
 
 #include "bot/runtime/system_time.h"
 #include "bot/daemon/config.h"
+#include "bot/routing/round_robin.h"
+#include "bot/runtime/job_kinds.h"
 #include "pipeline/route.h"
 #include "pipeline/sequence.h"
 #include "storage/job_store.h"
 
 namespace leadrouter {
-
-// Job kinds, shared by the code that writes them and the executors. Every
-// payload is self-contained JSON; "lead_id" is the job's own column.
-// Slack effects (run by bot/slack/slack_jobs):
-//   post_shark_tank   {}: the hot lead's post with a Claim button
-//   update_lead_post  {}: re-render the lead's shark-tank post (claimed,
-//                     assigned, taken over) with chat.update
-//   dm_lead_card      {agent, reason}: the full card to the owner by DM
-//   ephemeral         {channel, user, text}: a reply only `user` sees
-//                     (+ in_channel?: post for all; blocks?: Block Kit
-//                     blocks shown instead, `text` is then the fallback)
-//   dm_note           {agent, text}: a short DM to an agent (a reminder)
-//   thread_note       {text}: a reply in the thread of the lead's post (or
-//                     its DM card when it never had a post)
-//   post_triage       {reason}: a lead nobody could take, to triage
-//   ops_alert         {title, detail?, ...}: to the ops channel
-// Routing decisions that run in the storage writer:
-//   assign_round_robin {reason?}: next agent in the rotation
-//   claim_timeout     {}: an unclaimed hot lead falls back to the rotation
-// First-contact SLA timers (bot/sla/sla_jobs), due in the future, written with
-// the assignment that starts the clock (bot/sla/sla_clock):
-//   sla.remind        {agent, since_ms}: a DM reminder to the owner
-//   sla.escalate      {agent, since_ms}: ops alert, maybe reassignment
-// Follow-up sequence steps (bot/follow_up/sequence_jobs), one job per step, written
-// at enrolment (bot/follow_up/sequence_enrollment), due `delay` after it:
-//   sequence.sms / sequence.email / sequence.webhook
-//                     {segment, step, enrolled_ms}: step `step` of the
-//                     segment's sequence in config
-inline constexpr char kJobPostSharkTank[] = "slack.post_shark_tank";
-inline constexpr char kJobUpdateLeadPost[] = "slack.update_lead_post";
-inline constexpr char kJobDmLeadCard[] = "slack.dm_lead_card";
-inline constexpr char kJobEphemeral[] = "slack.ephemeral";
-inline constexpr char kJobDmNote[] = "slack.dm_note";
-inline constexpr char kJobThreadNote[] = "slack.thread_note";
-inline constexpr char kJobPostTriage[] = "slack.post_triage";
-inline constexpr char kJobOpsAlert[] = "slack.ops_alert";
-inline constexpr char kJobAssignRoundRobin[] = "route.assign_round_robin";
-inline constexpr char kJobClaimTimeout[] = "route.claim_timeout";
-inline constexpr char kJobEnrollNurture[] = "sequence.enroll_nurture";
-inline constexpr char kJobSequenceSms[] = "sequence.sms";
-inline constexpr char kJobSequenceEmail[] = "sequence.email";
-inline constexpr char kJobSequenceWebhook[] = "sequence.webhook";
-inline constexpr char kJobSlaRemind[] = "sla.remind";
-inline constexpr char kJobSlaEscalate[] = "sla.escalate";
-// Ops alert timers (bot/ops/ops_alerts, bot/ops/volume_watch), lead-less:
-//   ops.alert_quiet_check {key, opened_ms}: an alert group's timer (its
-//                     quiet period, or how long Slack may be down unsaid)
-//   ops.volume_watch  {}: the lead volume check; writes its own next run
-inline constexpr char kJobAlertCheck[] = "ops.alert_quiet_check";
-inline constexpr char kJobVolumeWatch[] = "ops.volume_watch";
 
 // The automated follow-ups a human takeover stops (the CRM override), as
 // kind prefixes for JobStore::CancelByLeadAndKinds: sequence steps, SLA
@@ -74,11 +26,34 @@ inline const std::vector<std::string> kAutomatedFollowUpKinds = {
 // The job kind of a step on `channel`: "sequence.sms", … (what an opt-out
 // on that channel cancels).
 const char* SequenceJobKind(pipeline::Channel channel);
+JobKind SequenceJobKindOf(pipeline::Channel channel);
 
 // A job row for `kind`, due at `due`, with the configured attempt limit.
+// `payload` is what bot/runtime/job_kinds encoded for that kind; the typed
+// overloads below are the way to write one.
 storage::NewJob MakeJob(const char* kind, std::optional<int64_t> lead_id,
                         nlohmann::json payload, SystemTime due,
                         const Config& config);
+
+// The job row of a payload whose type names its kind.
+template <typename Payload>
+storage::NewJob MakeJob(std::optional<int64_t> lead_id, const Payload& payload,
+                        SystemTime due, const Config& config) {
+  return MakeJob(ToString(Payload::kKind), lead_id, Encode(payload), due, config);
+}
+
+// The job row of `payload` as `kind`, for payloads several kinds share (the
+// sequence steps, the SLA timers). Throws std::logic_error when the kind
+// does not carry that payload: a programming error, and the transaction
+// writing it rolls back rather than store a row no executor can read.
+storage::NewJob MakeJob(JobKind kind, std::optional<int64_t> lead_id,
+                        const JobPayload& payload, SystemTime due,
+                        const Config& config);
+
+// What a round-robin job asks of the rotation: its `why`, after the route
+// decision that sent the lead there ("WARM_BUYER: next agent in the
+// rotation; round-robin, turn 14"), so the owner's DM says both.
+AssignRequest ToAssignRequest(const AssignRoundRobinJob& job);
 
 std::vector<storage::NewJob> PlanJobs(const pipeline::RouteDecision& route,
                                       int64_t lead_id, SystemTime now,

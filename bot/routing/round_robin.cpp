@@ -41,10 +41,9 @@ void RecordAssignment(storage::Database& db, const storage::StoredLead& lead,
   nlohmann::json detail = {
       {"agent", agent}, {"reason", reason}, {"via", why.why}};
   if (turn) detail["turn"] = *turn;
-  storage::Timeline(db.db()).Append(lead_id, now, "assigned", detail);
+  storage::Timeline(db.db()).Append(lead_id, now, storage::EventKind::kAssigned, detail);
   storage::JobStore(db.db()).Enqueue(
-      MakeJob(kJobDmLeadCard, lead_id, {{"agent", agent}, {"reason", reason}},
-              now, config),
+      MakeJob(lead_id, DmLeadCardJob{agent, reason}, now, config),
       now);
   StartSlaClock(db, lead, agent, now, config);
   EnrollInSequence(db, lead, now, config);
@@ -141,10 +140,10 @@ Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
     return out;
   }
   if (!pick.ok()) {
-    storage::Timeline(db.db()).Append(lead_id, now, "unassigned",
+    storage::Timeline(db.db()).Append(lead_id, now, storage::EventKind::kUnassigned,
                                       {{"reason", out.reason}});
     storage::JobStore(db.db()).Enqueue(
-        MakeJob(kJobPostTriage, lead_id, {{"reason", out.reason}}, now, config),
+        MakeJob(lead_id, PostTriageJob{out.reason}, now, config),
         now);
     return out;
   }

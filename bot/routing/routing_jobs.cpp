@@ -39,9 +39,8 @@ void RoutingJobs::Register() {
 void RoutingJobs::AssignRoundRobin(const storage::Job& job, JobDone done) {
   if (!job.lead_id) return done(JobOutcome::Fail("job has no lead_id"));
   const int64_t id = *job.lead_id;
-  AssignRequest request;
-  request.why = job.payload.value("why", std::string("round-robin"));
-  request.returning_lead = job.payload.value("returning", false);
+  const AssignRequest request =
+      ToAssignRequest(Decode<AssignRoundRobinJob>(job.payload));
   const SystemTime now = clock_.Now();
   const Config& config = config_;
   writer_.Submit(
@@ -88,15 +87,13 @@ void RoutingJobs::ClaimTimeout(const storage::Job& job, JobDone done) {
                  slack::EscapeMrkdwn(a.reason) + "); it is waiting in triage.";
         }
         storage::Timeline(db.db()).Append(
-            id, now, "claim_timeout",
+            id, now, storage::EventKind::kClaimTimeout,
             {{"waited", waited},
              {"agent", a.assigned ? nlohmann::json(a.agent) : nlohmann::json()},
              {"reason", a.reason}});
-        jobs.Enqueue(MakeJob(kJobUpdateLeadPost, id,
-                             {{"status_line", status_line}}, now, config),
+        jobs.Enqueue(MakeJob(id, UpdateLeadPostJob{status_line}, now, config),
                      now);
-        jobs.Enqueue(MakeJob(kJobThreadNote, id, {{"text", note}}, now, config),
-                     now);
+        jobs.Enqueue(MakeJob(id, ThreadNoteJob{note}, now, config), now);
       },
       [this, done](const std::string& error) {
         if (error.empty()) runner_.Wake();

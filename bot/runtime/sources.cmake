@@ -1,6 +1,7 @@
 # The runtime: the clock, the storage writer, the job runner. Local calendar
 # time is pure arithmetic on tzdata, usable inside a transaction.
 list(APPEND DECISION_SOURCES
+  runtime/job_kinds.cpp
   runtime/time_zone.cpp
 )
 list(APPEND BOT_SOURCES

@@ -19,17 +19,16 @@ int StartSlaClock(storage::Database& db, const storage::StoredLead& lead,
   const SlaPolicy* policy = SlaFor(config, lead.segment);
   if (!policy) return 0;
   // since_ms ties a timer to this one assignment: the lead's claimed_at.
-  const nlohmann::json payload = {{"agent", agent},
-                                  {"since_ms", storage::ToMillis(now)}};
+  const SlaTimerJob payload{agent, storage::ToMillis(now)};
   int written = 0;
   if (policy->remind_after) {
-    jobs.Enqueue(MakeJob(kJobSlaRemind, lead.id, payload,
+    jobs.Enqueue(MakeJob(JobKind::kSlaRemind, lead.id, payload,
                          now + *policy->remind_after, config),
                  now);
     ++written;
   }
   if (policy->escalate_after) {
-    jobs.Enqueue(MakeJob(kJobSlaEscalate, lead.id, payload,
+    jobs.Enqueue(MakeJob(JobKind::kSlaEscalate, lead.id, payload,
                          now + *policy->escalate_after, config),
                  now);
     ++written;

@@ -46,8 +46,9 @@ std::optional<Due> Check(storage::Database& db, const storage::Job& job,
                          SlaOutcome& skipped) {
   auto lead = job.lead_id ? storage::LeadStore(db.db()).Get(*job.lead_id)
                           : std::nullopt;
-  const std::string agent = job.payload.value("agent", std::string());
-  const int64_t since_ms = job.payload.value("since_ms", int64_t{-1});
+  const SlaTimerJob timer = Decode<SlaTimerJob>(job.payload);
+  const std::string& agent = timer.agent;
+  const int64_t since_ms = timer.since_ms;
   if (!lead) {
     skipped = Skip("the lead does not exist");
   } else if (lead->contacted_at) {
@@ -113,12 +114,11 @@ SlaOutcome RunSlaReminder(storage::Database& db, const storage::Job& job,
       " for first contact; press Mark contacted on its card once you've "
       "reached them.";
   storage::JobStore(db.db()).Enqueue(
-      MakeJob(kJobDmNote, due->lead.id, {{"agent", due->agent}, {"text", text}},
-              now, config),
+      MakeJob(due->lead.id, DmNoteJob{due->agent, text}, now, config),
       now);
-  storage::Timeline(db.db()).Append(
-      due->lead.id, now, "sla_reminder",
-      {{"agent", due->agent}, {"waited_s", due->waited.count()}});
+  storage::Timeline(db.db()).Record(
+      due->lead.id, now,
+      storage::SlaReminderEvent{due->agent, due->waited.count()});
   out.acted = true;
   return out;
 }
@@ -156,17 +156,17 @@ SlaOutcome RunSlaEscalation(storage::Database& db, const storage::Job& job,
     note += ", so the rotation gave it to " + slack::Mention(a.agent) + " (" +
             slack::EscapeMrkdwn(a.reason) + ").";
     jobs.Enqueue(
-        MakeJob(kJobUpdateLeadPost, id,
-                {{"status_line", "Reassigned to " + slack::Mention(a.agent) +
-                                     " after " + waited + " without contact"}},
+        MakeJob(id,
+                UpdateLeadPostJob{"Reassigned to " + slack::Mention(a.agent) +
+                                  " after " + waited + " without contact"},
                 now, config),
         now);
-    jobs.Enqueue(MakeJob(kJobDmNote, id,
-                         {{"agent", due->agent},
-                          {"text", LeadRef(due->lead) + " went to " +
+    jobs.Enqueue(MakeJob(id,
+                         DmNoteJob{due->agent,
+                                   LeadRef(due->lead) + " went to " +
                                        slack::Mention(a.agent) +
                                        ": no contact was recorded within " +
-                                       waited + " of you getting it."}},
+                                       waited + " of you getting it."},
                          now, config),
                  now);
   } else if (due->policy->reassign_on_escalation) {
@@ -182,21 +182,19 @@ SlaOutcome RunSlaEscalation(storage::Database& db, const storage::Job& job,
   const bool alert = !config.slack.ops_channel.empty();
   if (!a.assigned && alert) note += " The managers were alerted.";
   if (alert) {
-    jobs.Enqueue(MakeJob(kJobOpsAlert, id,
-                         {{"title", "SLA: lead #" + std::to_string(id) +
-                                        " not contacted after " + waited},
-                          {"detail", detail}},
-                         now, config),
+    OpsAlertJob ops_alert;
+    ops_alert.title =
+        "SLA: lead #" + std::to_string(id) + " not contacted after " + waited;
+    ops_alert.detail = detail;
+    jobs.Enqueue(MakeJob(id, ops_alert, now, config),
                  now);
   }
-  jobs.Enqueue(MakeJob(kJobThreadNote, id, {{"text", note}}, now, config), now);
-  storage::Timeline(db.db()).Append(
-      id, now, "sla_escalated",
-      {{"agent", due->agent},
-       {"waited_s", due->waited.count()},
-       {"reassigned_to",
-        a.assigned ? nlohmann::json(a.agent) : nlohmann::json(nullptr)},
-       {"reason", a.reason}});
+  jobs.Enqueue(MakeJob(id, ThreadNoteJob{note}, now, config), now);
+  storage::Timeline(db.db()).Record(
+      id, now,
+      storage::SlaEscalatedEvent{due->agent, due->waited.count(),
+                                 a.assigned ? std::optional(a.agent) : std::nullopt,
+                                 a.reason});
   out.acted = true;
   return out;
 }

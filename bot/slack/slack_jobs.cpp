@@ -29,12 +29,6 @@ struct LeadAndPost {
   std::optional<SlackMessage> post;
 };
 
-std::string PayloadString(const storage::Job& job, const char* key) {
-  auto it = job.payload.find(key);
-  if (it == job.payload.end() || !it->is_string()) return "";
-  return it->get<std::string>();
-}
-
 // Runs `fn`; an exception becomes a retry rather than escaping onto the
 // loop (where nobody would call `done`).
 template <typename Fn>
@@ -52,14 +46,12 @@ std::string StringAt(const json& body, const char* key) {
   return it != body.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
-// "key: value" lines of every payload field but the title, for alerts
-// whose producers attach facts rather than prose.
-std::string AlertDetail(const json& payload) {
-  if (payload.contains("detail") && payload["detail"].is_string()) {
-    return payload["detail"].get<std::string>();
-  }
+// The alert's detail or, for alerts whose producers attach facts rather
+// than prose, "key: value" lines of every stored field but the title.
+std::string AlertDetail(const OpsAlertJob& alert) {
+  if (alert.detail) return *alert.detail;
   std::string out;
-  for (const auto& [key, value] : payload.items()) {
+  for (const auto& [key, value] : Encode(alert).items()) {
     if (key == "title") continue;
     if (!out.empty()) out += "\n";
     out += key + ": " + (value.is_string() ? value.get<std::string>() : value.dump());
@@ -122,7 +114,7 @@ void SlackJobs::Remember(int64_t lead_id, const std::string& channel,
         }
         messages.Record(lead_id, channel, ts, kind, now);
         storage::Timeline(db.db()).Append(
-            lead_id, now, "slack_posted",
+            lead_id, now, storage::EventKind::kSlackPosted,
             {{"kind", kind}, {"channel", channel}, {"ts", ts}});
       },
       [=](const std::string& error) {
@@ -202,7 +194,7 @@ void SlackJobs::PostSharkTank(const storage::Job& job, JobDone done) {
 void SlackJobs::UpdateLeadPost(const storage::Job& job, JobDone done) {
   if (!job.lead_id) return done(JobOutcome::Fail("job has no lead_id"));
   const int64_t id = *job.lead_id;
-  std::string status_line = PayloadString(job, "status_line");
+  std::string status_line = Decode<UpdateLeadPostJob>(job.payload).status_line;
   writer_.Call<LeadAndPost>(
       [id](storage::Database& db) {
         return LeadAndPost{storage::LeadStore(db.db()).Get(id),
@@ -227,8 +219,9 @@ void SlackJobs::UpdateLeadPost(const storage::Job& job, JobDone done) {
 void SlackJobs::DmLeadCard(const storage::Job& job, JobDone done) {
   if (!job.lead_id) return done(JobOutcome::Fail("job has no lead_id"));
   const int64_t id = *job.lead_id;
-  const std::string agent = PayloadString(job, "agent");
-  const std::string reason = PayloadString(job, "reason");
+  const DmLeadCardJob card_job = Decode<DmLeadCardJob>(job.payload);
+  const std::string& agent = card_job.agent;
+  const std::string& reason = card_job.reason;
   if (agent.empty()) return done(JobOutcome::Fail("dm_lead_card needs an agent"));
   writer_.Call<std::optional<StoredLead>>(
       [id](storage::Database& db) { return storage::LeadStore(db.db()).Get(id); },
@@ -247,20 +240,18 @@ void SlackJobs::DmLeadCard(const storage::Job& job, JobDone done) {
 }
 
 void SlackJobs::Ephemeral(const storage::Job& job, JobDone done) {
-  const std::string channel = PayloadString(job, "channel");
-  const std::string user = PayloadString(job, "user");
-  const std::string text = PayloadString(job, "text");
+  const EphemeralJob reply = Decode<EphemeralJob>(job.payload);
+  const std::string& channel = reply.channel;
+  const std::string& user = reply.user;
+  const std::string& text = reply.text;
   if (channel.empty() || text.empty()) {
     return done(JobOutcome::Fail("ephemeral needs a channel and a text"));
   }
   auto finish = [done](slack::ApiResult res) { done(slack::ToJobOutcome(res)); };
   nlohmann::json message = slack::Ephemeral(text);
   // Blocks a handler built (buttons, say); `text` stays the fallback.
-  auto blocks = job.payload.find("blocks");
-  if (blocks != job.payload.end() && blocks->is_array() && !blocks->empty()) {
-    message["blocks"] = *blocks;
-  }
-  if (job.payload.value("in_channel", false) || user.empty()) {
+  if (reply.blocks) message["blocks"] = *reply.blocks;
+  if (reply.in_channel || user.empty()) {
     api_.PostMessage(channel, std::move(message), finish);
   } else {
     api_.PostEphemeral(channel, user, std::move(message), finish);
@@ -268,8 +259,9 @@ void SlackJobs::Ephemeral(const storage::Job& job, JobDone done) {
 }
 
 void SlackJobs::DmNote(const storage::Job& job, JobDone done) {
-  const std::string agent = PayloadString(job, "agent");
-  const std::string text = PayloadString(job, "text");
+  const DmNoteJob note = Decode<DmNoteJob>(job.payload);
+  const std::string& agent = note.agent;
+  const std::string& text = note.text;
   if (agent.empty() || text.empty()) {
     return done(JobOutcome::Fail("dm_note needs an agent and a text"));
   }
@@ -282,7 +274,7 @@ void SlackJobs::DmNote(const storage::Job& job, JobDone done) {
 void SlackJobs::ThreadNote(const storage::Job& job, JobDone done) {
   if (!job.lead_id) return done(JobOutcome::Fail("job has no lead_id"));
   const int64_t id = *job.lead_id;
-  const std::string text = PayloadString(job, "text");
+  const std::string text = Decode<ThreadNoteJob>(job.payload).text;
   if (text.empty()) return done(JobOutcome::Fail("thread_note needs a text"));
   writer_.Call<std::optional<SlackMessage>>(
       [id](storage::Database& db) {
@@ -308,7 +300,7 @@ void SlackJobs::ThreadNote(const storage::Job& job, JobDone done) {
 void SlackJobs::PostTriage(const storage::Job& job, JobDone done) {
   if (!job.lead_id) return done(JobOutcome::Fail("job has no lead_id"));
   const int64_t id = *job.lead_id;
-  const std::string reason = PayloadString(job, "reason");
+  const std::string reason = Decode<PostTriageJob>(job.payload).reason;
   writer_.Call<LeadAndPost>(
       [id](storage::Database& db) {
         return LeadAndPost{storage::LeadStore(db.db()).Get(id),
@@ -348,9 +340,9 @@ void SlackJobs::PostTriage(const storage::Job& job, JobDone done) {
 void SlackJobs::OpsAlert(const storage::Job& job, JobDone done) {
   const std::string& channel = config_.slack.ops_channel;
   if (channel.empty()) return done(JobOutcome::Fail("slack.ops_channel is not set"));
-  std::string title = PayloadString(job, "title");
-  if (title.empty()) title = "leadrouter alert";
-  api_.PostMessage(channel, slack::OpsAlert(title, AlertDetail(job.payload)),
+  const OpsAlertJob alert = Decode<OpsAlertJob>(job.payload);
+  const std::string title = alert.title.empty() ? "leadrouter alert" : alert.title;
+  api_.PostMessage(channel, slack::OpsAlert(title, AlertDetail(alert)),
                    [done](slack::ApiResult res) { done(slack::ToJobOutcome(res)); });
 }
 

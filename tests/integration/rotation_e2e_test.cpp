@@ -72,11 +72,13 @@ TEST_CASE("weighted round-robin over 30 leads skips the paused, the capped and "
   CHECK(Contains(reason, "at daily cap (3/3)"));
   CHECK(Contains(reason, "outside working hours"));
 
-  // The assignee's DM explains the routing and offers Mark contacted.
+  // The assignee's DM explains the routing (the route decision, then the
+  // rotation's turn) and offers Mark contacted.
   const std::string dm = s.DmChannel(E);
   REQUIRE(!dm.empty());
   auto card = s.WaitFor(dm, [](const json& m) {
-    return HasButton(m, "mark_contacted") && Contains(MessageText(m), "round-robin");
+    return HasButton(m, "mark_contacted") &&
+           Contains(MessageText(m), "WARM_BUYER: next agent in the rotation; round-robin");
   });
   CHECK(card);
 
