@@ -5,6 +5,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
+#include <optional>
 
 #include "bot/intake/crm_service.h"
 #include "bot/follow_up/follow_up_channels.h"
@@ -287,7 +288,6 @@ struct Daemon::Parts {
         movable(wall_clock_in),
         clock(config_in.testing.movable_clock ? static_cast<const Clock&>(movable)
                                               : wall_clock_in),
-        signals(loop, SIGINT, SIGTERM),
         stop_timer(loop) {}
 
   // Stops taking work in the header's stop order; the loop ends once the
@@ -321,7 +321,8 @@ struct Daemon::Parts {
   std::unique_ptr<SlackPart> slack;
   std::unique_ptr<IntakePart> intake;
 
-  boost::asio::signal_set signals;
+  // Installed once every part has started, as the last step of Start.
+  std::optional<boost::asio::signal_set> signals;
   boost::asio::steady_timer stop_timer;
   bool stopping = false;
 };
@@ -376,7 +377,8 @@ bool Daemon::Start() {
   runner.Start();
   p.slack->Start();
 
-  p.signals.async_wait([&p](const boost::system::error_code& ec, int signo) {
+  p.signals.emplace(p.loop, SIGINT, SIGTERM);
+  p.signals->async_wait([&p](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     p.BeginStop({{"signal", signo}});
   });

@@ -60,8 +60,8 @@ TEST_CASE("a handler that throws is logged with what it threw and the daemon kee
   auto load = LoadConfigString("[server]\nlisten = \"127.0.0.1:0\"\n[storage]\npath = \"" +
                                dir.File("leadrouter.db") + "\"\n");
   REQUIRE(load.ok());
-  const leadrouter::Secrets secrets;
-  const leadrouter::SystemClock clock;
+  leadrouter::Secrets secrets;
+  leadrouter::SystemClock clock;
   ThreadSafeLogCapture log;
   {
     Daemon daemon(load.config, secrets, clock);
