@@ -1,9 +1,11 @@
 # Slack: Web API client, Socket Mode, Block Kit.
 list(APPEND BOT_SOURCES
   slack/block_kit.cpp
+  slack/dm_channel_cache.cpp
   slack/endpoint_url.cpp
   slack/envelope.cpp
   slack/mrkdwn.cpp
+  slack/once_poster.cpp
   slack/rate_limiter.cpp
   slack/socket_mode_client.cpp
   slack/socket_mode_session.cpp
