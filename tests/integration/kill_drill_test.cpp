@@ -16,6 +16,7 @@
 #include "tests/support/http_client.h"
 
 using leadrouter::testing::AgentToml;
+using leadrouter::testing::Contains;
 using leadrouter::testing::HasButton;
 using leadrouter::testing::kIntakeToken;
 using leadrouter::testing::kSharkChannel;
@@ -98,6 +99,8 @@ TEST_CASE("kill -9 under load: no lead lost, no post or DM twice",
     s.StartDaemon();
   }
   REQUIRE(accepted.size() == static_cast<size_t>(kKills * kLeadsPerRound));
+  // The kills did land mid-work: some start found jobs a kill left running.
+  CHECK(Contains(s.DaemonLog(), "jobs.recovered"));
 
   // Let the last start drain the work: every Slack job finished.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
