@@ -7,6 +7,7 @@
 #include <limits>
 #include <utility>
 
+#include "storage/job_priority.h"
 #include "storage/stored_json.h"
 
 namespace leadrouter::storage {
@@ -78,7 +79,8 @@ int64_t JobStore::Enqueue(const NewJob& job, TimePoint now) {
   SQLite::Statement insert(
       db_,
       "INSERT INTO jobs (kind, lead_id, payload, state, due_at, created_at, "
-      "attempts, max_attempts) VALUES (?, ?, ?, 'pending', ?, ?, 0, ?)");
+      "attempts, max_attempts, priority) "
+      "VALUES (?, ?, ?, 'pending', ?, ?, 0, ?, ?)");
   insert.bind(1, job.kind);
   if (job.lead_id) {
     insert.bind(2, *job.lead_id);
@@ -89,6 +91,7 @@ int64_t JobStore::Enqueue(const NewJob& job, TimePoint now) {
   insert.bind(4, ToMillis(job.due_at));
   insert.bind(5, ToMillis(now));
   insert.bind(6, job.max_attempts);
+  insert.bind(7, static_cast<int>(JobPriorityOf(job.kind)));
   insert.exec();
   return db_.getLastInsertRowid();
 }
@@ -102,7 +105,8 @@ std::vector<Job> JobStore::ClaimDue(TimePoint now,
       db_,
       "SELECT id FROM jobs WHERE state = 'pending' AND due_at <= ? "
       "AND kind IN (" +
-          Placeholders(kinds.size()) + ") ORDER BY due_at, id LIMIT ?");
+          Placeholders(kinds.size()) +
+          ") ORDER BY priority, due_at, id LIMIT ?");
   int index = 1;
   due.bind(index++, ToMillis(now));
   for (const std::string& kind : kinds) due.bind(index++, kind);
@@ -137,6 +141,23 @@ std::optional<TimePoint> JobStore::NextDueAt(
   for (const std::string& kind : kinds) query.bind(index++, kind);
   if (!query.executeStep() || query.isColumnNull(0)) return std::nullopt;
   return FromMillis(query.getColumn(0).getInt64());
+}
+
+int JobStore::AssignMissingPriorities() {
+  std::vector<std::string> kinds;
+  SQLite::Statement query(
+      db_, "SELECT DISTINCT kind FROM jobs WHERE priority IS NULL");
+  while (query.executeStep()) kinds.push_back(query.getColumn(0).getString());
+  SQLite::Statement update(
+      db_, "UPDATE jobs SET priority = ? WHERE kind = ? AND priority IS NULL");
+  int changed = 0;
+  for (const std::string& kind : kinds) {
+    update.reset();
+    update.bind(1, static_cast<int>(JobPriorityOf(kind)));
+    update.bind(2, kind);
+    changed += update.exec();
+  }
+  return changed;
 }
 
 void JobStore::Complete(int64_t id, TimePoint now) {

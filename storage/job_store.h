@@ -62,12 +62,18 @@ class JobStore {
   int64_t Enqueue(const NewJob& job, TimePoint now);
 
   // Marks up to `limit` pending jobs with due_at <= now and a kind in
-  // `kinds` as running, adding one to their attempts, and returns them
-  // oldest due first (ties by id). Empty `kinds` or a zero limit claims
-  // nothing.
+  // `kinds` as running, adding one to their attempts, and returns them by
+  // priority (storage/job_priority.h), then oldest due first (ties by id):
+  // a hot lead's post due now goes before a backlog of DMs due earlier.
+  // Empty `kinds` or a zero limit claims nothing.
   std::vector<Job> ClaimDue(TimePoint now,
                             const std::vector<std::string>& kinds,
                             size_t limit);
+
+  // Gives every job written before jobs had a priority (a database from an
+  // older version) the priority of its kind. Returns how many. For
+  // start-up, with RecoverRunning.
+  int AssignMissingPriorities();
 
   // The earliest due_at among pending jobs of `kinds` (due or not), or
   // nullopt when there is none.

@@ -231,6 +231,22 @@ CREATE TABLE alert_groups (
 CREATE INDEX leads_by_source ON leads (source COLLATE NOCASE, created_at);
 )sql";
 
+// Job priority (storage/job_priority.h): NULL on rows written before this
+// step until JobStore::AssignMissingPriorities gives them theirs at start.
+// Job posts (storage/job_post_store.h): a posting job's intent, written
+// before the Slack call, and the message it became (ts), so a job run
+// again after a crash neither posts twice nor loses track of its post.
+constexpr char kJobPriorityAndPosts[] = R"sql(
+ALTER TABLE jobs ADD COLUMN priority INTEGER;
+CREATE TABLE job_posts (
+  job_id    INTEGER PRIMARY KEY,
+  channel   TEXT    NOT NULL,
+  ts        TEXT,
+  intent_at INTEGER NOT NULL,
+  posted_at INTEGER
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -241,6 +257,7 @@ const std::vector<Migration>& Migrations() {
       {4, kFirstContactOwner},
       {5, kFollowUp},
       {6, kAlertGroups},
+      {7, kJobPriorityAndPosts},
   };
   return kMigrations;
 }

@@ -55,6 +55,11 @@ struct HttpsRequest {
   std::string target;
   HeaderList headers;  // Host, User-Agent and Content-Length are set for you
   std::string body;
+  // Whether the request may be sent again on a new connection when a
+  // reused one fails after the request was written. False for a request
+  // whose effect must not happen twice (a Slack post): the server may have
+  // acted on it, and the caller decides what to do instead.
+  bool repeatable = true;
 };
 
 struct HttpsResponse {

@@ -87,7 +87,11 @@ void JobRunner::Start() {
   std::weak_ptr<bool> alive = alive_;
   SystemTime now = clock_.Now();
   writer_.Call<int>(
-      [now](storage::Database& db) { return storage::JobStore(db.db()).RecoverRunning(now); },
+      [now](storage::Database& db) {
+        storage::JobStore jobs(db.db());
+        jobs.AssignMissingPriorities();
+        return jobs.RecoverRunning(now);
+      },
       [this, alive](Result<int> recovered) {
         if (alive.expired()) return;
         if (recovered.ok() && recovered.value() > 0) {
@@ -158,11 +162,24 @@ void JobRunner::Wake() {
   Claim();
 }
 
+size_t JobRunner::active() const {
+  size_t parked = parked_ ? parked_() : 0;
+  return in_flight_ - std::min(parked, in_flight_);
+}
+
+void JobRunner::CountParkedWith(std::function<size_t()> parked) {
+  parked_ = std::move(parked);
+}
+
 void JobRunner::Claim() {
-  if (executors_.empty() || in_flight_ >= options_.max_in_flight) return;
+  if (executors_.empty()) return;
+  if (active() >= options_.max_in_flight) {
+    starved_ = true;  // the next job to finish wakes the runner
+    return;
+  }
   claiming_ = true;
   wake_again_ = false;
-  size_t limit = std::min(options_.claim_batch, options_.max_in_flight - in_flight_);
+  size_t limit = std::min(options_.claim_batch, options_.max_in_flight - active());
   SystemTime now = clock_.Now();
   std::vector<std::string> kinds = Kinds(executors_);
   struct Claimed {
@@ -286,7 +303,10 @@ void JobRunner::Finish(const storage::Job& job, JobOutcome outcome) {
         if (dead && error.empty() && on_dead_) on_dead_(job, outcome.error);
         if (!dead && !retry_at && error.empty() && on_done_) on_done_(job);
         if (retry_at) ArmTimer(*retry_at);
-        if (in_flight_ + 1 == options_.max_in_flight) Wake();
+        if (starved_) {
+          starved_ = false;
+          Wake();
+        }
       });
 }
 

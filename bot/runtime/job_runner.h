@@ -4,7 +4,10 @@
 // another process (`leadrouter dlq replay` from a shell) cannot wake it
 // directly, so it also asks SQLite every few seconds whether anyone else
 // wrote to the file (PRAGMA data_version, one cheap read) and looks for due
-// work only when someone did. Failures retry with
+// work only when someone did. Due jobs are claimed by priority
+// (storage/job_priority.h: the shark tank first), then due time; jobs that
+// only wait for a rate-limit lane do not count against max_in_flight
+// (CountParkedWith). Failures retry with
 // exponential backoff and jitter (or at the time the executor names, e.g.
 // Slack's Retry-After); after the last attempt a job becomes a dead letter.
 // Thread rule: every method runs on the loop thread.
@@ -93,12 +96,22 @@ class JobRunner {
   void Wake();
   void Stop();
 
+  // Jobs handed to an executor and not yet finished.
   size_t in_flight() const { return in_flight_; }
   // True when the runner will do nothing more until new work is written or
   // the clock moves on and Wake() is called: started, the first claim made,
   // no claim under way or asked for, no job in flight, no wake-up already
   // due. Tests wait for this before asserting that something did not run.
   bool TEST_Idle() const;
+  // Of those, the ones not waiting for a rate-limit lane: what
+  // max_in_flight bounds.
+  size_t active() const;
+
+  // `parked` says how many in-flight jobs wait for a rate-limit lane (a
+  // Slack method's pace). They do not hold an in-flight slot, so a burst of
+  // DMs paced at one a second cannot keep a hot lead's post from being
+  // claimed. Whoever parks a job should Wake() the runner.
+  void CountParkedWith(std::function<size_t()> parked);
 
   // The delay before attempt `attempts`+1: base * 2^(attempts-1), capped,
   // scaled into [cap/2, cap] of that value by `random01` ("equal jitter").
@@ -131,7 +144,9 @@ class JobRunner {
   bool claiming_ = false;
   bool claimed_since_start_ = false;
   bool wake_again_ = false;
+  bool starved_ = false;  // a claim was skipped: every slot was taken
   size_t in_flight_ = 0;
+  std::function<size_t()> parked_;
 };
 
 }  // namespace leadrouter

@@ -12,6 +12,7 @@
 #include "bot/slack/web_api_client.h"
 #include "bot/runtime/storage_writer.h"
 #include "storage/database.h"
+#include "storage/job_post_store.h"
 #include "storage/lead_store.h"
 #include "storage/slack_message_store.h"
 #include "storage/timeline.h"
@@ -80,7 +81,14 @@ slack::LeadView ViewOf(const StoredLead& lead, const Config& config,
 
 SlackJobs::SlackJobs(StorageWriter& writer, slack::WebApiClient& api,
                      const Config& config, const Clock& clock)
-    : writer_(writer), api_(api), config_(config), clock_(clock) {}
+    : writer_(writer),
+      api_(api),
+      config_(config),
+      clock_(clock),
+      dm_channels_([&api](const std::string& user, slack::ApiCallback done) {
+        api.OpenConversation(user, std::move(done));
+      }),
+      poster_(writer, api, clock) {}
 
 void SlackJobs::RegisterWith(JobRunner& runner) {
   auto bind = [this](void (SlackJobs::*fn)(const storage::Job&, JobDone)) {
@@ -96,14 +104,18 @@ void SlackJobs::RegisterWith(JobRunner& runner) {
   runner.Register(kJobThreadNote, bind(&SlackJobs::ThreadNote));
   runner.Register(kJobPostTriage, bind(&SlackJobs::PostTriage));
   runner.Register(kJobOpsAlert, bind(&SlackJobs::OpsAlert));
+  runner.CountParkedWith([this] { return api_.waiting() + dm_channels_.waiting(); });
+  api_.OnLaneWait([&runner] { runner.Wake(); });
+  poster_.LogScopes();
 }
 
-void SlackJobs::Remember(int64_t lead_id, const std::string& channel,
-                         const std::string& ts, const std::string& kind,
-                         JobDone done) {
-  SystemTime now = clock_.Now();
-  writer_.Submit(
-      [=](storage::Database& db) {
+void SlackJobs::PostAndRemember(const storage::Job& job, int64_t lead_id,
+                                const std::string& channel, nlohmann::json message,
+                                const std::string& kind, JobDone done) {
+  poster_.Post(
+      job.id, channel, std::move(message),
+      [lead_id, kind](storage::Database& db, const std::string& where,
+                      const std::string& ts, SystemTime now) {
         storage::SlackMessageStore messages(db.db());
         // A lead's first message in Slack ends its wait: intake to Slack.
         if (!messages.ThreadAnchor(lead_id)) {
@@ -112,47 +124,24 @@ void SlackJobs::Remember(int64_t lead_id, const std::string& channel,
                 std::chrono::duration<double>(now - lead->created_at).count());
           }
         }
-        messages.Record(lead_id, channel, ts, kind, now);
+        messages.Record(lead_id, where, ts, kind, now);
         storage::Timeline(db.db()).Append(
             lead_id, now, storage::EventKind::kSlackPosted,
-            {{"kind", kind}, {"channel", channel}, {"ts", ts}});
+            {{"kind", kind}, {"channel", where}, {"ts", ts}});
       },
-      [=](const std::string& error) {
-        // The message is out; posting it again would be worse than losing
-        // the ability to update it.
-        if (!error.empty()) {
-          logging::Error("slack.remember_failed",
-                         {{"lead_id", lead_id}, {"kind", kind}, {"error", error}});
-        }
-        done(JobOutcome::Done());
-      });
+      std::move(done));
 }
 
-void SlackJobs::PostAndRemember(int64_t lead_id, const std::string& channel,
-                                nlohmann::json message, const std::string& kind,
-                                JobDone done) {
-  api_.PostMessage(channel, std::move(message),
-                   [this, lead_id, channel, kind, done](slack::ApiResult res) {
-                     if (!res.ok) return done(slack::ToJobOutcome(res));
-                     // Slack names the channel it posted to (a DM's id for
-                     // a user); fall back to the one we asked for.
-                     std::string where = StringAt(res.body, "channel");
-                     Remember(lead_id, where.empty() ? channel : where,
-                              StringAt(res.body, "ts"), kind, done);
-                   });
+void SlackJobs::PostOnce(const storage::Job& job, const std::string& channel,
+                         nlohmann::json message, JobDone done) {
+  poster_.Post(job.id, channel, std::move(message), nullptr, std::move(done));
 }
 
 void SlackJobs::OpenDm(const std::string& agent, JobDone done,
                        std::function<void(const std::string&)> then) {
-  api_.OpenConversation(agent, [done, then = std::move(then)](slack::ApiResult opened) {
-    if (!opened.ok) return done(slack::ToJobOutcome(opened));
-    std::string channel;
-    if (opened.body.contains("channel")) {
-      channel = StringAt(opened.body["channel"], "id");
-    }
-    if (channel.empty()) {
-      return done(JobOutcome::Retry("conversations.open returned no channel"));
-    }
+  dm_channels_.Get(agent, [done, then = std::move(then)](
+                              const std::string& channel, const slack::ApiResult& opened) {
+    if (channel.empty()) return done(slack::ToJobOutcome(opened));
     then(channel);
   });
 }
@@ -166,7 +155,7 @@ void SlackJobs::PostSharkTank(const storage::Job& job, JobDone done) {
                            storage::SlackMessageStore(db.db()).Latest(
                                id, storage::kMessageSharkTank)};
       },
-      [this, id, done](Result<LeadAndPost> r) {
+      [this, job, id, done](Result<LeadAndPost> r) {
         Guarded(done, [&] {
           if (!r.ok()) return done(JobOutcome::Retry(r.status().message()));
           if (!r->lead) return done(JobOutcome::Fail("no lead " + std::to_string(id)));
@@ -185,7 +174,7 @@ void SlackJobs::PostSharkTank(const storage::Job& job, JobDone done) {
           } else {
             message = slack::SharkTankPost(view, clock_.Now());
           }
-          PostAndRemember(id, channel, std::move(message),
+          PostAndRemember(job, id, channel, std::move(message),
                           storage::kMessageSharkTank, done);
         });
       });
@@ -223,17 +212,33 @@ void SlackJobs::DmLeadCard(const storage::Job& job, JobDone done) {
   const std::string& agent = card_job.agent;
   const std::string& reason = card_job.reason;
   if (agent.empty()) return done(JobOutcome::Fail("dm_lead_card needs an agent"));
-  writer_.Call<std::optional<StoredLead>>(
-      [id](storage::Database& db) { return storage::LeadStore(db.db()).Get(id); },
-      [this, id, agent, reason, done](Result<std::optional<StoredLead>> r) {
+  struct LeadAndDm {
+    std::optional<StoredLead> lead;
+    bool sent = false;  // this job's DM is recorded: it went out before a crash
+  };
+  const int64_t job_id = job.id;
+  writer_.Call<LeadAndDm>(
+      [id, job_id](storage::Database& db) {
+        auto post = storage::JobPostStore(db.db()).Get(job_id);
+        return LeadAndDm{storage::LeadStore(db.db()).Get(id), post && post->posted()};
+      },
+      [this, job, id, agent, reason, done](Result<LeadAndDm> r) {
         Guarded(done, [&] {
           if (!r.ok()) return done(JobOutcome::Retry(r.status().message()));
-          if (!r.value()) return done(JobOutcome::Fail("no lead " + std::to_string(id)));
+          if (r->sent) return done(JobOutcome::Done());
+          if (!r->lead) return done(JobOutcome::Fail("no lead " + std::to_string(id)));
           auto card = std::make_shared<json>(
-              slack::LeadCardDm(ViewOf(*r.value(), config_, reason), clock_.Now()));
-          OpenDm(agent, done, [this, id, card, done](const std::string& channel) {
-            PostAndRemember(id, channel, std::move(*card), storage::kMessageDm,
-                            done);
+              slack::LeadCardDm(ViewOf(*r->lead, config_, reason), clock_.Now()));
+          // A DM channel that stopped working is opened afresh next time.
+          JobDone finish = [this, agent, done](JobOutcome outcome) {
+            if (outcome.error.find("channel_not_found") != std::string::npos) {
+              dm_channels_.Forget(agent);
+            }
+            done(std::move(outcome));
+          };
+          OpenDm(agent, finish, [this, job, id, card, finish](const std::string& channel) {
+            PostAndRemember(job, id, channel, std::move(*card), storage::kMessageDm,
+                            finish);
           });
         });
       });
@@ -252,7 +257,7 @@ void SlackJobs::Ephemeral(const storage::Job& job, JobDone done) {
   // Blocks a handler built (buttons, say); `text` stays the fallback.
   if (reply.blocks) message["blocks"] = *reply.blocks;
   if (reply.in_channel || user.empty()) {
-    api_.PostMessage(channel, std::move(message), finish);
+    PostOnce(job, channel, std::move(message), done);
   } else {
     api_.PostEphemeral(channel, user, std::move(message), finish);
   }
@@ -265,9 +270,8 @@ void SlackJobs::DmNote(const storage::Job& job, JobDone done) {
   if (agent.empty() || text.empty()) {
     return done(JobOutcome::Fail("dm_note needs an agent and a text"));
   }
-  OpenDm(agent, done, [this, text, done](const std::string& channel) {
-    api_.PostMessage(channel, slack::ThreadNote(text),
-                     [done](slack::ApiResult res) { done(slack::ToJobOutcome(res)); });
+  OpenDm(agent, done, [this, job, text, done](const std::string& channel) {
+    PostOnce(job, channel, slack::ThreadNote(text), done);
   });
 }
 
@@ -280,7 +284,7 @@ void SlackJobs::ThreadNote(const storage::Job& job, JobDone done) {
       [id](storage::Database& db) {
         return storage::SlackMessageStore(db.db()).ThreadAnchor(id);
       },
-      [this, id, text, done](Result<std::optional<SlackMessage>> r) {
+      [this, job, id, text, done](Result<std::optional<SlackMessage>> r) {
         Guarded(done, [&] {
           if (!r.ok()) return done(JobOutcome::Retry(r.status().message()));
           if (!r.value()) {
@@ -291,8 +295,7 @@ void SlackJobs::ThreadNote(const storage::Job& job, JobDone done) {
           }
           json note = slack::ThreadNote(text);
           note["thread_ts"] = r.value()->ts;
-          api_.PostMessage(r.value()->channel, std::move(note),
-                           [done](slack::ApiResult res) { done(slack::ToJobOutcome(res)); });
+          PostOnce(job, r.value()->channel, std::move(note), done);
         });
       });
 }
@@ -307,7 +310,7 @@ void SlackJobs::PostTriage(const storage::Job& job, JobDone done) {
                            storage::SlackMessageStore(db.db()).Latest(
                                id, storage::kMessageTriage)};
       },
-      [this, id, reason, done](Result<LeadAndPost> r) {
+      [this, job, id, reason, done](Result<LeadAndPost> r) {
         Guarded(done, [&] {
           if (!r.ok()) return done(JobOutcome::Retry(r.status().message()));
           if (!r->lead) return done(JobOutcome::Fail("no lead " + std::to_string(id)));
@@ -331,7 +334,7 @@ void SlackJobs::PostTriage(const storage::Job& job, JobDone done) {
                                           slack::EscapeAndTruncate(why, 1000)},
                              {"verbatim", true}}}});
           message["text"] = "Needs an owner: " + message["text"].get<std::string>();
-          PostAndRemember(id, channel, std::move(message),
+          PostAndRemember(job, id, channel, std::move(message),
                           storage::kMessageTriage, done);
         });
       });
@@ -342,8 +345,7 @@ void SlackJobs::OpsAlert(const storage::Job& job, JobDone done) {
   if (channel.empty()) return done(JobOutcome::Fail("slack.ops_channel is not set"));
   const OpsAlertJob alert = Decode<OpsAlertJob>(job.payload);
   const std::string title = alert.title.empty() ? "leadrouter alert" : alert.title;
-  api_.PostMessage(channel, slack::OpsAlert(title, AlertDetail(alert)),
-                   [done](slack::ApiResult res) { done(slack::ToJobOutcome(res)); });
+  PostOnce(job, channel, slack::OpsAlert(title, AlertDetail(alert)), done);
 }
 
 }  // namespace leadrouter

@@ -2,8 +2,10 @@
 // the only place a Slack-visible effect happens. Each job reads what it
 // needs from storage, makes its Web API calls, and records the message it
 // posted (channel and ts) so that later jobs can update it or reply in its
-// thread. A job that already did its work before a crash recognises that
-// and does not post twice where it can tell (the shark-tank post).
+// thread. Every posting job goes through slack::OncePoster, so a job run
+// again after a crash finds its message (recorded, or in Slack by the job id
+// in its metadata) instead of posting it twice. DM channels come from a
+// slack::DmChannelCache: one conversations.open per agent.
 // Thread rule: loop thread only.
 #pragma once
 
@@ -14,6 +16,8 @@
 #include "bot/daemon/config.h"
 #include "bot/runtime/job_runner.h"
 #include "bot/slack/block_kit.h"
+#include "bot/slack/dm_channel_cache.h"
+#include "bot/slack/once_poster.h"
 #include "storage/lead_store.h"
 
 namespace leadrouter {
@@ -34,7 +38,10 @@ class SlackJobs {
   SlackJobs(StorageWriter& writer, slack::WebApiClient& api,
             const Config& config, const Clock& clock);
 
-  // Registers an executor for every slack.* kind on `runner`.
+  // Registers an executor for every slack.* kind on `runner`, and tells the
+  // runner which of its jobs only wait for Slack's pace (they hold no
+  // in-flight slot) and to look for more work whenever one starts waiting.
+  // Logs once whether lost posts can be looked up (OncePoster::LogScopes).
   void RegisterWith(JobRunner& runner);
 
  private:
@@ -47,23 +54,25 @@ class SlackJobs {
   void PostTriage(const storage::Job& job, JobDone done);
   void OpsAlert(const storage::Job& job, JobDone done);
 
-  // Posts `message` to `channel`, then remembers it as the lead's `kind`
-  // message; `done` gets the outcome.
-  void PostAndRemember(int64_t lead_id, const std::string& channel,
-                       nlohmann::json message, const std::string& kind,
-                       JobDone done);
-  // Opens the DM with `agent` and hands its channel id to `then`; a failure
-  // goes to `done` instead.
+  // Posts `message` to `channel` once for `job` (OncePoster), remembering
+  // it as the lead's `kind` message with its timeline event; `done` gets
+  // the outcome.
+  void PostAndRemember(const storage::Job& job, int64_t lead_id,
+                       const std::string& channel, nlohmann::json message,
+                       const std::string& kind, JobDone done);
+  // Posts a message no later job refers to (a note, an alert) once for `job`.
+  void PostOnce(const storage::Job& job, const std::string& channel,
+                nlohmann::json message, JobDone done);
+  // Hands `agent`'s DM channel id to `then`; a failure goes to `done`.
   void OpenDm(const std::string& agent, JobDone done,
               std::function<void(const std::string&)> then);
-  // Records a posted message and its timeline event, then calls `done`.
-  void Remember(int64_t lead_id, const std::string& channel,
-                const std::string& ts, const std::string& kind, JobDone done);
 
   StorageWriter& writer_;
   slack::WebApiClient& api_;
   const Config& config_;
   const Clock& clock_;
+  slack::DmChannelCache dm_channels_;
+  slack::OncePoster poster_;
 };
 
 }  // namespace leadrouter

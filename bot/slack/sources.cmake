@@ -5,8 +5,10 @@ list(APPEND DECISION_SOURCES
   slack/mrkdwn.cpp
 )
 list(APPEND BOT_SOURCES
+  slack/dm_channel_cache.cpp
   slack/endpoint_url.cpp
   slack/envelope.cpp
+  slack/once_poster.cpp
   slack/rate_limiter.cpp
   slack/slack_connection.cpp
   slack/slack_jobs.cpp

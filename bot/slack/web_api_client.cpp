@@ -58,6 +58,7 @@ ApiResult Interpret(const HttpsResponse& response) {
   ApiResult result;
   result.http_status = response.status;
   result.retry_after = response.RetryAfter();
+  result.scopes = response.Header("x-oauth-scopes");
   result.body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
   if (result.body.is_discarded()) result.body = nullptr;
   std::string body_error;
@@ -127,6 +128,7 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
   void Stop() {
     stopped = true;
     for (auto& entry : lanes) {
+      queued -= entry.second.queue.size();
       entry.second.queue.clear();
       entry.second.timer.cancel();
     }
@@ -149,6 +151,10 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
     RateLimiter::Key key = RateLimiter::KeyFor(call.method, channel);
     Lane& lane = lanes.try_emplace(key, loop).first->second;
     lane.queue.push_back(std::move(call));
+    ++queued;
+    const bool behind = lane.running ||
+                        limiter.WaitFor(key, SteadyClock::now()) > SteadyClock::duration::zero();
+    if (behind && on_lane_wait) on_lane_wait();
     if (lane.running) return;
     lane.running = true;
     asio::co_spawn(loop, RunLane(shared_from_this(), std::move(key)), asio::detached);
@@ -166,6 +172,7 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
       }
       Pending call = std::move(lane.queue.front());
       lane.queue.pop_front();
+      --self->queued;
       self->limiter.OnSent(key, SteadyClock::now());
       ApiResult result;
       try {
@@ -215,6 +222,9 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
   HttpsRequest BuildRequest(const Pending& call) const {
     HttpsRequest request;
     request.target = call.method;
+    // A post the server may have taken is never resent by the transport:
+    // the job decides (slack/once_poster.h), after looking for it.
+    request.repeatable = call.method != "chat.postMessage";
     const std::string& token =
         call.token == TokenKind::kApp ? options.app_token : options.bot_token;
     request.headers.emplace_back("Authorization", "Bearer " + token);
@@ -256,6 +266,8 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
   Status status;
   std::unique_ptr<HttpsClient> https;  // null when status is not ok, or stopped
   std::map<RateLimiter::Key, Lane> lanes;
+  std::size_t queued = 0;  // calls in lanes, not yet sent
+  std::function<void()> on_lane_wait;
   bool stopped = false;
 };
 
@@ -304,6 +316,22 @@ void WebApiClient::PostEphemeral(const std::string& channel, const std::string& 
 
 void WebApiClient::OpenConversation(const std::string& user, ApiCallback done) {
   Call("conversations.open", {{"users", user}}, TokenKind::kBot, std::move(done));
+}
+
+void WebApiClient::History(const std::string& channel, const std::string& thread_ts,
+                           ApiCallback done) {
+  json args = {{"channel", channel}, {"include_all_metadata", true}, {"limit", 200}};
+  if (thread_ts.empty()) {
+    return Call("conversations.history", std::move(args), TokenKind::kBot, std::move(done));
+  }
+  args["ts"] = thread_ts;
+  Call("conversations.replies", std::move(args), TokenKind::kBot, std::move(done));
+}
+
+std::size_t WebApiClient::waiting() const { return impl_->queued; }
+
+void WebApiClient::OnLaneWait(std::function<void()> fn) {
+  impl_->on_lane_wait = std::move(fn);
 }
 
 void WebApiClient::UsersInfo(const std::string& user, ApiCallback done) {

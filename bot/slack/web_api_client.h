@@ -57,6 +57,9 @@ struct ApiResult {
   std::string error;
   int http_status = 0;  // 0 when no response arrived
   std::optional<std::chrono::seconds> retry_after;  // from a 429
+  // The token's scopes as Slack lists them (x-oauth-scopes: "chat:write,
+  // im:write"); "" when the answer did not say.
+  std::string scopes;
   // Worth trying again later: 429, 5xx, transport errors, and Slack's
   // internal_error / fatal_error / request_timeout.
   bool retryable = false;
@@ -94,6 +97,17 @@ class WebApiClient {
   // conversations.open with one user: the DM channel is body.channel.id.
   void OpenConversation(const std::string& user, ApiCallback done);
   void UsersInfo(const std::string& user, ApiCallback done);
+  // The newest 200 messages of `channel` (conversations.history), or of the
+  // thread under `thread_ts` when given (conversations.replies), with every
+  // message's metadata.
+  void History(const std::string& channel, const std::string& thread_ts,
+               ApiCallback done);
+
+  // Calls made but not yet sent: waiting in their rate-limit lane. The job
+  // runner does not count jobs waiting here against its in-flight limit.
+  std::size_t waiting() const;
+  // `fn` runs (on the loop) each time a call has to wait in its lane.
+  void OnLaneWait(std::function<void()> fn);
   // apps.connections.open with the app token: body.url is the wss:// URL.
   void ConnectionsOpen(ApiCallback done);
 

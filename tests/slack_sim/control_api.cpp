@@ -258,6 +258,7 @@ json ControlApi::Fault(const json& in, int& status) {
   fault.delay = std::chrono::milliseconds(in.value("delay_ms", 0));
   if (in.contains("retry_after"))
     fault.retry_after = in["retry_after"].get<int>();
+  fault.drop_answer = in.value("drop_answer", false);
   web_api_.faults().Add(method, fault);
   return json{{"ok", true}};
 }

@@ -1,7 +1,9 @@
 // Fault switches per Web API method, set through POST /_sim/fault: the next
 // `count` calls of a method wait `delay`, then answer an error code, an HTTP
 // status, or a 429 with Retry-After (whichever are set; a bare delay lets the
-// call proceed normally afterwards).
+// call proceed normally afterwards). `drop_answer` lets the call do its work
+// (a post is posted) and then closes the connection without answering: the
+// caller cannot tell whether Slack took it.
 #pragma once
 
 #include <chrono>
@@ -18,6 +20,7 @@ struct Fault {
   int status = 0;     // e.g. 500, 503
   std::chrono::milliseconds delay{0};
   std::optional<int> retry_after;  // 429 + Retry-After
+  bool drop_answer = false;
 };
 
 class FaultTable {

@@ -249,6 +249,7 @@ struct Server::Impl {
           net::steady_timer timer(io, reply.delay);
           co_await timer.async_wait(net::use_awaitable);
         }
+        if (reply.drop) break;  // the work is done; the answer never comes
         bool keep_alive = request.keep_alive();
         co_await Write(stream, request, reply, keep_alive);
         if (!keep_alive) break;

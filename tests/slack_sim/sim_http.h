@@ -26,6 +26,8 @@ struct HttpReply {
   std::vector<std::pair<std::string, std::string>> headers;
   std::chrono::milliseconds delay{
       0};  // the server waits this long before answering
+  // Close the connection instead of answering (the call did its work).
+  bool drop = false;
 };
 
 inline HttpReply JsonReply(const nlohmann::json& body, int status = 200) {

@@ -12,7 +12,7 @@ constexpr const char* kUsage =
     "                 [--app-id A…] [--ack-timeout 3s] [--redelivery-delays "
     "1s,60s,300s]\n"
     "                 [--ping-interval 5s] [--post-rate 1/s] [--post-burst 3]\n"
-    "                 [--max-sockets 10]\n";
+    "                 [--max-sockets 10] [--scopes chat:write,im:write,…]\n";
 
 std::optional<double> ParseNumber(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -96,6 +96,8 @@ std::string ParseOptions(int argc, const char* const* argv, Options& out) {
       if (!n || *n < 1) return bad();
       (flag == "--post-burst" ? out.post_burst : out.max_sockets) =
           static_cast<int>(*n);
+    } else if (flag == "--scopes") {
+      out.scopes = value;
     } else {
       return "unknown flag " + flag + "\n" + kUsage;
     }

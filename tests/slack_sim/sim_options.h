@@ -26,6 +26,12 @@ struct Options {
   double post_rate_per_second = 1.0;  // chat.postMessage per channel
   int post_burst = 3;
   int max_sockets = 10;  // more open sockets get too_many_websockets
+  // The bot token's scopes, sent as x-oauth-scopes on every bot call;
+  // conversations.history / .replies answer missing_scope without a
+  // history scope for the channel's type (im:history for D… channels).
+  std::string scopes =
+      "chat:write,commands,im:write,users:read,channels:history,"
+      "groups:history,im:history";
 };
 
 // Parses "250ms", "3s", "2m" or a bare number of seconds.

@@ -440,3 +440,72 @@ TEST_CASE("pings, pongs, duplicates and silence") {
   fresh.Pump(300ms);
   CHECK(fresh.pong_payloads().size() == 1);
 }
+
+TEST_CASE("a post's metadata comes back from conversations.history and .replies") {
+  SimProcess sim;
+  auto port = sim.port();
+  json metadata = {{"event_type", "leadrouter_job"},
+                   {"event_payload", {{"job_id", "17"}}}};
+  auto parent = Api(port, "chat.postMessage",
+                    {{"channel", "C0LEADS01"}, {"text", "card"}, {"metadata", metadata}});
+  CHECK(parent.headers["x-oauth-scopes"].find("channels:history") != std::string::npos);
+  std::string ts = parent.Json()["ts"];
+  Api(port, "chat.postMessage", {{"channel", "C0LEADS01"}, {"text", "later"}});
+  Api(port, "chat.postMessage",
+      {{"channel", "C0LEADS01"}, {"text", "note"}, {"thread_ts", ts}, {"metadata", metadata}});
+
+  json history = Api(port, "conversations.history",
+                     {{"channel", "C0LEADS01"}, {"include_all_metadata", true}})
+                     .Json();
+  REQUIRE(history["ok"] == true);
+  REQUIRE(history["messages"].size() == 2);  // replies stay in their thread
+  CHECK(history["messages"][0]["text"] == "later");
+  CHECK(history["messages"][1]["metadata"] == metadata);
+
+  SECTION("without include_all_metadata the metadata is left out") {
+    json plain = Api(port, "conversations.history", {{"channel", "C0LEADS01"}}).Json();
+    CHECK_FALSE(plain["messages"][1].contains("metadata"));
+  }
+  SECTION("replies show the thread, its parent included") {
+    json replies = Api(port, "conversations.replies",
+                       {{"channel", "C0LEADS01"}, {"ts", ts}, {"include_all_metadata", true}})
+                       .Json();
+    REQUIRE(replies["messages"].size() == 2);
+    CHECK(replies["messages"][0]["text"] == "note");
+    CHECK(replies["messages"][0]["metadata"] == metadata);
+  }
+  SECTION("limit keeps the newest") {
+    json one = Api(port, "conversations.history", {{"channel", "C0LEADS01"}, {"limit", 1}})
+                   .Json();
+    REQUIRE(one["messages"].size() == 1);
+    CHECK(one["messages"][0]["text"] == "later");
+  }
+}
+
+TEST_CASE("without a history scope, history answers missing_scope") {
+  SimProcess sim({"--scopes", "chat:write,im:write"});
+  auto port = sim.port();
+  auto posted = Api(port, "chat.postMessage", {{"channel", "C0LEADS01"}, {"text", "x"}});
+  CHECK(posted.headers["x-oauth-scopes"] == "chat:write,im:write");
+  json refused = Api(port, "conversations.history", {{"channel", "C0LEADS01"}}).Json();
+  CHECK(refused["ok"] == false);
+  CHECK(refused["error"] == "missing_scope");
+  CHECK(refused["needed"] == "channels:history,groups:history");
+  std::string dm = Api(port, "conversations.open", {{"users", "U0ANA00001"}})
+                       .Json()["channel"]["id"];
+  CHECK(Api(port, "conversations.history", {{"channel", dm}}).Json()["needed"] ==
+        "im:history");
+}
+
+TEST_CASE("drop_answer: the post is made and the connection closes unanswered") {
+  SimProcess sim;
+  auto port = sim.port();
+  Control(port, "fault", {{"method", "chat.postMessage"}, {"drop_answer", true}});
+  json message = {{"channel", "C0LEADS01"}, {"text", "taken, never answered"}};
+  CHECK_THROWS(Api(port, "chat.postMessage", message));
+  json shown = ControlGet(port, "messages?channel=C0LEADS01");
+  REQUIRE(shown["messages"].size() == 1);
+  CHECK(shown["messages"][0]["text"] == "taken, never answered");
+  // Only the next call was switched: the one after is answered.
+  CHECK(Api(port, "chat.postMessage", message).Json()["ok"] == true);
+}

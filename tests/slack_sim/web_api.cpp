@@ -1,5 +1,7 @@
 #include "web_api.h"
 
+#include <algorithm>
+
 #include "sim_util.h"
 
 namespace slack_sim {
@@ -111,7 +113,9 @@ HttpReply WebApi::Handle(const HttpRequest& request,
   if (auto fault = faults_.Take(method)) {
     call["fault"] = true;
     reply.delay = fault->delay;
-    if (fault->retry_after) {
+    if (fault->drop_answer) {
+      reply.drop = true;
+    } else if (fault->retry_after) {
       reply.status = 429;
       reply.headers.emplace_back("Retry-After",
                                  std::to_string(*fault->retry_after));
@@ -142,6 +146,7 @@ HttpReply WebApi::Handle(const HttpRequest& request,
       body = Error("invalid_auth");
     } else {
       body = Dispatch(method, params, reply);
+      reply.headers.emplace_back("x-oauth-scopes", options_.scopes);
     }
   }
   if (reply.body.empty()) reply.body = body.dump();
@@ -159,6 +164,8 @@ json WebApi::Dispatch(const std::string& method, const json& params,
   if (method == "chat.update") return Update(params);
   if (method == "chat.postEphemeral") return PostEphemeral(params);
   if (method == "conversations.open") return OpenConversation(params);
+  if (method == "conversations.history") return History(params, false);
+  if (method == "conversations.replies") return History(params, true);
   if (method == "users.info") return UserInfo(params);
   return Error("unknown_method");
 }
@@ -269,6 +276,45 @@ json WebApi::OpenConversation(const json& params) {
     out["already_open"] = true;
   }
   return out;
+}
+
+json WebApi::History(const json& params, bool replies) {
+  std::string channel = Str(params, "channel");
+  if (channel.empty() || !workspace_.ChannelKnown(channel))
+    return Error("channel_not_found");
+  const bool dm = channel[0] == 'D';
+  auto granted = [&](const std::string& scope) {
+    return ("," + options_.scopes + ",").find("," + scope + ",") != std::string::npos;
+  };
+  if (dm ? !granted("im:history")
+         : !granted("channels:history") && !granted("groups:history")) {
+    json error = Error("missing_scope");
+    error["needed"] = dm ? "im:history" : "channels:history,groups:history";
+    error["provided"] = options_.scopes;
+    return error;
+  }
+  std::string thread_ts = Str(params, "ts");
+  if (replies && thread_ts.empty()) return Error("thread_not_found");
+  std::string limit_text = Str(params, "limit");
+  size_t limit = 100;
+  if (!limit_text.empty() && limit_text.find_first_not_of("0123456789") == std::string::npos &&
+      limit_text.size() < 5) {
+    limit = std::max<size_t>(1, std::stoul(limit_text));
+  }
+  const json& all = params.contains("include_all_metadata")
+                        ? params["include_all_metadata"]
+                        : json(false);
+  const bool with_metadata = all == true || all == "true" || all == "1" || all == 1;
+  json messages = json::array();
+  for (const Message* message : workspace_.History(channel, replies ? thread_ts : "", limit)) {
+    json item = workspace_.MessageJson(*message);
+    if (!with_metadata) item.erase("metadata");
+    messages.push_back(std::move(item));
+  }
+  return json{{"ok", true},
+              {"messages", std::move(messages)},
+              {"has_more", false},
+              {"response_metadata", {{"next_cursor", ""}}}};
 }
 
 json WebApi::UserInfo(const json& params) {

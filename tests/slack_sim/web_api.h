@@ -36,6 +36,8 @@ class WebApi {
   nlohmann::json Update(const nlohmann::json& params);
   nlohmann::json PostEphemeral(const nlohmann::json& params);
   nlohmann::json OpenConversation(const nlohmann::json& params);
+  // conversations.history and conversations.replies (`replies`).
+  nlohmann::json History(const nlohmann::json& params, bool replies);
   nlohmann::json UserInfo(const nlohmann::json& params);
   nlohmann::json AuthTest();
   nlohmann::json ConnectionsOpen();

@@ -77,6 +77,21 @@ Message& Workspace::Post(Message message) {
   return messages_.back();
 }
 
+std::vector<const Message*> Workspace::History(const std::string& channel,
+                                               const std::string& thread_ts,
+                                               size_t limit) const {
+  std::vector<const Message*> out;
+  for (auto it = messages_.rbegin(); it != messages_.rend() && out.size() < limit;
+       ++it) {
+    if (it->channel != channel) continue;
+    bool shown = thread_ts.empty()
+                     ? it->thread_ts.empty()
+                     : it->thread_ts == thread_ts || it->ts == thread_ts;
+    if (shown) out.push_back(&*it);
+  }
+  return out;
+}
+
 Message* Workspace::FindMessage(const std::string& channel,
                                 const std::string& ts) {
   for (auto& message : messages_) {

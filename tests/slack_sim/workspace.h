@@ -71,6 +71,12 @@ class Workspace {
 
   Message& Post(Message message);
   Message* FindMessage(const std::string& channel, const std::string& ts);
+  // What conversations.history shows (`thread_ts` empty: the channel's
+  // top-level messages) or conversations.replies (the thread of
+  // `thread_ts`, its parent included), newest first, at most `limit`.
+  std::vector<const Message*> History(const std::string& channel,
+                                      const std::string& thread_ts,
+                                      size_t limit) const;
   // The ephemeral shown to `user` in `channel` with message_ts `ts`.
   const Ephemeral* FindEphemeral(const std::string& channel,
                                  const std::string& ts,

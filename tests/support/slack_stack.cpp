@@ -296,6 +296,11 @@ std::string SlackStack::QueryString(const std::string& sql) const {
   return q.getColumn(0).getString();
 }
 
+void SlackStack::Execute(const std::string& sql) {
+  SQLite::Database db(dir_.File("leads.db"), SQLite::OPEN_READWRITE);
+  db.exec(sql);
+}
+
 std::string SlackStack::DaemonLog() const {
   std::string out;
   for (int i = 1; i <= starts_; ++i) {

@@ -100,6 +100,9 @@ class SlackStack {
 
   int64_t Count(const std::string& sql) const;
   std::string QueryString(const std::string& sql) const;
+  // Runs `sql` on the database (the daemon stopped), e.g. to leave it as a
+  // crash at a chosen moment would have.
+  void Execute(const std::string& sql);
   std::string DaemonLog() const;
   uint16_t daemon_port() const { return daemon_port_; }
   // The daemon's config file, for running other leadrouter commands on the

@@ -2,6 +2,8 @@
 
 #include <functional>
 #include <map>
+#include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
@@ -38,10 +40,12 @@ bool RunUntil(boost::asio::io_context& loop, const std::function<bool()>& done,
 }
 
 struct Harness {
-  explicit Harness(const std::string& path = ":memory:", int max_attempts_default = 4)
+  explicit Harness(const std::string& path = ":memory:", int max_attempts_default = 4,
+                   size_t max_in_flight = 256)
       : writer(loop, leadrouter::storage::Database::Open(path)),
         max_attempts(max_attempts_default) {
     JobRunnerOptions options;
+    options.max_in_flight = max_in_flight;
     options.backoff_base = 2s;
     options.backoff_cap = 60s;
     options.random = [] { return 1.0; };  // no jitter: the full delay
@@ -363,4 +367,74 @@ TEST_CASE("a postponed job waits for its time and never dead-letters from waitin
     REQUIRE(RunUntil(h.loop, [&] { return runs == i + 1; }));
   }
   REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).state == JobState::kDone; }));
+}
+
+TEST_CASE("due work is taken by priority: the shark tank before older DMs",
+          "[bot][job_runner][priority]") {
+  Harness h(":memory:", 4, /*max_in_flight=*/1);
+  std::vector<std::string> order;
+  auto record = [&](const Job& job, leadrouter::JobDone done) {
+    order.push_back(job.kind);
+    done(JobOutcome::Done());
+  };
+  h.runner->Register("slack.dm_lead_card", record);
+  h.runner->Register("slack.post_shark_tank", record);
+  h.runner->Register("sequence.sms", record);
+  h.Enqueue("sequence.sms", h.clock.Now() - 10s);
+  h.Enqueue("slack.dm_lead_card", h.clock.Now() - 5s);
+  h.Enqueue("slack.dm_lead_card", h.clock.Now() - 4s);
+  h.Enqueue("slack.post_shark_tank", h.clock.Now());
+  h.runner->Start();
+  REQUIRE(RunUntil(h.loop, [&] { return order.size() == 4; }));
+  CHECK(order == std::vector<std::string>{"slack.post_shark_tank", "slack.dm_lead_card",
+                                          "slack.dm_lead_card", "sequence.sms"});
+}
+
+TEST_CASE("jobs waiting for a rate-limit lane hold no in-flight slot",
+          "[bot][job_runner][priority]") {
+  Harness h(":memory:", 4, /*max_in_flight=*/2);
+  // DMs wait in their lane (as conversations.open's pace makes them), the
+  // way the Web API client parks calls: counted, and the runner woken.
+  std::vector<leadrouter::JobDone> lane;
+  size_t parked = 0;
+  int posted = 0;
+  h.runner->Register("slack.dm_lead_card", [&](const Job&, leadrouter::JobDone done) {
+    lane.push_back(std::move(done));
+    ++parked;
+    h.runner->Wake();
+  });
+  h.runner->Register("slack.post_shark_tank", [&](const Job&, leadrouter::JobDone done) {
+    ++posted;
+    done(JobOutcome::Done());
+  });
+
+  SECTION("with the lane's waits counted, a hot lead behind 10 DMs goes at once") {
+    h.runner->CountParkedWith([&] { return parked; });
+    h.runner->Start();
+    for (int i = 0; i < 10; ++i) h.Enqueue("slack.dm_lead_card", h.clock.Now());
+    REQUIRE(RunUntil(h.loop, [&] { return lane.size() == 10; }));
+    CHECK(h.runner->in_flight() == 10);
+    CHECK(h.runner->active() == 0);
+    h.Enqueue("slack.post_shark_tank", h.clock.Now());
+    REQUIRE(RunUntil(h.loop, [&] { return posted == 1; }));
+    // The lane drains at its own pace; every DM still completes.
+    for (auto& done : lane) {
+      --parked;
+      done(JobOutcome::Done());
+    }
+    REQUIRE(RunUntil(h.loop, [&] { return h.runner->in_flight() == 0; }));
+  }
+  SECTION("without it, two waiting DMs fill the runner until one finishes") {
+    h.runner->Start();
+    for (int i = 0; i < 3; ++i) h.Enqueue("slack.dm_lead_card", h.clock.Now());
+    h.Enqueue("slack.post_shark_tank", h.clock.Now());
+    REQUIRE(RunUntil(h.loop, [&] { return lane.size() == 2; }));
+    Settle(h.loop);
+    CHECK(posted == 0);
+    CHECK(h.runner->active() == 2);
+    // A finished DM frees its slot, and the runner (starved until then)
+    // looks again: the shark tank goes first.
+    lane[0](JobOutcome::Done());
+    REQUIRE(RunUntil(h.loop, [&] { return posted == 1; }));
+  }
 }
