@@ -18,9 +18,11 @@
 #include "bot/ops_alerts.h"
 #include "bot/outbox_plan.h"
 #include "bot/routing_jobs.h"
+#include "bot/runtime/waiting_jobs.h"
 #include "bot/sequence_jobs.h"
 #include "bot/slack_connection.h"
 #include "bot/slack_jobs.h"
+#include "bot/slack/web_api_client.h"
 #include "bot/handlers/dispatch.h"
 #include "bot/sla_jobs.h"
 #include "bot/storage_writer.h"
@@ -128,6 +130,7 @@ int RunDaemon(const Config& config, const Secrets& secrets,
   JobRunnerOptions runner_options;
   runner_options.backoff_base = config.jobs.backoff_base;
   runner_options.backoff_cap = config.jobs.backoff_cap;
+  runner_options.unavailable_patience = config.jobs.unavailable_patience;
   JobRunner runner(loop, writer, clock, runner_options);
   // Dead letters, unknown CRM contacts and Slack trouble reach the ops
   // channel grouped: one alert and one recovery note per outage.
@@ -137,6 +140,7 @@ int RunDaemon(const Config& config, const Secrets& secrets,
     ops_alerts.OnDeadLetter(job, error);
   });
   runner.OnDone([&](const storage::Job& job) { ops_alerts.OnJobDone(job); });
+  WaitingJobs waiting_jobs(writer, runner, clock);
   VolumeWatch volume_watch(writer, runner, config, clock);
   volume_watch.Start();
   RoutingJobs routing(writer, runner, config, clock);
@@ -163,6 +167,9 @@ int RunDaemon(const Config& config, const Secrets& secrets,
           ops_alerts.OnSlackState(state, detail);
         });
     slack_connection->OnAttempt([&] { ops_alerts.OnSlackAttempt(); });
+    slack_connection->OnSlackAnswering([&](const std::string& why) {
+      waiting_jobs.ServiceBack(slack::kSlackService, why);
+    });
     slack_connection->OnEnvelope([&dispatcher](const slack::Envelope& envelope) {
       return dispatcher.Handle(envelope);
     });

@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "bot/log.h"
+#include "bot/ops/slack_outage_alert.h"
+#include "bot/ops_alerts.h"
 #include "bot/outbox_plan.h"
 #include "bot/slack/mrkdwn.h"
 #include "bot/slack/web_api_client.h"
@@ -341,7 +343,37 @@ void SlackJobs::OpsAlert(const storage::Job& job, JobDone done) {
   if (channel.empty()) return done(JobOutcome::Fail("slack.ops_channel is not set"));
   std::string title = PayloadString(job, "title");
   if (title.empty()) title = "leadrouter alert";
-  api_.PostMessage(channel, slack::OpsAlert(title, AlertDetail(job.payload)),
+  std::string detail = AlertDetail(job.payload);
+  if (PayloadString(job, "group") != kSlackConnectionGroup ||
+      PayloadString(job, "role") != "alert") {
+    return PostAlert(title, detail, done);
+  }
+  // The link's own alert: is it still true?
+  const Config& config = config_;
+  const SystemTime now = clock_.Now();
+  writer_.Call<SlackAlertPlan>(
+      [job, now, &config](storage::Database& db) {
+        return PlanSlackOutageAlert(db, job, now, config);
+      },
+      [this, title, detail, done](Result<SlackAlertPlan> plan) {
+        if (!plan.ok()) return done(JobOutcome::Retry(plan.status().message()));
+        switch (plan->kind) {
+          case SlackAlertPlan::Kind::kWaitForLink:
+            return done(JobOutcome::Postpone(clock_.Now() + kAwaitLink, kAwaitingLinkNote));
+          case SlackAlertPlan::Kind::kWaitForDrain:
+            return done(JobOutcome::Postpone(clock_.Now() + kAwaitDrainStep,
+                                             "the leads that waited are still going out"));
+          case SlackAlertPlan::Kind::kSummary:
+            return PostAlert(plan->words.title, plan->words.detail, done);
+          case SlackAlertPlan::Kind::kAsWritten:
+            return PostAlert(title, detail, done);
+        }
+      });
+}
+
+void SlackJobs::PostAlert(const std::string& title, const std::string& detail,
+                          JobDone done) {
+  api_.PostMessage(config_.slack.ops_channel, slack::OpsAlert(title, detail),
                    [done](slack::ApiResult res) { done(slack::ToJobOutcome(res)); });
 }
 

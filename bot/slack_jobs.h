@@ -46,6 +46,7 @@ class SlackJobs {
   void ThreadNote(const storage::Job& job, JobDone done);
   void PostTriage(const storage::Job& job, JobDone done);
   void OpsAlert(const storage::Job& job, JobDone done);
+  void PostAlert(const std::string& title, const std::string& detail, JobDone done);
 
   // Posts `message` to `channel`, then remembers it as the lead's `kind`
   // message; `done` gets the outcome.
