@@ -384,8 +384,8 @@ TEST_CASE("a late URL is not used while the link is up",
 TEST_CASE("Slack answering again ends a long backoff at once",
           "[bot][slack][socket_mode]") {
   Harness h;
-  h.Connect();
-  h.Feed(Session::Closed{1});  // Slack goes down
+  const auto first = h.Connect();
+  h.Feed(Session::Closed{first});  // Slack goes down
   // Ten minutes of failed attempts: the backoff grows to its cap.
   const auto outage_end = h.now + 10min;
   while (h.now < outage_end) {
