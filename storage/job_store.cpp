@@ -23,7 +23,7 @@ constexpr std::array<std::pair<JobState, const char*>, 5> kStateNames = {{
 
 constexpr char kJobColumns[] =
     "id, kind, lead_id, payload, due_at, created_at, attempts, max_attempts, "
-    "state, last_error, finished_at";
+    "state, last_error, finished_at, waiting_on, waiting_since";
 
 Job ReadJob(const SQLite::Statement& row) {
   Job job;
@@ -41,6 +41,10 @@ Job ReadJob(const SQLite::Statement& row) {
   job.last_error = row.getColumn(9).getString();
   if (!row.isColumnNull(10)) {
     job.finished_at = FromMillis(row.getColumn(10).getInt64());
+  }
+  if (!row.isColumnNull(11)) job.waiting_on = row.getColumn(11).getString();
+  if (!row.isColumnNull(12)) {
+    job.waiting_since = FromMillis(row.getColumn(12).getInt64());
   }
   return job;
 }
@@ -172,12 +176,61 @@ void JobStore::Complete(int64_t id, TimePoint now) {
 void JobStore::RetryAt(int64_t id, TimePoint due_at, const std::string& error) {
   SQLite::Statement update(
       db_,
-      "UPDATE jobs SET state = 'pending', due_at = ?, last_error = ? "
+      "UPDATE jobs SET state = 'pending', due_at = ?, last_error = ?, "
+      "waiting_on = NULL, waiting_since = NULL "
       "WHERE id = ? AND state IN ('pending', 'running')");
   update.bind(1, ToMillis(due_at));
   update.bind(2, error);
   update.bind(3, id);
   update.exec();
+}
+
+void JobStore::WaitForService(int64_t id, const std::string& service,
+                              TimePoint due_at, const std::string& error,
+                              TimePoint now) {
+  SQLite::Statement update(
+      db_,
+      "UPDATE jobs SET state = 'pending', due_at = ?, last_error = ?, "
+      "attempts = MAX(attempts - 1, 0), waiting_on = ?, "
+      "waiting_since = COALESCE(waiting_since, ?) "
+      "WHERE id = ? AND state IN ('pending', 'running')");
+  update.bind(1, ToMillis(due_at));
+  update.bind(2, error);
+  update.bind(3, service);
+  update.bind(4, ToMillis(now));
+  update.bind(5, id);
+  update.exec();
+}
+
+JobStore::WaitedLeads JobStore::CountWaitedLeads(const std::string& service,
+                                                 TimePoint since) {
+  SQLite::Statement query(
+      db_,
+      "SELECT COUNT(DISTINCT lead_id), "
+      "COUNT(DISTINCT CASE WHEN state IN ('pending', 'running') THEN lead_id END), "
+      "COUNT(DISTINCT CASE WHEN state = 'dead' THEN lead_id END) "
+      "FROM jobs WHERE waiting_on = ? AND waiting_since >= ? "
+      "AND lead_id IS NOT NULL");
+  query.bind(1, service);
+  query.bind(2, ToMillis(since));
+  WaitedLeads out;
+  if (query.executeStep()) {
+    out.leads = query.getColumn(0).getInt64();
+    out.pending = query.getColumn(1).getInt64();
+    out.dead = query.getColumn(2).getInt64();
+  }
+  return out;
+}
+
+int JobStore::WakeWaiting(const std::string& service, TimePoint now) {
+  SQLite::Statement update(
+      db_,
+      "UPDATE jobs SET due_at = ? WHERE waiting_on = ? AND state = 'pending' "
+      "AND due_at > ?");
+  update.bind(1, ToMillis(now));
+  update.bind(2, service);
+  update.bind(3, ToMillis(now));
+  return update.exec();
 }
 
 void JobStore::Postpone(int64_t id, TimePoint due_at, const std::string& note) {
@@ -287,7 +340,8 @@ bool JobStore::Replay(int64_t id, TimePoint now) {
   SQLite::Statement update(
       db_,
       "UPDATE jobs SET state = 'pending', attempts = 0, due_at = ?, "
-      "finished_at = NULL WHERE id = ? AND state = 'dead'");
+      "finished_at = NULL, waiting_on = NULL, waiting_since = NULL "
+      "WHERE id = ? AND state = 'dead'");
   update.bind(1, ToMillis(now));
   update.bind(2, id);
   return update.exec() == 1;

@@ -50,6 +50,11 @@ struct Job {
   std::string last_error;
   // When it became done, cancelled or dead; nullopt while pending/running.
   std::optional<TimePoint> finished_at;
+  // The service it waited for ("slack", "sms", "email", "webhook") and
+  // since when, if its last failure was that service being unavailable.
+  // Kept when the job completes or dies (what it went through).
+  std::string waiting_on;
+  std::optional<TimePoint> waiting_since;
 };
 
 class JobStore {
@@ -88,6 +93,24 @@ class JobStore {
   // Back to pending, due at `due_at`, giving back the attempt in progress
   // (a wait is not a failure); `note` recorded as last_error.
   void Postpone(int64_t id, TimePoint due_at, const std::string& note);
+  // Back to pending, due at `due_at`, giving back the attempt in progress,
+  // as waiting for `service` (unavailable: down, 5xx, 429). The wait's
+  // start is kept from an earlier call of this (or set to `now`), so a
+  // streak of waits is measured from its first one; RetryAt ends a streak.
+  void WaitForService(int64_t id, const std::string& service, TimePoint due_at,
+                      const std::string& error, TimePoint now);
+  // Makes every pending job waiting for `service` and due after `now` due
+  // at `now` (the service answers again). Returns how many.
+  int WakeWaiting(const std::string& service, TimePoint now);
+  // The leads whose jobs waited for `service` in a wait that began at or
+  // after `since`: how many, how many still have such a job pending or
+  // running, and how many have one dead.
+  struct WaitedLeads {
+    int64_t leads = 0;
+    int64_t pending = 0;
+    int64_t dead = 0;
+  };
+  WaitedLeads CountWaitedLeads(const std::string& service, TimePoint since);
   // Dead letter: stays until Replay or Drop.
   void Kill(int64_t id, const std::string& error, TimePoint now);
 

@@ -247,6 +247,16 @@ CREATE TABLE job_posts (
 );
 )sql";
 
+// A job that found its service unavailable (Slack, the SMS, e-mail or
+// webhook provider down or answering 5xx/429) waits rather than fails:
+// `waiting_on` names the service, `waiting_since` (ms) is when this wait
+// began, so patience is measured and the service's return can wake it.
+constexpr char kJobWaiting[] = R"sql(
+ALTER TABLE jobs ADD COLUMN waiting_on TEXT;
+ALTER TABLE jobs ADD COLUMN waiting_since INTEGER;
+CREATE INDEX jobs_waiting ON jobs (waiting_on, state) WHERE waiting_on IS NOT NULL;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -258,6 +268,7 @@ const std::vector<Migration>& Migrations() {
       {5, kFollowUp},
       {6, kAlertGroups},
       {7, kJobPriorityAndPosts},
+      {8, kJobWaiting},
   };
   return kMigrations;
 }

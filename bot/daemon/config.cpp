@@ -718,6 +718,10 @@ ConfigLoad LoadFromTable(const toml::table& table) {
       if (c.jobs.backoff_cap < c.jobs.backoff_base) {
         r.Error("backoff_cap", "must not be shorter than jobs.backoff_base");
       }
+      r.Duration("unavailable_patience", c.jobs.unavailable_patience);
+      if (c.jobs.unavailable_patience <= milliseconds(0)) {
+        r.Error("unavailable_patience", "must be longer than 0s");
+      }
     });
     root.Table("rotation", [&](TableReader& r) { ReadRotation(r, c.rotation); });
     root.Table("log", [&](TableReader& r) {
@@ -909,7 +913,9 @@ std::string SummarizeConfig(const Config& c) {
       << c.rules.field_mappings.size() << " field mappings\n"
       << "jobs              " << c.jobs.max_attempts << " attempts, backoff "
       << FormatDuration(c.jobs.backoff_base) << " to "
-      << FormatDuration(c.jobs.backoff_cap) << "\n";
+      << FormatDuration(c.jobs.backoff_cap) << "; waits up to "
+      << FormatDuration(c.jobs.unavailable_patience)
+      << " for an unavailable Slack or provider\n";
   out << "first-contact SLA";
   if (c.sla.empty()) out << " none";
   for (const auto& [segment, p] : c.sla) {

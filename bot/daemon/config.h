@@ -101,6 +101,9 @@ struct Config {
     int max_attempts = 8;
     milliseconds backoff_base = std::chrono::seconds(2);
     milliseconds backoff_cap = std::chrono::minutes(15);
+    // How long a job waits for an unavailable Slack or provider before it
+    // becomes a dead letter.
+    milliseconds unavailable_patience = std::chrono::hours(24);
   } jobs;
   struct Log {
     std::string level = "info";

@@ -15,6 +15,8 @@
 #include "bot/intake/intake_service.h"
 #include "bot/runtime/guarded_loop.h"
 #include "bot/runtime/job_runner.h"
+#include "bot/runtime/waiting_jobs.h"
+#include "bot/slack/web_api_client.h"
 #include "bot/metrics/metrics_service.h"
 #include "bot/daemon/log.h"
 #include "bot/runtime/movable_clock.h"
@@ -127,14 +129,18 @@ struct StoragePart {
 struct JobsPart {
   JobsPart(boost::asio::io_context& loop, StorageWriter& writer, const Config& config,
            const Clock& clock)
-      : runner(loop, writer, clock, Options(config)) {}
+      : runner(loop, writer, clock, Options(config)), waiting(writer, runner, clock) {}
   static JobRunnerOptions Options(const Config& config) {
     JobRunnerOptions options;
     options.backoff_base = config.jobs.backoff_base;
     options.backoff_cap = config.jobs.backoff_cap;
+    options.unavailable_patience = config.jobs.unavailable_patience;
     return options;
   }
   JobRunner runner;
+  // Jobs that wait for a service that stopped answering run at once when
+  // it answers again.
+  WaitingJobs waiting;
 };
 
 // 3. Dead letters, unknown CRM contacts and Slack trouble reach the ops
@@ -187,7 +193,7 @@ struct FollowUpPart {
 struct SlackPart {
   SlackPart(boost::asio::io_context& loop, const Clock& wall_clock, const Clock& clock,
             const Config& config, const Secrets& secrets, StorageWriter& writer,
-            JobRunner& runner, OpsAlerts& ops_alerts)
+            JobRunner& runner, WaitingJobs& waiting, OpsAlerts& ops_alerts)
       : dispatcher(writer, runner, config, clock) {
     health.since = clock.Now();
     if (!secrets.slack_bot_token || !secrets.slack_app_token) {
@@ -208,6 +214,9 @@ struct SlackPart {
           ops_alerts.OnSlackState(state, detail);
         });
     connection->OnAttempt([&ops_alerts] { ops_alerts.OnSlackAttempt(); });
+    connection->OnSlackAnswering([&waiting](const std::string& why) {
+      waiting.ServiceBack(slack::kSlackService, why);
+    });
     connection->OnEnvelope([this](const slack::Envelope& envelope) {
       return dispatcher.Handle(envelope);
     });
@@ -364,7 +373,7 @@ bool Daemon::Start() {
   p.follow_up = std::make_unique<FollowUpPart>(p.loop, p.wall_clock, p.clock, config,
                                                p.secrets, writer, runner);
   p.slack = std::make_unique<SlackPart>(p.loop, p.wall_clock, p.clock, config, p.secrets,
-                                        writer, runner, p.ops->alerts);
+                                        writer, runner, p.jobs->waiting, p.ops->alerts);
   p.intake = std::make_unique<IntakePart>(p.loop, config, p.secrets, p.clock, p.movable,
                                           writer, runner, p.ops->alerts, p.slack->health);
 

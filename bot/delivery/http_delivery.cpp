@@ -27,7 +27,8 @@ void LogResult(std::string_view channel, const DeliveryResult& result,
   } else if (result.outcome.kind == JobOutcome::Kind::kDone) {
     logging::Info(prefix + ".delivered", fields);
   } else {
-    fields["retry"] = result.outcome.kind == JobOutcome::Kind::kRetry;
+    fields["retry"] = result.outcome.kind == JobOutcome::Kind::kRetry ||
+                      result.outcome.kind == JobOutcome::Kind::kUnavailable;
     logging::Warn(prefix + ".failed", fields);
   }
 }
@@ -55,13 +56,16 @@ void AnswerLater(boost::asio::io_context& loop, std::weak_ptr<bool> alive,
 }
 
 std::optional<JobOutcome> TransientOutcome(const HttpsResponse& response,
-                                           const std::string& detail) {
+                                           const std::string& detail,
+                                           const std::string& service) {
   if (response.status == 429) {
     std::optional<std::chrono::milliseconds> wait;
     if (auto after = response.RetryAfter()) wait = *after;
-    return JobOutcome::Retry(detail, wait);
+    return JobOutcome::Unavailable(service, detail, wait);
   }
-  if (response.status == 408 || response.status >= 500) return JobOutcome::Retry(detail);
+  if (response.status == 0 || response.status == 408 || response.status >= 500) {
+    return JobOutcome::Unavailable(service, detail);
+  }
   return std::nullopt;
 }
 

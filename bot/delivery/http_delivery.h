@@ -33,11 +33,13 @@ DeliveryResult NotSent(std::string why);
 void AnswerLater(boost::asio::io_context& loop, std::weak_ptr<bool> alive,
                  DeliveryDone done, DeliveryResult result);
 
-// Retry for the answers that say "not now" whoever sends them: 429 (after
-// Retry-After when it gives seconds), 408 and 5xx, with `detail` as the
-// error. nullopt for every other status.
+// Waiting for `service` ("sms", "webhook") for the answers that say "not
+// now" whoever sends them: no answer at all, 429 (after Retry-After when it
+// gives seconds), 408 and 5xx, with `detail` as the error (see
+// JobOutcome::Unavailable). nullopt for every other status.
 std::optional<JobOutcome> TransientOutcome(const HttpsResponse& response,
-                                           const std::string& detail);
+                                           const std::string& detail,
+                                           const std::string& service);
 
 using Classifier = DeliveryResult (*)(const HttpsResponse&);
 

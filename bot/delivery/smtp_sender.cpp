@@ -74,7 +74,12 @@ SmtpResult ClassifySmtpResult(int curl_code, long smtp_code,
     r.recipient_refused = true;
     return r;
   }
-  r.outcome = JobOutcome::Retry(error);
+  // No answer (refused, timed out) or a 4xx "try again later": the mail
+  // server is unavailable, and waiting fixes that. A 5xx for everyone (a
+  // refused login or greeting) is ours to fix: retried, then a dead letter.
+  const bool unavailable = smtp_code == 0 || (smtp_code >= 400 && smtp_code <= 499);
+  r.outcome = unavailable ? JobOutcome::Unavailable("email", error)
+                          : JobOutcome::Retry(error);
   return r;
 }
 
@@ -198,7 +203,8 @@ SmtpResult SmtpSender::Deliver(const EmailMessage& message) {
     spdlog::debug("smtp: sent {}", message.message_id);
   } else {
     spdlog::warn("smtp: {} {} ({})", message.message_id,
-                 result.outcome.kind == JobOutcome::Kind::kRetry ? "will retry"
+                 result.outcome.kind != JobOutcome::Kind::kPermanentFailure
+                     ? "will retry"
                                                                  : "refused",
                  result.outcome.error);
   }

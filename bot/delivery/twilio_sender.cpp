@@ -85,7 +85,7 @@ DeliveryResult ClassifyTwilioResponse(const HttpsResponse& response) {
   DeliveryResult result;
   if (response.status == 0) {
     result.detail = "Twilio unreachable: " + response.transport_error;
-    result.outcome = JobOutcome::Retry(result.detail);
+    result.outcome = JobOutcome::Unavailable("sms", result.detail);
     return result;
   }
   const json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
@@ -102,7 +102,7 @@ DeliveryResult ClassifyTwilioResponse(const HttpsResponse& response) {
   }
   const TwilioError error = ParseError(body);
   result.detail = Describe(response.status, error);
-  if (auto transient = TransientOutcome(response, result.detail)) {
+  if (auto transient = TransientOutcome(response, result.detail, "sms")) {
     result.outcome = std::move(*transient);
   } else if (response.status == 400 && IsTwilioRecipientCode(error.code)) {
     result.recipient_refused = true;

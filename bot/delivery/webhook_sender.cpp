@@ -40,7 +40,7 @@ DeliveryResult ClassifyWebhookResponse(const HttpsResponse& response) {
   DeliveryResult result;
   if (response.status == 0) {
     result.detail = "webhook unreachable: " + response.transport_error;
-    result.outcome = JobOutcome::Retry(result.detail);
+    result.outcome = JobOutcome::Unavailable("webhook", result.detail);
     return result;
   }
   const json body = json::parse(response.body, nullptr, /*allow_exceptions=*/false);
@@ -60,7 +60,7 @@ DeliveryResult ClassifyWebhookResponse(const HttpsResponse& response) {
     return result;
   }
   result.detail = answered + ReceiverSays(body);
-  if (auto transient = TransientOutcome(response, result.detail)) {
+  if (auto transient = TransientOutcome(response, result.detail, "webhook")) {
     result.outcome = std::move(*transient);
   } else if (response.status == 410 || response.status == 422) {
     // The receiver will never take this one (the contact is gone, or it

@@ -197,17 +197,22 @@ AlertDecision ApplyAlertEvent(storage::Database& db, const std::string& key,
     const AlertMessage m = event.kind == AlertEventKind::kCheck
                                ? LateAlert(key, decision.next, now)
                                : opening;
+    OpsAlertJob payload = AlertPayload(m, key);
+    // Which outage it opens: its words are checked again when it is posted
+    // (bot/ops/slack_outage_alert.h), as it may reach Slack only after.
+    payload.role = "alert";
+    payload.opened_ms = storage::ToMillis(decision.next.opened_at);
     group.alert_job_id = jobs.Enqueue(
-        MakeJob(m.lead_id, AlertPayload(m, key), now, config), now);
+        MakeJob(m.lead_id, payload, now, config), now);
   }
   if (decision.sends_note() && post) {
     MoveAlertUp(jobs, group.alert_job_id, now);
     const AlertMessage note =
         RecoveryNote(key, decision.next, event.kind == AlertEventKind::kCheck,
                      now, config);
-    jobs.Enqueue(
-        MakeJob(std::nullopt, AlertPayload(note, key), now, config),
-        now);
+    OpsAlertJob payload = AlertPayload(note, key);
+    payload.role = "note";
+    jobs.Enqueue(MakeJob(std::nullopt, payload, now, config), now);
   }
   if (decision.check_at) {
     jobs.Enqueue(MakeJob(std::nullopt,
@@ -263,7 +268,11 @@ void OpsAlerts::Start() {
 
 void OpsAlerts::OnDeadLetter(const storage::Job& job, const std::string& error) {
   if (job.kind == kJobOpsAlert) return;  // no alert about an alert
-  const std::string key = DeadLetterGroup(job);
+  // A job that gave up waiting while the link is down is part of that
+  // outage: counted in its group, not alerted about on its own.
+  const bool slack_outage = job.waiting_on == "slack" &&
+                            maybe_open_.count(kSlackConnectionGroup) > 0;
+  const std::string key = slack_outage ? kSlackConnectionGroup : DeadLetterGroup(job);
   const std::string channel = ChannelOf(key);
   const std::string short_error = slack::Truncate(error, kErrorChars);
   AlertMessage m;
@@ -282,6 +291,7 @@ void OpsAlerts::OnDeadLetter(const storage::Job& job, const std::string& error) 
   event.kind = AlertEventKind::kProblem;
   event.at = clock_.Now();
   event.summary = slack::Truncate(job.kind + " " + short_error, kSummaryChars);
+  if (slack_outage) event.weight = 0;  // the group counts reconnect attempts
   Submit(key, std::move(event), std::move(m));
 }
 

@@ -2,5 +2,6 @@
 list(APPEND BOT_SOURCES
   ops/dlq_command.cpp
   ops/ops_alerts.cpp
+  ops/slack_outage_alert.cpp
   ops/volume_watch.cpp
 )

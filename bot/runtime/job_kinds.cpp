@@ -90,6 +90,8 @@ json Encode(const OpsAlertJob& p) {
   out["title"] = p.title;
   if (p.detail) out["detail"] = *p.detail;
   if (p.group) out["group"] = *p.group;
+  if (p.role) out["role"] = *p.role;
+  if (p.opened_ms) out["opened_ms"] = *p.opened_ms;
   return out;
 }
 
@@ -163,11 +165,16 @@ void DecodeInto(const json& j, OpsAlertJob& out) {
   out.title = Str(j, "title");
   out.detail = storage::StringField(j, "detail");
   out.group = storage::StringField(j, "group");
+  out.role = storage::StringField(j, "role");
+  if (j.is_object() && j.contains("opened_ms") && j["opened_ms"].is_number_integer()) {
+    out.opened_ms = j["opened_ms"].get<int64_t>();
+  }
   out.facts = json::object();
   if (!j.is_object()) return;
   for (const auto& [key, value] : j.items()) {
     if (key == "title" || (key == "detail" && out.detail) ||
-        (key == "group" && out.group)) {
+        (key == "group" && out.group) || (key == "role" && out.role) ||
+        (key == "opened_ms" && out.opened_ms)) {
       continue;
     }
     out.facts[key] = value;

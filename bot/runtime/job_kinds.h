@@ -144,6 +144,10 @@ struct OpsAlertJob {
   std::string title;
   std::optional<std::string> detail = std::nullopt;  // else the facts are listed
   std::optional<std::string> group = std::nullopt;  // its alert group
+  // "alert" (an outage opens) or "note" (it is over); an alert opened at
+  // `opened_ms` is worded again when it reaches Slack after its outage.
+  std::optional<std::string> role = std::nullopt;
+  std::optional<int64_t> opened_ms = std::nullopt;
   nlohmann::json facts = nlohmann::json::object();  // any other fields
   bool operator==(const OpsAlertJob&) const = default;
 };

@@ -11,6 +11,7 @@
 #include "bot/daemon/log.h"
 #include "bot/metrics/metrics.h"
 #include "bot/runtime/storage_writer.h"
+#include "bot/runtime/unavailable_wait.h"
 #include "storage/database.h"
 
 namespace leadrouter {
@@ -256,7 +257,31 @@ void JobRunner::Finish(const storage::Job& job, JobOutcome outcome) {
   bool dead = false;
   std::optional<SystemTime> retry_at;
   bool postponed = false;
-  if (outcome.kind == JobOutcome::Kind::kDone) {
+  bool waiting = false;
+  if (outcome.kind == JobOutcome::Kind::kUnavailable) {
+    UnavailableWaitRules rules;
+    rules.patience = options_.unavailable_patience;
+    rules.base = options_.backoff_base;
+    rules.cap = std::min(options_.backoff_cap, kUnavailableBackoffCap);
+    const UnavailableWaitDecision wait = DecideUnavailableWait(
+        job.waiting_since, now, rules, outcome.retry_after, options_.random());
+    fields["service"] = outcome.service;
+    fields["error"] = outcome.error;
+    if (wait.give_up) {
+      dead = true;
+      outcome.error += "; " + wait.reason;
+      fields["why"] = wait.reason;
+      logging::Error("job.dead_letter", fields);
+    } else {
+      waiting = true;
+      retry_at = wait.retry_at;
+      fields["retry_in_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  *retry_at - now).count();
+      fields["waited_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                now - wait.waiting_since).count();
+      logging::Warn("job.waiting", fields);
+    }
+  } else if (outcome.kind == JobOutcome::Kind::kDone) {
     logging::Debug("job.done", fields);
   } else if (outcome.kind == JobOutcome::Kind::kPostpone) {
     postponed = true;
@@ -286,9 +311,11 @@ void JobRunner::Finish(const storage::Job& job, JobOutcome outcome) {
                                                       : "done");
   std::weak_ptr<bool> alive = alive_;
   writer_.Submit(
-      [job, outcome, now, dead, retry_at, postponed](storage::Database& db) {
+      [job, outcome, now, dead, retry_at, postponed, waiting](storage::Database& db) {
         storage::JobStore jobs(db.db());
         if (dead) jobs.Kill(job.id, outcome.error, now);
+        else if (waiting)
+          jobs.WaitForService(job.id, outcome.service, *retry_at, outcome.error, now);
         else if (postponed) jobs.Postpone(job.id, *retry_at, outcome.error);
         else if (retry_at) jobs.RetryAt(job.id, *retry_at, outcome.error);
         else jobs.Complete(job.id, now);

@@ -32,11 +32,12 @@ namespace leadrouter {
 class StorageWriter;
 
 struct JobOutcome {
-  enum class Kind { kDone, kRetry, kPermanentFailure, kPostpone };
+  enum class Kind { kDone, kRetry, kPermanentFailure, kPostpone, kUnavailable };
   Kind kind = Kind::kDone;
   std::string error;  // for kPostpone: why it waits ("outside the send window")
   std::optional<std::chrono::milliseconds> retry_after;
   SystemTime postpone_until{};  // kPostpone only
+  std::string service{};        // kUnavailable only: "slack", "sms", …
 
   static JobOutcome Done() { return {}; }
   // Try again later: after `retry_after` if given, else after the backoff.
@@ -55,6 +56,18 @@ struct JobOutcome {
     out.postpone_until = until;
     return out;
   }
+  // `service` ("slack", "sms", "email", "webhook") cannot be reached or
+  // answers 5xx/429: waiting will fix it. The attempt is given back and the
+  // job tries again (after `retry_after` if given, else a backoff capped
+  // near a minute) until it has waited jobs.unavailable_patience; only then
+  // is it a dead letter. The service answering again wakes it at once.
+  static JobOutcome Unavailable(
+      std::string service, std::string error,
+      std::optional<std::chrono::milliseconds> retry_after = std::nullopt) {
+    JobOutcome out{Kind::kUnavailable, std::move(error), retry_after};
+    out.service = std::move(service);
+    return out;
+  }
 };
 
 // Executes one job and calls `done` exactly once, on the loop thread, maybe
@@ -65,6 +78,9 @@ using JobExecutor = std::function<void(const storage::Job& job, JobDone done)>;
 struct JobRunnerOptions {
   std::chrono::milliseconds backoff_base = std::chrono::seconds(2);
   std::chrono::milliseconds backoff_cap = std::chrono::minutes(15);
+  // How long a job waits for an unavailable service before it dead-letters
+  // (see JobOutcome::Unavailable).
+  std::chrono::milliseconds unavailable_patience = std::chrono::hours(24);
   size_t claim_batch = 64;
   size_t max_in_flight = 256;
   // Uniform in [0, 1); injected so tests get a fixed backoff schedule.

@@ -11,4 +11,6 @@ list(APPEND BOT_SOURCES
   runtime/job_runner.cpp
   runtime/movable_clock.cpp
   runtime/storage_writer.cpp
+  runtime/unavailable_wait.cpp
+  runtime/waiting_jobs.cpp
 )

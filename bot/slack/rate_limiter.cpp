@@ -93,6 +93,16 @@ void RateLimiter::OnSent(const Key& key, TimePoint now) {
   if (buckets_.size() > kPruneAbove) Prune(now);
 }
 
+void RateLimiter::OnNotServed(const Key& key, TimePoint now) {
+  const auto it = buckets_.find(key);
+  if (it == buckets_.end()) return;  // a full bucket has nothing to refund
+  const Pace pace = PaceOf(key);
+  Bucket& bucket = it->second;
+  bucket.tokens = std::min(static_cast<double>(pace.burst),
+                           TokensAt(bucket, pace, now) + 1.0);
+  bucket.updated = std::max(bucket.updated, now);
+}
+
 void RateLimiter::OnRateLimited(const Key& key,
                                 std::chrono::seconds retry_after,
                                 TimePoint now) {

@@ -69,6 +69,13 @@ class RateLimiter {
   // may go into debt if the caller did not wait, which delays the next).
   void OnSent(const Key& key, TimePoint now);
 
+  // Gives back the token OnSent spent, for a call Slack never served: no
+  // answer at all, or a 5xx from in front of its API. Slack counts the
+  // calls it serves; without this, an outage would spend a Tier 1 method's
+  // whole budget on failures and the first call after it would wait up to
+  // a minute for a token (apps.connections.open: the link stays down).
+  void OnNotServed(const Key& key, TimePoint now);
+
   // Records a 429: `key` sends nothing before now + retry_after, and then
   // one request at a time at its normal pace. Other keys are unaffected.
   void OnRateLimited(const Key& key, std::chrono::seconds retry_after,

@@ -57,6 +57,7 @@ SlackConnection::SlackConnection(boost::asio::io_context& loop,
       health_(health),
       options_(std::move(options)),
       retry_timer_(std::make_unique<RetryTimer>(loop)),
+      probe_timer_(std::make_unique<RetryTimer>(loop)),
       alive_(std::make_shared<bool>(true)) {
   slack::WebApiOptions api_options;
   api_options.api_url = options_.api_url;
@@ -66,6 +67,7 @@ SlackConnection::SlackConnection(boost::asio::io_context& loop,
   api_options.post_interval = options_.post_interval;
   api_options.post_burst = options_.post_burst;
   api_ = std::make_unique<slack::WebApiClient>(loop_, std::move(api_options));
+  api_->OnAnsweringAgain([this] { SlackAnswering("the Web API answers again"); });
 
   slack::SocketModeClientOptions socket_options;
   socket_options.ca_file = options_.ca_file;
@@ -114,6 +116,46 @@ void SlackConnection::OnAttempt(std::function<void()> fn) {
   on_attempt_ = std::move(fn);
 }
 
+void SlackConnection::OnSlackAnswering(
+    std::function<void(const std::string&)> fn) {
+  on_answering_ = std::move(fn);
+}
+
+void SlackConnection::SlackAnswering(const std::string& why) {
+  if (stopped_) return;
+  if (socket_ && ready_) socket_->SlackAnswering();
+  if (!on_answering_) return;
+  try {
+    on_answering_(why);
+  } catch (const std::exception& e) {
+    logging::Error("slack.answering_handler_threw", {{"error", e.what()}});
+  }
+}
+
+// Probes only while the link is down after a start that got as far as
+// Socket Mode; each probe's result reaches the Web API client's
+// answering-again check like any other call's.
+void SlackConnection::ArmProbe() {
+  if (probing_ || stopped_ || !ready_) return;
+  probing_ = true;
+  probe_timer_->timer.expires_after(options_.probe_interval);
+  probe_timer_->timer.async_wait(
+      [this, alive = alive_](const boost::system::error_code& ec) {
+        if (ec || !*alive) return;
+        const bool link_down = health_.state == "reconnecting" ||
+                               health_.state == "connecting";
+        if (!link_down) {
+          probing_ = false;
+          return;
+        }
+        api_->AuthTest([this, alive](slack::ApiResult) {
+          if (!*alive) return;
+          probing_ = false;
+          ArmProbe();
+        });
+      });
+}
+
 void SlackConnection::NotifyAttempt() {
   if (!on_attempt_) return;
   try {
@@ -138,6 +180,7 @@ void SlackConnection::Stop() {
   stopped_ = true;
   *alive_ = false;
   retry_timer_->timer.cancel();
+  probe_timer_->timer.cancel();
   if (socket_) socket_->Stop();
   health_.Set("disabled", "stopped", clock_.Now());
 }
@@ -206,6 +249,8 @@ void SlackConnection::Report(const std::string& state,
   } else {
     logging::Info("slack.state", {{"state", state}, {"detail", detail}});
   }
+  if (ready_ && (state == "reconnecting" || state == "connecting")) ArmProbe();
+  if (state_changed && state == "connected") SlackAnswering("Socket Mode connected");
   if (state_changed && on_state_) {
     try {
       on_state_(state, detail);

@@ -3,6 +3,12 @@
 // with auth.test, then opens Socket Mode. Keeps `SlackHealth` current and
 // logs every state change and every envelope it hands on (never a token).
 //
+// While the Socket Mode link is down after start, a cheap auth.test (Tier
+// 4) probes the Web API every `probe_interval`, so Slack coming back after
+// an outage is noticed within seconds even when no job is calling it: then
+// the socket tries at once (not after its backoff) and the jobs waiting
+// for Slack are woken (OnSlackAnswering).
+//
 // A fatal problem (a token Slack refuses, Socket Mode switched off) stops
 // only the Slack side: the daemon keeps taking leads, their Slack jobs stay
 // queued, and /healthz reports "fatal" with the reason.
@@ -37,6 +43,7 @@ struct SlackConnectionOptions {
   std::string app_token;  // SLACK_APP_TOKEN, xapp-
   std::chrono::milliseconds ping_interval{std::chrono::seconds(5)};
   std::chrono::milliseconds silence_limit{std::chrono::seconds(30)};
+  std::chrono::milliseconds probe_interval{std::chrono::seconds(3)};
   std::chrono::milliseconds post_interval{1000};  // see WebApiOptions
   int post_burst = 3;
 };
@@ -67,6 +74,10 @@ class SlackConnection {
   // Socket Mode connection attempt (a planned refresh included).
   void OnAttempt(std::function<void()> fn);
 
+  // Called when Slack answers again: the Web API after failing, or the
+  // Socket Mode link connected. `why` is for the log.
+  void OnSlackAnswering(std::function<void(const std::string& why)> fn);
+
   // auth.test (retried while Slack cannot be reached), then Socket Mode.
   void Start();
   // Closes the sockets (a close frame each); no callback runs afterwards.
@@ -86,6 +97,8 @@ class SlackConnection {
   void StartSocketMode();
   void Report(const std::string& state, const std::string& detail);
   void NotifyAttempt();
+  void SlackAnswering(const std::string& why);
+  void ArmProbe();
 
   boost::asio::io_context& loop_;
   const Clock& clock_;
@@ -95,14 +108,17 @@ class SlackConnection {
   std::unique_ptr<slack::SocketModeClient> socket_;
   struct RetryTimer;
   std::unique_ptr<RetryTimer> retry_timer_;  // paces auth.test retries
+  std::unique_ptr<RetryTimer> probe_timer_;  // the link-down probe
   std::shared_ptr<bool> alive_;  // callbacks check it; false after Stop
   EnvelopeHandler on_envelope_;
   std::function<void()> on_ready_;
   std::function<void(const std::string&, const std::string&)> on_state_;
   std::function<void()> on_attempt_;
+  std::function<void(const std::string&)> on_answering_;
   std::chrono::milliseconds auth_retry_delay_{std::chrono::seconds(1)};
   bool ready_ = false;
   bool stopped_ = false;
+  bool probing_ = false;  // a probe timer or call is pending
 };
 
 }  // namespace leadrouter

@@ -7,6 +7,8 @@
 
 #include "bot/daemon/log.h"
 #include "bot/metrics/metrics.h"
+#include "bot/ops/ops_alerts.h"
+#include "bot/ops/slack_outage_alert.h"
 #include "bot/routing/outbox_plan.h"
 #include "bot/slack/mrkdwn.h"
 #include "bot/slack/web_api_client.h"
@@ -345,7 +347,36 @@ void SlackJobs::OpsAlert(const storage::Job& job, JobDone done) {
   if (channel.empty()) return done(JobOutcome::Fail("slack.ops_channel is not set"));
   const OpsAlertJob alert = Decode<OpsAlertJob>(job.payload);
   const std::string title = alert.title.empty() ? "leadrouter alert" : alert.title;
-  PostOnce(job, channel, slack::OpsAlert(title, AlertDetail(alert)), done);
+  const std::string detail = AlertDetail(alert);
+  if (alert.group != kSlackConnectionGroup || alert.role != "alert") {
+    return PostAlert(job, title, detail, done);
+  }
+  // The link's own alert: is it still true?
+  const Config& config = config_;
+  const SystemTime now = clock_.Now();
+  writer_.Call<SlackAlertPlan>(
+      [job, now, &config](storage::Database& db) {
+        return PlanSlackOutageAlert(db, job, now, config);
+      },
+      [this, job, title, detail, done](Result<SlackAlertPlan> plan) {
+        if (!plan.ok()) return done(JobOutcome::Retry(plan.status().message()));
+        switch (plan->kind) {
+          case SlackAlertPlan::Kind::kWaitForLink:
+            return done(JobOutcome::Postpone(clock_.Now() + kAwaitLink, kAwaitingLinkNote));
+          case SlackAlertPlan::Kind::kWaitForDrain:
+            return done(JobOutcome::Postpone(clock_.Now() + kAwaitDrainStep,
+                                             "the leads that waited are still going out"));
+          case SlackAlertPlan::Kind::kSummary:
+            return PostAlert(job, plan->words.title, plan->words.detail, done);
+          case SlackAlertPlan::Kind::kAsWritten:
+            return PostAlert(job, title, detail, done);
+        }
+      });
+}
+
+void SlackJobs::PostAlert(const storage::Job& job, const std::string& title,
+                          const std::string& detail, JobDone done) {
+  PostOnce(job, config_.slack.ops_channel, slack::OpsAlert(title, detail), done);
 }
 
 }  // namespace leadrouter

@@ -53,6 +53,8 @@ class SlackJobs {
   void ThreadNote(const storage::Job& job, JobDone done);
   void PostTriage(const storage::Job& job, JobDone done);
   void OpsAlert(const storage::Job& job, JobDone done);
+  void PostAlert(const storage::Job& job, const std::string& title,
+                 const std::string& detail, JobDone done);
 
   // Posts `message` to `channel` once for `job` (OncePoster), remembering
   // it as the lead's `kind` message with its timeline event; `done` gets

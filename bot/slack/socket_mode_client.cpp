@@ -379,19 +379,35 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
         logging::Error("slack.socket.attempt_handler_threw", {{"error", e.what()}});
       }
     }
-    api.ConnectionsOpen([weak = weak_from_this()](ApiResult result) {
+    // The id is known only once the call is queued; the answer comes on
+    // a later turn of the loop, so it is always set by then.
+    auto id = std::make_shared<CallId>(0);
+    *id = api.ConnectionsOpen([weak = weak_from_this(), id](ApiResult result) {
       auto self = weak.lock();
       if (!self || self->stopped) return;
+      const bool current = *id == self->open_call;
+      if (current) self->open_call = 0;
       if (result.ok && result.body.is_object() && result.body.contains("url") &&
           result.body["url"].is_string()) {
+        // A URL is used whichever attempt asked for it (the session knows
+        // whether the link still needs one).
         self->Dispatch(SocketModeSession::UrlOpened{
             result.body["url"].get<std::string>()});
-      } else {
+      } else if (current) {
         self->Dispatch(SocketModeSession::OpenFailed{
             result.ok ? std::string("apps.connections.open returned no url")
                       : result.error});
       }
     });
+    open_call = *id;
+  }
+
+  void Carry(const SocketModeSession::CancelOpenUrl&) {
+    if (open_call == 0) return;
+    if (api.Cancel(open_call)) {
+      logging::Debug("slack.socket.open_cancelled", {});
+    }
+    open_call = 0;
   }
 
   void Carry(const SocketModeSession::Connect& a) {
@@ -575,6 +591,7 @@ struct SocketModeClient::Impl : LinkEvents, std::enable_shared_from_this<Impl> {
   EnvelopeHandler on_duplicate;
   StateHandler on_state;
   std::function<void()> on_attempt;
+  CallId open_call = 0;  // the apps.connections.open of the current attempt
   std::size_t acks_sent = 0;
   bool stopped = false;
 };
@@ -619,6 +636,10 @@ std::size_t SocketModeClient::acks_sent() const { return impl_->acks_sent; }
 
 std::size_t SocketModeClient::open_sockets() const {
   return impl_->links.size();
+}
+
+void SocketModeClient::SlackAnswering() {
+  impl_->Dispatch(SocketModeSession::SlackAnswering{});
 }
 
 void SocketModeClient::TEST_Tick() {

@@ -72,6 +72,10 @@ class SocketModeClient {
   // Sockets not yet fully closed (after Stop: the ones still closing).
   std::size_t open_sockets() const;
 
+  // The Web API answers again after failing: if the session is waiting out
+  // a backoff with the link down, it tries now.
+  void SlackAnswering();
+
   // Delivers a timer tick now, for tests that move a fake clock.
   void TEST_Tick();
 

@@ -91,14 +91,30 @@ void SocketModeSession::On(const Stop&, TimePoint now, Actions& out) {
 }
 
 void SocketModeSession::On(const UrlOpened& e, TimePoint now, Actions& out) {
-  if (phase_ != Phase::kOpeningUrl) return;  // a late answer to an old try
-  if (e.url.empty()) {
-    AttemptFailed("apps.connections.open returned no url", now, out);
+  if (phase_ == Phase::kOpeningUrl) {
+    if (e.url.empty()) {
+      AttemptFailed("apps.connections.open returned no url", now, out);
+      return;
+    }
+    ConnectTo(e.url, out);
     return;
   }
+  // A late answer to an attempt given up (it timed out while Slack was slow
+  // or its call waited for the pace). While the link is down, or being
+  // replaced, it is the quickest way back: use it rather than wait for the
+  // next attempt's turn at a Tier 1 method.
+  const bool link_needed = !live_ || live_retiring_;
+  if (phase_ != Phase::kIdle || !link_needed || e.url.empty()) return;
+  if (state_ == SessionState::kDisabled) return;
+  attempt_started_ = now;
+  retry_at_.reset();
+  ConnectTo(e.url, out);
+}
+
+void SocketModeSession::ConnectTo(const std::string& url, Actions& out) {
   phase_ = Phase::kConnecting;
   attempt_conn_ = next_conn_++;
-  Emit<Connect>(out, attempt_conn_, e.url);
+  Emit<Connect>(out, attempt_conn_, url);
 }
 
 void SocketModeSession::On(const OpenFailed& e, TimePoint now, Actions& out) {
@@ -204,11 +220,21 @@ void SocketModeSession::On(const Tick&, TimePoint now, Actions& out) {
     if (attempt_conn_ != 0) {
       Emit<Close>(out, attempt_conn_, "no hello in time");
     }
+    if (phase_ == Phase::kOpeningUrl) Emit<CancelOpenUrl>(out);
     AttemptFailed("connection attempt timed out", now, out);
   }
   if (phase_ == Phase::kIdle && retry_at_ && now >= *retry_at_) {
     BeginAttempt(now, out);
   }
+}
+
+void SocketModeSession::On(const SlackAnswering&, TimePoint now,
+                           Actions& out) {
+  if (state_ == SessionState::kDisabled) return;
+  // Only a session that is waiting out a backoff with no link is helped;
+  // an attempt in flight goes on, a live link needs nothing.
+  if (live_ || phase_ != Phase::kIdle || !retry_at_) return;
+  BeginAttempt(now, out);
 }
 
 void SocketModeSession::SetState(SessionState state, std::string detail,
@@ -268,6 +294,7 @@ void SocketModeSession::GoFatal(const std::string& message, TimePoint now,
 }
 
 void SocketModeSession::CloseAll(const std::string& why, Actions& out) {
+  if (phase_ == Phase::kOpeningUrl) Emit<CancelOpenUrl>(out);
   if (attempt_conn_ != 0) Emit<Close>(out, attempt_conn_, why);
   if (live_) Emit<Close>(out, *live_, why);
   phase_ = Phase::kIdle;

@@ -13,7 +13,13 @@
 // `link_disabled`, or when Slack refuses the app-level token, the session is
 // fatal and stops. Silence on the live connection for `silence_limit`
 // counts as a dead link. Failed attempts back off exponentially with
-// jitter up to `backoff_cap`; a hello resets the backoff.
+// jitter up to `backoff_cap`; a hello resets the backoff. While the link is
+// down a URL from apps.connections.open is never thrown away, even one
+// answering an attempt that was given up; an attempt given up before its
+// call was answered cancels that call (CancelOpenUrl), so a queued call
+// never spends apps.connections.open's Tier 1 pace for nothing. When the
+// Web API answers again after failing (Slack is back), a session waiting
+// out its backoff tries at once.
 #pragma once
 
 #include <chrono>
@@ -89,11 +95,17 @@ class SocketModeSession {
     ConnId conn = 0;
   };
   struct Tick {};  // time passed; see NextTickAt()
+  struct SlackAnswering {};  // the Web API answers again after failing
   using Event = std::variant<Start, Stop, UrlOpened, OpenFailed, Connected,
-                             Hello, Disconnect, Closed, PongOrFrame, Tick>;
+                             Hello, Disconnect, Closed, PongOrFrame, Tick,
+                             SlackAnswering>;
 
   // ---- Actions (carried out by the I/O layer, in order) ----
   struct OpenUrl {};  // call apps.connections.open with the app token
+  // The attempt that asked for OpenUrl was given up before its answer: drop
+  // the call if it has not gone out yet (if it has, its answer still comes
+  // and is used when the link is down).
+  struct CancelOpenUrl {};
   struct Connect {    // open a WebSocket to `url`, known as `conn`
     ConnId conn = 0;
     std::string url;
@@ -112,8 +124,8 @@ class SocketModeSession {
     SessionState state = SessionState::kDisabled;
     std::string detail;
   };
-  using Action = std::variant<OpenUrl, Connect, Close, ScheduleRetryAt, Fatal,
-                              StateChanged>;
+  using Action = std::variant<OpenUrl, CancelOpenUrl, Connect, Close,
+                              ScheduleRetryAt, Fatal, StateChanged>;
 
   // `random` supplies jitter; it must outlive the session.
   SocketModeSession(Options options, Random& random);
@@ -149,6 +161,7 @@ class SocketModeSession {
   void On(const Closed& e, TimePoint now, Actions& out);
   void On(const PongOrFrame& e, TimePoint now, Actions& out);
   void On(const Tick&, TimePoint now, Actions& out);
+  void On(const SlackAnswering&, TimePoint now, Actions& out);
 
   void SetState(SessionState state, std::string detail, TimePoint now,
                 Actions& out);
@@ -158,6 +171,7 @@ class SocketModeSession {
   void LoseLive(const std::string& why, TimePoint now, Actions& out);
   void GoFatal(const std::string& message, TimePoint now, Actions& out);
   void CloseAll(const std::string& why, Actions& out);
+  void ConnectTo(const std::string& url, Actions& out);
   std::chrono::milliseconds Backoff(int failures) const;
   bool AttemptOwns(ConnId conn) const;
 

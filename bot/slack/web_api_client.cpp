@@ -106,6 +106,7 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
     json args;
     TokenKind token;
     ApiCallback done;
+    CallId id = 0;
   };
   // The calls of one rate-limiter key, sent one at a time in order.
   struct Lane {
@@ -136,14 +137,16 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
     https.reset();
   }
 
-  void Enqueue(Pending call) {
+  CallId Enqueue(Pending call) {
+    call.id = next_id++;
+    const CallId id = call.id;
     if (!status.ok()) {
       ApiResult result = Failure(status.message(), /*retryable=*/false);
       asio::post(loop, [self = shared_from_this(), done = std::move(call.done),
                         result = std::move(result)]() mutable {
         if (!self->stopped) done(std::move(result));
       });
-      return;
+      return id;
     }
     std::string channel;
     if (call.args.is_object() && call.args.contains("channel") && call.args["channel"].is_string())
@@ -155,9 +158,46 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
     const bool behind = lane.running ||
                         limiter.WaitFor(key, SteadyClock::now()) > SteadyClock::duration::zero();
     if (behind && on_lane_wait) on_lane_wait();
-    if (lane.running) return;
+    if (lane.running) return id;
     lane.running = true;
     asio::co_spawn(loop, RunLane(shared_from_this(), std::move(key)), asio::detached);
+    return id;
+  }
+
+  bool Cancel(CallId id) {
+    for (auto& entry : lanes) {
+      auto& queue = entry.second.queue;
+      for (auto it = queue.begin(); it != queue.end(); ++it) {
+        if (it->id != id) continue;
+        logging::Debug("slack.api.cancelled", {{"method", it->method}});
+        queue.erase(it);
+        --queued;
+        // The lane wakes, finds the queue as it is now, and carries on (or
+        // ends) without waiting for a call that is gone.
+        entry.second.timer.cancel();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Tracks whether Slack answers, for OnAnsweringAgain.
+  void NoteAnswer(const std::string& method, const ApiResult& result) {
+    if (method == "apps.connections.open") return;
+    const bool unanswered = result.http_status == 0 || result.http_status >= 500;
+    if (unanswered) {
+      failing = true;
+      return;
+    }
+    if (result.http_status / 100 != 2 || !failing) return;
+    failing = false;
+    logging::Info("slack.api.answering_again", {{"method", method}});
+    if (!on_answering_again) return;
+    try {
+      on_answering_again();
+    } catch (const std::exception& e) {
+      logging::Error("slack.api.answering_handler_threw", {{"error", e.what()}});
+    }
   }
 
   static asio::awaitable<void> RunLane(std::shared_ptr<Impl> self, RateLimiter::Key key) {
@@ -182,11 +222,15 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
         result = Failure(std::string("client_error: ") + e.what(), /*retryable=*/true);
       }
       if (self->stopped) break;
+      if (result.http_status == 0 || result.http_status >= 500) {
+        self->limiter.OnNotServed(key, SteadyClock::now());
+      }
       if (result.http_status == 429) {
         self->limiter.OnRateLimited(key, result.retry_after.value_or(kDefaultRetryAfter),
                                     SteadyClock::now());
       }
       self->LogResult(call.method, result);
+      self->NoteAnswer(call.method, result);
       try {
         call.done(std::move(result));
       } catch (const std::exception& e) {
@@ -268,6 +312,9 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
   std::map<RateLimiter::Key, Lane> lanes;
   std::size_t queued = 0;  // calls in lanes, not yet sent
   std::function<void()> on_lane_wait;
+  std::function<void()> on_answering_again;
+  CallId next_id = 1;
+  bool failing = false;
   bool stopped = false;
 };
 
@@ -282,10 +329,18 @@ std::size_t WebApiClient::connections_opened() const {
   return impl_->https ? impl_->https->connections_opened() : 0;
 }
 
-void WebApiClient::Call(const std::string& method, nlohmann::json args, TokenKind token,
-                        ApiCallback done) {
-  impl_->Enqueue({method, std::move(args), token, std::move(done)});
+CallId WebApiClient::Call(const std::string& method, nlohmann::json args, TokenKind token,
+                          ApiCallback done) {
+  return impl_->Enqueue({method, std::move(args), token, std::move(done)});
 }
+
+bool WebApiClient::Cancel(CallId id) { return impl_->Cancel(id); }
+
+void WebApiClient::OnAnsweringAgain(std::function<void()> fn) {
+  impl_->on_answering_again = std::move(fn);
+}
+
+bool WebApiClient::failing() const { return impl_->failing; }
 
 void WebApiClient::AuthTest(ApiCallback done) {
   Call("auth.test", json::object(), TokenKind::kBot, std::move(done));
@@ -338,8 +393,14 @@ void WebApiClient::UsersInfo(const std::string& user, ApiCallback done) {
   Call("users.info", {{"user", user}}, TokenKind::kBot, std::move(done));
 }
 
-void WebApiClient::ConnectionsOpen(ApiCallback done) {
-  Call("apps.connections.open", json::object(), TokenKind::kApp, std::move(done));
+CallId WebApiClient::ConnectionsOpen(ApiCallback done) {
+  return Call("apps.connections.open", json::object(), TokenKind::kApp, std::move(done));
+}
+
+bool IsUnavailable(const ApiResult& result) {
+  if (result.ok || !result.retryable) return false;
+  return result.http_status == 0 || result.http_status == 429 ||
+         result.http_status >= 500 || IsServerSideError(result.error);
 }
 
 JobOutcome ToJobOutcome(const ApiResult& result) {
@@ -347,8 +408,9 @@ JobOutcome ToJobOutcome(const ApiResult& result) {
   if (result.http_status == 429) {
     std::optional<std::chrono::milliseconds> wait;
     if (result.retry_after) wait = *result.retry_after;
-    return JobOutcome::Retry(result.error, wait);
+    return JobOutcome::Unavailable(kSlackService, result.error, wait);
   }
+  if (IsUnavailable(result)) return JobOutcome::Unavailable(kSlackService, result.error);
   if (result.retryable) return JobOutcome::Retry(result.error);
   return JobOutcome::Fail(result.error);
 }

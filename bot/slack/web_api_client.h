@@ -9,7 +9,9 @@
 // Rate limits: each call belongs to a RateLimiter key (the method, plus the
 // channel for chat.postMessage). Calls on one key go out one at a time, in
 // the order they were made, paced by the limiter; after a 429 the key waits
-// Retry-After. A waiting key never delays another key.
+// Retry-After. A waiting key never delays another key. A call that Slack
+// never served (no answer, a 5xx) gives its token back, and a call still
+// queued can be cancelled, so neither spends the pace of the calls after.
 //
 // Thread rule: every method runs on the loop thread; callbacks are called
 // there too, exactly once, unless the client is destroyed first (then the
@@ -18,6 +20,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -66,6 +69,8 @@ struct ApiResult {
 };
 
 using ApiCallback = std::function<void(ApiResult)>;
+// Names one call, for Cancel. Never 0.
+using CallId = std::uint64_t;
 
 class WebApiClient {
  public:
@@ -83,8 +88,20 @@ class WebApiClient {
 
   // Calls `method` with `args` as a JSON body (apps.connections.open: an
   // empty form body), authorised with the chosen token.
-  void Call(const std::string& method, nlohmann::json args, TokenKind token,
-            ApiCallback done);
+  CallId Call(const std::string& method, nlohmann::json args, TokenKind token,
+              ApiCallback done);
+  // Drops call `id` if it is still waiting for its turn: it is never sent
+  // and its callback never runs; returns true. False when it was sent
+  // already (its answer still comes) or is unknown.
+  bool Cancel(CallId id);
+
+  // Called (on the loop) when a call is answered by Slack after one or
+  // more calls were not (no answer, or a 5xx): Slack is back. Calls of
+  // apps.connections.open count for neither, so a Socket Mode endpoint that
+  // keeps failing while the rest of the API works never signals this.
+  void OnAnsweringAgain(std::function<void()> fn);
+  // Whether the last call that settled it found Slack not answering.
+  bool failing() const;
 
   void AuthTest(ApiCallback done);
   // `message` holds text/blocks/thread_ts…; `channel` is added to it.
@@ -109,7 +126,7 @@ class WebApiClient {
   // `fn` runs (on the loop) each time a call has to wait in its lane.
   void OnLaneWait(std::function<void()> fn);
   // apps.connections.open with the app token: body.url is the wss:// URL.
-  void ConnectionsOpen(ApiCallback done);
+  CallId ConnectionsOpen(ApiCallback done);
 
   // TCP connections opened so far (keep-alive reuse shows as few).
   std::size_t connections_opened() const;
@@ -120,9 +137,18 @@ class WebApiClient {
   std::shared_ptr<Impl> impl_;
 };
 
-// How the job runner should treat a call's result: 429 → retry after
-// Retry-After; other retryable failures → retry with backoff; any other
-// failure (channel_not_found, invalid_auth…) → permanent; ok → done.
+// The name jobs waiting for Slack are recorded under (JobOutcome::service).
+inline constexpr char kSlackService[] = "slack";
+
+// Slack could not be reached or did not serve the call (no answer, 5xx,
+// 429, or Slack's own internal_error / fatal_error / request_timeout):
+// waiting fixes it.
+bool IsUnavailable(const ApiResult& result);
+
+// How the job runner should treat a call's result: unavailable (above) →
+// wait for Slack (after Retry-After on a 429); other retryable failures
+// (a garbled answer) → retry with backoff; any other failure
+// (channel_not_found, invalid_auth…) → permanent; ok → done.
 JobOutcome ToJobOutcome(const ApiResult& result);
 
 }  // namespace leadrouter::slack

@@ -40,20 +40,22 @@ TEST_CASE("a Web API outage that kills several posts gives one ops alert and one
           "recovery note",
           "[integration][ops_alerts]") {
   // Retries wait a minute of the daemon's clock, so the test decides when
-  // they run; the second failure of a job makes it a dead letter.
+  // they run; a job still waiting for Slack after a minute (its patience)
+  // becomes a dead letter.
   SlackStack s(StackOptions{
-      "[jobs]\nmax_attempts = 2\nbackoff_base = \"1m\"\nbackoff_cap = \"1m\"\n"});
+      "[jobs]\nmax_attempts = 2\nbackoff_base = \"1m\"\nbackoff_cap = \"1m\"\n"
+      "unavailable_patience = \"1m\"\n"});
   // Every chat.postMessage fails while the outage lasts: two attempts for
   // each of three shark-tank posts, and the ops alert's first try.
   s.SimPost("fault", {{"method", "chat.postMessage"}, {"count", 7}, {"status", 503}});
   for (int i = 0; i < 3; ++i) s.PostLead(HotLead(60 + i, "Outage Owner " + std::to_string(i)));
   REQUIRE(WaitForCount(s, "SELECT COUNT(*) FROM jobs WHERE kind = 'slack.post_shark_tank' "
-                          "AND attempts = 1 AND state = 'pending'", 3));
+                          "AND waiting_on = 'slack' AND state = 'pending'", 3));
   s.Advance("1m");
   INFO(s.DaemonLog());
   REQUIRE(WaitForCount(s, "SELECT COUNT(*) FROM jobs WHERE state = 'dead'", 3));
   REQUIRE(WaitForCount(s, "SELECT COUNT(*) FROM jobs WHERE kind = 'slack.ops_alert' "
-                          "AND attempts = 1 AND state = 'pending'", 1));
+                          "AND waiting_on = 'slack' AND state = 'pending'", 1));
 
   // Slack is back: the alert's retry goes out, and the next post closes
   // the outage.

@@ -105,6 +105,8 @@ HttpReply ControlApi::Handle(const HttpRequest& request,
     out["sent"] = sent;
   } else if (action == "silence") {
     hub_.SetSilence(in.value("on", true));
+  } else if (action == "outage") {
+    hub_.SetOutage(in.value("on", true));
   } else if (action == "redeliver") {
     auto fresh = hub_.RedeliverNow(Get(in, "envelope_id"));
     if (!fresh) return JsonReply(json{{"ok", false}, {"error", "unknown_envelope"}}, 404);

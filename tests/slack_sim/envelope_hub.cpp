@@ -243,6 +243,15 @@ void EnvelopeHub::SetSilence(bool on) {
   }
 }
 
+void EnvelopeHub::SetOutage(bool on) {
+  outage_ = on;
+  if (!on) return;
+  // Close() detaches asynchronously; copy the links first.
+  std::vector<SocketLink*> links;
+  for (auto& [id, conn] : conns_) links.push_back(conn.link);
+  for (SocketLink* link : links) link->Close();
+}
+
 json EnvelopeHub::AcksJson() const {
   json out = json::array();
   for (const auto& d : deliveries_) {
@@ -296,6 +305,7 @@ void EnvelopeHub::Reset() {
   queued_.clear();
   tickets_.clear();
   silence_ = false;
+  outage_ = false;
   duplicate_next_ = false;
 }
 

@@ -78,6 +78,10 @@ class EnvelopeHub {
   // never delivered.
   std::optional<std::string> RedeliverNow(const std::string& envelope_id);
   void SetSilence(bool on);
+  // A Slack outage: while on, open sockets are closed, new ones refused
+  // (HTTP 503 to the upgrade) and every Web API call answers 503.
+  void SetOutage(bool on);
+  bool outage() const { return outage_; }
   void DuplicateNext() { duplicate_next_ = true; }
 
   nlohmann::json AcksJson() const;
@@ -127,6 +131,7 @@ class EnvelopeHub {
   std::vector<size_t> queued_;  // waiting for a socket
   uint64_t generation_ = 0;     // bumped by Reset to orphan old timers
   bool silence_ = false;
+  bool outage_ = false;
   bool duplicate_next_ = false;
   int64_t total_connections_ = 0;
   int64_t most_open_ = 0;  // the most sockets open at one time

@@ -233,6 +233,14 @@ struct Server::Impl {
         if (websocket::is_upgrade(request)) {
           HttpRequest plain = ToRequest(request);
           std::string ticket = ParseForm(plain.query)["ticket"];
+          if (hub.outage()) {
+            HttpReply down;
+            down.status = 503;
+            down.content_type = "text/plain";
+            down.body = "simulated outage\n";
+            co_await Write(stream, request, down, false);
+            co_return;
+          }
           if (plain.path.rfind("/link", 0) == 0 && hub.RedeemTicket(ticket)) {
             auto conn = std::make_shared<WsConnection>(stream.release_socket(),
                                                        hub, options);

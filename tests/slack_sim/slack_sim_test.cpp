@@ -509,3 +509,27 @@ TEST_CASE("drop_answer: the post is made and the connection closes unanswered") 
   // Only the next call was switched: the one after is answered.
   CHECK(Api(port, "chat.postMessage", message).Json()["ok"] == true);
 }
+
+TEST_CASE("an outage closes the sockets and fails every call until it ends") {
+  SimProcess sim;
+  auto port = sim.port();
+  WsClient ws(OpenUrl(port));
+  REQUIRE(ReadType(ws, "hello"));
+
+  Control(port, "outage", {{"on", true}});
+  for (int i = 0; i < 20 && !ws.closed(); ++i) ws.Pump(100ms);
+  CHECK(ws.closed());
+  CHECK(Api(port, "auth.test", json::object()).status == 503);
+  auto open = Http(port, "POST", "/api/apps.connections.open", "", "",
+                   "Bearer xapp-test");
+  CHECK(open.status == 503);
+  json calls = ControlGet(port, "calls");
+  REQUIRE(calls.size() >= 2);
+  CHECK(calls.back()["outage"] == true);
+  CHECK(calls.back()["status"] == 503);
+
+  Control(port, "outage", {{"on", false}});
+  CHECK(Api(port, "auth.test", json::object()).Json()["ok"] == true);
+  WsClient fresh(OpenUrl(port));
+  CHECK(ReadType(fresh, "hello"));
+}

@@ -110,7 +110,13 @@ HttpReply WebApi::Handle(const HttpRequest& request,
 
   HttpReply reply;
   json body;
-  if (auto fault = faults_.Take(method)) {
+  if (hub_.outage()) {
+    // Slack is down: nothing behind the edge answers.
+    call["outage"] = true;
+    reply.status = 503;
+    reply.content_type = "text/plain";
+    reply.body = "simulated outage\n";
+  } else if (auto fault = faults_.Take(method)) {
     call["fault"] = true;
     reply.delay = fault->delay;
     if (fault->drop_answer) {

@@ -372,3 +372,63 @@ TEST_CASE("CancelByLeadAndKinds cancels only the lead's pending jobs of those ki
   CHECK(jobs.CancelByLeadAndKinds(7, {}, "nothing", kT0 + 2s) == 0);
   CHECK(jobs.Get(note)->state == JobState::kPending);
 }
+
+TEST_CASE("a wait for a service keeps its start and gives the attempt back",
+          "[storage][job_store]") {
+  auto db = Database::Open(":memory:");
+  JobStore jobs(db->db());
+  const int64_t id = jobs.Enqueue(MakeJob("slack.post", kT0), kT0);
+  REQUIRE(jobs.ClaimDue(kT0, kSlack, 10).size() == 1);
+  jobs.WaitForService(id, "slack", kT0 + 2s, "http_503", kT0);
+  REQUIRE(jobs.ClaimDue(kT0 + 2s, kSlack, 10).size() == 1);
+  jobs.WaitForService(id, "slack", kT0 + 6s, "http_503", kT0 + 2s);
+  Job job = *jobs.Get(id);
+  CHECK(job.state == JobState::kPending);
+  CHECK(job.attempts == 0);
+  CHECK(job.waiting_on == "slack");
+  CHECK(job.waiting_since == kT0);  // the first wait's start
+  CHECK(job.last_error == "http_503");
+  // Done keeps the record of the wait; a plain retry ends the streak.
+  REQUIRE(jobs.ClaimDue(kT0 + 6s, kSlack, 10).size() == 1);
+  jobs.RetryAt(id, kT0 + 10s, "invalid_response");
+  CHECK_FALSE(jobs.Get(id)->waiting_since.has_value());
+  REQUIRE(jobs.ClaimDue(kT0 + 10s, kSlack, 10).size() == 1);
+  jobs.WaitForService(id, "slack", kT0 + 12s, "http_503", kT0 + 10s);
+  REQUIRE(jobs.ClaimDue(kT0 + 12s, kSlack, 10).size() == 1);
+  jobs.Complete(id, kT0 + 12s);
+  CHECK(jobs.Get(id)->waiting_since == kT0 + 10s);
+}
+
+TEST_CASE("waking a service's waiting jobs makes only those due now",
+          "[storage][job_store]") {
+  auto db = Database::Open(":memory:");
+  JobStore jobs(db->db());
+  const std::vector<std::string> kinds = {"slack.post", "sequence.sms"};
+  const int64_t slack = jobs.Enqueue(MakeJob("slack.post", kT0), kT0);
+  const int64_t sms = jobs.Enqueue(MakeJob("sequence.sms", kT0), kT0);
+  const int64_t timer = jobs.Enqueue(MakeJob("slack.post", kT0 + 5min), kT0);
+  REQUIRE(jobs.ClaimDue(kT0, kinds, 10).size() == 2);
+  jobs.WaitForService(slack, "slack", kT0 + 60s, "http_503", kT0);
+  jobs.WaitForService(sms, "sms", kT0 + 60s, "http_503", kT0);
+
+  CHECK(jobs.WakeWaiting("slack", kT0 + 3s) == 1);
+  CHECK(jobs.Get(slack)->due_at == kT0 + 3s);
+  CHECK(jobs.Get(sms)->due_at == kT0 + 60s);
+  CHECK(jobs.Get(timer)->due_at == kT0 + 5min);  // a timer is not a wait
+  CHECK(jobs.WakeWaiting("slack", kT0 + 3s) == 0);
+}
+
+TEST_CASE("a replayed dead letter starts with no wait behind it",
+          "[storage][job_store]") {
+  auto db = Database::Open(":memory:");
+  JobStore jobs(db->db());
+  const int64_t id = jobs.Enqueue(MakeJob("slack.post", kT0), kT0);
+  REQUIRE(jobs.ClaimDue(kT0, kSlack, 10).size() == 1);
+  jobs.WaitForService(id, "slack", kT0 + 2s, "http_503", kT0);
+  REQUIRE(jobs.ClaimDue(kT0 + 2s, kSlack, 10).size() == 1);
+  jobs.Kill(id, "still unavailable", kT0 + 2s);
+  CHECK(jobs.Get(id)->waiting_on == "slack");
+  REQUIRE(jobs.Replay(id, kT0 + 1h));
+  CHECK(jobs.Get(id)->waiting_on.empty());
+  CHECK_FALSE(jobs.Get(id)->waiting_since.has_value());
+}

@@ -144,7 +144,7 @@ json SlackStack::PostLead(const json& lead) {
   return json::parse(r.body);
 }
 
-void SlackStack::Advance(const std::string& duration) {
+int64_t SlackStack::Advance(const std::string& duration) {
   test::HttpClient http(daemon_port_);
   auto r = http.Send("POST", "/v1/testing/clock",
                      {{"Content-Type", "application/json"},
@@ -152,6 +152,12 @@ void SlackStack::Advance(const std::string& duration) {
                      json{{"advance", duration}}.dump());
   INFO(r.body);
   REQUIRE(r.status == 200);
+  return json::parse(r.body, nullptr, false).value("now_unix_ms", int64_t{0});
+}
+
+json SlackStack::Health() {
+  test::HttpClient http(daemon_port_);
+  return json::parse(http.Send("GET", "/healthz").body, nullptr, false);
 }
 
 void SlackStack::WaitUntilIdle() {

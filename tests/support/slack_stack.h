@@ -56,13 +56,16 @@ class SlackStack {
 
   // POST /v1/leads; REQUIREs a 202 and returns its body.
   nlohmann::json PostLead(const nlohmann::json& lead);
-  // Moves the daemon's clock forward ("5m").
-  void Advance(const std::string& duration);
+  // Moves the daemon's clock forward ("5m"); returns the daemon's time
+  // after the move, in Unix milliseconds.
+  int64_t Advance(const std::string& duration);
   // Waits until the daemon's job runner is idle with nothing due
   // (GET /v1/testing/jobs): every job that was due has run and what it sent
   // has been answered. Wait for this before asserting that something did
   // NOT happen. FAILs after a few seconds.
   void WaitUntilIdle();
+  // GET /healthz.
+  nlohmann::json Health();
 
   // What the sim shows for `channel`: {"messages":[…],"ephemerals":[…]}.
   nlohmann::json Channel(const std::string& channel);

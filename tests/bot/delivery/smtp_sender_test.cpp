@@ -130,11 +130,11 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("smtp: a server that is down is a retryable failure",
+TEST_CASE("smtp: a server that is down is unavailable: the step waits for it",
           "[bot][delivery][smtp]") {
   Harness h("smtp://127.0.0.1:" + std::to_string(FreePort()));
   const SmtpResult r = h.SendAndWait(Message());
-  CHECK(r.outcome.kind == JobOutcome::Kind::kRetry);
+  CHECK(r.outcome.kind == JobOutcome::Kind::kUnavailable);
   CHECK_FALSE(r.recipient_refused);
   CHECK(r.outcome.error.find("connect") != std::string::npos);
 }
@@ -168,7 +168,7 @@ TEST_CASE(
     EmailMessage m = Message("busy@example.com");
     m.from = "Ana <ana@elmrealty.example>";
     const SmtpResult r = h.SendAndWait(m);
-    CHECK(r.outcome.kind == JobOutcome::Kind::kRetry);
+    CHECK(r.outcome.kind == JobOutcome::Kind::kUnavailable);
     CHECK_FALSE(r.recipient_refused);
     CHECK(r.smtp_code == 451);
   }
@@ -249,8 +249,8 @@ TEST_CASE(
   clock.Advance(2s);
   runner.Wake();
   REQUIRE(RunUntil(loop, [&] { return outcomes.size() == 2; }));
-  CHECK(outcomes[0] == JobOutcome::Kind::kRetry);
-  CHECK(outcomes[1] == JobOutcome::Kind::kRetry);
+  CHECK(outcomes[0] == JobOutcome::Kind::kUnavailable);
+  CHECK(outcomes[1] == JobOutcome::Kind::kUnavailable);
   Settle(loop);
 
   // Back: the next attempt delivers.
@@ -337,14 +337,14 @@ TEST_CASE("smtp: results classify as the job queue needs them",
   CHECK(ClassifySmtpResult(CURLE_SEND_ERROR, 550, "RCPT failed: 550")
             .outcome.kind == JobOutcome::Kind::kPermanentFailure);
   CHECK(ClassifySmtpResult(CURLE_SEND_ERROR, 452, "RCPT failed: 452")
-            .outcome.kind == JobOutcome::Kind::kRetry);
+            .outcome.kind == JobOutcome::Kind::kUnavailable);
   CHECK(ClassifySmtpResult(CURLE_LOGIN_DENIED, 535, "Login denied")
             .outcome.kind == JobOutcome::Kind::kRetry);
   CHECK(ClassifySmtpResult(CURLE_WEIRD_SERVER_REPLY, 554,
                            "Got unexpected smtp-server response: 554")
             .outcome.kind == JobOutcome::Kind::kRetry);  // a refused greeting
   CHECK(ClassifySmtpResult(CURLE_OPERATION_TIMEDOUT, 0, "").outcome.kind ==
-        JobOutcome::Kind::kRetry);
+        JobOutcome::Kind::kUnavailable);
 }
 
 TEST_CASE("smtp: a send queued when the sender stops is answered with a retry",

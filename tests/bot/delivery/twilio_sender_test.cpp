@@ -208,7 +208,7 @@ TEST_CASE("twilio: 429 retries after Retry-After, 5xx and transport errors retry
     sim.Script({{"status", 429}, {"code", 20429}, {"message", "Too Many Requests"},
                 {"retry_after", 30}});
     DeliveryResult result = h.Send({kTo, "Hi"});
-    CHECK(result.outcome.kind == JobOutcome::Kind::kRetry);
+    CHECK(result.outcome.kind == JobOutcome::Kind::kUnavailable);
     REQUIRE(result.outcome.retry_after.has_value());
     CHECK(*result.outcome.retry_after == 30s);
     CHECK_FALSE(result.recipient_refused);
@@ -216,13 +216,13 @@ TEST_CASE("twilio: 429 retries after Retry-After, 5xx and transport errors retry
   SECTION("429 without Retry-After: the runner's backoff") {
     sim.Script({{"status", 429}, {"code", 20429}});
     DeliveryResult result = h.Send({kTo, "Hi"});
-    CHECK(result.outcome.kind == JobOutcome::Kind::kRetry);
+    CHECK(result.outcome.kind == JobOutcome::Kind::kUnavailable);
     CHECK_FALSE(result.outcome.retry_after.has_value());
   }
   SECTION("500, then the retry goes through") {
     sim.Script({{"status", 500}, {"code", 20500}, {"message", "Internal Server Error"}});
     DeliveryResult failed = h.Send({kTo, "Hi"});
-    CHECK(failed.outcome.kind == JobOutcome::Kind::kRetry);
+    CHECK(failed.outcome.kind == JobOutcome::Kind::kUnavailable);
     CHECK_FALSE(failed.outcome.retry_after.has_value());
     CHECK(sim.Messages().empty());
     CHECK(h.Send({kTo, "Hi"}).outcome.kind == JobOutcome::Kind::kDone);
@@ -233,7 +233,7 @@ TEST_CASE("twilio: 429 retries after Retry-After, 5xx and transport errors retry
     options.base_url = "http://127.0.0.1:" + std::to_string(leadrouter::testing::FreePort());
     Harness down(options);
     DeliveryResult result = down.Send({kTo, "Hi"});
-    CHECK(result.outcome.kind == JobOutcome::Kind::kRetry);
+    CHECK(result.outcome.kind == JobOutcome::Kind::kUnavailable);
     CHECK(result.detail.find("Connection refused") != std::string::npos);
   }
   SECTION("a slow answer: a retryable timeout") {
@@ -242,7 +242,7 @@ TEST_CASE("twilio: 429 retries after Retry-After, 5xx and transport errors retry
     options.timeout = 300ms;
     Harness slow(options);
     DeliveryResult result = slow.Send({kTo, "Hi"});
-    CHECK(result.outcome.kind == JobOutcome::Kind::kRetry);
+    CHECK(result.outcome.kind == JobOutcome::Kind::kUnavailable);
     CHECK(result.detail.find("within 300 ms") != std::string::npos);
   }
 }
@@ -256,7 +256,7 @@ TEST_CASE("twilio: the auth token and the message never reach a log line",
     Harness h(SimOptions(sim));
     CHECK(h.Send({kTo, body}).outcome.kind == JobOutcome::Kind::kDone);
     sim.Script({{"status", 500}});
-    CHECK(h.Send({kTo, body}).outcome.kind == JobOutcome::Kind::kRetry);
+    CHECK(h.Send({kTo, body}).outcome.kind == JobOutcome::Kind::kUnavailable);
     sim.Script({{"status", 400}, {"code", 21610}});
     CHECK(h.Send({kTo, body}).recipient_refused);
   }
@@ -264,7 +264,7 @@ TEST_CASE("twilio: the auth token and the message never reach a log line",
     TwilioOptions options = SimOptions(sim);
     options.base_url = "http://127.0.0.1:" + std::to_string(leadrouter::testing::FreePort());
     Harness down(options);
-    CHECK(down.Send({kTo, body}).outcome.kind == JobOutcome::Kind::kRetry);
+    CHECK(down.Send({kTo, body}).outcome.kind == JobOutcome::Kind::kUnavailable);
   }
   {
     TwilioOptions options = SimOptions(sim);
@@ -338,7 +338,7 @@ TEST_CASE("twilio: classification of answers the stand-in does not script",
     response.status = 503;
     response.body = std::string(5000, 'x');
     DeliveryResult result = leadrouter::ClassifyTwilioResponse(response);
-    CHECK(result.outcome.kind == JobOutcome::Kind::kRetry);
+    CHECK(result.outcome.kind == JobOutcome::Kind::kUnavailable);
     CHECK(result.detail.size() < 400);
   }
 }

@@ -107,7 +107,7 @@ TEST_CASE("webhook: a retried step keeps its Idempotency-Key and is signed afres
   sim.Script({{"path", "/hook/crm"}, {"status", 503}, {"message", "maintenance"}});
   Harness h(HookOptions(sim.hook_url("crm")));
   DeliveryResult first = h.Send("lead-7.step-2");
-  CHECK(first.outcome.kind == JobOutcome::Kind::kRetry);
+  CHECK(first.outcome.kind == JobOutcome::Kind::kUnavailable);
   CHECK(first.detail == "webhook answered 503: maintenance");
   // The job runner's backoff, later than the receiver's 300 s window.
   h.clock.Advance(10min);
@@ -155,13 +155,13 @@ TEST_CASE("webhook: answers classify into done, retry, refused and dead letter",
   }
   SECTION("429 waits Retry-After; 408 and 5xx retry with backoff") {
     DeliveryResult limited = answered(429, {{"retry_after", 12}});
-    CHECK(limited.outcome.kind == JobOutcome::Kind::kRetry);
+    CHECK(limited.outcome.kind == JobOutcome::Kind::kUnavailable);
     REQUIRE(limited.outcome.retry_after.has_value());
     CHECK(*limited.outcome.retry_after == 12s);
     for (int status : {408, 500, 502, 503}) {
       DeliveryResult result = answered(status);
       INFO(status);
-      CHECK(result.outcome.kind == JobOutcome::Kind::kRetry);
+      CHECK(result.outcome.kind == JobOutcome::Kind::kUnavailable);
       CHECK_FALSE(result.outcome.retry_after.has_value());
     }
   }
@@ -187,7 +187,7 @@ TEST_CASE("webhook: answers classify into done, retry, refused and dead letter",
     Harness down(HookOptions("http://127.0.0.1:" +
                              std::to_string(leadrouter::testing::FreePort()) + "/hook"));
     DeliveryResult result = down.Send("k1");
-    CHECK(result.outcome.kind == JobOutcome::Kind::kRetry);
+    CHECK(result.outcome.kind == JobOutcome::Kind::kUnavailable);
     CHECK(result.detail.rfind("webhook unreachable: connect 127.0.0.1:", 0) == 0);
   }
 }
@@ -200,7 +200,7 @@ TEST_CASE("webhook: the secret, the signature and the event never reach a log li
     Harness h(HookOptions(sim.hook_url("crm")));
     CHECK(h.Send("lead-7.step-2").outcome.kind == JobOutcome::Kind::kDone);
     sim.Script({{"path", "/hook/crm"}, {"status", 500}});
-    CHECK(h.Send("lead-7.step-3").outcome.kind == JobOutcome::Kind::kRetry);
+    CHECK(h.Send("lead-7.step-3").outcome.kind == JobOutcome::Kind::kUnavailable);
     sim.Script({{"path", "/hook/crm"}, {"status", 401}});
     CHECK(h.Send("lead-7.step-4").outcome.kind == JobOutcome::Kind::kPermanentFailure);
   }

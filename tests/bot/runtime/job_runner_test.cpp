@@ -438,3 +438,103 @@ TEST_CASE("jobs waiting for a rate-limit lane hold no in-flight slot",
     REQUIRE(RunUntil(h.loop, [&] { return posted == 1; }));
   }
 }
+
+TEST_CASE("a job waiting for an unavailable service keeps its attempts and waits "
+          "as long as its patience",
+          "[bot][job_runner][unavailable]") {
+  boost::asio::io_context loop;
+  FakeClock clock;
+  StorageWriter writer(loop, leadrouter::storage::Database::Open(":memory:"));
+  JobRunnerOptions options;
+  options.backoff_base = 2s;
+  options.backoff_cap = 15min;
+  options.unavailable_patience = 1h;
+  options.random = [] { return 0.999; };
+  JobRunner runner(loop, writer, clock, options);
+  int runs = 0;
+  bool slack_up = false;
+  runner.Register("slack.dm_lead_card", [&](const Job&, leadrouter::JobDone done) {
+    ++runs;
+    done(slack_up ? JobOutcome::Done() : JobOutcome::Unavailable("slack", "http_503"));
+  });
+  runner.Start();
+  int64_t id = 0;
+  bool written = false;
+  const auto t0 = clock.Now();
+  writer.Submit([&](leadrouter::storage::Database& db) {
+                  NewJob job;
+                  job.kind = "slack.dm_lead_card";
+                  job.due_at = t0;
+                  job.max_attempts = 3;
+                  id = JobStore(db.db()).Enqueue(job, t0);
+                },
+                [&](const std::string&) { written = true; });
+  REQUIRE(RunUntil(loop, [&] { return written; }));
+  runner.Wake();
+  auto get = [&] {
+    std::optional<Job> job;
+    bool done = false;
+    writer.Submit([&](leadrouter::storage::Database& db) { job = JobStore(db.db()).Get(id); },
+                  [&](const std::string&) { done = true; });
+    RunUntil(loop, [&] { return done; });
+    return *job;
+  };
+  // Thirty minutes of Slack down: far more tries than max_attempts = 3.
+  while (clock.Now() < t0 + 30min) {
+    const int before = runs;
+    REQUIRE(RunUntil(loop, [&] {
+      return runs > before && get().state == JobState::kPending;
+    }));
+    const Job waiting = get();
+    CHECK(waiting.attempts == 0);
+    CHECK(waiting.waiting_on == "slack");
+    CHECK(waiting.waiting_since == t0);
+    CHECK(waiting.due_at - clock.Now() <= 60s);  // capped near a minute
+    clock.Advance(waiting.due_at - clock.Now());
+    runner.Wake();
+  }
+  CHECK(runs > 10);
+  slack_up = true;
+  const int before = runs;
+  REQUIRE(RunUntil(loop, [&] { return runs > before; }));
+  REQUIRE(RunUntil(loop, [&] { return get().state == JobState::kDone; }));
+  runner.Stop();
+  writer.Stop();
+}
+
+TEST_CASE("a job that waited out its patience becomes a dead letter saying so",
+          "[bot][job_runner][unavailable]") {
+  Harness h;
+  std::string dead_error;
+  h.runner->OnDeadLetter([&](const Job&, const std::string& error) { dead_error = error; });
+  h.runner->Register("sequence.sms", [&](const Job&, leadrouter::JobDone done) {
+    done(JobOutcome::Unavailable("sms", "Twilio unreachable: connection refused"));
+  });
+  h.runner->Start();
+  const int64_t id = h.Enqueue("sequence.sms", h.clock.Now());
+  REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).waiting_since.has_value(); }));
+  // The default patience is a day; jump past it.
+  h.clock.Advance(25h);
+  h.runner->Wake();
+  REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).state == JobState::kDead; }));
+  CHECK(dead_error.find("Twilio unreachable") != std::string::npos);
+  CHECK(dead_error.find("jobs.unavailable_patience") != std::string::npos);
+}
+
+TEST_CASE("a permanent failure still dead-letters at once after a wait",
+          "[bot][job_runner][unavailable]") {
+  Harness h;
+  int runs = 0;
+  h.runner->Register("slack.post_shark_tank", [&](const Job&, leadrouter::JobDone done) {
+    ++runs;
+    done(runs == 1 ? JobOutcome::Unavailable("slack", "http_503")
+                   : JobOutcome::Fail("channel_not_found"));
+  });
+  h.runner->Start();
+  const int64_t id = h.Enqueue("slack.post_shark_tank", h.clock.Now());
+  REQUIRE(RunUntil(h.loop, [&] { return runs == 1 && h.Get(id).state == JobState::kPending; }));
+  h.clock.Advance(2s);
+  h.runner->Wake();
+  REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).state == JobState::kDead; }));
+  CHECK(h.Get(id).last_error == "channel_not_found");
+}

@@ -144,3 +144,44 @@ TEST_CASE("the per-channel chat.postMessage pace can be set for a workspace",
   limiter.OnSent(update, t0);
   CHECK(limiter.WaitFor(update, t0) == RateLimiter::Duration::zero());
 }
+
+TEST_CASE("calls Slack never served give their token back",
+          "[bot][slack][rate_limiter]") {
+  const auto key = RateLimiter::KeyFor("apps.connections.open");
+  RateLimiter limiter;
+  // A ten-minute outage: an attempt every 30 s, each a 503 or no answer.
+  auto t = kT0;
+  for (int i = 0; i < 20; ++i, t += 30s) {
+    REQUIRE(limiter.WaitFor(key, t) == RateLimiter::Duration::zero());
+    limiter.OnSent(key, t);
+    limiter.OnNotServed(key, t + 1s);
+  }
+  // Slack is back: the reconnect goes at once, and so could one more.
+  CHECK(limiter.WaitFor(key, t) == RateLimiter::Duration::zero());
+  limiter.OnSent(key, t);
+  CHECK(limiter.WaitFor(key, t) == RateLimiter::Duration::zero());
+}
+
+TEST_CASE("without the refund an outage would spend the Tier 1 pace",
+          "[bot][slack][rate_limiter]") {
+  const auto key = RateLimiter::KeyFor("apps.connections.open");
+  RateLimiter limiter;
+  limiter.OnSent(key, kT0);
+  limiter.OnSent(key, kT0 + 1s);
+  CHECK(limiter.WaitFor(key, kT0 + 2s) > 50s);
+  limiter.OnNotServed(key, kT0 + 2s);
+  CHECK(limiter.WaitFor(key, kT0 + 2s) == RateLimiter::Duration::zero());
+}
+
+TEST_CASE("a refund never raises a bucket above its burst",
+          "[bot][slack][rate_limiter]") {
+  const auto key = RateLimiter::KeyFor("apps.connections.open");
+  RateLimiter limiter;
+  limiter.OnSent(key, kT0);
+  limiter.OnNotServed(key, kT0);
+  limiter.OnNotServed(key, kT0);
+  limiter.OnNotServed(key, kT0);
+  limiter.OnSent(key, kT0);
+  limiter.OnSent(key, kT0);
+  CHECK(limiter.WaitFor(key, kT0) > 50s);  // a burst of 2, not 4
+}

@@ -331,15 +331,96 @@ TEST_CASE("an attempt that never says hello is abandoned and retried",
   CHECK(h.session.state_name() == "connecting");
 }
 
-TEST_CASE("a hung apps.connections.open call is abandoned too",
+TEST_CASE("a hung apps.connections.open call is abandoned and cancelled",
           "[bot][slack][socket_mode]") {
   Harness h;
   h.Feed(Session::Start{});
   h.Advance(20s);
   h.Feed(Session::Tick{});
   CHECK(h.Has<Session::ScheduleRetryAt>());
-  // Its late answer is ignored; the next attempt starts on schedule.
-  CHECK(h.Feed(Session::UrlOpened{"wss://late"}).empty());
+  // Still queued behind the pace, it must not spend it for nothing.
+  CHECK(h.Has<Session::CancelOpenUrl>());
+  CHECK(h.IndexOf<Session::CancelOpenUrl>() < h.IndexOf<Session::ScheduleRetryAt>());
+}
+
+TEST_CASE("a late URL is used while the link is down, not thrown away",
+          "[bot][slack][socket_mode]") {
+  Harness h;
+  h.Feed(Session::Start{});
+  h.Advance(20s);
+  h.Feed(Session::Tick{});  // the attempt is given up; a retry is scheduled
+  REQUIRE(h.session.state_name() == "connecting");
+  // Slack answers the abandoned call after all: connect with it now.
+  h.Advance(3s);
+  h.Feed(Session::UrlOpened{"wss://late"});
+  REQUIRE(h.All<Session::Connect>().size() == 1);
+  CHECK(h.All<Session::Connect>()[0].url == "wss://late");
+  const auto conn = h.All<Session::Connect>()[0].conn;
+  h.Feed(Session::Connected{conn});
+  h.Feed(Session::Hello{conn});
+  CHECK(h.session.state_name() == "connected");
+  CHECK(h.session.consecutive_failures() == 0);
+  // The next tick is the silence watchdog's, not a stale retry.
+  CHECK(h.session.NextTickAt() == h.now + Session::Options{}.silence_limit);
+}
+
+TEST_CASE("a late URL is not used while another socket is already opening",
+          "[bot][slack][socket_mode]") {
+  Harness h;
+  h.Feed(Session::Start{});
+  h.Feed(Session::UrlOpened{"wss://first"});
+  REQUIRE(h.Has<Session::Connect>());
+  CHECK(h.Feed(Session::UrlOpened{"wss://second"}).empty());
+}
+
+TEST_CASE("a late URL is not used while the link is up",
+          "[bot][slack][socket_mode]") {
+  Harness h;
+  h.Connect();
+  CHECK(h.Feed(Session::UrlOpened{"wss://spare"}).empty());
+  CHECK(h.session.state_name() == "connected");
+}
+
+TEST_CASE("Slack answering again ends a long backoff at once",
+          "[bot][slack][socket_mode]") {
+  Harness h;
+  const auto first = h.Connect();
+  h.Feed(Session::Closed{first});  // Slack goes down
+  // Ten minutes of failed attempts: the backoff grows to its cap.
+  const auto outage_end = h.now + 10min;
+  while (h.now < outage_end) {
+    const auto next = h.session.NextTickAt();
+    REQUIRE(next);
+    h.now = std::max(h.now, *next);
+    h.Feed(Session::Tick{});
+    if (h.Has<Session::OpenUrl>()) h.Feed(Session::OpenFailed{"http_503"});
+  }
+  REQUIRE(h.session.state_name() == "reconnecting");
+  REQUIRE(h.session.NextTickAt());
+  CHECK(*h.session.NextTickAt() - h.now > 10s);  // the old way: wait it out
+
+  h.Feed(Session::SlackAnswering{});
+  CHECK(h.Has<Session::OpenUrl>());
+  const auto conn = h.CompleteAttempt();
+  CHECK(h.session.state_name() == "connected");
+  CHECK(h.session.live_connection() == conn);
+}
+
+TEST_CASE("Slack answering again changes nothing while connected or trying",
+          "[bot][slack][socket_mode]") {
+  Harness h;
+  h.Feed(Session::Start{});
+  CHECK(h.Feed(Session::SlackAnswering{}).empty());  // an attempt is in flight
+  h.CompleteAttempt();
+  CHECK(h.Feed(Session::SlackAnswering{}).empty());  // connected
+}
+
+TEST_CASE("stopping during apps.connections.open cancels the call",
+          "[bot][slack][socket_mode]") {
+  Harness h;
+  h.Feed(Session::Start{});
+  h.Feed(Session::Stop{});
+  CHECK(h.Has<Session::CancelOpenUrl>());
 }
 
 TEST_CASE("a connection closed before hello is retried with backoff",

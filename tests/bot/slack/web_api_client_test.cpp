@@ -15,6 +15,7 @@
 
 using leadrouter::JobOutcome;
 using leadrouter::slack::ApiResult;
+using leadrouter::slack::CallId;
 using leadrouter::slack::TokenKind;
 using leadrouter::slack::ToJobOutcome;
 using leadrouter::slack::WebApiClient;
@@ -163,12 +164,13 @@ TEST_CASE("a 5xx answer and a server-side error code are retryable") {
   CHECK(auth.result->http_status == 503);
   CHECK(auth.result->retryable);
   JobOutcome outcome = ToJobOutcome(*auth.result);
-  CHECK(outcome.kind == JobOutcome::Kind::kRetry);
+  CHECK(outcome.kind == JobOutcome::Kind::kUnavailable);
+  CHECK(outcome.service == "slack");
   CHECK_FALSE(outcome.retry_after.has_value());
 
   CHECK(info.result->error == "internal_error");
   CHECK(info.result->retryable);
-  CHECK(ToJobOutcome(*info.result).kind == JobOutcome::Kind::kRetry);
+  CHECK(ToJobOutcome(*info.result).kind == JobOutcome::Kind::kUnavailable);
 }
 
 TEST_CASE("after a 429 the throttled channel waits Retry-After while another channel goes at once") {
@@ -189,7 +191,7 @@ TEST_CASE("after a 429 the throttled channel waits Retry-After while another cha
   CHECK(*limited.result->retry_after >= 1s);
   CHECK(limited.result->retryable);
   JobOutcome outcome = ToJobOutcome(*limited.result);
-  CHECK(outcome.kind == JobOutcome::Kind::kRetry);
+  CHECK(outcome.kind == JobOutcome::Kind::kUnavailable);
   REQUIRE(outcome.retry_after.has_value());
   CHECK(*outcome.retry_after == *limited.result->retry_after);
 
@@ -240,7 +242,7 @@ TEST_CASE("a slow answer times out as a retryable transport error") {
   CHECK(auth.result->http_status == 0);
   CHECK(auth.result->error.rfind("transport_error", 0) == 0);
   CHECK(auth.result->retryable);
-  CHECK(ToJobOutcome(*auth.result).kind == JobOutcome::Kind::kRetry);
+  CHECK(ToJobOutcome(*auth.result).kind == JobOutcome::Kind::kUnavailable);
 }
 
 TEST_CASE("destroying the client drops pending calls without calling back") {
@@ -341,4 +343,65 @@ TEST_CASE("https verifies the server certificate against ca_file") {
     CHECK_FALSE(client.status().ok());
     CHECK(client.status().message().rfind("ca_file", 0) == 0);
   }
+}
+
+TEST_CASE("a call still waiting for its turn can be cancelled and is never sent") {
+  auto sim = StartSim();
+  asio::io_context loop;
+  WebApiClient client(loop, SimOptions(sim.port()));
+  // apps.connections.open is Tier 1: a burst of two, then one a minute.
+  Capture first;
+  Capture second;
+  bool third_called = false;
+  client.ConnectionsOpen(first.Callback());
+  client.ConnectionsOpen(second.Callback());
+  const CallId third = client.ConnectionsOpen([&](ApiResult) { third_called = true; });
+  REQUIRE(RunUntil(loop, [&] { return first.done() && second.done(); }));
+  CHECK(client.Cancel(third));
+  CHECK_FALSE(client.Cancel(third));
+  // The queue is empty again: a new call waits only for the pace, and the
+  // cancelled one never went out.
+  loop.restart();
+  loop.run_for(200ms);
+  CHECK_FALSE(third_called);
+  CHECK(CallsOf(sim.port(), "apps.connections.open").size() == 2);
+}
+
+TEST_CASE("calls Slack did not serve spend no pace, and Slack answering again is "
+          "reported once") {
+  auto sim = StartSim();
+  asio::io_context loop;
+  WebApiClient client(loop, SimOptions(sim.port()));
+  int answering = 0;
+  client.OnAnsweringAgain([&] { ++answering; });
+  slack_sim_test::Control(sim.port(), "outage", {{"on", true}});
+  // Ten failed apps.connections.open calls in a row: far beyond Tier 1's
+  // burst of two, yet none waits for the pace.
+  for (int i = 0; i < 10; ++i) {
+    Capture open;
+    client.ConnectionsOpen(open.Callback());
+    REQUIRE(RunUntil(loop, [&] { return open.done(); }));
+    CHECK(open.result->http_status == 503);
+  }
+  CHECK(answering == 0);  // apps.connections.open alone says nothing
+  Capture down;
+  client.AuthTest(down.Callback());
+  REQUIRE(RunUntil(loop, [&] { return down.done(); }));
+  CHECK(client.failing());
+
+  slack_sim_test::Control(sim.port(), "outage", {{"on", false}});
+  Capture open;
+  const auto start = SteadyClock::now();
+  client.ConnectionsOpen(open.Callback());
+  REQUIRE(RunUntil(loop, [&] { return open.done(); }));
+  CHECK(open.result->ok);
+  CHECK(open.at - start < 1s);
+  CHECK(answering == 0);
+  Capture up;
+  Capture again;
+  client.AuthTest(up.Callback());
+  client.AuthTest(again.Callback());
+  REQUIRE(RunUntil(loop, [&] { return up.done() && again.done(); }));
+  CHECK(answering == 1);
+  CHECK_FALSE(client.failing());
 }
