@@ -8,6 +8,7 @@
 #include "bot/crm_service.h"
 #include "bot/follow_up_channels.h"
 #include "bot/health.h"
+#include "bot/http/connection_cap.h"
 #include "bot/http/http_server.h"
 #include "bot/http/request_gate.h"
 #include "bot/intake_service.h"
@@ -202,6 +203,16 @@ int RunDaemon(const Config& config, const Secrets& secrets,
   http_options.header_timeout = config.server.header_timeout;
   http_options.body_timeout = config.server.body_timeout;
   http_options.idle_timeout = config.server.idle_timeout;
+  const uint64_t descriptor_limit = DescriptorLimit();
+  http_options.max_connections = HttpConnectionCap(descriptor_limit);
+  if (descriptor_limit <= kDescriptorsKeptForOthers + kMinHttpConnections) {
+    logging::Warn("http.descriptor_limit_low",
+                  {{"limit", descriptor_limit},
+                   {"max_connections", http_options.max_connections},
+                   {"detail", "the open-file limit leaves almost no room for intake "
+                              "connections; raise it (LimitNOFILE=65536 in the "
+                              "systemd unit, or ulimit -n)"}});
+  }
   HttpServer server(loop, http_options);
   CrmService crm(config, writer, runner, gate, clock);
   crm.RegisterRoutes(server);
@@ -242,6 +253,8 @@ int RunDaemon(const Config& config, const Secrets& secrets,
 
   logging::Info("leadrouter.started",
                 {{"listen", config.server.listen}, {"port", server.port()},
+                 {"max_connections", http_options.max_connections},
+                 {"descriptor_limit", descriptor_limit},
                  {"slack", slack.state}});
   loop.run();
   slack_connection.reset();

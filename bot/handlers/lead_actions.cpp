@@ -29,13 +29,15 @@ std::optional<int64_t> LeadIdOf(const std::string& value) {
   return id;
 }
 
+// The clicker hears back through the click's response_url when it has one
+// (within a second, even in a rush of 50 clicks), else chat.postEphemeral.
 void Tell(storage::JobStore& jobs, const Click& click, const std::string& text,
           SystemTime now, const Config& config) {
-  jobs.Enqueue(MakeJob(kJobEphemeral, std::nullopt,
-                       {{"channel", click.channel_id},
-                        {"user", click.user_id},
-                        {"text", text}},
-                       now, config),
+  nlohmann::json payload = {
+      {"channel", click.channel_id}, {"user", click.user_id}, {"text", text}};
+  if (!click.response_url.empty()) payload["response_url"] = click.response_url;
+  jobs.Enqueue(MakeJob(kJobEphemeral, std::nullopt, std::move(payload), now,
+                       config),
                now);
 }
 

@@ -15,6 +15,7 @@
 #include "bot/http/https_client.h"
 #include "bot/log.h"
 #include "bot/slack/rate_limiter.h"
+#include "bot/slack/response_url.h"
 
 namespace leadrouter::slack {
 namespace {
@@ -125,6 +126,7 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
 
   void Stop() {
     stopped = true;
+    responses.reset();
     for (auto& entry : lanes) {
       entry.second.queue.clear();
       entry.second.timer.cancel();
@@ -179,6 +181,9 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
                                     SteadyClock::now());
       }
       self->LogResult(call.method, result);
+      if (self->options.on_result) {
+        self->options.on_result(result.http_status, result.error);
+      }
       try {
         call.done(std::move(result));
       } catch (const std::exception& e) {
@@ -244,6 +249,7 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
   RateLimiter limiter;
   Status status;
   std::unique_ptr<HttpsClient> https;  // null when status is not ok, or stopped
+  std::unique_ptr<ResponseUrlClient> responses;  // made on first use
   std::map<RateLimiter::Key, Lane> lanes;
   bool stopped = false;
 };
@@ -301,6 +307,24 @@ void WebApiClient::UsersInfo(const std::string& user, ApiCallback done) {
 
 void WebApiClient::ConnectionsOpen(ApiCallback done) {
   Call("apps.connections.open", json::object(), TokenKind::kApp, std::move(done));
+}
+
+void WebApiClient::RespondEphemeral(const std::string& response_url,
+                                    nlohmann::json message, ApiCallback done) {
+  Impl& impl = *impl_;
+  if (impl.stopped) return;
+  if (!impl.responses) {
+    impl.responses = std::make_unique<ResponseUrlClient>(
+        impl.loop, impl.options.api_url, impl.options.ca_file);
+  }
+  impl.responses->Post(response_url, EphemeralResponse(message),
+                       [done = std::move(done)](std::string error) {
+                         ApiResult result;
+                         result.ok = error.empty();
+                         result.http_status = result.ok ? 200 : 0;
+                         result.error = std::move(error);
+                         done(std::move(result));
+                       });
 }
 
 JobOutcome ToJobOutcome(const ApiResult& result) {
