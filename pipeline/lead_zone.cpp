@@ -5,6 +5,8 @@
 #include <phonenumbers/phonenumberutil.h>
 #include <unicode/locid.h>
 
+#include <string_view>
+
 #include "pipeline/us_place.h"
 
 namespace leadrouter::pipeline {
@@ -20,23 +22,45 @@ const PhoneNumberOfflineGeocoder& Geocoder() {
   return *geocoder;
 }
 
+// libphonenumber gives the territories their own regions; their codes are
+// the USPS ones, each with its own zone (pipeline/us_place).
+bool IsUsTerritory(const std::string& region) {
+  return region == "PR" || region == "VI" || region == "GU" ||
+         region == "AS" || region == "MP";
+}
+
+// The compiled-in descriptions read "New York, NY", "Texas",
+// "Washington D.C.", "Washington State" (206, 253, 360, 425, 509, 564) or,
+// for 445, only "Philadelphia".
+std::string StateFromDescription(const std::string& description) {
+  if (description == "Washington D.C.") return "DC";
+  if (description == "Philadelphia") return "PA";
+  const size_t comma = description.rfind(',');
+  if (comma != std::string::npos) return StateCode(description.substr(comma + 1));
+  constexpr std::string_view kStateSuffix = " State";
+  if (description.size() > kStateSuffix.size() &&
+      description.compare(description.size() - kStateSuffix.size(),
+                          kStateSuffix.size(), kStateSuffix) == 0) {
+    return StateCode(
+        description.substr(0, description.size() - kStateSuffix.size()));
+  }
+  return StateCode(description);
+}
+
 }  // namespace
 
 std::string StateFromPhone(const PhoneNumber& phone) {
-  if (!phone.valid || phone.region != "US" || phone.e164.empty()) return "";
+  if (!phone.valid || phone.e164.empty()) return "";
+  if (IsUsTerritory(phone.region)) return phone.region;
+  if (phone.region != "US") return "";
   PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
   i18n::phonenumbers::PhoneNumber number;
   if (util->Parse(phone.e164, "US", &number) !=
       PhoneNumberUtil::NO_PARSING_ERROR) {
     return "";
   }
-  // US descriptions read "New York, NY", "Texas" or "Washington D.C.".
-  const std::string description =
-      Geocoder().GetDescriptionForNumber(number, icu::Locale("en", "US"), "US");
-  if (description == "Washington D.C.") return "DC";
-  const size_t comma = description.rfind(',');
-  return StateCode(comma == std::string::npos ? description
-                                              : description.substr(comma + 1));
+  return StateFromDescription(
+      Geocoder().GetDescriptionForNumber(number, icu::Locale("en", "US"), "US"));
 }
 
 LeadZone ZoneForLead(const ProcessedLead& lead,

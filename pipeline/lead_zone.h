@@ -17,9 +17,10 @@ struct LeadZone {
   Source source = Source::kFallback;
 };
 
-// The USPS state code of a valid US number's area ("NY" for +1 212…);
-// empty for other countries, toll-free numbers and numbers the geocoder
-// places only in "United States".
+// The USPS state code of a valid US number's area ("NY" for +1 212…), or
+// the territory's code for Puerto Rico, the Virgin Islands, Guam, American
+// Samoa and the Northern Marianas; empty for other countries, toll-free
+// numbers and numbers the geocoder places only in "United States".
 std::string StateFromPhone(const PhoneNumber& phone);
 
 // The lead's zone and state; `fallback_zone` (the team's zone) when neither

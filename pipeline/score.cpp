@@ -51,6 +51,17 @@ std::string Money(double v) {
   return "$" + out;
 }
 
+// libphonenumber's line type the way an agent says it; the number itself
+// is on the card already.
+std::string PhoneKind(const std::string& type) {
+  if (type == "MOBILE") return "mobile number";
+  if (type == "FIXED_LINE") return "landline number";
+  if (type == "FIXED_LINE_OR_MOBILE") return "mobile or landline number";
+  if (type == "TOLL_FREE") return "toll-free number";
+  if (type == "VOIP") return "internet (VoIP) number";
+  return "phone number";
+}
+
 }  // namespace
 
 bool HasVerifiedAddress(const Property& property) {
@@ -68,11 +79,7 @@ ScoreResult ScoreLead(const ProcessedLead& lead, const Rules& rules) {
   };
 
   if (lead.phone.valid) {
-    add("valid_phone", w.valid_phone,
-        "valid " +
-            (lead.phone.type.empty() ? std::string("")
-                                     : lead.phone.type + " ") +
-            "number " + lead.phone.e164);
+    add("valid_phone", w.valid_phone, "valid " + PhoneKind(lead.phone.type));
   }
   if (HasVerifiedAddress(lead.property)) {
     add("verified_address", w.verified_address,

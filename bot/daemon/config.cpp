@@ -14,6 +14,7 @@
 
 #include "bot/daemon/duration.h"
 #include "bot/runtime/time_zone.h"
+#include "bot/http/listen_address.h"
 #include "pipeline/lead.h"
 #include "pipeline/rotation.h"
 #include "pipeline/template.h"
@@ -206,8 +207,8 @@ void CheckChannel(TableReader& r, const std::string& key, const std::string& val
 
 void ReadServer(TableReader& r, Config::Server& s) {
   r.String("listen", s.listen);
-  if (s.listen.rfind(':') == std::string::npos) {
-    r.Error("listen", "must be HOST:PORT, e.g. \"127.0.0.1:8080\"");
+  if (auto address = ParseListenAddress(s.listen); !address.ok()) {
+    r.Error("listen", address.status().message());
   }
   r.Integer("body_limit", s.body_limit, 1024, 16 * 1024 * 1024);
   r.Integer("rate_limit_burst", s.rate_limit_burst, 1, 1000000);

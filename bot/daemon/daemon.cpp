@@ -10,6 +10,7 @@
 #include "bot/intake/crm_service.h"
 #include "bot/follow_up/follow_up_channels.h"
 #include "bot/daemon/health.h"
+#include "bot/http/connection_cap.h"
 #include "bot/http/http_server.h"
 #include "bot/http/request_gate.h"
 #include "bot/intake/intake_service.h"
@@ -106,6 +107,18 @@ HttpServerOptions ServerOptions(const Config& config) {
   options.header_timeout = config.server.header_timeout;
   options.body_timeout = config.server.body_timeout;
   options.idle_timeout = config.server.idle_timeout;
+  // The descriptors left once the database, Slack and the outbound clients
+  // have theirs bound how many intake connections may be open at once.
+  const uint64_t descriptor_limit = DescriptorLimit();
+  options.max_connections = HttpConnectionCap(descriptor_limit);
+  if (descriptor_limit <= kDescriptorsKeptForOthers + kMinHttpConnections) {
+    logging::Warn("http.descriptor_limit_low",
+                  {{"limit", descriptor_limit},
+                   {"max_connections", options.max_connections},
+                   {"detail", "the open-file limit leaves almost no room for intake "
+                              "connections; raise it (LimitNOFILE=65536 in the "
+                              "systemd unit, or ulimit -n)"}});
+  }
   return options;
 }
 
@@ -393,6 +406,8 @@ bool Daemon::Start() {
   });
   logging::Info("leadrouter.started",
                 {{"listen", config.server.listen}, {"port", p.intake->server.port()},
+                 {"max_connections", HttpConnectionCap(DescriptorLimit())},
+                 {"descriptor_limit", DescriptorLimit()},
                  {"slack", p.slack->health.state}});
   return true;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "bot/runtime/clock.h"
+#include "bot/slack/web_api_health.h"
 
 namespace leadrouter {
 
@@ -12,6 +13,7 @@ struct SlackHealth {
   std::string state = "disabled";  // disabled, connecting, connected, reconnecting, fatal
   std::string detail;              // why, in a few words
   SystemTime since{};
+  slack::WebApiHealth web_api;  // the Web API apart from the socket
 
   void Set(std::string new_state, std::string new_detail, SystemTime now) {
     if (new_state != state) since = now;

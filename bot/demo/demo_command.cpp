@@ -700,17 +700,17 @@ void Demo::TimeoutFallback() {
     throw StepFailed("POST /v1/testing/clock answered " +
                      std::to_string(r.status) + ": " + r.body);
   }
-  WaitForMessage(kShark, "\"Unclaimed after 5m\" on Priya's post",
+  WaitForMessage(kShark, "\"Unclaimed after 5 min\" on Priya's post",
                  [&](const json& m, const std::string& text) {
                    return m.value("ts", "") == priya_ts_ &&
                           !HasButton(m, kClaim) &&
-                          Contains(text, "Unclaimed after 5m");
+                          Contains(text, "Unclaimed after 5 min");
                  });
   json note = WaitForMessage(
       kShark, "timeout note in Priya's thread",
       [&](const json& m, const std::string& text) {
         return m.value("thread_ts", "") == priya_ts_ &&
-               Contains(text, "Nobody claimed this lead within 5m");
+               Contains(text, "Nobody claimed this lead within 5 min");
       });
   Say("The claim timeout fired: " + OneLine(Text(note)));
   WaitForDm("Priya's card in her new owner's DM", [](const json& m,

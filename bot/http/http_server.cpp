@@ -1,7 +1,11 @@
 #include "bot/http/http_server.h"
 
+#include "bot/http/listen_address.h"
+
 #include <spdlog/spdlog.h>
 #include <strings.h>
+
+#include <cerrno>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -51,17 +55,34 @@ class Session;
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& l, HttpServerOptions o)
-      : loop(l), options(std::move(o)), acceptor(l) {}
+      : loop(l), options(std::move(o)), acceptor(l), accept_pause(l) {}
 
   void Accept();
+  // Takes a freshly accepted connection in, making room by closing the
+  // oldest idle one when at the cap, or refuses it with a plain 503.
+  void Admit(tcp::socket socket);
+  // Out of descriptors: says so once, frees some by closing the oldest idle
+  // connections, and accepts again only after options.accept_pause.
+  void OnDescriptorShortage(const beast::error_code& ec);
+  void AcceptAfterPause();
+  // Closes the connection that has waited longest for a request; false
+  // when no connection is idle.
+  bool CloseOldestIdle();
   void Dispatch(const HttpRequest& request, Responder respond);
 
   asio::io_context& loop;
   HttpServerOptions options;
   tcp::acceptor acceptor;
+  asio::steady_timer accept_pause;
   std::map<std::string, std::map<std::string, Handler>>
       routes;  // path -> method
   std::set<std::shared_ptr<Session>> sessions;
+  // Connections waiting for the first byte of a request (new or kept
+  // alive), oldest first. Members of `sessions`; a Session removes itself.
+  std::map<uint64_t, Session*> idle;
+  uint64_t idle_serial = 0;
+  bool short_of_descriptors = false;  // logged once per episode
+  bool at_capacity = false;           // logged once per episode
   bool stopped = false;
 };
 
@@ -88,6 +109,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close() {
     if (closed_) return;
     closed_ = true;
+    LeaveIdle();
     deadline_.cancel();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -123,13 +145,28 @@ class Session : public std::enable_shared_from_this<Session> {
   void WaitForRequest(std::chrono::milliseconds timeout) {
     if (buffer_.size() > 0) return ReadHeader();
     Arm(timeout);
+    EnterIdle();
     auto self = shared_from_this();
     stream_.async_read_some(buffer_.prepare(4096),
                             [self](beast::error_code ec, size_t n) {
+                              self->LeaveIdle();
                               self->buffer_.commit(n);
                               if (ec) return self->Close();
                               self->ReadHeader();
                             });
+  }
+
+  // Idle connections are the ones the server may close to make room: no
+  // request of theirs is lost, and a keep-alive client expects it.
+  void EnterIdle() {
+    idle_key_ = ++server_->idle_serial;
+    server_->idle.emplace(idle_key_, this);
+  }
+
+  void LeaveIdle() {
+    if (idle_key_ == 0) return;
+    server_->idle.erase(idle_key_);
+    idle_key_ = 0;
   }
 
   void ReadHeader() {
@@ -281,32 +318,112 @@ class Session : public std::enable_shared_from_this<Session> {
   bool timed_out_ = false;
   unsigned version_ = 11;
   size_t drained_ = 0;
+  uint64_t idle_key_ = 0;  // key in server_->idle; 0 while not idle
   bool closed_ = false;
 };
+
+// Refuses a connection without giving it a session: one write of a fixed
+// answer on a fresh socket (its send buffer is empty, so it goes at once),
+// then close. No read, no timer, no descriptor kept.
+void RefuseBusy(tcp::socket& socket) {
+  static const std::string kAnswer = [] {
+    const std::string body =
+        R"({"error":"too many open connections, try again shortly"})";
+    return "HTTP/1.1 503 Service Unavailable\r\n"
+           "Server: leadrouter\r\n"
+           "Content-Type: application/json\r\n"
+           "Retry-After: 1\r\n"
+           "Connection: close\r\n"
+           "Content-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  beast::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(asio::buffer(kAnswer), ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  socket.close(ignored);
+}
+
+bool IsDescriptorShortage(const beast::error_code& ec) {
+  return ec == asio::error::no_descriptors ||
+         ec == beast::error_code(ENFILE, boost::system::system_category());
+}
 
 }  // namespace
 
 void HttpServer::Impl::Accept() {
   auto self = shared_from_this();
   acceptor.async_accept([self](beast::error_code ec, tcp::socket socket) {
-    if (self->stopped) return;
+    if (self->stopped || ec == asio::error::operation_aborted) return;
+    if (IsDescriptorShortage(ec)) return self->OnDescriptorShortage(ec);
     if (!ec) {
-      if (self->sessions.size() >= self->options.max_connections) {
-        // Over capacity: refuse plainly rather than queue without bound.
-        beast::error_code ignored;
-        socket.close(ignored);
-        spdlog::warn("http: connection refused, {} open",
+      if (self->short_of_descriptors) {
+        self->short_of_descriptors = false;
+        spdlog::info("http: accepting connections again, {} open",
                      self->sessions.size());
-      } else {
-        auto session = std::make_shared<Session>(std::move(socket), self);
-        self->sessions.insert(session);
-        session->Start();
       }
-    } else if (ec == asio::error::operation_aborted) {
-      return;
+      self->Admit(std::move(socket));
+    } else if (ec != asio::error::connection_aborted) {
+      // An error that may persist (no buffers, no memory): retrying at once
+      // would spin, so wait like for a descriptor shortage.
+      spdlog::warn("http: accept failed: {}", ec.message());
+      return self->AcceptAfterPause();
     }
     self->Accept();
   });
+}
+
+void HttpServer::Impl::Admit(tcp::socket socket) {
+  if (sessions.size() >= options.max_connections && !CloseOldestIdle()) {
+    // Every connection is busy with a request: refuse plainly rather than
+    // queue without bound.
+    if (!at_capacity) {
+      at_capacity = true;
+      spdlog::warn(
+          "http: {} connections open, each busy with a request (the cap): "
+          "answering new ones 503 until some finish",
+          sessions.size());
+    }
+    return RefuseBusy(socket);
+  }
+  at_capacity = false;
+  auto session = std::make_shared<Session>(std::move(socket),
+                                           shared_from_this());
+  sessions.insert(session);
+  session->Start();
+}
+
+void HttpServer::Impl::OnDescriptorShortage(const beast::error_code& ec) {
+  // Several at once, so the connections waiting in the backlog can be
+  // taken in after the pause.
+  constexpr int kCloseOnShortage = 16;
+  int closed = 0;
+  while (closed < kCloseOnShortage && CloseOldestIdle()) ++closed;
+  if (!short_of_descriptors) {
+    short_of_descriptors = true;
+    spdlog::warn(
+        "http: out of file descriptors ({}) with {} connections open: closed "
+        "{} idle ones, pausing new connections for {} ms at a time until "
+        "descriptors are free",
+        ec.message(), sessions.size(), closed, options.accept_pause.count());
+  }
+  AcceptAfterPause();
+}
+
+void HttpServer::Impl::AcceptAfterPause() {
+  accept_pause.expires_after(options.accept_pause);
+  auto self = shared_from_this();
+  accept_pause.async_wait([self](beast::error_code ec) {
+    if (ec || self->stopped) return;
+    self->Accept();
+  });
+}
+
+bool HttpServer::Impl::CloseOldestIdle() {
+  if (idle.empty()) return false;
+  // Close() removes the session from `idle` and from `sessions`.
+  idle.begin()->second->Close();
+  return true;
 }
 
 void HttpServer::Impl::Dispatch(const HttpRequest& request, Responder respond) {
@@ -338,26 +455,14 @@ void HttpServer::Route(std::string method, std::string path, Handler handler) {
 
 Status HttpServer::Start() {
   const std::string& listen = impl_->options.listen;
-  size_t colon = listen.rfind(':');
-  if (colon == std::string::npos)
-    return Status::InvalidArgument("listen must be HOST:PORT");
-  std::string host = listen.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  int port = 0;
-  try {
-    port = std::stoi(listen.substr(colon + 1));
-  } catch (const std::exception&) {
-    return Status::InvalidArgument("bad port in " + listen);
-  }
-  if (port < 0 || port > 65535)
-    return Status::InvalidArgument("bad port in " + listen);
+  Result<ListenAddress> parsed = ParseListenAddress(listen);
+  if (!parsed.ok()) return parsed.status();
   beast::error_code ec;
-  auto address = asio::ip::make_address(host, ec);
+  auto address = asio::ip::make_address(parsed->host, ec);
   if (ec)
     return Status::InvalidArgument("bad address in " + listen + ": " +
                                    ec.message());
-  tcp::endpoint endpoint(address, static_cast<uint16_t>(port));
+  tcp::endpoint endpoint(address, parsed->port);
   impl_->acceptor.open(endpoint.protocol(), ec);
   if (!ec)
     impl_->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -373,6 +478,7 @@ Status HttpServer::Start() {
 void HttpServer::Stop() {
   if (!impl_ || impl_->stopped) return;
   impl_->stopped = true;
+  impl_->accept_pause.cancel();
   beast::error_code ec;
   impl_->acceptor.close(ec);
   auto sessions = impl_->sessions;  // Close() erases from the set
@@ -386,5 +492,7 @@ uint16_t HttpServer::port() const {
 }
 
 size_t HttpServer::open_connections() const { return impl_->sessions.size(); }
+
+size_t HttpServer::idle_connections() const { return impl_->idle.size(); }
 
 }  // namespace leadrouter

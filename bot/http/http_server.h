@@ -66,7 +66,13 @@ struct HttpServerOptions {
   std::chrono::milliseconds body_timeout{30000};
   // Between requests on a keep-alive connection.
   std::chrono::milliseconds idle_timeout{60000};
+  // Connections beyond this get a plain 503 (after the oldest idle one has
+  // been closed to make room, when there is one). The daemon derives it from
+  // the descriptor limit: see bot/http/connection_cap.h.
   size_t max_connections = 1024;
+  // After accept() fails for want of descriptors (EMFILE/ENFILE), how long
+  // to wait before accepting again, so the loop does not spin on the error.
+  std::chrono::milliseconds accept_pause{100};
 };
 
 class HttpServer {
@@ -85,6 +91,9 @@ class HttpServer {
   // The bound port (useful with "127.0.0.1:0").
   uint16_t port() const;
   size_t open_connections() const;
+  // Open connections waiting for a request (new or kept alive): the ones
+  // closed first to make room.
+  size_t idle_connections() const;
 
   struct Impl;
 

@@ -14,6 +14,7 @@
 #include "storage/crm_event_store.h"
 #include "storage/database.h"
 #include "storage/job_store.h"
+#include "storage/queue_depth.h"
 
 namespace leadrouter {
 namespace {
@@ -116,19 +117,19 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
 
 void IntakeService::HandleHealth(const HttpRequest&, Responder respond) {
   struct Counts {
-    int64_t pending = 0, running = 0, dead = 0;
+    storage::QueueDepth queue;
     int64_t crm_unmatched = 0;
   };
+  const SystemTime now = clock_.Now();
   writer_.Call<Counts>(
-      [](storage::Database& db) {
-        storage::JobStore jobs(db.db());
-        return Counts{jobs.CountByState(storage::JobState::kPending),
-                      jobs.CountByState(storage::JobState::kRunning),
-                      jobs.CountByState(storage::JobState::kDead),
+      [now](storage::Database& db) {
+        return Counts{storage::CountQueue(db.db(), now),
                       storage::CrmEventStore(db.db()).CountUnmatched()};
       },
       [this, respond = std::move(respond)](Result<Counts> counts) {
-        nlohmann::json slack = {{"state", slack_.state}, {"detail", slack_.detail}};
+        nlohmann::json slack = {{"state", slack_.state},
+                                {"detail", slack_.detail},
+                                {"web_api", slack_.web_api.ToJson()}};
         if (slack_.since.time_since_epoch().count() != 0) {
           slack["since_unix"] = std::chrono::duration_cast<std::chrono::seconds>(
                                     slack_.since.time_since_epoch()).count();
@@ -141,9 +142,12 @@ void IntakeService::HandleHealth(const HttpRequest&, Responder respond) {
         respond(HttpResponse::Json(
             200, {{"status", "ok"},
                   {"slack", slack},
-                  {"queue", {{"pending", counts.value().pending},
-                             {"running", counts.value().running},
-                             {"dead", counts.value().dead},
+                  // "pending" is what waits to run now; timers set for
+                  // later are "scheduled", not a backlog.
+                  {"queue", {{"pending", counts.value().queue.due},
+                             {"scheduled", counts.value().queue.scheduled},
+                             {"running", counts.value().queue.running},
+                             {"dead", counts.value().queue.dead},
                              {"writer_backlog", writer_.queue_depth()}}},
                   {"crm", {{"unmatched_total", counts.value().crm_unmatched}}}}));
       });

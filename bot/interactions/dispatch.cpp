@@ -87,6 +87,7 @@ bool EnvelopeDispatcher::HandleInteractive(const json& payload) {
   if (base.channel_id.empty() && payload.contains("channel")) {
     base.channel_id = Str(payload["channel"], "id");
   }
+  base.response_url = Str(payload, "response_url");
   if (!payload.contains("actions") || !payload["actions"].is_array()) {
     return false;
   }

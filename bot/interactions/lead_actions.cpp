@@ -29,11 +29,13 @@ std::optional<int64_t> LeadIdOf(const std::string& value) {
   return id;
 }
 
+// The clicker hears back through the click's response_url when it has one
+// (within a second, even in a rush of 50 clicks), else chat.postEphemeral.
 void Tell(storage::JobStore& jobs, const Click& click, const std::string& text,
           SystemTime now, const Config& config) {
-  jobs.Enqueue(MakeJob(std::nullopt,
-                       EphemeralJob{click.channel_id, click.user_id, text},
-                       now, config),
+  EphemeralJob reply{click.channel_id, click.user_id, text};
+  if (!click.response_url.empty()) reply.response_url = click.response_url;
+  jobs.Enqueue(MakeJob(std::nullopt, reply, now, config),
                now);
 }
 

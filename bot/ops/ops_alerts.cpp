@@ -12,6 +12,7 @@
 #include "storage/alert_store.h"
 #include "storage/database.h"
 #include "storage/job_store.h"
+#include "storage/keyed_timer_jobs.h"
 
 namespace leadrouter {
 namespace {
@@ -213,6 +214,14 @@ AlertDecision ApplyAlertEvent(storage::Database& db, const std::string& key,
     OpsAlertJob payload = AlertPayload(note, key);
     payload.role = "note";
     jobs.Enqueue(MakeJob(std::nullopt, payload, now, config), now);
+  }
+  // One timer per group at most, and none once it is closed: each start
+  // opens and closes the Slack link's group, and its timers would otherwise
+  // wait out alerts.slack_down_after one per restart.
+  if (decision.check_at || !decision.next.open) {
+    storage::CancelPendingKeyedJobs(
+        db.db(), kJobAlertCheck, key,
+        decision.next.open ? "replaced by a later check" : "group closed", now);
   }
   if (decision.check_at) {
     jobs.Enqueue(MakeJob(std::nullopt,

@@ -1,5 +1,8 @@
 #include "bot/routing/routing_jobs.h"
 
+#include <chrono>
+#include <string>
+
 #include "bot/daemon/duration.h"
 #include "bot/routing/outbox_plan.h"
 #include "bot/routing/round_robin.h"
@@ -17,6 +20,10 @@ namespace {
 // transaction (rolled back) is tried again.
 JobOutcome Committed(const std::string& error) {
   return error.empty() ? JobOutcome::Done() : JobOutcome::Retry(error);
+}
+
+std::string WithoutPrefix(const std::string& text, const std::string& prefix) {
+  return text.rfind(prefix, 0) == 0 ? text.substr(prefix.size()) : text;
 }
 
 }  // namespace
@@ -73,18 +80,26 @@ void RoutingJobs::ClaimTimeout(const storage::Job& job, JobDone done) {
         request.why = "claim timeout: nobody claimed it within " + waited;
         Assignment a = leadrouter::AssignRoundRobin(db, id, now, config, request);
         storage::JobStore jobs(db.db());
+        // Slack says the wait the way cards do ("5 min"), and the timeout
+        // once: the rotation's reason repeats `why`, so only its rest
+        // ("turn 14; skipped Ben: paused") is shown.
+        const std::string spoken = slack::FormatElapsed(
+            std::chrono::duration_cast<std::chrono::seconds>(
+                config.slack.claim_timeout));
+        const std::string rotation =
+            slack::EscapeMrkdwn(WithoutPrefix(a.reason, request.why + ", "));
         std::string status_line, note;
         if (a.assigned) {
-          status_line = "Unclaimed after " + waited + ": assigned to " +
+          status_line = "Unclaimed after " + spoken + ": assigned to " +
                         slack::Mention(a.agent) + " by the rotation";
-          note = "Nobody claimed this lead within " + waited +
+          note = "Nobody claimed this lead within " + spoken +
                  ", so the rotation gave it to " + slack::Mention(a.agent) +
-                 " (" + slack::EscapeMrkdwn(a.reason) + ").";
+                 " (" + rotation + ").";
         } else {
-          status_line = "Unclaimed after " + waited + ": sent to triage";
-          note = "Nobody claimed this lead within " + waited +
-                 " and nobody in the rotation can take it (" +
-                 slack::EscapeMrkdwn(a.reason) + "); it is waiting in triage.";
+          status_line = "Unclaimed after " + spoken + ": sent to triage";
+          note = "Nobody claimed this lead within " + spoken +
+                 " and nobody in the rotation can take it (" + rotation +
+                 "); it is waiting in triage.";
         }
         storage::Timeline(db.db()).Append(
             id, now, storage::EventKind::kClaimTimeout,

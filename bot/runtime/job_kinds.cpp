@@ -76,6 +76,7 @@ json Encode(const EphemeralJob& p) {
   json out = {{"channel", p.channel}, {"user", p.user}, {"text", p.text}};
   out["in_channel"] = p.in_channel;
   if (p.blocks) out["blocks"] = *p.blocks;
+  if (p.response_url) out["response_url"] = *p.response_url;
   return out;
 }
 
@@ -143,6 +144,7 @@ void DecodeInto(const json& j, EphemeralJob& out) {
   out.user = Str(j, "user");
   out.text = Str(j, "text");
   out.in_channel = storage::BoolField(j, "in_channel").value_or(false);
+  out.response_url = storage::StringField(j, "response_url");
   out.blocks.reset();
   if (j.is_object()) {
     auto blocks = j.find("blocks");

@@ -112,6 +112,9 @@ struct EphemeralJob {
   std::string text;  // the fallback when `blocks` are shown
   bool in_channel = false;
   std::optional<nlohmann::json> blocks = std::nullopt;  // Block Kit, an array
+  // A clicked button's response_url: answers the clicker at once, past the
+  // pace chat.postEphemeral is held to.
+  std::optional<std::string> response_url = std::nullopt;
   bool operator==(const EphemeralJob&) const = default;
 };
 

@@ -61,6 +61,13 @@ std::string SegmentLabel(pipeline::Segment segment) {
   return "Lead";
 }
 
+// What the card calls the lead: a support request is no buyer at all,
+// whatever its score made of it.
+std::string CardLabel(const pipeline::ProcessedLead& lead) {
+  if (lead.intent == pipeline::Intent::kSupportRequest) return "Support request";
+  return SegmentLabel(lead.segment);
+}
+
 std::string LeadNumber(int64_t lead_id) {
   return "Lead #" + std::to_string(lead_id);
 }
@@ -213,13 +220,16 @@ json BuildCard(const LeadView& view, system_clock::time_point now, Card card) {
   const pipeline::ProcessedLead& lead = view.lead;
   const bool show_identity = card == Card::kDm || !view.hide_identity;
   const std::string id = std::to_string(view.lead_id);
-  const std::string segment = SegmentLabel(lead.segment);
+  const std::string segment = CardLabel(lead);
   const std::string name = DisplayName(view, show_identity);
 
   json blocks = json::array();
 
-  // Header: the segment must survive truncation of a very long name.
-  const std::string prefix = card == Card::kSharkTank ? "🔥 " : "";
+  // Header: the segment must survive truncation of a very long name. The
+  // fire marks a hot lead up for claiming; the same card in triage can
+  // carry a lead that is anything but hot.
+  const bool hot = lead.segment == pipeline::Segment::kHotBuyer;
+  const std::string prefix = card == Card::kSharkTank && hot ? "🔥 " : "";
   const std::string suffix = " · " + segment;
   const std::size_t room =
       kMaxHeaderChars - CountChars(prefix) - CountChars(suffix);

@@ -259,10 +259,21 @@ void SlackJobs::Ephemeral(const storage::Job& job, JobDone done) {
   // Blocks a handler built (buttons, say); `text` stays the fallback.
   if (reply.blocks) message["blocks"] = *reply.blocks;
   if (reply.in_channel || user.empty()) {
-    PostOnce(job, channel, std::move(message), done);
-  } else {
-    api_.PostEphemeral(channel, user, std::move(message), finish);
+    return PostOnce(job, channel, std::move(message), done);
   }
+  if (!reply.response_url) {
+    return api_.PostEphemeral(channel, user, std::move(message), finish);
+  }
+  // The response_url answers at once; chat.postEphemeral waits its Tier 4
+  // turn, so it is only the fallback (an expired or refused URL).
+  api_.RespondEphemeral(
+      *reply.response_url, message,
+      [this, channel, user, message, finish, id = job.id](slack::ApiResult res) {
+        if (res.ok) return finish(std::move(res));
+        logging::Warn("slack.response_url_failed",
+                      {{"job_id", id}, {"error", res.error}});
+        api_.PostEphemeral(channel, user, message, finish);
+      });
 }
 
 void SlackJobs::DmNote(const storage::Job& job, JobDone done) {
@@ -324,8 +335,16 @@ void SlackJobs::PostTriage(const storage::Job& job, JobDone done) {
           // The same card as the shark tank, Claim button included, so
           // whoever watches triage can take the lead in one click.
           json message = slack::SharkTankPost(ViewOf(*r->lead, config_), clock_.Now());
-          const std::string why =
-              reason.empty() ? "no agent could take it" : reason;
+          std::string why = reason.empty() ? "no agent could take it" : reason;
+          const pipeline::ProcessedLead& lead = r->lead->lead;
+          if (lead.intent == pipeline::Intent::kSupportRequest) {
+            // The header says "Support request" already: say what it
+            // means here, not the route's own words again.
+            why = "not a sale, so no agent was given it";
+            if (!lead.intent_reasons.empty()) {
+              why += " (it " + lead.intent_reasons.front().detail + ")";
+            }
+          }
           // json{…}: a bare braced list here would be taken as a list of
           // elements and insert two arrays instead of one section.
           message["blocks"].insert(

@@ -10,10 +10,12 @@ list(APPEND BOT_SOURCES
   slack/envelope.cpp
   slack/once_poster.cpp
   slack/rate_limiter.cpp
+  slack/response_url.cpp
   slack/slack_connection.cpp
   slack/slack_jobs.cpp
   slack/socket_mode_client.cpp
   slack/socket_mode_session.cpp
   slack/tls_verify.cpp
   slack/web_api_client.cpp
+  slack/web_api_health.cpp
 )

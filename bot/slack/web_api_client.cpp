@@ -16,6 +16,7 @@
 #include "bot/daemon/log.h"
 #include "bot/metrics/metrics.h"
 #include "bot/slack/rate_limiter.h"
+#include "bot/slack/response_url.h"
 
 namespace leadrouter::slack {
 namespace {
@@ -128,6 +129,7 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
 
   void Stop() {
     stopped = true;
+    responses.reset();
     for (auto& entry : lanes) {
       queued -= entry.second.queue.size();
       entry.second.queue.clear();
@@ -231,6 +233,9 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
       }
       self->LogResult(call.method, result);
       self->NoteAnswer(call.method, result);
+      if (self->options.on_result) {
+        self->options.on_result(result.http_status, result.error);
+      }
       try {
         call.done(std::move(result));
       } catch (const std::exception& e) {
@@ -309,6 +314,7 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
   RateLimiter limiter;
   Status status;
   std::unique_ptr<HttpsClient> https;  // null when status is not ok, or stopped
+  std::unique_ptr<ResponseUrlClient> responses;  // made on first use
   std::map<RateLimiter::Key, Lane> lanes;
   std::size_t queued = 0;  // calls in lanes, not yet sent
   std::function<void()> on_lane_wait;
@@ -401,6 +407,24 @@ bool IsUnavailable(const ApiResult& result) {
   if (result.ok || !result.retryable) return false;
   return result.http_status == 0 || result.http_status == 429 ||
          result.http_status >= 500 || IsServerSideError(result.error);
+}
+
+void WebApiClient::RespondEphemeral(const std::string& response_url,
+                                    nlohmann::json message, ApiCallback done) {
+  Impl& impl = *impl_;
+  if (impl.stopped) return;
+  if (!impl.responses) {
+    impl.responses = std::make_unique<ResponseUrlClient>(
+        impl.loop, impl.options.api_url, impl.options.ca_file);
+  }
+  impl.responses->Post(response_url, EphemeralResponse(message),
+                       [done = std::move(done)](std::string error) {
+                         ApiResult result;
+                         result.ok = error.empty();
+                         result.http_status = result.ok ? 200 : 0;
+                         result.error = std::move(error);
+                         done(std::move(result));
+                       });
 }
 
 JobOutcome ToJobOutcome(const ApiResult& result) {

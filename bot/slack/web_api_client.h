@@ -47,6 +47,9 @@ struct WebApiOptions {
   // `post_interval` (Slack: about one a second, short bursts allowed).
   std::chrono::milliseconds post_interval{1000};
   int post_burst = 3;
+  // Told of every call's HTTP status and error code once it completes (for
+  // the Web API's health); may be empty.
+  std::function<void(int http_status, const std::string& error)> on_result;
 };
 
 enum class TokenKind { kBot, kApp };
@@ -127,6 +130,12 @@ class WebApiClient {
   void OnLaneWait(std::function<void()> fn);
   // apps.connections.open with the app token: body.url is the wss:// URL.
   CallId ConnectionsOpen(ApiCallback done);
+  // Answers the clicker of an interaction only they see, through its
+  // `response_url` (bot/slack/response_url.h), leaving the clicked message
+  // as it is: no token, no rate-limit lane. A failure (expired, refused,
+  // unreachable) is not retryable; the caller falls back to PostEphemeral.
+  void RespondEphemeral(const std::string& response_url, nlohmann::json message,
+                        ApiCallback done);
 
   // TCP connections opened so far (keep-alive reuse shows as few).
   std::size_t connections_opened() const;

@@ -40,6 +40,16 @@ TEST_CASE("check-config exits 2 and names every bad key", "[integration][cli]") 
   CHECK(r.err.find("server.lisen") != std::string::npos);
 }
 
+TEST_CASE("check-config refuses a listen port out of range, naming the key",
+          "[integration][cli]") {
+  TempDir dir;
+  WriteFile(dir.File("port.toml"), "[server]\nlisten = \"127.0.0.1:80800\"\n");
+  auto r = RunBinary({"check-config", "--config", dir.File("port.toml")});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("server.listen") != std::string::npos);
+  CHECK(r.err.find("port 80800") != std::string::npos);
+}
+
 TEST_CASE("check-config never prints a secret", "[integration][cli]") {
   auto r = RunBinary({"check-config", "--config", kExample},
                      {{"SLACK_BOT_TOKEN", "xoxb-fake_secret_value"}});

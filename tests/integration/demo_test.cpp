@@ -43,12 +43,16 @@ TEST_CASE("leadrouter demo runs the whole flow against slack-sim and shows it",
   CHECK(Has(r.out, "only @Ben sees: Sorry, "));
   CHECK(Has(r.out, "is already claimed by @Ana."));
   // The timeout fallback: Priya's post and thread after five minutes.
-  CHECK(Has(r.out, "Unclaimed after 5m: assigned to @"));
-  CHECK(Has(r.out, "Nobody claimed this lead within 5m"));
+  CHECK(Has(r.out, "Unclaimed after 5 min: assigned to @"));
+  CHECK(Has(r.out, "Nobody claimed this lead within 5 min, so the rotation"));
+  CHECK_FALSE(Has(r.out, "(claim timeout:"));
   // The CRM override, as a reply in Dana's thread.
   CHECK(Has(r.out, "↳ reply in thread:\n      CRM: "));
   // The triage post: a well-formed warning, not something Slack refuses.
-  CHECK(Has(r.out, "⚠ Needs an owner: support request"));
+  // A support request says so once, in the header, and no fire (issue 11).
+  CHECK(Has(r.out, "Owen Tran · Support request\n"));
+  CHECK_FALSE(Has(r.out, "🔥 Owen Tran"));
+  CHECK(Has(r.out, "⚠ Needs an owner: not a sale, so no agent was given it"));
   CHECK_FALSE(Has(r.out, "[not a block:"));
   // DMs are named after the person, and no token leaks into the output.
   CHECK(Has(r.out, "━━ DM with @Ana"));

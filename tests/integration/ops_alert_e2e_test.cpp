@@ -111,3 +111,56 @@ TEST_CASE("a Socket Mode link down longer than slack_down_after gives one alert 
   s.WaitUntilIdle();
   CHECK(s.Channel(kOpsChannel)["messages"].size() == 2);
 }
+
+TEST_CASE("restarts leave no ops alert timer behind (issue 11)",
+          "[integration][ops_alerts]") {
+  SlackStack s;
+  // Each start opens the Slack link's alert group ("connecting") and
+  // closes it when connected; its timer goes with it.
+  for (int restart = 0; restart < 6; ++restart) {
+    s.StopDaemon(restart % 2 == 0 ? 15 : 9);
+    s.StartDaemon();
+  }
+  REQUIRE(WaitForCount(s, "SELECT COUNT(*) FROM alert_groups WHERE key = "
+                          "'slack_connection' AND open = 0", 1));
+  CHECK(WaitForCount(s, "SELECT COUNT(*) FROM jobs WHERE kind = "
+                        "'ops.alert_quiet_check' AND state = 'pending'", 0));
+  CHECK(s.Count("SELECT COUNT(*) FROM jobs WHERE kind = 'ops.alert_quiet_check' "
+                "AND state = 'cancelled'") >= 1);
+  CHECK(s.Channel(kOpsChannel)["messages"].empty());
+}
+
+TEST_CASE("healthz says the Web API is failing while the socket is connected "
+          "(issue 11)",
+          "[integration][ops_alerts][healthz]") {
+  SlackStack s(StackOptions{
+      "[jobs]\nmax_attempts = 5\nbackoff_base = \"1m\"\nbackoff_cap = \"1m\"\n"});
+  auto health = [&] {
+    leadrouter::test::HttpClient http(s.daemon_port());
+    return json::parse(http.Send("GET", "/healthz").body, nullptr, false);
+  };
+  s.SimPost("fault", {{"method", "chat.postMessage"}, {"count", 1}, {"status", 503}});
+  s.PostLead(HotLead(70, "Wendy Webapi"));
+  json h;
+  for (int i = 0; i < 250; ++i) {
+    h = health();
+    if (h["slack"]["web_api"]["state"] == "failing") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  INFO(h.dump());
+  CHECK(h["slack"]["state"] == "connected");
+  CHECK(h["slack"]["web_api"]["state"] == "failing");
+  CHECK(h["slack"]["web_api"]["last_error"] == "http_503");
+  CHECK(h["slack"]["web_api"]["consecutive_failures"] == 1);
+  // The post waits for its retry a minute later: scheduled, not due; the
+  // claim timer is scheduled too.
+  CHECK(h["queue"]["pending"] == 0);
+  CHECK(h["queue"]["scheduled"] >= 2);
+
+  s.Advance("1m");
+  s.WaitForPost("Wendy Webapi");
+  for (int i = 0; i < 250 && health()["slack"]["web_api"]["state"] != "ok"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(health()["slack"]["web_api"]["state"] == "ok");
+}

@@ -266,6 +266,24 @@ json ControlApi::Fault(const json& in, int& status) {
 }
 
 json ControlApi::Respond(const std::string& id, const json& in, int& status) {
+  // Logged in /_sim/calls as method "response_url", so a test can tell an
+  // answer through it from one through chat.postEphemeral.
+  json call = {{"method", "response_url"},
+               {"params", in},
+               {"time_us", NowMicros()}};
+  json out = Answer(id, in, status);
+  call["status"] = status;
+  call["response"] = out;
+  if (out.contains("error")) call["error"] = out["error"];
+  web_api_.LogCall(std::move(call));
+  return out;
+}
+
+json ControlApi::Answer(const std::string& id, const json& in, int& status) {
+  if (auto fault = web_api_.faults().Take("response_url")) {
+    if (fault->status >= 400) return Fail(status, fault->status, "simulated_failure");
+    if (!fault->error.empty()) return Fail(status, 404, fault->error);
+  }
   auto it = response_urls_.find(id);
   if (it == response_urls_.end()) return Fail(status, 404, "expired_url");
   ResponseUrl& url = it->second;

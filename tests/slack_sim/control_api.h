@@ -40,6 +40,8 @@ class ControlApi {
   nlohmann::json Fault(const nlohmann::json& in, int& status);
   nlohmann::json Respond(const std::string& id, const nlohmann::json& in,
                          int& status);
+  nlohmann::json Answer(const std::string& id, const nlohmann::json& in,
+                        int& status);
   std::string NewResponseUrl(const std::string& channel,
                              const std::string& user,
                              const std::string& message_ts);

@@ -211,11 +211,7 @@ TEST_CASE("a click builds block_actions from the posted message's own blocks") {
                           {"action_id", "nope"},
                           {"user", "U0BOB0001"}});
   CHECK(missing["ok"] == false);
-  Control(port, "click",
-          {{"channel", "C0LEADS01"},
-           {"ts", ts},
-           {"action_id", "claim_lead"},
-           {"user", "U0BOB0001"}});
+  ClickClaim(port, ts, "U0BOB0001");
   auto envelope = ReadType(ws, "interactive");
   REQUIRE(envelope);
   CHECK((*envelope)["accepts_response_payload"] == false);
@@ -532,4 +528,67 @@ TEST_CASE("an outage closes the sockets and fails every call until it ends") {
   CHECK(Api(port, "auth.test", json::object()).Json()["ok"] == true);
   WsClient fresh(OpenUrl(port));
   CHECK(ReadType(fresh, "hello"));
+}
+
+TEST_CASE("a click's response_url answers the clicker alone, leaves the message, "
+          "is logged, and can be made to fail") {
+  SimProcess sim;
+  auto port = sim.port();
+  WsClient ws(OpenUrl(port));
+  REQUIRE(ReadType(ws, "hello"));
+  auto posted = Api(port, "chat.postMessage", ButtonMessage()).Json();
+  const std::string ts = posted["ts"];
+  ClickClaim(port, ts, "U0BOB0001");
+  auto envelope = ReadType(ws, "interactive");
+  REQUIRE(envelope);
+  const std::string url = (*envelope)["payload"]["response_url"];
+  const std::string prefix = "http://127.0.0.1:" + std::to_string(port);
+  REQUIRE(url.rfind(prefix + "/_sim/response/", 0) == 0);
+  const std::string target = url.substr(prefix.size());
+
+  // Ephemeral, not replacing the original: only Bob sees it.
+  auto answer = Http(port, "POST", target,
+                     json{{"response_type", "ephemeral"},
+                          {"replace_original", false},
+                          {"text", "Sorry, lead #42 is already claimed"}}
+                         .dump(),
+                     "application/json");
+  CHECK(answer.status == 200);
+  CHECK(answer.Json()["ok"] == true);
+  json shown = ControlGet(port, "messages?channel=C0LEADS01");
+  REQUIRE(shown["messages"].size() == 1);
+  CHECK(shown["messages"][0]["blocks"] == ButtonMessage()["blocks"]);
+  CHECK(shown["messages"][0]["history"].empty());
+  REQUIRE(shown["ephemerals"].size() == 1);
+  CHECK(shown["ephemerals"][0]["user"] == "U0BOB0001");
+  CHECK(shown["ephemerals"][0]["text"] == "Sorry, lead #42 is already claimed");
+
+  // A fault fails the next use with the status asked for.
+  Control(port, "fault", {{"method", "response_url"}, {"status", 500}});
+  CHECK(Http(port, "POST", target, json{{"text", "again"}}.dump(),
+             "application/json")
+            .status == 500);
+  // Five uses in all, as Slack; the failed one counted as a call, not a use.
+  for (int use = 2; use <= 5; ++use) {
+    CHECK(Http(port, "POST", target, json{{"text", "x"}}.dump(),
+               "application/json")
+              .status == 200);
+  }
+  auto sixth = Http(port, "POST", target, json{{"text", "x"}}.dump(),
+                    "application/json");
+  CHECK(sixth.status == 404);
+  CHECK(sixth.Json()["error"] == "used_url");
+  CHECK(Http(port, "POST", "/_sim/response/unknown", json{{"text", "x"}}.dump(),
+             "application/json")
+            .Json()["error"] == "expired_url");
+
+  // Every use is in the calls log under its own name.
+  int logged = 0, failed = 0;
+  for (const json& call : ControlGet(port, "calls")) {
+    if (call["method"] != "response_url") continue;
+    ++logged;
+    if (call["status"] != 200) ++failed;
+  }
+  CHECK(logged == 8);
+  CHECK(failed == 3);
 }

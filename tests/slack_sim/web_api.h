@@ -27,6 +27,8 @@ class WebApi {
 
   FaultTable& faults() { return faults_; }
   const nlohmann::json& calls() const { return calls_; }
+  // Adds a call made some other way (a response_url post) to the log.
+  void LogCall(nlohmann::json call) { calls_.push_back(std::move(call)); }
   void Reset();
 
  private:

@@ -4,7 +4,15 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include "bot/http/request_gate.h"
@@ -84,6 +92,9 @@ class TestServer {
   size_t open_connections() {
     return OnLoop([this] { return server_->open_connections(); });
   }
+  size_t idle_connections() {
+    return OnLoop([this] { return server_->idle_connections(); });
+  }
   uint16_t port() const { return server_->port(); }
   HttpServer& server() { return *server_; }
 
@@ -109,6 +120,16 @@ bool WaitForConnections(TestServer& s, size_t n,
     std::this_thread::sleep_for(5ms);
   }
   return s.open_connections() == n;
+}
+
+// Waits up to `limit` for `n` of the open connections to be idle.
+bool WaitForIdle(TestServer& s, size_t n, std::chrono::milliseconds limit = 2s) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (s.idle_connections() != n) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
 }
 
 TEST_CASE("routes answer with JSON, Content-Length and Server",
@@ -361,23 +382,177 @@ TEST_CASE("slow and idle clients are timed out", "[http][server]") {
   CHECK(WaitForConnections(s, 0));
 }
 
-TEST_CASE("max_connections refuses extra connections", "[http][server]") {
+TEST_CASE("at the cap, a new connection takes the oldest idle one's place",
+          "[http][server][cap]") {
   HttpServerOptions options;
   options.max_connections = 2;
   TestServer s(options);
-  HttpClient a(s.port()), b(s.port());
-  CHECK(a.Send("GET", "/ok").status == 200);
-  CHECK(b.Send("GET", "/ok").status == 200);
+  RawConnection oldest(s.port());
+  REQUIRE(WaitForConnections(s, 1));
+  HttpClient kept(s.port());
+  CHECK(kept.Send("GET", "/ok").status == 200);
+  REQUIRE(WaitForConnections(s, 2));
+  REQUIRE(WaitForIdle(s, 2));
+  HttpClient newcomer(s.port());
+  CHECK(newcomer.Send("GET", "/ok").status == 200);
+  oldest.ReadUntilClosed(2s);
+  CHECK(oldest.peer_closed());
+  CHECK(s.open_connections() == 2);
+  // The keep-alive connection that was used more recently is still there.
+  CHECK(kept.Send("GET", "/ok").status == 200);
+}
+
+TEST_CASE("at the cap with every connection busy, a new one gets a plain 503",
+          "[http][server][cap]") {
+  HttpServerOptions options;
+  options.max_connections = 2;
+  TestServer s(options);
+  // Two requests whose heads are still arriving: nothing idle to close.
+  RawConnection a(s.port()), b(s.port());
+  a.Write("GET /ok HTTP/1.1\r\n");
+  b.Write("GET /ok HTTP/1.1\r\n");
+  REQUIRE(WaitForConnections(s, 2));
+  REQUIRE(WaitForIdle(s, 0));
   RawConnection extra(s.port());
-  extra.Write("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
   std::string reply = extra.ReadUntilClosed(2s);
   CHECK(extra.peer_closed());
-  CHECK(reply.find("200 OK") == std::string::npos);
+  CHECK(reply.rfind("HTTP/1.1 503 Service Unavailable\r\n", 0) == 0);
+  CHECK(reply.find("Retry-After: 1\r\n") != std::string::npos);
+  CHECK(reply.find("too many open connections") != std::string::npos);
   CHECK(s.open_connections() == 2);
-  a.Close();
+  // The busy requests were not harmed, and once one of them is idle again
+  // it makes room for the next newcomer.
+  a.Write("Host: x\r\n\r\n");
+  CHECK(a.ReadUntil("\r\n\r\n", 2s).find("200 OK") != std::string::npos);
+  REQUIRE(WaitForIdle(s, 1));
+  HttpClient next(s.port());
+  CHECK(next.Send("GET", "/ok").status == 200);
+}
+
+// Collects log lines from every thread.
+class LineSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  size_t Count(std::string_view needle) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    size_t n = 0;
+    for (const auto& line : lines_) n += line.find(needle) != std::string::npos;
+    return n;
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    lines_.emplace_back(msg.payload.data(), msg.payload.size());
+  }
+  void flush_() override {}
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+// Fills the process's descriptor table (under a lowered soft limit) with
+// copies of /dev/null, so the next accept() fails with EMFILE; Free(n) gives
+// n descriptors back. Restores everything on destruction.
+class DescriptorTableFiller {
+ public:
+  DescriptorTableFiller() {
+    REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved_) == 0);
+    rlimit lowered = saved_;
+    lowered.rlim_cur = std::min<rlim_t>(saved_.rlim_cur, 2048);
+    REQUIRE(::setrlimit(RLIMIT_NOFILE, &lowered) == 0);
+    const int null_fd = ::open("/dev/null", O_RDONLY);
+    REQUIRE(null_fd >= 0);
+    fds_.push_back(null_fd);
+    for (int fd; (fd = ::dup(null_fd)) >= 0;) fds_.push_back(fd);
+    REQUIRE(errno == EMFILE);
+  }
+  ~DescriptorTableFiller() {
+    for (int fd : fds_) ::close(fd);
+    ::setrlimit(RLIMIT_NOFILE, &saved_);
+  }
+  void Free(size_t n) {
+    for (; n > 0 && !fds_.empty(); --n) {
+      ::close(fds_.back());
+      fds_.pop_back();
+    }
+  }
+
+ private:
+  rlimit saved_{};
+  std::vector<int> fds_;
+};
+
+double ProcessCpuSeconds() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+bool WaitForLine(LineSink& sink, std::string_view needle, size_t count,
+                 std::chrono::milliseconds limit = 3s) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (sink.Count(needle) < count) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(5ms);
+  }
+  return true;
+}
+
+TEST_CASE(
+    "out of descriptors: said once, idle connections make room, no spinning",
+    "[http][server][descriptors]") {
+  auto sink = std::make_shared<LineSink>();
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", sink));
+  struct Restore {
+    std::shared_ptr<spdlog::logger> logger;
+    ~Restore() { spdlog::set_default_logger(logger); }
+  } restore{previous};
+  constexpr char kShortage[] = "out of file descriptors";
+  constexpr char kAgain[] = "accepting connections again";
+
+  HttpServerOptions options;
+  options.max_connections = 100000;  // only the descriptor table limits
+  options.accept_pause = 50ms;
+  TestServer s(options);
+  RawConnection idle(s.port());
   REQUIRE(WaitForConnections(s, 1));
-  HttpClient d(s.port());
-  CHECK(d.Send("GET", "/ok").status == 200);
+  {
+    DescriptorTableFiller table;
+    // accept() finds no descriptor for `waiting`: the idle connection is
+    // closed to make room and `waiting` is served.
+    table.Free(1);
+    auto waiting = std::make_unique<RawConnection>(s.port());
+    CHECK(WaitForLine(*sink, kShortage, 1));
+    idle.ReadUntilClosed(2s);
+    CHECK(idle.peer_closed());
+    CHECK(WaitForLine(*sink, kAgain, 1));
+    waiting->Write("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(waiting->ReadUntil("\r\n\r\n", 2s).find("200 OK") !=
+          std::string::npos);
+
+    // Now nothing is idle (`waiting` is mid-request) and the table is full
+    // again: the server waits, retrying after each pause, without spinning.
+    waiting->Write("GET /ok HTTP/1.1\r\n");
+    REQUIRE(WaitForIdle(s, 0));
+    table.Free(1);
+    RawConnection blocked(s.port());
+    REQUIRE(WaitForLine(*sink, kShortage, 2));
+    const double cpu_before = ProcessCpuSeconds();
+    std::this_thread::sleep_for(500ms);
+    CHECK(ProcessCpuSeconds() - cpu_before < 0.2);
+    CHECK(sink->Count(kShortage) == 2);  // once per shortage, not per retry
+    // A descriptor comes free: the blocked connection is taken in.
+    waiting->Write("Connection: close\r\n\r\n");
+    waiting->ReadUntilClosed(2s);
+    waiting.reset();
+    CHECK(WaitForLine(*sink, kAgain, 2));
+    blocked.Write("GET /ok HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(blocked.ReadUntil("\r\n\r\n", 2s).find("200 OK") !=
+          std::string::npos);
+  }
 }
 
 TEST_CASE("Stop closes the acceptor and every open connection",

@@ -268,6 +268,47 @@ TEST_CASE("a restart in the middle of an outage neither alerts again nor forgets
   CHECK_THAT(Detail(alerts[1]), Contains("recovered after 3 min: 3 dead letters"));
 }
 
+int64_t PendingChecks(Harness& h) {
+  return h.Query<int64_t>([](Database& db) {
+    int64_t n = 0;
+    for (const Job& j : JobStore(db.db()).List(JobState::kPending, 10000)) {
+      n += j.kind == leadrouter::kJobAlertCheck;
+    }
+    return n;
+  });
+}
+
+TEST_CASE("restarts leave no alert timer behind (issue 11)",
+          "[bot][ops_alerts][slack]") {
+  TempDbFile file;
+  // Each start connects to Slack: the link's group opens and closes again.
+  for (int start = 0; start < 20; ++start) {
+    Harness h(file.path());
+    h.clock.Advance(std::chrono::seconds(10 * start));
+    h.alerts->OnSlackState("connecting", "starting");
+    h.Settle();
+    CHECK(PendingChecks(h) == 1);
+    h.alerts->OnSlackState("connected", "");
+    h.Settle();
+    CHECK(PendingChecks(h) == 0);
+  }
+  // Killed while connecting, again and again: one timer for the open group.
+  for (int start = 0; start < 5; ++start) {
+    Harness h(file.path());
+    h.clock.Advance(std::chrono::seconds(200 + start));
+    h.alerts->OnSlackState("connecting", "starting");
+    h.Settle();
+    CHECK(PendingChecks(h) == 1);
+  }
+  // The one timer still does its job: the link down long enough is alerted.
+  Harness h(file.path());
+  h.clock.Advance(200s);
+  h.Advance(3min);
+  std::vector<Job> alerts = h.Alerts();
+  REQUIRE(alerts.size() == 1);
+  CHECK(Title(alerts[0]) == "Slack connection down");
+}
+
 TEST_CASE("a Slack link down 30 s says nothing, down 3 min one alert and one recovery note",
           "[bot][ops_alerts][slack]") {
   Harness h;

@@ -492,3 +492,21 @@ TEST_CASE("no dead letters is one plain sentence without buttons",
   CHECK(Buttons(message).empty());
   CHECK(AllText(message).find("No dead letters") != std::string::npos);
 }
+
+TEST_CASE("a support request's card says what it is, without the hot-lead fire "
+          "(issue 11)",
+          "[bot][slack][block_kit]") {
+  slack::LeadView view = MakeView();
+  view.lead.name.full = "Owen Tran";
+  view.lead.segment = pipeline::Segment::kWarmBuyer;
+  view.lead.intent = pipeline::Intent::kSupportRequest;
+  const json post = slack::SharkTankPost(view, kReceived);
+  const json* header = FindBlock(post, "header");
+  REQUIRE(header);
+  CHECK((*header)["text"]["text"] == "Owen Tran · Support request");
+  CHECK(post["text"].get<std::string>().find("Warm buyer") == std::string::npos);
+  // A warm buyer in the same card gets its segment, still no fire.
+  view.lead.intent = pipeline::Intent::kGeneralInquiry;
+  CHECK((*FindBlock(slack::SharkTankPost(view, kReceived), "header"))["text"]
+            ["text"] == "Owen Tran · Warm buyer");
+}
