@@ -1,14 +1,11 @@
 #include "bot/routing_jobs.h"
 
-#include "bot/duration.h"
 #include "bot/outbox_plan.h"
 #include "bot/round_robin.h"
-#include "bot/slack/mrkdwn.h"
+#include "bot/routing/claim_timeout.h"
 #include "bot/storage_writer.h"
 #include "storage/database.h"
-#include "storage/job_store.h"
 #include "storage/lead_store.h"
-#include "storage/timeline.h"
 
 namespace leadrouter {
 namespace {
@@ -42,6 +39,7 @@ void RoutingJobs::AssignRoundRobin(const storage::Job& job, JobDone done) {
   AssignRequest request;
   request.why = job.payload.value("why", std::string("round-robin"));
   request.returning_lead = job.payload.value("returning", false);
+  request.pool = job.payload.value("pool", std::string());
   const SystemTime now = clock_.Now();
   const Config& config = config_;
   writer_.Submit(
@@ -65,38 +63,8 @@ void RoutingJobs::ClaimTimeout(const storage::Job& job, JobDone done) {
   const SystemTime now = clock_.Now();
   const Config& config = config_;
   writer_.Submit(
-      [id, now, &config](storage::Database& db) {
-        auto lead = storage::LeadStore(db.db()).Get(id);
-        // Claimed in time, or a human took over in the CRM: nothing to do.
-        if (!lead || lead->owner_slack_id || lead->taken_over_at) return;
-        const std::string waited = FormatDuration(config.slack.claim_timeout);
-        AssignRequest request;
-        request.why = "claim timeout: nobody claimed it within " + waited;
-        Assignment a = leadrouter::AssignRoundRobin(db, id, now, config, request);
-        storage::JobStore jobs(db.db());
-        std::string status_line, note;
-        if (a.assigned) {
-          status_line = "Unclaimed after " + waited + ": assigned to " +
-                        slack::Mention(a.agent) + " by the rotation";
-          note = "Nobody claimed this lead within " + waited +
-                 ", so the rotation gave it to " + slack::Mention(a.agent) +
-                 " (" + slack::EscapeMrkdwn(a.reason) + ").";
-        } else {
-          status_line = "Unclaimed after " + waited + ": sent to triage";
-          note = "Nobody claimed this lead within " + waited +
-                 " and nobody in the rotation can take it (" +
-                 slack::EscapeMrkdwn(a.reason) + "); it is waiting in triage.";
-        }
-        storage::Timeline(db.db()).Append(
-            id, now, "claim_timeout",
-            {{"waited", waited},
-             {"agent", a.assigned ? nlohmann::json(a.agent) : nlohmann::json()},
-             {"reason", a.reason}});
-        jobs.Enqueue(MakeJob(kJobUpdateLeadPost, id,
-                             {{"status_line", status_line}}, now, config),
-                     now);
-        jobs.Enqueue(MakeJob(kJobThreadNote, id, {{"text", note}}, now, config),
-                     now);
+      [id, now, &config, pool = job.payload.value("pool", std::string())](
+          storage::Database& db) { RunClaimTimeout(db, id, now, config, pool);
       },
       [this, done](const std::string& error) {
         if (error.empty()) runner_.Wake();
