@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "bot/crm_service.h"
+#include "bot/daemon/routing_reload.h"
 #include "bot/follow_up_channels.h"
 #include "bot/health.h"
 #include "bot/http/http_server.h"
@@ -85,8 +86,8 @@ std::vector<storage::AgentSeed> AgentSeeds(const Config& config) {
 
 }  // namespace
 
-int RunDaemon(const Config& config, const Secrets& secrets,
-              const Clock& wall_clock) {
+int RunDaemon(Config& config, const Secrets& secrets, const Clock& wall_clock,
+              const std::string& config_path) {
   boost::asio::io_context loop(1);
   // Business time (due jobs, timeouts, timelines) can be moved forward for
   // end-to-end tests; connection keep-alive always runs on the wall clock.
@@ -226,6 +227,8 @@ int RunDaemon(const Config& config, const Secrets& secrets,
   }
   runner.Start();
   if (slack_connection) slack_connection->Start();
+  RoutingReload reload(loop, writer, runner, config, config_path, clock);
+  reload.Start();
 
   boost::asio::signal_set signals(loop, SIGINT, SIGTERM);
   boost::asio::steady_timer stop_timer(loop);
@@ -233,6 +236,7 @@ int RunDaemon(const Config& config, const Secrets& secrets,
     if (ec) return;
     logging::Info("leadrouter.stopping", {{"signal", signo}});
     server.Stop();
+    reload.Stop();
     runner.Stop();
     follow_up.Stop();
     if (slack_connection) slack_connection->Stop();

@@ -9,6 +9,7 @@
 #include "bot/json_post.h"
 #include "bot/log.h"
 #include "bot/outbox_plan.h"
+#include "bot/routing/pool_assign.h"
 #include "bot/sequence_enrollment.h"
 #include "bot/storage_writer.h"
 #include "pipeline/process.h"
@@ -143,13 +144,19 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
         } else {
           pipeline::RouteDecision route = pipeline::DecideRoute(*lead);
           out.route = pipeline::ToString(route.kind);
-          storage::Timeline(db.db()).Append(
-              r.lead_id, now, "routed",
-              {{"route", out.route}, {"reason", route.reason}});
           storage::JobStore jobs(db.db());
-          for (const storage::NewJob& job : PlanJobs(route, r.lead_id, now, config)) {
-            jobs.Enqueue(job, now);
-            ++out.jobs_written;
+          if (WantsPool(route, config)) {
+            // [[pools]]: the routes choose the pool that hands it out, and
+            // its `routed` event says which route and why.
+            out.jobs_written += RouteNewLead(db, r.lead_id, *lead, now, config);
+          } else {
+            storage::Timeline(db.db()).Append(
+                r.lead_id, now, "routed",
+                {{"route", out.route}, {"reason", route.reason}});
+            for (const storage::NewJob& job : PlanJobs(route, r.lead_id, now, config)) {
+              jobs.Enqueue(job, now);
+              ++out.jobs_written;
+            }
           }
           // A lead no agent gets starts its sequence now; the others start
           // theirs when an owner takes them (their messages speak for one).

@@ -231,6 +231,32 @@ CREATE TABLE alert_groups (
 CREATE INDEX leads_by_source ON leads (source COLLATE NOCASE, created_at);
 )sql";
 
+// Pools and routes (storage/pool_store): each round-robin pool's own place
+// in its turn order (the single rotation keeps rotation_state), and the
+// route and pool each lead was sent to, with the routes tried before it,
+// so its claim timeout and SLA reassignment follow that pool's fallback
+// chain and `/leads why` can tell what happened. Daily counts stay per
+// agent, so a cap counts across every pool.
+constexpr char kPools[] = R"sql(
+CREATE TABLE pool_rotation_state (
+  pool          TEXT    PRIMARY KEY,
+  cursor        INTEGER NOT NULL DEFAULT 0,
+  turn          INTEGER NOT NULL DEFAULT 0,
+  last_slack_id TEXT,
+  turns_used    INTEGER NOT NULL DEFAULT 0,
+  updated_at    INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE lead_routes (
+  lead_id    INTEGER PRIMARY KEY REFERENCES leads (id) ON DELETE CASCADE,
+  route      TEXT    NOT NULL,
+  pool       TEXT    NOT NULL,
+  reason     TEXT    NOT NULL DEFAULT '',
+  tried_json TEXT    NOT NULL DEFAULT '[]',
+  routed_at  INTEGER NOT NULL
+);
+CREATE INDEX lead_routes_by_time ON lead_routes (routed_at);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -241,6 +267,7 @@ const std::vector<Migration>& Migrations() {
       {4, kFirstContactOwner},
       {5, kFollowUp},
       {6, kAlertGroups},
+      {7, kPools},
   };
   return kMigrations;
 }

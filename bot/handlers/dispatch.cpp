@@ -9,6 +9,7 @@
 #include "bot/handlers/slash_command.h"
 #include "bot/handlers/slash_leads.h"
 #include "bot/handlers/slash_rotation.h"
+#include "bot/interactions/route_commands.h"
 #include "bot/job_runner.h"
 #include "bot/log.h"
 #include "bot/outbox_plan.h"
@@ -41,6 +42,7 @@ const std::map<std::string_view, CommandHandler>& Commands() {
   static const std::map<std::string_view, CommandHandler> kCommands = {
       {"/rotation", &RunRotationCommand},
       {"/leads", &RunLeadsCommand},
+      {"/routes", &RunRoutesCommand},
   };
   return kCommands;
 }

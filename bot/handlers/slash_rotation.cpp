@@ -9,6 +9,7 @@
 
 #include "bot/duration.h"
 #include "bot/handlers/mention.h"
+#include "bot/interactions/pool_rotation_command.h"
 #include "bot/round_robin.h"
 #include "bot/slack/mrkdwn.h"
 #include "bot/time_zone.h"
@@ -443,6 +444,10 @@ class RotationCommand {
 
 SlashReply RunRotationCommand(storage::Database& db, const SlashCommand& cmd,
                               SystemTime now, const Config& config) {
+  // `/rotation POOL …` with [[pools]] (bot/interactions).
+  if (auto pooled = RunPoolRotationCommand(db, cmd, now, config)) {
+    return *pooled;
+  }
   return RotationCommand(db, cmd, now, config).Run();
 }
 
