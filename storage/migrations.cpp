@@ -257,6 +257,32 @@ ALTER TABLE jobs ADD COLUMN waiting_since INTEGER;
 CREATE INDEX jobs_waiting ON jobs (waiting_on, state) WHERE waiting_on IS NOT NULL;
 )sql";
 
+// Pools and routes (storage/pool_store): each round-robin pool's own place
+// in its turn order (the single rotation keeps rotation_state), and the
+// route and pool each lead was sent to, with the routes tried before it,
+// so its claim timeout and SLA reassignment follow that pool's fallback
+// chain and `/leads why` can tell what happened. Daily counts stay per
+// agent, so a cap counts across every pool.
+constexpr char kPools[] = R"sql(
+CREATE TABLE pool_rotation_state (
+  pool          TEXT    PRIMARY KEY,
+  cursor        INTEGER NOT NULL DEFAULT 0,
+  turn          INTEGER NOT NULL DEFAULT 0,
+  last_slack_id TEXT,
+  turns_used    INTEGER NOT NULL DEFAULT 0,
+  updated_at    INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE lead_routes (
+  lead_id    INTEGER PRIMARY KEY REFERENCES leads (id) ON DELETE CASCADE,
+  route      TEXT    NOT NULL,
+  pool       TEXT    NOT NULL,
+  reason     TEXT    NOT NULL DEFAULT '',
+  tried_json TEXT    NOT NULL DEFAULT '[]',
+  routed_at  INTEGER NOT NULL
+);
+CREATE INDEX lead_routes_by_time ON lead_routes (routed_at);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -269,6 +295,7 @@ const std::vector<Migration>& Migrations() {
       {6, kAlertGroups},
       {7, kJobPriorityAndPosts},
       {8, kJobWaiting},
+      {9, kPools},
   };
   return kMigrations;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/daemon/routing_config.h"
 #include "pipeline/consent_rule.h"
 #include "pipeline/rules.h"
 #include "pipeline/send_window.h"
@@ -172,6 +173,10 @@ struct Config {
     milliseconds slack_down_after = std::chrono::minutes(2);
   } alerts;
   std::vector<VolumeWatchConfig> volume_watch;
+
+  // [[pools]], [[routes]] and [[territories]]; empty: today's one shark
+  // tank and one rotation of every agent.
+  RoutingConfig routing;
 };
 
 // The consent rule for `channel`.

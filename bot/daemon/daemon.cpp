@@ -10,6 +10,7 @@
 #include "bot/intake/crm_service.h"
 #include "bot/follow_up/follow_up_channels.h"
 #include "bot/daemon/health.h"
+#include "bot/daemon/routing_reload.h"
 #include "bot/http/connection_cap.h"
 #include "bot/http/http_server.h"
 #include "bot/http/request_gate.h"
@@ -303,8 +304,10 @@ struct IntakePart {
 // Members are built in the order of the header's list and destroyed in
 // reverse; the loop outlives them all.
 struct Daemon::Parts {
-  Parts(const Config& config_in, const Secrets& secrets_in, const Clock& wall_clock_in)
+  Parts(Config& config_in, const Secrets& secrets_in, const Clock& wall_clock_in,
+        std::string config_path_in)
       : config(config_in),
+        config_path(std::move(config_path_in)),
         secrets(secrets_in),
         wall_clock(wall_clock_in),
         movable(wall_clock_in),
@@ -319,6 +322,7 @@ struct Daemon::Parts {
     stopping = true;
     logging::Info("leadrouter.stopping", why);
     intake->server.Stop();
+    if (reload) reload->Stop();
     jobs->runner.Stop();
     follow_up->channels.Stop();
     slack->Stop();
@@ -326,7 +330,8 @@ struct Daemon::Parts {
                              std::chrono::steady_clock::now() + kSlackCloseWait);
   }
 
-  const Config& config;
+  Config& config;
+  const std::string config_path;
   const Secrets& secrets;
   const Clock& wall_clock;
   boost::asio::io_context loop{1};
@@ -342,6 +347,7 @@ struct Daemon::Parts {
   std::unique_ptr<FollowUpPart> follow_up;
   std::unique_ptr<SlackPart> slack;
   std::unique_ptr<IntakePart> intake;
+  std::unique_ptr<RoutingReload> reload;
 
   // Installed once every part has started, as the last step of Start.
   std::optional<boost::asio::signal_set> signals;
@@ -349,8 +355,9 @@ struct Daemon::Parts {
   bool stopping = false;
 };
 
-Daemon::Daemon(const Config& config, const Secrets& secrets, const Clock& wall_clock)
-    : parts_(std::make_unique<Parts>(config, secrets, wall_clock)) {}
+Daemon::Daemon(Config& config, const Secrets& secrets, const Clock& wall_clock,
+               std::string config_path)
+    : parts_(std::make_unique<Parts>(config, secrets, wall_clock, std::move(config_path))) {}
 
 Daemon::~Daemon() = default;
 
@@ -398,6 +405,11 @@ bool Daemon::Start() {
   }
   runner.Start();
   p.slack->Start();
+  if (!p.config_path.empty()) {
+    p.reload = std::make_unique<RoutingReload>(p.loop, writer, runner, p.config,
+                                               p.config_path, p.clock);
+    p.reload->Start();
+  }
 
   p.signals.emplace(p.loop, SIGINT, SIGTERM);
   p.signals->async_wait([&p](const boost::system::error_code& ec, int signo) {
@@ -430,8 +442,9 @@ uint16_t Daemon::port() const { return parts_->intake->server.port(); }
 
 boost::asio::io_context& Daemon::TEST_loop() { return parts_->loop; }
 
-int RunDaemon(const Config& config, const Secrets& secrets, const Clock& wall_clock) {
-  Daemon daemon(config, secrets, wall_clock);
+int RunDaemon(Config& config, const Secrets& secrets, const Clock& wall_clock,
+              const std::string& config_path) {
+  Daemon daemon(config, secrets, wall_clock, config_path);
   if (!daemon.Start()) return 1;
   daemon.Run();
   return 0;

@@ -13,11 +13,15 @@
 //                 dispatcher and, with both tokens, the Socket Mode
 //                 connection (its job executors come once the bot token works)
 //   7. intake     the HTTP server and its front doors (leads, CRM events,
-//                 opt-outs, Twilio replies, /healthz, the testing clock)
+//                 opt-outs, Twilio replies, /healthz, /metrics, the testing
+//                 clock)
+//   8. reload     SIGHUP re-reads the routes and pools from the config file
+//                 (bot/daemon/routing_reload)
 // Start, after all are built: the HTTP server binds (a failure ends the
-// start), then the runner claims due work, then Slack connects.
+// start), then the runner claims due work, then Slack connects, then
+// SIGHUP is heard.
 // Stop (SIGINT, SIGTERM or RequestStop): the HTTP server stops taking
-// requests, the runner stops claiming, the follow-up channels close, the
+// requests, SIGHUP is no longer heard, the runner stops claiming, the follow-up channels close, the
 // Slack sockets close (up to 1 s for their close frames); then the loop
 // ends, Slack's parts are destroyed, and the writer commits what is queued
 // and stops. The other parts are destroyed in reverse build order.
@@ -29,6 +33,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "bot/daemon/config.h"
 #include "bot/runtime/clock.h"
@@ -43,7 +48,10 @@ class Daemon {
  public:
   // Borrows all three; they must outlive the daemon. `wall_clock` is real
   // time; business time is the same unless testing.movable_clock is on.
-  Daemon(const Config& config, const Secrets& secrets, const Clock& wall_clock);
+  // `config` is the daemon's own: a reload from `config_path` replaces its
+  // routes and pools (none without a path).
+  Daemon(Config& config, const Secrets& secrets, const Clock& wall_clock,
+         std::string config_path = "");
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
@@ -70,6 +78,7 @@ class Daemon {
 
 // Runs the daemon until SIGINT or SIGTERM. Returns the process exit code:
 // 0 after a clean shutdown, 1 when a part could not start.
-int RunDaemon(const Config& config, const Secrets& secrets, const Clock& clock);
+int RunDaemon(Config& config, const Secrets& secrets, const Clock& clock,
+              const std::string& config_path = "");
 
 }  // namespace leadrouter

@@ -185,7 +185,7 @@ int Serve(const Args& args) {
       leadrouter::logging::LevelFromName(config->log.level), secrets.All());
   for (const auto& w : warnings) spdlog::warn("config: {}", w.ToString());
   leadrouter::SystemClock clock;
-  return leadrouter::RunDaemon(*config, secrets, clock);
+  return leadrouter::RunDaemon(*config, secrets, clock, args.config_path);
 }
 
 }  // namespace

@@ -3,8 +3,10 @@
 list(APPEND DECISION_SOURCES
   daemon/config.cpp
   daemon/duration.cpp
+  daemon/routing_config.cpp
 )
 list(APPEND BOT_SOURCES
   daemon/daemon.cpp
   daemon/log.cpp
+  daemon/routing_reload.cpp
 )

@@ -7,6 +7,7 @@
 #include "bot/follow_up/sequence_enrollment.h"
 #include "bot/intake/intake_consent.h"
 #include "bot/routing/outbox_plan.h"
+#include "bot/routing/pool_assign.h"
 #include "pipeline/route.h"
 #include "storage/database.h"
 #include "storage/idempotency_store.h"
@@ -23,17 +24,23 @@ using std::chrono::seconds;
 // Writes what a lead seen for the first time causes: the route on the
 // timeline, its jobs and, for a lead no agent gets, its sequence (the others
 // start theirs when an owner takes them: their messages speak for one).
-void RouteNewLead(storage::Database& db, const pipeline::ProcessedLead& lead,
-                  int64_t lead_id, SystemTime now, const Config& config,
-                  AcceptedLead& out) {
+void RouteFirstTime(storage::Database& db, const pipeline::ProcessedLead& lead,
+                    int64_t lead_id, SystemTime now, const Config& config,
+                    AcceptedLead& out) {
   pipeline::RouteDecision route = pipeline::DecideRoute(lead);
   out.route = pipeline::ToString(route.kind);
-  storage::Timeline(db.db()).Record(lead_id, now,
-                                    storage::RoutedEvent{out.route, route.reason});
-  storage::JobStore jobs(db.db());
-  for (const storage::NewJob& job : PlanJobs(route, lead_id, now, config)) {
-    jobs.Enqueue(job, now);
-    ++out.jobs_written;
+  if (WantsPool(route, config)) {
+    // [[pools]]: the routes choose the pool that hands it out, and its
+    // `routed` event says which route and why.
+    out.jobs_written += RouteNewLead(db, lead_id, lead, now, config);
+  } else {
+    storage::Timeline(db.db()).Record(lead_id, now,
+                                      storage::RoutedEvent{out.route, route.reason});
+    storage::JobStore jobs(db.db());
+    for (const storage::NewJob& job : PlanJobs(route, lead_id, now, config)) {
+      jobs.Enqueue(job, now);
+      ++out.jobs_written;
+    }
   }
   if (route.kind == pipeline::RouteKind::kNurture) {
     if (auto stored = storage::LeadStore(db.db()).Get(lead_id)) {
@@ -93,7 +100,7 @@ AcceptedLead AcceptLead(storage::Database& db, const pipeline::ProcessedLead& le
   if (r.duplicate) {
     RouteReturningLead(db, r.lead_id, now, config, out);
   } else {
-    RouteNewLead(db, lead, r.lead_id, now, config, out);
+    RouteFirstTime(db, lead, r.lead_id, now, config, out);
   }
   if (idempotency) {
     keys.Save(idempotency->scope, idempotency->key, idempotency->body_hash,

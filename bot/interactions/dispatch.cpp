@@ -12,6 +12,7 @@
 #include "bot/runtime/job_runner.h"
 #include "bot/daemon/log.h"
 #include "bot/routing/outbox_plan.h"
+#include "bot/interactions/route_commands.h"
 #include "bot/slack/block_kit.h"
 #include "bot/runtime/storage_writer.h"
 #include "storage/database.h"
@@ -41,6 +42,7 @@ const std::map<std::string_view, CommandHandler>& Commands() {
   static const std::map<std::string_view, CommandHandler> kCommands = {
       {"/rotation", &RunRotationCommand},
       {"/leads", &RunLeadsCommand},
+      {"/routes", &RunRoutesCommand},
   };
   return kCommands;
 }

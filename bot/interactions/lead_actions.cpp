@@ -8,6 +8,8 @@
 #include "bot/routing/round_robin.h"
 #include "bot/follow_up/sequence_enrollment.h"
 #include "bot/sla/sla_clock.h"
+#include "bot/routing/assign_owner.h"
+#include "bot/routing/pool_assign.h"
 #include "bot/slack/mrkdwn.h"
 #include "storage/database.h"
 #include "storage/job_store.h"
@@ -82,7 +84,28 @@ void ApplyClaim(storage::Database& db, const Click& click, SystemTime now,
                 "to add you with `/rotation add`.",
                 now, config);
   }
-  if (!leads.ClaimIfUnowned(lead->id, click.user_id, now)) {
+  if (config.rotation.claim_requires_rotation) {
+    if (const PoolConfig* pool =
+            PoolRefusingClaim(config, click.channel_id, click.user_id)) {
+      return Tell(jobs, click,
+                  "Only members of the " + pool->name +
+                      " pool can claim leads here; ask a manager if you "
+                      "should be one.",
+                  now, config);
+    }
+  }
+  const auto latency = duration_cast<seconds>(now - lead->created_at);
+  OwnerChange change;
+  change.agent = click.user_id;
+  change.only_if_unowned = true;
+  change.event_kind = "claimed";
+  change.event_detail = {{"agent", click.user_id},
+                         {"latency_s", latency.count()},
+                         {"channel", click.channel_id}};
+  change.card_reason = "You claimed it in the shark tank " +
+                       slack::FormatElapsed(latency) + " after it arrived.";
+  change.update_post = true;  // re-rendered: "Claimed by @Ana in 37 s"
+  if (!AssignOwner(db, *lead, change, now, config)) {
     // Lost a race inside this very transaction's view: someone else's
     // claim committed first.
     std::optional<storage::StoredLead> after = leads.Get(lead->id);
@@ -93,22 +116,6 @@ void ApplyClaim(storage::Database& db, const Click& click, SystemTime now,
                 "Sorry, " + number + " is already claimed by " + owner + ".",
                 now, config);
   }
-  const auto latency = duration_cast<seconds>(now - lead->created_at);
-  CountAssignment(db, click.user_id, now, config);
-  StartSlaClock(db, *lead, click.user_id, now, config);
-  EnrollInSequence(db, *lead, now, config);
-  storage::Timeline(db.db()).Append(
-      lead->id, now, storage::EventKind::kClaimed,
-      {{"agent", click.user_id}, {"latency_s", latency.count()},
-       {"channel", click.channel_id}});
-  jobs.Enqueue(MakeJob(lead->id, UpdateLeadPostJob{}, now, config), now);
-  jobs.Enqueue(MakeJob(lead->id,
-                       DmLeadCardJob{click.user_id,
-                                     "You claimed it in the shark tank " +
-                                         slack::FormatElapsed(latency) +
-                                         " after it arrived."},
-                       now, config),
-               now);
 }
 
 void ApplyMarkContacted(storage::Database& db, const Click& click,

@@ -18,6 +18,8 @@
 #include "bot/routing/outbox_plan.h"
 #include "bot/follow_up/sequence_enrollment.h"
 #include "bot/sla/sla_clock.h"
+#include "bot/interactions/route_commands.h"
+#include "bot/routing/assign_owner.h"
 #include "bot/slack/mrkdwn.h"
 #include "bot/runtime/time_zone.h"
 #include "pipeline/lead.h"
@@ -48,6 +50,7 @@ constexpr char kUsage[] =
     "leads and time to first contact per agent\n"
     "• `/leads show ID`: a lead's timeline\n"
     "• `/leads reassign ID @agent`: give a lead to another agent (managers)\n"
+    "• `/leads why ID`: the routes tried for a lead, then and now\n"
     "• `/leads dlq`: dead jobs, with Replay and Drop buttons (managers)";
 
 SlashReply Reply(std::string text) {
@@ -422,24 +425,21 @@ SlashReply Reassign(storage::Database& db, const SlashCommand& cmd,
   std::string by = slack::Mention(cmd.user_id);
   std::string was = lead->owner_slack_id ? slack::Mention(*lead->owner_slack_id)
                                          : std::string("nobody");
-  leads.SetOwner(*id, *agent, now);
-  StartSlaClock(db, *lead, *agent, now, config);
-  EnrollInSequence(db, *lead, now, config);
-  storage::Timeline(db.db()).Record(
-      *id, now, storage::ReassignedEvent{lead->owner_slack_id, *agent, cmd.user_id});
-  storage::JobStore jobs(db.db());
-  jobs.Enqueue(MakeJob(*id, DmLeadCardJob{*agent, "reassigned by " + by}, now,
-                       config),
-               now);
-  jobs.Enqueue(MakeJob(*id,
-                       ThreadNoteJob{"Reassigned to " + to + " (was " + was +
-                                     ") by " + by + "."},
-                       now, config),
-               now);
+  OwnerChange change;
+  change.agent = *agent;
+  change.counts_toward_cap = false;  // a manager's hand-off is not a turn
+  change.event_kind = "reassigned";
+  change.event_detail = {
+      {"from", lead->owner_slack_id ? nlohmann::json(*lead->owner_slack_id)
+                                    : nlohmann::json(nullptr)},
+      {"to", *agent},
+      {"by", cmd.user_id}};
+  change.card_reason = "reassigned by " + by;
+  change.thread_note = "Reassigned to " + to + " (was " + was + ") by " + by + ".";
   // The shark-tank post (if any) must stop offering the lead to others.
-  jobs.Enqueue(MakeJob(*id, UpdateLeadPostJob{"Reassigned to " + to + " by " + by},
-                       now, config),
-               now);
+  change.update_post = true;
+  change.post_status_line = "Reassigned to " + to + " by " + by;
+  AssignOwner(db, *lead, change, now, config);
   return Reply("Done: " + to + " now owns " + lead_ref + " (was " + was +
                "). They get the lead card by DM, and the lead's thread "
                "says so.");
@@ -454,6 +454,11 @@ SlashReply RunLeadsCommand(storage::Database& db, const SlashCommand& cmd,
   std::string sub = Lower(args[0]);
   if (sub == "show") return Show(db, cmd, args, config);
   if (sub == "reassign") return Reassign(db, cmd, args, now, config);
+  if (sub == "why") {
+    std::optional<int64_t> id = args.size() == 2 ? ParseLeadId(args[1]) : std::nullopt;
+    if (!id) return Usage("`why` takes a lead id, like `/leads why 42`.");
+    return ExplainLeadRoute(db, *id, now, config);
+  }
   if (sub == "dlq") return RunDlqList(db, cmd, now, config);
   if (sub == "help") return Reply(kUsage);
   return Usage(Echo(args[0]) + " is not a `/leads` subcommand.");

@@ -10,6 +10,7 @@
 #include "bot/daemon/duration.h"
 #include "bot/interactions/mention.h"
 #include "bot/routing/round_robin.h"
+#include "bot/interactions/pool_rotation_command.h"
 #include "bot/slack/mrkdwn.h"
 #include "bot/runtime/time_zone.h"
 #include "storage/agent_store.h"
@@ -443,6 +444,10 @@ class RotationCommand {
 
 SlashReply RunRotationCommand(storage::Database& db, const SlashCommand& cmd,
                               SystemTime now, const Config& config) {
+  // `/rotation POOL …` with [[pools]] (bot/interactions).
+  if (auto pooled = RunPoolRotationCommand(db, cmd, now, config)) {
+    return *pooled;
+  }
   return RotationCommand(db, cmd, now, config).Run();
 }
 

@@ -4,6 +4,8 @@ list(APPEND DECISION_SOURCES
   interactions/dlq_actions.cpp
   interactions/lead_actions.cpp
   interactions/mention.cpp
+  interactions/pool_rotation_command.cpp
+  interactions/route_commands.cpp
   interactions/slash_leads.cpp
   interactions/slash_rotation.cpp
 )

@@ -55,6 +55,7 @@ AssignRequest ToAssignRequest(const AssignRoundRobinJob& job) {
   request.why = job.route_reason.empty() ? job.why
                                          : job.route_reason + "; " + job.why;
   request.returning_lead = job.returning;
+  request.pool = job.pool;
   return request;
 }
 

@@ -6,6 +6,8 @@
 #include "bot/follow_up/sequence_enrollment.h"
 #include "bot/sla/sla_clock.h"
 #include "bot/runtime/time_zone.h"
+#include "bot/routing/assign_owner.h"
+#include "bot/routing/pool_assign.h"
 #include "storage/job_store.h"
 #include "storage/lead_store.h"
 #include "storage/rotation_store.h"
@@ -30,23 +32,19 @@ std::string NameOf(const pipeline::RotationMember& m) {
   return m.name.empty() ? m.id : m.name;
 }
 
-// Writes everything a successful assignment causes.
+// Gives the lead to the agent the rotation chose (or back to its returning
+// owner); `turn` is the rotation's, when it moved.
 void RecordAssignment(storage::Database& db, const storage::StoredLead& lead,
                       const std::string& agent, const std::string& reason,
                       const AssignRequest& why, std::optional<int64_t> turn,
                       SystemTime now, const Config& config) {
-  const int64_t lead_id = lead.id;
-  storage::LeadStore(db.db()).SetOwner(lead_id, agent, now);
-  storage::RotationStore(db.db()).AddToCount(agent, TeamDay(now, config));
-  nlohmann::json detail = {
-      {"agent", agent}, {"reason", reason}, {"via", why.why}};
-  if (turn) detail["turn"] = *turn;
-  storage::Timeline(db.db()).Append(lead_id, now, storage::EventKind::kAssigned, detail);
-  storage::JobStore(db.db()).Enqueue(
-      MakeJob(lead_id, DmLeadCardJob{agent, reason}, now, config),
-      now);
-  StartSlaClock(db, lead, agent, now, config);
-  EnrollInSequence(db, lead, now, config);
+  OwnerChange change;
+  change.agent = agent;
+  change.event_kind = "assigned";
+  change.event_detail = {{"agent", agent}, {"reason", reason}, {"via", why.why}};
+  if (turn) change.event_detail["turn"] = *turn;
+  change.card_reason = reason;
+  AssignOwner(db, lead, change, now, config);
 }
 
 }  // namespace
@@ -92,6 +90,19 @@ Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
                           SystemTime now, const Config& config,
                           const AssignRequest& why,
                           const std::string& away_from) {
+  if (config.routing.configured()) {
+    PoolRequest request;
+    request.pool = why.pool;
+    request.why = why.why;
+    request.returning_lead = why.returning_lead;
+    request.away_from = away_from;
+    PoolOutcome pooled = GiveToPool(db, lead_id, request, now, config);
+    Assignment out;
+    out.assigned = pooled.assigned();
+    out.agent = pooled.agent;
+    out.reason = pooled.reason;
+    return out;
+  }
   Assignment out;
   std::optional<storage::StoredLead> lead =
       storage::LeadStore(db.db()).Get(lead_id);
@@ -105,22 +116,12 @@ Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
   // A returning lead is not a rotation turn: the previous owner keeps the
   // contact and the rotation does not move.
   std::string preface;
-  if (why.returning_lead && lead->owner_slack_id) {
-    const std::string& owner = *lead->owner_slack_id;
-    const pipeline::RotationMember* m = FindMember(view, owner);
-    std::optional<std::string> unavailable =
-        m ? pipeline::Unavailable(*m, now)
-          : std::optional<std::string>("no longer an agent");
-    if (!unavailable) {
-      out.assigned = true;
-      out.agent = owner;
-      out.reason = "returning lead, back to its previous owner " + NameOf(*m);
-      RecordAssignment(db, *lead, owner, out.reason, why, std::nullopt, now,
-                       config);
-      return out;
+  if (why.returning_lead) {
+    if (std::optional<Assignment> back =
+            ReturnToOwner(db, *lead, view, why.why, now, config, preface)) {
+      return *back;
     }
-    preface = "returning lead, previous owner " + (m ? NameOf(*m) : owner) +
-              " " + *unavailable + "; ";
+    if (!preface.empty()) preface += "; ";
   }
 
   // Passing over the owner the lead is moving away from: to the picker they
@@ -151,6 +152,34 @@ Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
   out.agent = pick.agent;
   storage::RotationStore(db.db()).Save(pick.state, now);
   RecordAssignment(db, *lead, pick.agent, out.reason, why, pick.state.turn, now,
+                   config);
+  return out;
+}
+
+std::optional<Assignment> ReturnToOwner(storage::Database& db,
+                                        const storage::StoredLead& lead,
+                                        const RotationView& view,
+                                        const std::string& why, SystemTime now,
+                                        const Config& config,
+                                        std::string& preface) {
+  if (!lead.owner_slack_id) return std::nullopt;
+  const std::string& owner = *lead.owner_slack_id;
+  const pipeline::RotationMember* m = FindMember(view, owner);
+  std::optional<std::string> unavailable =
+      m ? pipeline::Unavailable(*m, now)
+        : std::optional<std::string>("no longer an agent");
+  if (unavailable) {
+    preface = "returning lead, previous owner " + (m ? NameOf(*m) : owner) +
+              " " + *unavailable;
+    return std::nullopt;
+  }
+  Assignment out;
+  out.assigned = true;
+  out.agent = owner;
+  out.reason = "returning lead, back to its previous owner " + NameOf(*m);
+  AssignRequest request;
+  request.why = why;
+  RecordAssignment(db, lead, owner, out.reason, request, std::nullopt, now,
                    config);
   return out;
 }

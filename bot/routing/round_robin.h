@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "pipeline/rotation.h"
 #include "storage/agent_store.h"
 #include "storage/database.h"
+#include "storage/lead_store.h"
 
 namespace leadrouter {
 
@@ -26,6 +28,9 @@ struct AssignRequest {
   // A duplicate inquiry: it goes back to its previous owner when that agent
   // is available.
   bool returning_lead = false;
+  // With [[pools]]: the pool to hand the lead to ("" = the pool its route
+  // chose); see bot/routing/pool_assign.
+  std::string pool;
 };
 
 struct Assignment {
@@ -61,6 +66,11 @@ Assignment AssignRoundRobin(storage::Database& db, int64_t lead_id,
                             SystemTime now, const Config& config,
                             const AssignRequest& why);
 
+// With [[pools]] configured, both hand the lead to its pool instead
+// (GiveToPool, bot/routing/pool_assign): assigned is true only when an
+// agent got it; a lead posted in a first-to-claim pool's channel or sent
+// to triage answers false with the reason.
+
 // AssignRoundRobin moving the lead away from its owner `away_from` (an SLA
 // escalation): the rotation passes over them this turn, even inside their
 // weighted block; when nobody else is available nothing is written (the
@@ -69,6 +79,17 @@ Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
                           SystemTime now, const Config& config,
                           const AssignRequest& why,
                           const std::string& away_from);
+
+// A returning lead (a new inquiry from the contact of `lead`) goes back to
+// its owner when they can take it: an `assigned` event via `why`, no
+// rotation turn. Otherwise nullopt, and `preface` says why not ("returning
+// lead, previous owner Ana paused"); nothing is written.
+std::optional<Assignment> ReturnToOwner(storage::Database& db,
+                                        const storage::StoredLead& lead,
+                                        const RotationView& view,
+                                        const std::string& why, SystemTime now,
+                                        const Config& config,
+                                        std::string& preface);
 
 // Counts one lead for `agent` on the team's date at `now` (a shark-tank
 // claim). An id that is not an agent is not counted.

@@ -99,10 +99,15 @@ json Encode(const OpsAlertJob& p) {
 json Encode(const AssignRoundRobinJob& p) {
   json out = {{"why", p.why}, {"returning", p.returning}};
   if (!p.route_reason.empty()) out["route_reason"] = p.route_reason;
+  if (!p.pool.empty()) out["pool"] = p.pool;
   return out;
 }
 
-json Encode(const ClaimTimeoutJob&) { return json::object(); }
+json Encode(const ClaimTimeoutJob& p) {
+  json out = json::object();
+  if (!p.pool.empty()) out["pool"] = p.pool;
+  return out;
+}
 
 json Encode(const EnrollNurtureJob&) { return json::object(); }
 
@@ -189,9 +194,10 @@ void DecodeInto(const json& j, AssignRoundRobinJob& out) {
   out.route_reason = storage::StringField(j, "route_reason").value_or(Str(j, "reason"));
   out.why = Str(j, "why", "round-robin");
   out.returning = storage::BoolField(j, "returning").value_or(false);
+  out.pool = Str(j, "pool");
 }
 
-void DecodeInto(const json&, ClaimTimeoutJob&) {}
+void DecodeInto(const json& j, ClaimTimeoutJob& out) { out.pool = Str(j, "pool"); }
 
 void DecodeInto(const json&, EnrollNurtureJob&) {}
 

@@ -164,6 +164,7 @@ struct AssignRoundRobinJob {
   std::string route_reason;
   std::string why = "round-robin";
   bool returning = false;  // a duplicate inquiry: back to its owner first
+  std::string pool;        // the round-robin pool ([[pools]]); empty: the rotation
   bool operator==(const AssignRoundRobinJob&) const = default;
 };
 
@@ -171,6 +172,7 @@ struct AssignRoundRobinJob {
 // due `slack.claim_timeout` after it). Empty, like PostSharkTankJob.
 struct ClaimTimeoutJob {
   static constexpr JobKind kKind = JobKind::kClaimTimeout;
+  std::string pool;  // the first_to_claim pool whose fallback follows; empty: none
   bool operator==(const ClaimTimeoutJob&) const = default;
 };
 

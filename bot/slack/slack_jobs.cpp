@@ -151,19 +151,23 @@ void SlackJobs::OpenDm(const std::string& agent, JobDone done,
 void SlackJobs::PostSharkTank(const storage::Job& job, JobDone done) {
   if (!job.lead_id) return done(JobOutcome::Fail("job has no lead_id"));
   const int64_t id = *job.lead_id;
+  // A pool's post goes to the pool's channel and says which route sent it.
+  std::string channel = PayloadString(job, "channel");
+  if (channel.empty()) channel = config_.slack.shark_tank_channel;
+  const std::string route_reason =
+      PayloadString(job, "pool").empty() ? "" : PayloadString(job, "reason");
   writer_.Call<LeadAndPost>(
       [id](storage::Database& db) {
         return LeadAndPost{storage::LeadStore(db.db()).Get(id),
                            storage::SlackMessageStore(db.db()).Latest(
                                id, storage::kMessageSharkTank)};
       },
-      [this, job, id, done](Result<LeadAndPost> r) {
+      [this, job, id, done, channel, route_reason](Result<LeadAndPost> r) {
         Guarded(done, [&] {
           if (!r.ok()) return done(JobOutcome::Retry(r.status().message()));
           if (!r->lead) return done(JobOutcome::Fail("no lead " + std::to_string(id)));
           if (r->post) return done(JobOutcome::Done());  // posted before a crash
           if (r->lead->taken_over_at) return done(JobOutcome::Done());
-          const std::string& channel = config_.slack.shark_tank_channel;
           if (channel.empty()) {
             return done(JobOutcome::Fail("slack.shark_tank_channel is not set"));
           }
@@ -175,6 +179,15 @@ void SlackJobs::PostSharkTank(const storage::Job& job, JobDone done) {
             message = slack::ClaimedPost(view, clock_.Now());
           } else {
             message = slack::SharkTankPost(view, clock_.Now());
+          }
+          if (!route_reason.empty() && message.contains("blocks")) {
+            message["blocks"].push_back(
+                json{{"type", "context"},
+                     {"elements",
+                      json::array({json{
+                          {"type", "mrkdwn"},
+                          {"text", "Why here: " + slack::EscapeAndTruncate(
+                                                      route_reason, 1000)}}})}});
           }
           PostAndRemember(job, id, channel, std::move(message),
                           storage::kMessageSharkTank, done);

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <cstdio>
 #include <thread>
 
@@ -131,6 +132,10 @@ void SlackStack::StartDaemon() {
 
 void SlackStack::StopDaemon(int signal) {
   if (daemon_) daemon_->Stop(signal);
+}
+
+void SlackStack::SignalDaemon(int signal) {
+  if (daemon_) ::kill(daemon_->pid(), signal);
 }
 
 json SlackStack::PostLead(const json& lead) {

@@ -53,6 +53,8 @@ class SlackStack {
   void StartDaemon();
   // Stops the daemon with `signal`; the sim keeps its state.
   void StopDaemon(int signal = 15);
+  // Sends `signal` to the running daemon (SIGHUP: reload).
+  void SignalDaemon(int signal);
 
   // POST /v1/leads; REQUIREs a 202 and returns its body.
   nlohmann::json PostLead(const nlohmann::json& lead);
