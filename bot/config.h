@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "pipeline/consent_rule.h"
+#include "pipeline/email_rules.h"
 #include "pipeline/rules.h"
 #include "pipeline/send_window.h"
 #include "pipeline/sequence.h"
@@ -169,6 +170,13 @@ struct Config {
     milliseconds slack_down_after = std::chrono::minutes(2);
   } alerts;
   std::vector<VolumeWatchConfig> volume_watch;
+
+  // Incoming mail ([inbound_email]), apart from [email] (outgoing SMTP):
+  // a config with sources and no SMTP server is valid.
+  struct InboundEmail {
+    size_t max_size = 10 * 1024 * 1024;  // bytes; POST /v1/email answers 413 above
+    pipeline::EmailRules rules;           // [[inbound_email.sources]]
+  } inbound_email;
 };
 
 // The consent rule for `channel`.
