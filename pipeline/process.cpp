@@ -221,4 +221,11 @@ Result<ProcessedLead> ProcessBody(std::string_view body, const Rules& rules,
   return Process(payload.value(), rules, now, observer);
 }
 
+nlohmann::json ProcessOutput(const Result<ProcessedLead>& result) {
+  if (!result.ok()) {
+    return {{"error", result.status().message()}, {"field", result.status().field()}};
+  }
+  return ToJson(result.value());
+}
+
 }  // namespace leadrouter::pipeline

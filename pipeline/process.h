@@ -34,4 +34,8 @@ Result<ProcessedLead> Process(const nlohmann::json& payload, const Rules& rules,
 Result<ProcessedLead> ProcessBody(std::string_view body, const Rules& rules,
                                   TimePoint now, StepObserver* observer = nullptr);
 
+// What `leadrouter process` prints for `result`: the processed lead as
+// ToJson makes it, or {"error", "field"} when it was rejected.
+nlohmann::json ProcessOutput(const Result<ProcessedLead>& result);
+
 }  // namespace leadrouter::pipeline

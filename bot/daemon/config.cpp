@@ -434,6 +434,55 @@ void ReadVolumeWatch(TableReader& root, std::vector<VolumeWatchConfig>& out) {
   });
 }
 
+// [inbound_email] and its [[inbound_email.sources]]: a source needs a
+// name and sender globs; a label list given replaces that field's default.
+void ReadInboundEmail(TableReader& r, Config::InboundEmail& in) {
+  int64_t max_size = static_cast<int64_t>(in.max_size);
+  r.Integer("max_size", max_size, 1024, int64_t{1} << 30);
+  in.max_size = static_cast<size_t>(max_size);
+  std::set<std::string> names;
+  r.TableArray("sources", [&](TableReader& s, size_t) {
+    pipeline::EmailSource source;
+    s.String("name", source.name);
+    s.StringList("from", source.from);
+    s.String("subject", source.subject);
+    s.String("body_contains", source.body_contains);
+    s.StringList("required", source.required);
+    s.StringList("not_a_lead_subjects", source.not_a_lead_subjects);
+    s.Bool("require_auth", source.require_auth);
+    s.Table("fields", [&](TableReader& f) {
+      pipeline::EmailFieldLabels& l = source.fields;
+      f.StringList("full_name", l.full_name);
+      f.StringList("first_name", l.first_name);
+      f.StringList("last_name", l.last_name);
+      f.StringList("email", l.email);
+      f.StringList("phone", l.phone);
+      f.StringList("address", l.address);
+      f.StringList("price", l.price);
+      f.StringList("message", l.message);
+    });
+    if (source.name.empty()) {
+      s.Error("name", "is required (it becomes the lead's source)");
+    } else if (!names.insert(source.name).second) {
+      s.Error("name", "\"" + source.name + "\" is listed twice");
+    }
+    if (source.from.empty()) {
+      s.Error("from", "needs at least one sender glob, e.g. [\"*@email.realtor.com\"]");
+    }
+    for (size_t i = 0; i < source.from.size(); ++i) {
+      if (source.from[i].empty()) s.Error("from[" + std::to_string(i) + "]", "must not be empty");
+    }
+    for (size_t i = 0; i < source.required.size(); ++i) {
+      if (!pipeline::IsKnownRequirement(source.required[i])) {
+        s.Error("required[" + std::to_string(i) + "]",
+                "\"" + source.required[i] + "\" is not one of name, email, phone, "
+                "email_or_phone, address, price, message");
+      }
+    }
+    in.rules.sources.push_back(std::move(source));
+  });
+}
+
 bool HasScheme(const std::string& url, std::initializer_list<const char*> schemes) {
   for (const char* scheme : schemes) {
     if (url.rfind(scheme, 0) == 0 && url.size() > std::strlen(scheme)) return true;
@@ -626,6 +675,7 @@ ConfigLoad LoadFromTable(const toml::table& table) {
     root.Table("alerts", [&](TableReader& r) { ReadAlerts(r, c.alerts); });
     ReadVolumeWatch(root, c.volume_watch);
     ReadRouting(root, c.routing);
+    root.Table("inbound_email", [&](TableReader& r) { ReadInboundEmail(r, c.inbound_email); });
   }
   CheckFollowUp(load.config, load.errors, load.warnings);
   CheckRouting(load.config, load.errors, load.warnings);
@@ -789,6 +839,15 @@ std::string SummarizeConfig(const Config& c) {
     between = ", ";
   }
   out << "\n" << SummarizeRouting(c.routing);
+  out << "\n";
+  out << "inbound e-mail    ";
+  if (c.inbound_email.rules.sources.empty()) out << "no sources";
+  between = "";
+  for (const pipeline::EmailSource& source : c.inbound_email.rules.sources) {
+    out << between << source.name << (source.require_auth ? " (authenticated)" : "");
+    between = ", ";
+  }
+  out << "; max " << c.inbound_email.max_size << " bytes\n";
   return out.str();
 }
 

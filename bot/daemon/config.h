@@ -10,6 +10,7 @@
 
 #include "bot/daemon/routing_config.h"
 #include "pipeline/consent_rule.h"
+#include "pipeline/email_rules.h"
 #include "pipeline/rules.h"
 #include "pipeline/send_window.h"
 #include "pipeline/sequence.h"
@@ -177,6 +178,12 @@ struct Config {
   // [[pools]], [[routes]] and [[territories]]; empty: today's one shark
   // tank and one rotation of every agent.
   RoutingConfig routing;
+  // Incoming mail ([inbound_email]), apart from [email] (outgoing SMTP):
+  // a config with sources and no SMTP server is valid.
+  struct InboundEmail {
+    size_t max_size = 10 * 1024 * 1024;  // bytes; POST /v1/email answers 413 above
+    pipeline::EmailRules rules;           // [[inbound_email.sources]]
+  } inbound_email;
 };
 
 // The consent rule for `channel`.

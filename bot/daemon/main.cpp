@@ -22,6 +22,7 @@
 #include "bot/demo/demo_command.h"
 #include "bot/ops/dlq_command.h"
 #include "bot/daemon/log.h"
+#include "bot/email/email_parse_command.h"
 #include "pipeline/process.h"
 
 namespace {
@@ -42,6 +43,8 @@ constexpr char kUsage[] =
     "      runs the whole flow against slack-sim and prints what Slack would\n"
     "      show; no Slack workspace needed\n"
     "  leadrouter dlq list|replay ID|drop ID --config FILE [--json]\n"
+    "  leadrouter email parse --config FILE [MESSAGE.eml | -]\n"
+    "      prints what a raw e-mail would become; writes nothing\n"
     "\n"
     "Secrets come from the environment: SLACK_BOT_TOKEN, SLACK_APP_TOKEN,\n"
     "LEADROUTER_INTAKE_TOKEN, LEADROUTER_WEBHOOK_SECRET, LEADROUTER_SMTP_PASSWORD,\n"
@@ -121,31 +124,47 @@ int CheckConfig(const Args& args) {
   return kExitOk;
 }
 
+// Reads the file named `source`, or standard input for "-".
+std::optional<std::string> ReadInput(const std::string& source) {
+  std::string body;
+  if (source == "-") {
+    body.assign(std::istreambuf_iterator<char>(std::cin), {});
+    return body;
+  }
+  std::ifstream in(source, std::ios::binary);
+  if (!in) {
+    std::cerr << "cannot read " << source << "\n";
+    return std::nullopt;
+  }
+  body.assign(std::istreambuf_iterator<char>(in), {});
+  return body;
+}
+
 int Process(const Args& args) {
   auto config = LoadOrReport(args.config_path);
   if (!config) return kExitUsage;
-  std::string body;
-  std::string source = args.positional.empty() ? "-" : args.positional[0];
-  if (source == "-") {
-    body.assign(std::istreambuf_iterator<char>(std::cin), {});
-  } else {
-    std::ifstream in(source, std::ios::binary);
-    if (!in) {
-      std::cerr << "cannot read " << source << "\n";
-      return kExitUsage;
-    }
-    body.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  auto input = ReadInput(args.positional.empty() ? "-" : args.positional[0]);
+  if (!input) return kExitUsage;
+  const std::string& body = *input;
   leadrouter::SystemClock clock;
   auto result = leadrouter::pipeline::ProcessBody(body, config->rules, clock.Now());
-  if (!result.ok()) {
-    nlohmann::json err = {{"error", result.status().message()},
-                          {"field", result.status().field()}};
-    std::cout << err.dump(2) << "\n";
-    return kExitFailure;
+  std::cout << leadrouter::pipeline::ProcessOutput(result).dump(2) << "\n";
+  return result.ok() ? kExitOk : kExitFailure;
+}
+
+// `email parse [MESSAGE.eml | -]`.
+int Email(const Args& args) {
+  const std::string verb = args.positional.empty() ? "" : args.positional[0];
+  if (verb != "parse" || args.positional.size() > 2) {
+    std::cerr << "leadrouter: email needs parse [MESSAGE.eml | -]\n\n" << kUsage;
+    return kExitUsage;
   }
-  std::cout << leadrouter::pipeline::ToJson(result.value()).dump(2) << "\n";
-  return kExitOk;
+  auto config = LoadOrReport(args.config_path);
+  if (!config) return kExitUsage;
+  auto input = ReadInput(args.positional.size() > 1 ? args.positional[1] : "-");
+  if (!input) return kExitUsage;
+  leadrouter::SystemClock clock;
+  return leadrouter::RunEmailParse(*config, *input, clock.Now(), std::cout);
 }
 
 // `demo` takes its own options and no config: it writes one for its child.
@@ -211,6 +230,7 @@ int main(int argc, char** argv) {
     if (args.command == "process") return Process(args);
     if (args.command == "check-config") return CheckConfig(args);
     if (args.command == "dlq") return Dlq(args);
+    if (args.command == "email") return Email(args);
   } catch (const std::exception& e) {
     std::cerr << "leadrouter: " << e.what() << "\n";
     return kExitFailure;

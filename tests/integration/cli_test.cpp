@@ -252,3 +252,58 @@ TEST_CASE("dlq never creates a database that is not there", "[integration][cli][
   CHECK(r.err.find("no database") != std::string::npos);
   CHECK(ReadFile(dir.File("none.db")).empty());
 }
+
+TEST_CASE("email parse prints what a message would become and writes nothing",
+          "[integration][cli][email]") {
+  TempDir dir;
+  std::string toml = ReadFile(Fixture("email/sources.toml"));
+  const std::string relative = "path = \"never-written.db\"";
+  toml.replace(toml.find(relative), relative.size(),
+               "path = \"" + dir.File("never.db") + "\"");
+  const std::string config = dir.File("sources.toml");
+  WriteFile(config, toml);
+  auto r = RunBinary({"email", "parse", "--config", config, Fixture("email/zillow-qp.eml")});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto out = nlohmann::json::parse(r.out);
+  CHECK(out["outcome"] == "lead");
+  CHECK(out["source"] == "Zillow");
+  CHECK_FALSE(out["why"].get<std::string>().empty());
+  // The lead exactly as `process` prints it for the same fields.
+  WriteFile(dir.File("fields.json"), out["fields"].dump());
+  auto processed = RunBinary({"process", "--config", config, dir.File("fields.json")});
+  REQUIRE(processed.exit_code == 0);
+  auto expected = nlohmann::json::parse(processed.out);
+  auto lead = out["lead"];
+  CHECK(lead == expected);
+  CHECK(lead["phone"]["e164"] == "+12125550199");
+
+  SECTION("every outcome exits 0, from a file or standard input") {
+    auto dead = RunBinary({"email", "parse", "--config", config, "-"}, {},
+                          ReadFile(Fixture("email/realtor-template-changed.eml")));
+    CHECK(dead.exit_code == 0);
+    CHECK(nlohmann::json::parse(dead.out)["outcome"] == "dead_letter");
+    auto news = RunBinary(
+        {"email", "parse", "--config", config, Fixture("email/newsletter-zillow.eml")});
+    CHECK(news.exit_code == 0);
+    CHECK(nlohmann::json::parse(news.out)["outcome"] == "not_a_lead");
+    auto unknown =
+        RunBinary({"email", "parse", "--config", config, Fixture("email/unknown-sender.eml")});
+    CHECK(unknown.exit_code == 0);
+    CHECK(nlohmann::json::parse(unknown.out)["outcome"] == "unknown_sender");
+  }
+  SECTION("a bad config exits 2 naming the key") {
+    WriteFile(dir.File("bad.toml"),
+              "[[inbound_email.sources]]\nname = \"Zillow\"\nfrom = []\n");
+    auto bad = RunBinary({"email", "parse", "--config", dir.File("bad.toml"),
+                          Fixture("email/zillow-qp.eml")});
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("inbound_email.sources[0].from") != std::string::npos);
+  }
+  SECTION("something that is not a message exits 65") {
+    auto junk = RunBinary({"email", "parse", "--config", config, "-"}, {}, "{\"json\": 1}");
+    CHECK(junk.exit_code == 65);
+    CHECK(nlohmann::json::parse(junk.out)["field"] == "message");
+  }
+  CHECK(ReadFile(dir.File("never.db")).empty());
+}
