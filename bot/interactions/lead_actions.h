@@ -22,7 +22,7 @@ struct Click {
   std::string value;  // the lead id in decimal
   // Where to answer the clicker at once (ephemeral, outside the Web API's
   // rate tiers); "" when the payload had none.
-  std::string response_url;
+  std::string response_url = {};
 };
 
 // Claim: the first click wins the lead; the post is updated in place and

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "bot/runtime/clock.h"
+#include "bot/runtime/system_time.h"
 #include "bot/daemon/config.h"
 #include "bot/interactions/slash_command.h"
 #include "storage/database.h"

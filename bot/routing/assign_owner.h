@@ -17,7 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bot/runtime/clock.h"
+#include "bot/runtime/system_time.h"
 #include "bot/daemon/config.h"
 
 namespace leadrouter {

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "bot/runtime/clock.h"
+#include "bot/runtime/system_time.h"
 #include "bot/daemon/config.h"
 
 namespace leadrouter {

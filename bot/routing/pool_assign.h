@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "bot/runtime/clock.h"
+#include "bot/runtime/system_time.h"
 #include "bot/daemon/config.h"
 #include "bot/routing/round_robin.h"
 #include "pipeline/lead.h"

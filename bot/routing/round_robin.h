@@ -30,7 +30,7 @@ struct AssignRequest {
   bool returning_lead = false;
   // With [[pools]]: the pool to hand the lead to ("" = the pool its route
   // chose); see bot/routing/pool_assign.
-  std::string pool;
+  std::string pool = {};
 };
 
 struct Assignment {

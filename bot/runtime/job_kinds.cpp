@@ -60,7 +60,13 @@ std::optional<JobKind> JobKindFromString(std::string_view name) {
 
 // --- Encoders: the stored key of each field is named here only.
 
-json Encode(const PostSharkTankJob&) { return json::object(); }
+json Encode(const PostSharkTankJob& p) {
+  json out = json::object();
+  if (!p.channel.empty()) out["channel"] = p.channel;
+  if (!p.pool.empty()) out["pool"] = p.pool;
+  if (!p.reason.empty()) out["reason"] = p.reason;
+  return out;
+}
 
 json Encode(const UpdateLeadPostJob& p) {
   json out = json::object();
@@ -133,7 +139,11 @@ json Encode(const JobPayload& p) {
 
 // --- Decoders.
 
-void DecodeInto(const json&, PostSharkTankJob&) {}
+void DecodeInto(const json& j, PostSharkTankJob& out) {
+  out.channel = Str(j, "channel");
+  out.pool = Str(j, "pool");
+  out.reason = Str(j, "reason");
+}
 
 void DecodeInto(const json& j, UpdateLeadPostJob& out) {
   out.status_line = Str(j, "status_line");

@@ -86,6 +86,11 @@ std::optional<JobKind> JobKindFromString(std::string_view name);
 // carried the route and its reason, never read).
 struct PostSharkTankJob {
   static constexpr JobKind kKind = JobKind::kPostSharkTank;
+  // A first_to_claim pool's post: its channel, the pool, and the route's
+  // reason the post shows. All empty: slack.shark_tank_channel, no reason.
+  std::string channel = {};
+  std::string pool = {};
+  std::string reason = {};
   bool operator==(const PostSharkTankJob&) const = default;
 };
 
@@ -164,7 +169,7 @@ struct AssignRoundRobinJob {
   std::string route_reason;
   std::string why = "round-robin";
   bool returning = false;  // a duplicate inquiry: back to its owner first
-  std::string pool;        // the round-robin pool ([[pools]]); empty: the rotation
+  std::string pool = {};   // the round-robin pool ([[pools]]); empty: the rotation
   bool operator==(const AssignRoundRobinJob&) const = default;
 };
 
@@ -172,7 +177,7 @@ struct AssignRoundRobinJob {
 // due `slack.claim_timeout` after it). Empty, like PostSharkTankJob.
 struct ClaimTimeoutJob {
   static constexpr JobKind kKind = JobKind::kClaimTimeout;
-  std::string pool;  // the first_to_claim pool whose fallback follows; empty: none
+  std::string pool = {};  // the first_to_claim pool whose fallback follows; empty: none
   bool operator==(const ClaimTimeoutJob&) const = default;
 };
 

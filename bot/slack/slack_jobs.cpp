@@ -43,12 +43,6 @@ void Guarded(const JobDone& done, Fn&& fn) {
   }
 }
 
-std::string StringAt(const json& body, const char* key) {
-  if (!body.is_object()) return "";
-  auto it = body.find(key);
-  return it != body.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 // The alert's detail or, for alerts whose producers attach facts rather
 // than prose, "key: value" lines of every stored field but the title.
 std::string AlertDetail(const OpsAlertJob& alert) {
@@ -152,10 +146,10 @@ void SlackJobs::PostSharkTank(const storage::Job& job, JobDone done) {
   if (!job.lead_id) return done(JobOutcome::Fail("job has no lead_id"));
   const int64_t id = *job.lead_id;
   // A pool's post goes to the pool's channel and says which route sent it.
-  std::string channel = PayloadString(job, "channel");
-  if (channel.empty()) channel = config_.slack.shark_tank_channel;
-  const std::string route_reason =
-      PayloadString(job, "pool").empty() ? "" : PayloadString(job, "reason");
+  const PostSharkTankJob post = Decode<PostSharkTankJob>(job.payload);
+  const std::string channel =
+      post.channel.empty() ? config_.slack.shark_tank_channel : post.channel;
+  const std::string route_reason = post.pool.empty() ? "" : post.reason;
   writer_.Call<LeadAndPost>(
       [id](storage::Database& db) {
         return LeadAndPost{storage::LeadStore(db.db()).Get(id),

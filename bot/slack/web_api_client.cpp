@@ -383,7 +383,8 @@ void WebApiClient::History(const std::string& channel, const std::string& thread
                            ApiCallback done) {
   json args = {{"channel", channel}, {"include_all_metadata", true}, {"limit", 200}};
   if (thread_ts.empty()) {
-    return Call("conversations.history", std::move(args), TokenKind::kBot, std::move(done));
+    Call("conversations.history", std::move(args), TokenKind::kBot, std::move(done));
+    return;
   }
   args["ts"] = thread_ts;
   Call("conversations.replies", std::move(args), TokenKind::kBot, std::move(done));

@@ -49,6 +49,14 @@ json ButtonMessage() {
 
 }  // namespace
 
+json ClickClaim(uint16_t port, const std::string& ts, const std::string& user) {
+  return Control(port, "click",
+                 {{"channel", "C0LEADS01"},
+                  {"ts", ts},
+                  {"action_id", "claim_lead"},
+                  {"user", user}});
+}
+
 TEST_CASE(
     "connections.open hands out single-use tickets and the socket says hello") {
   SimProcess sim;
