@@ -16,6 +16,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "bot/classifier/eval_command.h"
 #include "bot/clock.h"
 #include "bot/config.h"
 #include "bot/daemon.h"
@@ -42,6 +43,8 @@ constexpr char kUsage[] =
     "      runs the whole flow against slack-sim and prints what Slack would\n"
     "      show; no Slack workspace needed\n"
     "  leadrouter dlq list|replay ID|drop ID --config FILE [--json]\n"
+    "  leadrouter eval --config FILE SET.jsonl [--half NAME] [--misses]\n"
+    "      accuracy of intent, segment and lead type on a labelled set\n"
     "\n"
     "Secrets come from the environment: SLACK_BOT_TOKEN, SLACK_APP_TOKEN,\n"
     "LEADROUTER_INTAKE_TOKEN, LEADROUTER_WEBHOOK_SECRET, LEADROUTER_SMTP_PASSWORD,\n"
@@ -192,6 +195,11 @@ int Serve(const Args& args) {
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "demo") return Demo(argc, argv);
+  if (argc >= 2 && std::string(argv[1]) == "eval") {
+    leadrouter::SystemClock clock;
+    return leadrouter::RunEvalCommand({argv + 2, argv + argc}, clock,
+                                      std::cout, std::cerr);
+  }
   Args args = ParseArgs(argc, argv);
   if (args.command == "--help" || args.command == "-h" || args.command == "help") {
     std::cout << kUsage;
