@@ -349,11 +349,22 @@ std::vector<PhraseHit> FindPhrases(const TokenizedText& t,
       break;
     }
   }
-  std::stable_sort(hits.begin(), hits.end(),
+  // "browsing" inside "just browsing" says nothing more: keep the longer.
+  const auto inside_another = [&hits](const PhraseHit& h) {
+    return std::any_of(hits.begin(), hits.end(), [&h](const PhraseHit& o) {
+      return o.first <= h.first && h.last <= o.last &&
+             o.last - o.first > h.last - h.first;
+    });
+  };
+  std::vector<PhraseHit> kept;
+  for (const PhraseHit& h : hits) {
+    if (!inside_another(h)) kept.push_back(h);
+  }
+  std::stable_sort(kept.begin(), kept.end(),
                    [](const PhraseHit& a, const PhraseHit& b) {
                      return a.first < b.first;
                    });
-  return hits;
+  return kept;
 }
 
 std::vector<PhraseHit> Affirmed(std::vector<PhraseHit> hits) {
