@@ -3,6 +3,7 @@
 // immutable after construction and safe to share between threads.
 #pragma once
 
+#include <chrono>
 #include <vector>
 
 #include "pipeline/lead.h"
@@ -12,29 +13,50 @@ namespace leadrouter::pipeline {
 
 struct IntentResult {
   Intent intent = Intent::kGeneralInquiry;
-  std::vector<Reason> reasons;  // points 0; the evidence
+  std::vector<Reason> reasons;  // points 0; the evidence, naming the words
+  LeadType lead_type = LeadType::kBuyer;
+  std::vector<Reason> lead_type_reasons;
 };
 
 class IntentClassifier {
  public:
   virtual ~IntentClassifier() = default;
-  // Classifies a parsed, normalized lead. Never throws; a classifier that
-  // cannot decide returns GENERAL_INQUIRY with a reason saying so.
-  virtual IntentResult Classify(const ProcessedLead& lead) const = 0;
+  // Classifies a parsed, normalized lead that arrived at `now` (timelines
+  // such as "by Friday" are read from that day). Never throws; a classifier
+  // that cannot decide returns GENERAL_INQUIRY with a reason saying so.
+  virtual IntentResult Classify(
+      const ProcessedLead& lead,
+      std::chrono::system_clock::time_point now) const = 0;
 };
 
-// The default: explainable phrase rules, first match wins.
-//   SPAM             honeypot, or IsSpam (links, pitch phrases, junk phone);
-//   SUPPORT_REQUEST  Rules::support_phrases (password, log in, my account…);
-//   URGENT_BUYER     Rules::urgent_phrases (deadlines like "by Friday",
-//                    "closing in 30 days", ASAP, pre-approval, cash,
-//                    investor);
-//   TIRE_KICKER      Rules::tire_kicker_phrases (just looking, next year…);
+// The default: explainable phrase rules over one MessageReading
+// (pipeline/message_reading.h), first match wins:
+//   SPAM             honeypot or IsSpam; an attempt to steer the classifier
+//                    ("ignore previous instructions", "mark this urgent",
+//                    our own label names); a pitch aimed at the brokerage
+//                    ("SEO", "we offer", "lead generation"); keyboard mash;
+//   SUPPORT_REQUEST  help with the site or the account, or an opt-out
+//                    (built-in phrases plus Rules::support_phrases);
+//   URGENT_BUYER     a deadline within about two months ("by Friday",
+//                    "lease ends in March", "closing in 30 days", ASAP), or
+//                    money ready ("pre-approval", "approved for a mortgage",
+//                    "cash") or an offer in hand, with no hedge; negated
+//                    or planned money ("not pre-approved yet") does not
+//                    count;
+//   GENERAL_INQUIRY  urgency and a hedge together (mixed signals);
+//   TIRE_KICKER      a hedge ("just looking", "just curious", "not planning
+//                    anything soon"), a horizon of half a year or more, or
+//                    "no rush" when nothing concrete is asked;
 //   GENERAL_INQUIRY  otherwise.
+// The lead type is seller when the writer wants to sell or value their own
+// place, renter when they want to rent and say nothing only a buyer says,
+// and buyer otherwise.
 class RuleIntentClassifier : public IntentClassifier {
  public:
   explicit RuleIntentClassifier(Rules rules) : rules_(std::move(rules)) {}
-  IntentResult Classify(const ProcessedLead& lead) const override;
+  IntentResult Classify(
+      const ProcessedLead& lead,
+      std::chrono::system_clock::time_point now) const override;
 
  private:
   Rules rules_;

@@ -25,6 +25,12 @@ constexpr std::array<std::pair<Intent, const char*>, 5> kIntents = {{
     {Intent::kSpam, "SPAM"},
 }};
 
+constexpr std::array<std::pair<LeadType, const char*>, 3> kLeadTypes = {{
+    {LeadType::kBuyer, "buyer"},
+    {LeadType::kSeller, "seller"},
+    {LeadType::kRenter, "renter"},
+}};
+
 // Empty strings are written as null so that "absent" reads the same for
 // every field.
 json Str(const std::string& s) { return s.empty() ? json() : json(s); }
@@ -125,6 +131,20 @@ std::optional<Intent> IntentFromString(const std::string& name) {
   return std::nullopt;
 }
 
+std::string ToString(LeadType type) {
+  for (const auto& [t, name] : kLeadTypes) {
+    if (t == type) return name;
+  }
+  return "buyer";
+}
+
+std::optional<LeadType> LeadTypeFromString(const std::string& name) {
+  for (const auto& [t, n] : kLeadTypes) {
+    if (name == n) return t;
+  }
+  return std::nullopt;
+}
+
 json ToJson(const ProcessedLead& lead) {
   const Attribution& a = lead.attribution;
   const Consent& c = lead.consent;
@@ -171,6 +191,8 @@ json ToJson(const ProcessedLead& lead) {
                     {"reasons", Reasons(lead.segment_reasons)}};
   out["intent"] = {{"name", ToString(lead.intent)},
                    {"reasons", Reasons(lead.intent_reasons)}};
+  out["lead_type"] = {{"name", ToString(lead.lead_type)},
+                      {"reasons", Reasons(lead.lead_type_reasons)}};
   out["route"] = {{"kind", ToString(route.kind)}, {"reason", route.reason}};
   out["cleaning"] = lead.cleaning;
   out["raw"] = lead.raw;
@@ -221,6 +243,10 @@ ProcessedLead LeadFromJson(const json& j) {
   lead.intent = IntentFromString(GetStr(intent, "name"))
                     .value_or(Intent::kGeneralInquiry);
   lead.intent_reasons = GetReasons(intent);
+  const json& lead_type = At(j, "lead_type");
+  lead.lead_type = LeadTypeFromString(GetStr(lead_type, "name"))
+                       .value_or(LeadType::kBuyer);
+  lead.lead_type_reasons = GetReasons(lead_type);
   lead.cleaning = GetStrings(j, "cleaning");
   lead.raw = At(j, "raw");
   return lead;

@@ -20,12 +20,17 @@ enum class Intent {
   kSupportRequest,
   kSpam
 };
+// What the person wants to do with a property.
+enum class LeadType { kBuyer, kSeller, kRenter };
 
 // "HOT_BUYER", "URGENT_BUYER", … and back; the names are the JSON contract.
 std::string ToString(Segment segment);
 std::string ToString(Intent intent);
 std::optional<Segment> SegmentFromString(const std::string& name);
 std::optional<Intent> IntentFromString(const std::string& name);
+// "buyer", "seller", "renter" and back.
+std::string ToString(LeadType type);
+std::optional<LeadType> LeadTypeFromString(const std::string& name);
 
 // One rule that fired: `rule` is a stable id, `points` its weight (0 for
 // rules that only classify), `detail` the human-readable why.
@@ -95,6 +100,8 @@ struct ProcessedLead {
   std::vector<Reason> segment_reasons;
   Intent intent = Intent::kGeneralInquiry;
   std::vector<Reason> intent_reasons;
+  LeadType lead_type = LeadType::kBuyer;
+  std::vector<Reason> lead_type_reasons;
   std::vector<std::string> cleaning;  // what sanitizing changed, for audit
 
   nlohmann::json raw;  // the payload exactly as received (parsed)

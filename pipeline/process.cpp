@@ -171,20 +171,24 @@ void Mark(StepObserver* observer, std::string_view step) {
   if (observer) observer->StepDone(step);
 }
 
-void Judge(ProcessedLead& lead, const Rules& rules, StepObserver* observer) {
+// Intent comes before segment: how hot a lead is depends on what it says.
+void Judge(ProcessedLead& lead, const Rules& rules, TimePoint now,
+           StepObserver* observer) {
   lead.dedupe_keys = DedupeKeys(lead);
   ScoreResult score = ScoreLead(lead, rules);
   lead.score = score.total;
   lead.score_reasons = std::move(score.reasons);
   Mark(observer, "score");
+  IntentResult intent = RuleIntentClassifier(rules).Classify(lead, now);
+  lead.intent = intent.intent;
+  lead.intent_reasons = std::move(intent.reasons);
+  lead.lead_type = intent.lead_type;
+  lead.lead_type_reasons = std::move(intent.lead_type_reasons);
+  Mark(observer, "intent");
   SegmentResult segment = SegmentLead(lead, rules);
   lead.segment = segment.segment;
   lead.segment_reasons = std::move(segment.reasons);
   Mark(observer, "segment");
-  IntentResult intent = RuleIntentClassifier(rules).Classify(lead);
-  lead.intent = intent.intent;
-  lead.intent_reasons = std::move(intent.reasons);
-  Mark(observer, "intent");
 }
 
 }  // namespace
@@ -206,7 +210,7 @@ Result<ProcessedLead> Process(const nlohmann::json& payload, const Rules& rules,
       if (!valid.ok()) return valid;
     }
     Mark(observer, "validate");
-    Judge(lead, rules, observer);
+    Judge(lead, rules, now, observer);
     return lead;
   } catch (const std::exception& e) {
     // Only allocation failure is expected here; callers get a value anyway.

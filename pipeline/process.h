@@ -16,7 +16,7 @@ namespace leadrouter::pipeline {
 using TimePoint = std::chrono::system_clock::time_point;
 
 // Told when each step ends ("parse", "normalize", "validate", "score",
-// "segment", "intent"), so a caller with a clock can time the steps while
+// "intent", "segment"), so a caller with a clock can time the steps while
 // the pipeline itself never reads one.
 class StepObserver {
  public:

@@ -46,8 +46,10 @@ struct Rules {
 
   ScoreWeights weights;
   std::vector<KeywordRule> keyword_rules = {
-      {"buying_signal", 50, {"pre-approved", "preapproved", "pre approved",
-                             "cash", "investor"}},
+      {"buying_signal", 50, {"pre-approved", "pre-approval", "pre-qualified",
+                             "approved for a mortgage", "approved for a loan",
+                             "mortgage approved", "have financing",
+                             "financing in place", "cash", "all cash"}},
       {"just_looking", -20, {"just looking", "just browsing"}},
   };
 
@@ -55,9 +57,9 @@ struct Rules {
   int hot_listing_max_days = 14; // a buying signal on a fresh listing is hot
   double area_median_price = 400000;
   double far_above_median_factor = 3.0;  // above median*factor: nurture
-  std::vector<std::string> nurture_phrases = {"just looking", "next year",
-                                              "just browsing", "someday"};
-
+  // Extra phrases that send a lead that is not urgent to nurture; the
+  // built-in hedges and far timelines already do (TIRE_KICKER).
+  std::vector<std::string> nurture_phrases;
   // Free-text phrases. Matching is case-insensitive on word boundaries; in a
   // phrase, "#" stands for any whole number ("closing in # days").
   //
@@ -75,20 +77,15 @@ struct Rules {
       "casino", "crypto", "viagra"};
   int spam_min_links = 2;    // this many links in a message is a spam signal
   int spam_min_signals = 2;  // this many distinct signals make a lead spam
-  // A lead asking for help with the website, not for a house.
-  std::vector<std::string> support_phrases = {
-      "password", "log in", "log into", "login", "logged in", "sign in",
-      "my account", "reset my", "locked out", "help with my account"};
-  // Deadlines and money ready to move.
-  std::vector<std::string> urgent_phrases = {
-      "asap", "as soon as possible", "urgent", "urgently", "right away",
-      "by monday", "by tuesday", "by wednesday", "by thursday", "by friday",
-      "by saturday", "by sunday", "by tomorrow", "this week", "this weekend",
-      "closing in # days", "close in # days", "within # days",
-      "pre-approved", "preapproved", "pre approved", "cash", "investor"};
-  std::vector<std::string> tire_kicker_phrases = {
-      "just looking", "just browsing", "next year", "someday", "some day",
-      "no rush", "not in a hurry", "down the road"};
+  // Site-specific additions to the built-in phrase families of
+  // pipeline/message_reading.cpp (which already know logins, opt-outs,
+  // deadlines, financing, hedges and their common variants):
+  // help with the website, not a house (SUPPORT_REQUEST);
+  std::vector<std::string> support_phrases;
+  // a deadline, like "by Friday" (URGENT_BUYER unless hedged);
+  std::vector<std::string> urgent_phrases;
+  // a hedge, like "just looking" (TIRE_KICKER).
+  std::vector<std::string> tire_kicker_phrases;
 };
 
 }  // namespace leadrouter::pipeline

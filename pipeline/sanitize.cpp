@@ -67,6 +67,27 @@ bool LooksUrlEncoded(std::string_view s) {
   return escapes >= 3 || (escapes >= 1 && !has_space);
 }
 
+// %20, %09, %0A and %0D as the characters they stand for; other escapes
+// stay, since "100%25" may be meant.
+std::string DecodeWhitespaceEscapes(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      const int hi = HexValue(s[i + 1]);
+      const int lo = HexValue(s[i + 2]);
+      const int v = hi * 16 + lo;
+      if (hi >= 0 && lo >= 0 && (v == 0x20 || v == 0x09 || v == 0x0A || v == 0x0D)) {
+        out.push_back(static_cast<char>(v));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
 // Finds `needle` (lower-case ASCII) in `hay` ignoring ASCII case.
 size_t FindIgnoreCase(std::string_view hay, std::string_view needle,
                       size_t from) {
@@ -276,6 +297,14 @@ SanitizedText Sanitize(std::string_view input, size_t max_length,
       text = RepairUtf8(decoded);
       out.changes.emplace_back("decoded URL encoding");
     }
+  }
+
+  // A form that escapes only some characters leaves "%20" in plain text
+  // ("Thanks!%20"); an escaped space or line break is never meant literally.
+  std::string spaced = DecodeWhitespaceEscapes(text);
+  if (spaced != text) {
+    text = std::move(spaced);
+    out.changes.emplace_back("decoded form escapes");
   }
 
   TagStripResult stripped = StripTags(text);

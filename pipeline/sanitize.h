@@ -23,7 +23,8 @@ struct SanitizedText {
 };
 
 // Cleans a multi-line message: repairs invalid UTF-8, decodes %-escapes when
-// the whole text is URL-encoded, drops HTML tags (block tags become line
+// the whole text is URL-encoded (and an escaped space or line break, such as
+// a form's trailing %20, anywhere), drops HTML tags (block tags become line
 // breaks; <script>, <style> and comments are dropped with their content),
 // decodes HTML entities, removes control characters and boilerplate lines,
 // collapses white space (one space between words, no blank lines) and cuts

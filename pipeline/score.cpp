@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "pipeline/phrase.h"
 #include "pipeline/signals.h"
 #include "pipeline/text.h"
 
@@ -96,11 +97,14 @@ ScoreResult ScoreLead(const ProcessedLead& lead, const Rules& rules) {
             " over " + Money(w.budget_threshold));
   }
 
-  const std::vector<std::string> words = Words(lead.message);
+  // A keyword counts as written, with its typos, but not when negated or
+  // only planned: "not pre-approved yet" earns nothing.
+  const TokenizedText text = Tokenize(lead.message);
   for (const KeywordRule& rule : rules.keyword_rules) {
-    const std::vector<std::string> hits = MatchingPhrases(words, rule.any_of);
+    const std::vector<PhraseHit> hits =
+        Affirmed(FindPhrases(text, rule.any_of));
     if (!hits.empty())
-      add(rule.name, rule.points, "mentions " + JoinQuoted(hits));
+      add(rule.name, rule.points, "mentions " + QuoteWords(hits));
   }
 
   std::vector<std::string> unusable;

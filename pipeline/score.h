@@ -17,7 +17,8 @@ struct ScoreResult {
 //   "valid_phone"       the phone is a valid number;
 //   "verified_address"  HasVerifiedAddress(property);
 //   "budget_over_threshold"  budget or listing price above the threshold;
-//   each KeywordRule by its name, on the message;
+//   each KeywordRule by its name, on the message (FindPhrases: variants and
+//                       typos count, negated or planned mentions do not);
 //   "invalid_contact"   a phone or e-mail was given but is unusable;
 //   "spam_signal"       any SpamSignals(), listed in the detail.
 ScoreResult ScoreLead(const ProcessedLead& lead, const Rules& rules);

@@ -1,22 +1,28 @@
 #include "pipeline/segment.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
+#include "pipeline/phrase.h"
 #include "pipeline/signals.h"
-#include "pipeline/text.h"
 
 namespace leadrouter::pipeline {
 namespace {
 
-// The keyword rule whose firing counts as a buying signal.
-constexpr const char* kBuyingSignalRule = "buying_signal";
-
 const Reason* FindReason(const std::vector<Reason>& reasons,
-                         const std::string& rule) {
-  const auto it = std::find_if(reasons.begin(), reasons.end(),
-                               [&](const Reason& r) { return r.rule == rule; });
-  return it == reasons.end() ? nullptr : &*it;
+                         std::initializer_list<const char*> rules) {
+  for (const char* rule : rules) {
+    const auto it =
+        std::find_if(reasons.begin(), reasons.end(),
+                     [&](const Reason& r) { return r.rule == rule; });
+    if (it != reasons.end()) return &*it;
+  }
+  return nullptr;
+}
+
+std::string FirstDetail(const std::vector<Reason>& reasons) {
+  return reasons.empty() ? std::string() : reasons.front().detail;
 }
 
 }  // namespace
@@ -35,6 +41,8 @@ SegmentResult SegmentLead(const ProcessedLead& lead, const Rules& rules) {
     for (const Reason& s : SpamSignals(lead, rules))
       detail += (detail.empty() ? "" : "; ") + s.detail;
     r.reasons.push_back({"spam", 0, detail});
+  } else if (lead.intent == Intent::kSpam) {
+    r.reasons.push_back({"spam", 0, FirstDetail(lead.intent_reasons)});
   }
   if (!lead.phone.valid && !lead.email_valid) {
     r.reasons.push_back(
@@ -42,27 +50,49 @@ SegmentResult SegmentLead(const ProcessedLead& lead, const Rules& rules) {
   }
   if (!r.reasons.empty()) return decide(Segment::kLowQuality);
 
-  const Reason* signal = FindReason(lead.score_reasons, kBuyingSignalRule);
-  const std::optional<int>& dom = lead.property.days_on_market;
-  if (signal != nullptr && dom && *dom < rules.hot_listing_max_days) {
-    r.reasons.push_back({"buying_signal", 0, signal->detail});
-    r.reasons.push_back({"fresh_listing", 0,
-                         "listing " + std::to_string(*dom) +
-                             " days on market (under " +
-                             std::to_string(rules.hot_listing_max_days) + ")"});
+  if (lead.intent == Intent::kSupportRequest) {
+    r.reasons.push_back(
+        {"support_request", 0, "not a sales lead: routed to support"});
+    return decide(Segment::kWarmBuyer);
   }
-  if (lead.score >= rules.hot_threshold) {
-    r.reasons.push_back({"score_threshold", 0,
-                         "score " + std::to_string(lead.score) +
-                             " >= " + std::to_string(rules.hot_threshold)});
+  if (lead.intent == Intent::kTireKicker) {
+    r.reasons.push_back(
+        {"tire_kicker", 0, FirstDetail(lead.intent_reasons)});
+    return decide(Segment::kNurtureLongterm);
   }
-  if (!r.reasons.empty()) return decide(Segment::kHotBuyer);
 
-  const std::vector<std::string> phrases =
-      MatchingPhrases(Words(lead.message), rules.nurture_phrases);
+  if (lead.intent == Intent::kUrgentBuyer) {
+    const std::vector<Reason>& why = lead.intent_reasons;
+    if (const Reason* deadline = FindReason(why, {"deadline", "urgent_phrase"})) {
+      r.reasons.push_back({"deadline", 0, deadline->detail});
+    }
+    const Reason* money = FindReason(why, {"money_ready", "ready_to_act"});
+    const std::optional<int>& dom = lead.property.days_on_market;
+    if (money != nullptr && dom && *dom < rules.hot_listing_max_days) {
+      r.reasons.push_back({"buying_signal", 0, money->detail});
+      r.reasons.push_back({"fresh_listing", 0,
+                           "listing " + std::to_string(*dom) +
+                               " days on market (under " +
+                               std::to_string(rules.hot_listing_max_days) +
+                               ")"});
+    }
+    if (lead.score >= rules.hot_threshold) {
+      r.reasons.push_back({"score_threshold", 0,
+                           "score " + std::to_string(lead.score) + " >= " +
+                               std::to_string(rules.hot_threshold)});
+    }
+    if (!r.reasons.empty()) return decide(Segment::kHotBuyer);
+    r.reasons.push_back({"default", 0,
+                         "urgent, but no deadline, fresh listing or score " +
+                             std::to_string(rules.hot_threshold)});
+    return decide(Segment::kWarmBuyer);
+  }
+
+  const std::vector<PhraseHit> phrases =
+      FindPhrases(Tokenize(lead.message), rules.nurture_phrases);
   if (!phrases.empty()) {
     r.reasons.push_back(
-        {"nurture_phrase", 0, "mentions " + JoinQuoted(phrases)});
+        {"nurture_phrase", 0, "mentions " + QuoteWords(phrases)});
   }
   const double ceiling =
       rules.area_median_price * rules.far_above_median_factor;

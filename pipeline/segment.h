@@ -14,16 +14,20 @@ struct SegmentResult {
 };
 
 // Decides, first match wins:
-//   LOW_QUALITY       honeypot or IsSpam, or neither a valid phone nor a
-//                     valid e-mail;
-//   HOT_BUYER         the "buying_signal" keyword rule fired (pre-approved,
-//                     cash, investor) on a listing under
-//                     Rules::hot_listing_max_days on the market, or the score
-//                     is at least Rules::hot_threshold;
-//   NURTURE_LONGTERM  a Rules::nurture_phrases phrase, or a price/budget above
-//                     area_median_price * far_above_median_factor;
+//   LOW_QUALITY       honeypot, IsSpam or intent SPAM, or neither a valid
+//                     phone nor a valid e-mail;
+//   WARM_BUYER        a support request (its route ignores the segment);
+//   NURTURE_LONGTERM  intent TIRE_KICKER (a hedge or a far horizon);
+//   HOT_BUYER         intent URGENT_BUYER with a deadline within about two
+//                     months, or with money ready on a listing under
+//                     Rules::hot_listing_max_days on the market, or with a
+//                     score of at least Rules::hot_threshold;
+//   NURTURE_LONGTERM  not urgent, and a Rules::nurture_phrases phrase or a
+//                     price/budget above area_median_price *
+//                     far_above_median_factor;
 //   WARM_BUYER        otherwise.
-// REQUIRES: lead.score and lead.score_reasons are filled in.
+// REQUIRES: lead.score, lead.score_reasons, lead.intent and
+// lead.intent_reasons are filled in (score and intent come first).
 SegmentResult SegmentLead(const ProcessedLead& lead, const Rules& rules);
 
 }  // namespace leadrouter::pipeline

@@ -16,6 +16,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "bot/classifier/eval_command.h"
 #include "bot/runtime/clock.h"
 #include "bot/daemon/config.h"
 #include "bot/daemon/daemon.h"
@@ -45,6 +46,8 @@ constexpr char kUsage[] =
     "  leadrouter dlq list|replay ID|drop ID --config FILE [--json]\n"
     "  leadrouter email parse --config FILE [MESSAGE.eml | -]\n"
     "      prints what a raw e-mail would become; writes nothing\n"
+    "  leadrouter eval --config FILE SET.jsonl [--half NAME] [--misses]\n"
+    "      accuracy of intent, segment and lead type on a labelled set\n"
     "\n"
     "Secrets come from the environment: SLACK_BOT_TOKEN, SLACK_APP_TOKEN,\n"
     "LEADROUTER_INTAKE_TOKEN, LEADROUTER_WEBHOOK_SECRET, LEADROUTER_SMTP_PASSWORD,\n"
@@ -211,6 +214,11 @@ int Serve(const Args& args) {
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string(argv[1]) == "demo") return Demo(argc, argv);
+  if (argc >= 2 && std::string(argv[1]) == "eval") {
+    leadrouter::SystemClock clock;
+    return leadrouter::RunEvalCommand({argv + 2, argv + argc}, clock,
+                                      std::cout, std::cerr);
+  }
   Args args = ParseArgs(argc, argv);
   if (args.command == "--help" || args.command == "-h" || args.command == "help") {
     std::cout << kUsage;

@@ -189,7 +189,7 @@ TEST_CASE("each pipeline step reports its end, in order, so it can be timed",
       leadrouter::pipeline::TimePoint{}, &observer);
   REQUIRE(lead.ok());
   CHECK(observer.steps == std::vector<std::string>{"parse", "normalize", "validate",
-                                                   "score", "segment", "intent"});
+                                                   "score", "intent", "segment"});
   RecordingObserver rejected;
   auto bad = leadrouter::pipeline::ProcessBody(R"({"firstName":"Ana"})",
                                                leadrouter::pipeline::Rules{},

@@ -109,10 +109,12 @@ TEST_CASE("sample crm-properties is an urgent buyer with its CRM id",
   CHECK(lead.budget == 2100000.0);
   CHECK(lead.intent == Intent::kUrgentBuyer);
   REQUIRE_FALSE(lead.intent_reasons.empty());
-  const std::string why = lead.intent_reasons[0].detail;
-  CHECK(why.find("by friday") != std::string::npos);
-  CHECK(why.find("closing in # days") != std::string::npos);
-  CHECK(why.find("investor") != std::string::npos);
+  CHECK(lead.intent_reasons[0].rule == "deadline");
+  CHECK(lead.intent_reasons[0].detail.find("\"Friday\"") != std::string::npos);
+  CHECK(lead.segment == Segment::kHotBuyer);
+  CHECK(lead.lead_type == LeadType::kBuyer);
+  REQUIRE_FALSE(lead.lead_type_reasons.empty());
+  CHECK(lead.lead_type_reasons[0].detail.find("investor") != std::string::npos);
 }
 
 TEST_CASE("sample support-request is routed to support",

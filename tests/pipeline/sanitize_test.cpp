@@ -107,6 +107,16 @@ TEST_CASE("sanitize decodes URL-encoded text", "[pipeline][sanitize]") {
   }
 }
 
+TEST_CASE("sanitize decodes a stray escaped space or line break",
+          "[pipeline][sanitize]") {
+  const SanitizedText s =
+      SanitizeText("Please send the floor plan. Thanks!%20", Defaults());
+  CHECK(s.text == "Please send the floor plan. Thanks!");
+  CHECK(Changed(s, "decoded form escapes"));
+  CHECK(Clean("Call me after 5.%0AThanks") == "Call me after 5.\nThanks");
+  CHECK(Clean("Is it 100%25 done? 50% off") == "Is it 100%25 done? 50% off");
+}
+
 TEST_CASE("sanitize removes form boilerplate", "[pipeline][sanitize]") {
   const SanitizedText s = SanitizeText(
       "<p>Interested in 12 Elm St</p><p>Sent from contact form: Relocation "

@@ -87,7 +87,8 @@ TEST_CASE("score adds points for a budget or price over the threshold",
 TEST_CASE("score adds points for buying signals", "[pipeline][score]") {
   const Rules rules;
   for (const char* text : {"We are pre-approved", "PREAPPROVED buyer",
-                           "pre approved", "paying cash", "I'm an investor"}) {
+                           "pre approved", "paying cash", "preaproved",
+                           "approved for a mortgage", "our pre-approval"}) {
     INFO(text);
     const ScoreResult r = ScoreLead(LeadSaying(text), rules);
     REQUIRE(Find(r, "buying_signal") != nullptr);
@@ -98,7 +99,15 @@ TEST_CASE("score adds points for buying signals", "[pipeline][score]") {
         ScoreLead(LeadSaying("cash investor, pre-approved"), rules);
     CHECK(r.total == 50);
     CHECK(Find(r, "buying_signal")->detail ==
-          "mentions \"pre-approved\", \"cash\", \"investor\"");
+          "mentions \"cash\", \"pre-approved\"");
+  }
+  SECTION("not when negated or only planned") {
+    for (const char* text : {"not pre-approved yet", "we are not cash buyers",
+                             "we should get pre-approved"}) {
+      INFO(text);
+      CHECK(Find(ScoreLead(LeadSaying(text), rules), "buying_signal") ==
+            nullptr);
+    }
   }
   SECTION("only on word boundaries") {
     CHECK(ScoreLead(LeadSaying("cashier's check, investors' club"), rules)

@@ -1,0 +1,66 @@
+// Issue 15: three messages a person reads at once that the rules misread.
+#include <algorithm>
+#include <catch2/catch.hpp>
+
+#include "pipeline/date.h"
+#include "pipeline/process.h"
+
+using namespace leadrouter::pipeline;
+
+namespace {
+
+const auto kNow = *ParseTimestamp("2026-01-12T16:00:00Z");
+
+ProcessedLead Processed(nlohmann::json payload) {
+  payload["first_name"] = "Dana";
+  payload["email"] = "dana@example.com";
+  payload["phone"] = "(212) 555-0199";
+  auto r = Process(payload, Rules{}, kNow);
+  REQUIRE(r.ok());
+  return r.value();
+}
+
+bool Mentions(const std::vector<Reason>& reasons, const std::string& words) {
+  return std::any_of(reasons.begin(), reasons.end(), [&](const Reason& r) {
+    return r.detail.find(words) != std::string::npos;
+  });
+}
+
+}  // namespace
+
+TEST_CASE("issue 15: a pre-approval letter and a tour tomorrow on a fresh "
+          "listing is a hot, urgent buyer",
+          "[pipeline][issue15]") {
+  const ProcessedLead lead = Processed(
+      {{"message",
+        "We have our pre-approval letter and would like to tour tomorrow"},
+       {"property", {{"price", 899000}, {"days_on_market", 3}}}});
+  CHECK(lead.intent == Intent::kUrgentBuyer);
+  CHECK(lead.segment == Segment::kHotBuyer);
+  CHECK(lead.lead_type == LeadType::kBuyer);
+  CHECK(Mentions(lead.intent_reasons, "\"pre-approval\""));
+  CHECK(Mentions(lead.intent_reasons, "\"tomorrow\""));
+  CHECK(Mentions(lead.segment_reasons, "\"tomorrow\""));
+}
+
+TEST_CASE("issue 15: just curious about commission, nothing planned soon, "
+          "is a tire kicker for nurture",
+          "[pipeline][issue15]") {
+  const ProcessedLead lead = Processed(
+      {{"message",
+        "Just curious, how does your commission compare to Redfin? Not "
+        "planning anything soon."}});
+  CHECK(lead.intent == Intent::kTireKicker);
+  CHECK(lead.segment == Segment::kNurtureLongterm);
+  CHECK(Mentions(lead.intent_reasons, "\"Just curious\""));
+}
+
+TEST_CASE("issue 15: a trailing %20 from the form is decoded",
+          "[pipeline][issue15]") {
+  CHECK(Processed({{"message", "Thanks!%20"}}).message == "Thanks!");
+  const ProcessedLead lead =
+      Processed({{"message", "Please send the floor plan. Thanks!%20"}});
+  CHECK(lead.message == "Please send the floor plan. Thanks!");
+  CHECK(std::find(lead.cleaning.begin(), lead.cleaning.end(),
+                  "message: decoded form escapes") != lead.cleaning.end());
+}
