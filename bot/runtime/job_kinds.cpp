@@ -142,7 +142,9 @@ json Encode(const JobPayload& p) {
 void DecodeInto(const json& j, PostSharkTankJob& out) {
   out.channel = Str(j, "channel");
   out.pool = Str(j, "pool");
-  out.reason = Str(j, "reason");
+  // Rows from before pools carried the route's reason, unread: only a
+  // pool's post shows one.
+  out.reason = out.pool.empty() ? "" : Str(j, "reason");
 }
 
 void DecodeInto(const json& j, UpdateLeadPostJob& out) {

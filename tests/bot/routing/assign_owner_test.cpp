@@ -201,7 +201,7 @@ TEST_CASE("a claim timeout gives an unclaimed lead to the rotation and says "
   auto posts = f.Jobs(leadrouter::kJobUpdateLeadPost);
   REQUIRE(posts.size() == 1);
   CHECK(posts[0].payload["status_line"] ==
-        "Unclaimed after 5m: assigned to <@U0123ANA> by the rotation");
+        "Unclaimed after 5 min: assigned to <@U0123ANA> by the rotation");
   auto notes = f.Jobs(leadrouter::kJobThreadNote);
   REQUIRE(notes.size() == 1);
   CHECK_THAT(notes[0].payload["text"].get<std::string>(),
