@@ -1,7 +1,6 @@
 #include "bot/http/http_server.h"
 
-#include "bot/http/listen_address.h"
-
+#include <poll.h>
 #include <spdlog/spdlog.h>
 #include <strings.h>
 
@@ -15,6 +14,8 @@
 #include <boost/beast/http.hpp>
 #include <optional>
 #include <set>
+
+#include "bot/http/listen_address.h"
 
 namespace leadrouter {
 
@@ -58,6 +59,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       : loop(l), options(std::move(o)), acceptor(l), accept_pause(l) {}
 
   void Accept();
+  // Accepts what else is already waiting, up to a batch, without going back
+  // to the reactor. False when accepting must not be re-armed now (paused
+  // for a descriptor shortage, or stopped).
+  bool TakeBacklog();
   // Takes a freshly accepted connection in, making room by closing the
   // oldest idle one when at the cap, or refuses it with a plain 503.
   void Admit(tcp::socket socket);
@@ -363,6 +368,7 @@ void HttpServer::Impl::Accept() {
                      self->sessions.size());
       }
       self->Admit(std::move(socket));
+      if (!self->TakeBacklog()) return;
     } else if (ec != asio::error::connection_aborted) {
       // An error that may persist (no buffers, no memory): retrying at once
       // would spin, so wait like for a descriptor shortage.
@@ -371,6 +377,25 @@ void HttpServer::Impl::Accept() {
     }
     self->Accept();
   });
+}
+
+bool HttpServer::Impl::TakeBacklog() {
+  // A flood fills the listen queue; taking it one reactor round trip per
+  // connection makes the connection behind it (a real lead) wait for every
+  // scheduling turn of the loop thread on a busy machine.
+  constexpr int kAcceptBatch = 64;
+  beast::error_code ec;
+  acceptor.non_blocking(true, ec);
+  if (ec) return true;
+  for (int i = 0; i < kAcceptBatch && !stopped; ++i) {
+    tcp::socket socket(loop);
+    acceptor.accept(socket, ec);
+    // Any error, a shortage included, is left to the async accept that
+    // follows, which tells a real shortage from a full table.
+    if (ec) break;
+    Admit(std::move(socket));
+  }
+  return !stopped;
 }
 
 void HttpServer::Impl::Admit(tcp::socket socket) {
@@ -394,6 +419,13 @@ void HttpServer::Impl::Admit(tcp::socket socket) {
 }
 
 void HttpServer::Impl::OnDescriptorShortage(const beast::error_code& ec) {
+  // Linux takes a descriptor before it looks at the listen queue, so a full
+  // table fails accept() whether or not anyone is waiting: with nobody
+  // waiting there is nothing to make room for, only the pause.
+  pollfd listening{acceptor.native_handle(), POLLIN, 0};
+  if (::poll(&listening, 1, 0) <= 0 || (listening.revents & POLLIN) == 0) {
+    return AcceptAfterPause();
+  }
   // Several at once, so the connections waiting in the backlog can be
   // taken in after the pause.
   constexpr int kCloseOnShortage = 16;
