@@ -1,9 +1,6 @@
 #include "bot/http/https_client.h"
 
 #include <strings.h>
-#include <sys/socket.h>
-
-#include <cerrno>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -108,19 +105,6 @@ struct Connection {
     return secure ? beast::get_lowest_layer(*secure) : *plain;
   }
 };
-
-// Whether an idle connection can take a request: the server has neither
-// closed it (a read would see EOF) nor sent anything unasked (a TLS
-// close_notify). Checked without blocking before writing, so that a request
-// that must not be sent twice is not written into a connection already
-// known to be dead.
-bool IdleConnectionUsable(Connection& connection) {
-  if (connection.buffer.size() > 0) return false;
-  char byte;
-  ssize_t n = ::recv(connection.lowest().socket().native_handle(), &byte, 1,
-                     MSG_PEEK | MSG_DONTWAIT);
-  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-}
 
 // Marks a connection as in use for as long as it lives, so Stop() can
 // cancel its I/O; unmarks on every way out, exceptions included.
@@ -276,15 +260,11 @@ struct HttpsClient::Impl : std::enable_shared_from_this<Impl> {
     for (int attempt = 0; attempt < 2; ++attempt) {
       std::unique_ptr<Connection> connection;
       bool reused = false;
-      while (!idle.empty() && !connection) {
-        std::unique_ptr<Connection> candidate = std::move(idle.back());
+      if (!idle.empty()) {
+        connection = std::move(idle.back());
         idle.pop_back();
-        if (IdleConnectionUsable(*candidate)) {
-          connection = std::move(candidate);
-          reused = true;
-        }
-      }
-      if (!connection) {
+        reused = true;
+      } else {
         connection = std::make_unique<Connection>();
         if (url.tls) {
           connection->secure.emplace(loop, tls);
