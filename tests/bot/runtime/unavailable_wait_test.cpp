@@ -59,7 +59,7 @@ TEST_CASE("patience spent: a dead letter that says how long it waited",
   const auto d = DecideUnavailableWait(kT0 - 24h, kT0, rules, std::nullopt, 0.5);
   CHECK(d.give_up);
   CHECK(d.reason.find("jobs.unavailable_patience") != std::string::npos);
-  CHECK(d.reason.find("24h") != std::string::npos);
+  CHECK(d.reason.find("waiting 1d") != std::string::npos);
 }
 
 TEST_CASE("a test's short backoff cap is respected", "[bot][runtime][unavailable]") {
