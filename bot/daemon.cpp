@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "bot/crm_service.h"
+#include "bot/email/email_service.h"
 #include "bot/follow_up_channels.h"
 #include "bot/health.h"
 #include "bot/http/http_server.h"
@@ -215,6 +216,10 @@ int RunDaemon(const Config& config, const Secrets& secrets,
   });
   IntakeService intake(config, writer, runner, gate, clock, slack);
   intake.RegisterRoutes(server);
+  // Raw e-mail in: stored first, parsed by a job into a lead (or not).
+  EmailService email(config, writer, runner, gate, clock);
+  email.RegisterRoutes(server);
+  email.RegisterJobs();
   if (config.testing.movable_clock) {
     RegisterClockControl(server, gate, movable, runner);
   }

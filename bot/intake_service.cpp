@@ -57,6 +57,52 @@ struct IntakeOutcome {
 
 }  // namespace
 
+AcceptedLead AcceptLead(storage::Database& db, const pipeline::ProcessedLead& lead,
+                        SystemTime now, const Config& config) {
+  AcceptedLead out;
+  storage::LeadStore leads(db.db());
+  storage::IntakeResult r = leads.Intake(
+      lead, now, std::chrono::duration_cast<std::chrono::seconds>(
+                     config.storage.dedupe_window));
+  RecordIntakeConsent(db.db(), r.lead_id, lead, now);
+  out.lead_id = r.lead_id;
+  out.duplicate = r.duplicate;
+  out.duplicate_of = r.duplicate_of;
+  if (r.duplicate) {
+    // A returning lead with an owner goes back to that owner (or, if
+    // they are away, to the rotation) with the new message; one
+    // without an owner is already on its way through its first route.
+    auto stored = leads.Get(r.lead_id);
+    if (stored && stored->owner_slack_id && !stored->taken_over_at) {
+      storage::JobStore(db.db()).Enqueue(
+          MakeJob(kJobAssignRoundRobin, r.lead_id,
+                  {{"returning", true}, {"why", "returning lead"}}, now,
+                  config),
+          now);
+      ++out.jobs_written;
+    }
+  } else {
+    pipeline::RouteDecision route = pipeline::DecideRoute(lead);
+    out.route = pipeline::ToString(route.kind);
+    storage::Timeline(db.db()).Append(
+        r.lead_id, now, "routed",
+        {{"route", out.route}, {"reason", route.reason}});
+    storage::JobStore jobs(db.db());
+    for (const storage::NewJob& job : PlanJobs(route, r.lead_id, now, config)) {
+      jobs.Enqueue(job, now);
+      ++out.jobs_written;
+    }
+    // A lead no agent gets starts its sequence now; the others start
+    // theirs when an owner takes them (their messages speak for one).
+    if (route.kind == pipeline::RouteKind::kNurture) {
+      if (auto stored = leads.Get(r.lead_id)) {
+        out.jobs_written += EnrollInSequence(db, *stored, now, config).steps;
+      }
+    }
+  }
+  return out;
+}
+
 IntakeService::IntakeService(const Config& config, StorageWriter& writer,
                              JobRunner& runner, RequestGate& gate,
                              const Clock& clock, const SlackHealth& slack)
@@ -115,50 +161,16 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
             return out;
           }
         }
-        storage::LeadStore leads(db.db());
-        storage::IntakeResult r = leads.Intake(
-            *lead, now, std::chrono::duration_cast<std::chrono::seconds>(
-                            config.storage.dedupe_window));
-        RecordIntakeConsent(db.db(), r.lead_id, *lead, now);
+        const AcceptedLead r = AcceptLead(db, *lead, now, config);
         out.lead_id = r.lead_id;
         out.duplicate = r.duplicate;
+        out.jobs_written = r.jobs_written;
+        out.route = r.route;
         nlohmann::json body = {
             {"lead_id", r.lead_id},
             {"status", r.duplicate ? "duplicate" : "accepted"},
             {"duplicate_of", r.duplicate_of ? nlohmann::json(*r.duplicate_of)
                                             : nlohmann::json(nullptr)}};
-        if (r.duplicate) {
-          // A returning lead with an owner goes back to that owner (or, if
-          // they are away, to the rotation) with the new message; one
-          // without an owner is already on its way through its first route.
-          auto stored = leads.Get(r.lead_id);
-          if (stored && stored->owner_slack_id && !stored->taken_over_at) {
-            storage::JobStore(db.db()).Enqueue(
-                MakeJob(kJobAssignRoundRobin, r.lead_id,
-                        {{"returning", true}, {"why", "returning lead"}}, now,
-                        config),
-                now);
-            ++out.jobs_written;
-          }
-        } else {
-          pipeline::RouteDecision route = pipeline::DecideRoute(*lead);
-          out.route = pipeline::ToString(route.kind);
-          storage::Timeline(db.db()).Append(
-              r.lead_id, now, "routed",
-              {{"route", out.route}, {"reason", route.reason}});
-          storage::JobStore jobs(db.db());
-          for (const storage::NewJob& job : PlanJobs(route, r.lead_id, now, config)) {
-            jobs.Enqueue(job, now);
-            ++out.jobs_written;
-          }
-          // A lead no agent gets starts its sequence now; the others start
-          // theirs when an owner takes them (their messages speak for one).
-          if (route.kind == pipeline::RouteKind::kNurture) {
-            if (auto stored = leads.Get(r.lead_id)) {
-              out.jobs_written += EnrollInSequence(db, *stored, now, config).steps;
-            }
-          }
-        }
         out.body = body.dump();
         if (!idem_key.empty()) {
           idempotency.Save(kLeadsPath, idem_key, body_hash, out.status, out.body, now);

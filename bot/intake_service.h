@@ -5,7 +5,10 @@
 // Thread rule: loop thread only.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "bot/clock.h"
 #include "bot/config.h"
@@ -17,6 +20,29 @@ namespace leadrouter {
 class JobRunner;
 class RequestGate;
 class StorageWriter;
+namespace storage {
+class Database;
+}
+namespace pipeline {
+struct ProcessedLead;
+}
+
+// What the intake transaction did with one processed lead.
+struct AcceptedLead {
+  int64_t lead_id = 0;
+  bool duplicate = false;
+  std::optional<int64_t> duplicate_of;
+  size_t jobs_written = 0;  // the caller wakes the job runner when > 0
+  std::string route;        // the first route's kind; empty for a duplicate
+};
+
+// The intake transaction's work for one lead, whatever door it came in by
+// (a JSON POST, an e-mail): store it (or recognise a returning lead),
+// record its consent, decide its route and write the jobs that follow.
+// REQUIRES: on the storage writer thread, inside its transaction. Throws
+// SQLite::Exception on a database failure (the caller rolls back).
+AcceptedLead AcceptLead(storage::Database& db, const pipeline::ProcessedLead& lead,
+                        SystemTime now, const Config& config);
 
 class IntakeService {
  public:

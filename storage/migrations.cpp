@@ -231,6 +231,29 @@ CREATE TABLE alert_groups (
 CREATE INDEX leads_by_source ON leads (source COLLATE NOCASE, created_at);
 )sql";
 
+// Raw inbound e-mail, stored before it is parsed. message_key is the
+// Message-ID, or "sha256:" and a hash of the bytes for a message without
+// one, so a redelivery finds its first copy. outcome is 'pending' until a
+// parse job has run.
+constexpr char kInboundEmail[] = R"sql(
+CREATE TABLE inbound_emails (
+  id          INTEGER PRIMARY KEY,
+  message_key TEXT    NOT NULL UNIQUE,
+  via         TEXT    NOT NULL DEFAULT '',
+  raw         BLOB    NOT NULL,
+  received_at INTEGER NOT NULL,
+  outcome     TEXT    NOT NULL DEFAULT 'pending'
+                      CHECK (outcome IN ('pending', 'lead', 'not_a_lead',
+                                         'dead_letter', 'unknown_sender')),
+  source      TEXT    NOT NULL DEFAULT '',
+  why         TEXT    NOT NULL DEFAULT '',
+  lead_id     INTEGER REFERENCES leads (id) ON DELETE SET NULL,
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX inbound_emails_by_outcome ON inbound_emails (outcome, received_at);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -241,6 +264,7 @@ const std::vector<Migration>& Migrations() {
       {4, kFirstContactOwner},
       {5, kFollowUp},
       {6, kAlertGroups},
+      {7, kInboundEmail},
   };
   return kMigrations;
 }
