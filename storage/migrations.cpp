@@ -283,6 +283,29 @@ CREATE TABLE lead_routes (
 CREATE INDEX lead_routes_by_time ON lead_routes (routed_at);
 )sql";
 
+// Raw inbound e-mail, stored before it is parsed. message_key is the
+// Message-ID, or "sha256:" and a hash of the bytes for a message without
+// one, so a redelivery finds its first copy. outcome is 'pending' until a
+// parse job has run.
+constexpr char kInboundEmail[] = R"sql(
+CREATE TABLE inbound_emails (
+  id          INTEGER PRIMARY KEY,
+  message_key TEXT    NOT NULL UNIQUE,
+  via         TEXT    NOT NULL DEFAULT '',
+  raw         BLOB    NOT NULL,
+  received_at INTEGER NOT NULL,
+  outcome     TEXT    NOT NULL DEFAULT 'pending'
+                      CHECK (outcome IN ('pending', 'lead', 'not_a_lead',
+                                         'dead_letter', 'unknown_sender')),
+  source      TEXT    NOT NULL DEFAULT '',
+  why         TEXT    NOT NULL DEFAULT '',
+  lead_id     INTEGER REFERENCES leads (id) ON DELETE SET NULL,
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX inbound_emails_by_outcome ON inbound_emails (outcome, received_at);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -296,6 +319,7 @@ const std::vector<Migration>& Migrations() {
       {7, kJobPriorityAndPosts},
       {8, kJobWaiting},
       {9, kPools},
+      {10, kInboundEmail},
   };
   return kMigrations;
 }

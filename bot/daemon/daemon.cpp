@@ -11,6 +11,7 @@
 #include "bot/follow_up/follow_up_channels.h"
 #include "bot/daemon/health.h"
 #include "bot/daemon/routing_reload.h"
+#include "bot/email/email_service.h"
 #include "bot/http/connection_cap.h"
 #include "bot/http/http_server.h"
 #include "bot/http/request_gate.h"
@@ -271,6 +272,7 @@ struct IntakePart {
         opt_out(config, writer, gate, clock),
         twilio_inbound(config, secrets.twilio_auth_token, writer, gate, clock),
         intake(config, writer, runner, gate, clock, slack),
+        email(config, writer, runner, gate, clock),
         metrics(writer, clock, slack, secrets.metrics_token) {
     if (!secrets.intake_token && !secrets.webhook_secret) {
       logging::Warn("intake.locked",
@@ -284,6 +286,9 @@ struct IntakePart {
       ops_alerts.OnCrmUnmatched(event);
     });
     intake.RegisterRoutes(server);
+    // Raw e-mail in: stored first, parsed by a job into a lead (or not).
+    email.RegisterRoutes(server);
+    email.RegisterJobs();
     metrics.RegisterRoutes(server);
     if (config.testing.movable_clock) {
       RegisterClockControl(server, gate, movable, runner);
@@ -296,6 +301,7 @@ struct IntakePart {
   OptOutService opt_out;
   TwilioInboundService twilio_inbound;
   IntakeService intake;
+  EmailService email;
   MetricsService metrics;
 };
 

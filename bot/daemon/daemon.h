@@ -12,9 +12,9 @@
 //   6. slack      the connection state /healthz shows, the envelope
 //                 dispatcher and, with both tokens, the Socket Mode
 //                 connection (its job executors come once the bot token works)
-//   7. intake     the HTTP server and its front doors (leads, CRM events,
-//                 opt-outs, Twilio replies, /healthz, /metrics, the testing
-//                 clock)
+//   7. intake     the HTTP server and its front doors (leads, raw e-mail and
+//                 its parse jobs, CRM events, opt-outs, Twilio replies,
+//                 /healthz, /metrics, the testing clock)
 //   8. reload     SIGHUP re-reads the routes and pools from the config file
 //                 (bot/daemon/routing_reload)
 // Start, after all are built: the HTTP server binds (a failure ends the

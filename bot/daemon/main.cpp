@@ -24,6 +24,8 @@
 #include "bot/ops/dlq_command.h"
 #include "bot/daemon/log.h"
 #include "bot/email/email_parse_command.h"
+#include "bot/email/email_ingest_command.h"
+#include "bot/email/email_replay_command.h"
 #include "pipeline/process.h"
 
 namespace {
@@ -48,6 +50,11 @@ constexpr char kUsage[] =
     "      prints what a raw e-mail would become; writes nothing\n"
     "  leadrouter eval --config FILE SET.jsonl [--half NAME] [--misses]\n"
     "      accuracy of intent, segment and lead type on a labelled set\n"
+    "  leadrouter email ingest --config FILE [MESSAGE.eml | -]\n"
+    "      hands a raw e-mail to the running daemon (for a mail server's pipe);\n"
+    "      exit 0 stored, 75 daemon unreachable, 65 not a message\n"
+    "  leadrouter email replay ID --config FILE\n"
+    "      parses a stored e-mail again, after its rule was fixed\n"
     "\n"
     "Secrets come from the environment: SLACK_BOT_TOKEN, SLACK_APP_TOKEN,\n"
     "LEADROUTER_INTAKE_TOKEN, LEADROUTER_WEBHOOK_SECRET, LEADROUTER_SMTP_PASSWORD,\n"
@@ -155,18 +162,32 @@ int Process(const Args& args) {
   return result.ok() ? kExitOk : kExitFailure;
 }
 
-// `email parse [MESSAGE.eml | -]`.
+// `email parse|ingest [MESSAGE.eml | -]`, `email replay ID`.
 int Email(const Args& args) {
   const std::string verb = args.positional.empty() ? "" : args.positional[0];
-  if (verb != "parse" || args.positional.size() > 2) {
-    std::cerr << "leadrouter: email needs parse [MESSAGE.eml | -]\n\n" << kUsage;
+  const bool reads = (verb == "parse" || verb == "ingest") && args.positional.size() <= 2;
+  const bool replay = verb == "replay" && args.positional.size() == 2;
+  if (!reads && !replay) {
+    std::cerr << "leadrouter: email needs parse, ingest or replay ID\n\n" << kUsage;
     return kExitUsage;
   }
   auto config = LoadOrReport(args.config_path);
-  if (!config) return kExitUsage;
-  auto input = ReadInput(args.positional.size() > 1 ? args.positional[1] : "-");
-  if (!input) return kExitUsage;
+  // A mail server bounces on anything but 0 and 75: a config problem must
+  // keep the message queued, not lose it.
+  if (!config) return verb == "ingest" ? leadrouter::kIngestTryLater : kExitUsage;
   leadrouter::SystemClock clock;
+  if (replay) {
+    return leadrouter::RunEmailReplay(*config, args.positional[1], clock, std::cout,
+                                      std::cerr);
+  }
+  auto input = ReadInput(args.positional.size() > 1 ? args.positional[1] : "-");
+  if (verb == "ingest") {
+    // A file that cannot be read is the mail server's to keep and retry.
+    if (!input) return leadrouter::kIngestTryLater;
+    return leadrouter::RunEmailIngest(*config, leadrouter::Secrets::FromEnvironment(), *input,
+                                      std::cout, std::cerr);
+  }
+  if (!input) return kExitUsage;
   return leadrouter::RunEmailParse(*config, *input, clock.Now(), std::cout);
 }
 

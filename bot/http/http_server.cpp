@@ -81,6 +81,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   asio::steady_timer accept_pause;
   std::map<std::string, std::map<std::string, Handler>>
       routes;  // path -> method
+  std::map<std::string, size_t> body_limits;  // path -> its own limit
   std::set<std::shared_ptr<Session>> sessions;
   // Connections waiting for the first byte of a request (new or kept
   // alive), oldest first. Members of `sessions`; a Session removes itself.
@@ -176,7 +177,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadHeader() {
     parser_.emplace();
-    parser_->body_limit(server_->options.body_limit);
+    body_limit_ = server_->options.body_limit;
+    parser_->body_limit(body_limit_);
     parser_->header_limit(static_cast<uint32_t>(server_->options.header_limit));
     Arm(server_->options.header_timeout);
     auto self = shared_from_this();
@@ -187,8 +189,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnHeader(beast::error_code ec) {
     if (ec) return Fail(ec);
+    std::string_view target = parser_->get().target();
+    auto own = server_->body_limits.find(std::string(target.substr(0, target.find('?'))));
+    if (own != server_->body_limits.end()) {
+      body_limit_ = own->second;
+      parser_->body_limit(body_limit_);
+    }
     auto length = parser_->content_length();
-    if (length && *length > server_->options.body_limit) return TooLarge();
+    if (length && *length > body_limit_) return TooLarge();
     Arm(server_->options.body_timeout);
     auto self = shared_from_this();
     http::async_read(stream_, buffer_, *parser_,
@@ -213,7 +221,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void TooLarge() {
     Reply(HttpResponse::Error(413,
                               "body exceeds " +
-                                  std::to_string(server_->options.body_limit) +
+                                  std::to_string(body_limit_) +
                                   " bytes",
                               "body"),
           /*keep_alive=*/false);
@@ -321,6 +329,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string remote_ip_;
   uint64_t deadline_generation_ = 0;
   bool timed_out_ = false;
+  size_t body_limit_ = 0;  // of the request being read
   unsigned version_ = 11;
   size_t drained_ = 0;
   uint64_t idle_key_ = 0;  // key in server_->idle; 0 while not idle
@@ -483,6 +492,10 @@ HttpServer::~HttpServer() { Stop(); }
 
 void HttpServer::Route(std::string method, std::string path, Handler handler) {
   impl_->routes[std::move(path)][std::move(method)] = std::move(handler);
+}
+
+void HttpServer::BodyLimit(std::string path, size_t limit) {
+  impl_->body_limits[std::move(path)] = limit;
 }
 
 Status HttpServer::Start() {

@@ -84,6 +84,9 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   void Route(std::string method, std::string path, Handler handler);
+  // Requests to `path` may carry bodies up to `limit` bytes instead of
+  // options.body_limit (raw e-mail is larger than a JSON lead).
+  void BodyLimit(std::string path, size_t limit);
   // Binds and starts accepting; the Status names the address on failure.
   Status Start();
   // Stops accepting and closes every connection. Idempotent.

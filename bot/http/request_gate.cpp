@@ -36,6 +36,12 @@ std::optional<HttpResponse> RequestGate::CheckRate(
 std::optional<HttpResponse> RequestGate::Check(
     const HttpRequest& request, std::chrono::system_clock::time_point now,
     std::chrono::steady_clock::time_point mono) {
+  return Check(request, now, "application/json", mono);
+}
+
+std::optional<HttpResponse> RequestGate::Check(
+    const HttpRequest& request, std::chrono::system_clock::time_point now,
+    std::string_view media_type, std::chrono::steady_clock::time_point mono) {
   int64_t now_unix =
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch())
           .count();
@@ -54,10 +60,10 @@ std::optional<HttpResponse> RequestGate::Check(
   std::string type = request.Header("Content-Type");
   std::string media = type.substr(0, type.find(';'));
   while (!media.empty() && media.back() == ' ') media.pop_back();
-  if (strcasecmp(media.c_str(), "application/json") != 0) {
+  if (strcasecmp(media.c_str(), std::string(media_type).c_str()) != 0) {
     return HttpResponse::Error(
         415,
-        "Content-Type must be application/json" +
+        "Content-Type must be " + std::string(media_type) +
             (type.empty() ? std::string() : ", not " + type.substr(0, 100)),
         "Content-Type");
   }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "bot/http/http_server.h"
 #include "bot/http/intake_auth.h"
@@ -30,6 +31,12 @@ class RequestGate {
   // `now` is wall time (for signature timestamps); `mono` paces the bucket.
   std::optional<HttpResponse> Check(const HttpRequest& request,
                                     std::chrono::system_clock::time_point now,
+                                    std::chrono::steady_clock::time_point mono =
+                                        std::chrono::steady_clock::now());
+  // The same for a route whose body is `media_type` ("message/rfc822").
+  std::optional<HttpResponse> Check(const HttpRequest& request,
+                                    std::chrono::system_clock::time_point now,
+                                    std::string_view media_type,
                                     std::chrono::steady_clock::time_point mono =
                                         std::chrono::steady_clock::now());
 

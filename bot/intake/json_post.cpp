@@ -16,8 +16,9 @@ std::string Event(std::string_view subject, const char* what) {
 }  // namespace
 
 bool AdmitPost(RequestGate& gate, const HttpRequest& request, SystemTime now,
-               std::string_view subject, const Responder& respond) {
-  std::optional<HttpResponse> rejection = gate.Check(request, now);
+               std::string_view subject, const Responder& respond,
+               std::string_view media_type) {
+  std::optional<HttpResponse> rejection = gate.Check(request, now, media_type);
   if (!rejection) return true;
   logging::Info(Event(subject, "refused"),
                 {{"status", rejection->status}, {"client", request.remote_ip}});

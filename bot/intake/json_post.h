@@ -22,8 +22,10 @@ class RequestGate;
 // Runs `request` through the gate (401, 429, 415). On a refusal answers it
 // through `respond`, logs it and returns false; true means the route may go
 // on to the body (and `respond` was not called).
+// `media_type` is the Content-Type the route takes.
 bool AdmitPost(RequestGate& gate, const HttpRequest& request, SystemTime now,
-               std::string_view subject, const Responder& respond);
+               std::string_view subject, const Responder& respond,
+               std::string_view media_type = "application/json");
 
 // Answers 400 {"error", "field"} for `status` and logs it with `fields`
 // (an object: timings and the like) plus the field and the error.

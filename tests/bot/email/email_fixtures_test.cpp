@@ -67,7 +67,8 @@ TEST_CASE("Zillow: quoted-printable multipart with a List-Unsubscribe is a hot l
 
 TEST_CASE("Realtor.com: base64, an encoded subject and a non-ASCII name",
           "[bot][email][fixtures]") {
-  const ProcessedLead& lead = Lead(Run("realtor-base64.eml"));
+  auto r = Run("realtor-base64.eml");
+  const ProcessedLead& lead = Lead(r);
   CHECK(lead.source == "Realtor.com");
   CHECK(lead.name.first == "Zo\xC3\xAB");
   CHECK(lead.name.last == "\xC3\x85ngstr\xC3\xB6m-N\xC3\xBA\xC3\xB1" "ez");
@@ -88,7 +89,8 @@ TEST_CASE("Realtor.com after a template change: a dead letter that says why",
 
 TEST_CASE("Homes.com: HTML only, ISO-8859-1, read through the sanitizer",
           "[bot][email][fixtures]") {
-  const ProcessedLead& lead = Lead(Run("homes-html-only.eml"));
+  auto r = Run("homes-html-only.eml");
+  const ProcessedLead& lead = Lead(r);
   CHECK(lead.source == "Homes.com");
   CHECK(lead.name.full == "Jos\xC3\xA9 Mu\xC3\xB1oz");
   CHECK(lead.email == "jose.munoz@example.net");
@@ -101,7 +103,8 @@ TEST_CASE("Homes.com: HTML only, ISO-8859-1, read through the sanitizer",
 
 TEST_CASE("Trulia: a relay address and no phone is still a lead; the attachment is ignored",
           "[bot][email][fixtures]") {
-  const ProcessedLead& lead = Lead(Run("trulia-relay.eml"));
+  auto r = Run("trulia-relay.eml");
+  const ProcessedLead& lead = Lead(r);
   CHECK(lead.source == "Trulia");
   CHECK(lead.email == "7f3k2m9q.priya@convo.trulia.com");
   CHECK(lead.email_valid);
@@ -150,7 +153,8 @@ TEST_CASE("a forwarded Zillow lead is Zillow's; the forwarder is recorded, not t
 
 TEST_CASE("a contact form's visitor comes from Reply-To, not the website's address",
           "[bot][email][fixtures]") {
-  const ProcessedLead& lead = Lead(Run("contact-form.eml"));
+  auto r = Run("contact-form.eml");
+  const ProcessedLead& lead = Lead(r);
   CHECK(lead.source == "Website");
   CHECK(lead.email == "lena.fischer@example.de");
   CHECK(lead.name.full == "Lena Fischer");

@@ -1,0 +1,82 @@
+#include "bot/email/email_service.h"
+
+#include <memory>
+
+#include "bot/email/inbound_email_tx.h"
+#include "bot/http/request_gate.h"
+#include "bot/runtime/job_runner.h"
+#include "bot/intake/json_post.h"
+#include "bot/daemon/log.h"
+#include "bot/runtime/storage_writer.h"
+#include "pipeline/email_message.h"
+
+namespace leadrouter {
+namespace {
+
+constexpr char kEmailPath[] = "/v1/email";
+constexpr char kMediaType[] = "message/rfc822";
+
+}  // namespace
+
+EmailService::EmailService(const Config& config, StorageWriter& writer, JobRunner& runner,
+                           RequestGate& gate, const Clock& clock)
+    : config_(config), writer_(writer), runner_(runner), gate_(gate), clock_(clock) {}
+
+void EmailService::RegisterRoutes(HttpServer& server) {
+  server.Route("POST", kEmailPath, [this](const HttpRequest& r, Responder done) {
+    HandleEmail(r, std::move(done));
+  });
+  server.BodyLimit(kEmailPath, config_.inbound_email.max_size);
+}
+
+void EmailService::HandleEmail(const HttpRequest& request, Responder respond) {
+  const SystemTime now = clock_.Now();
+  if (!AdmitPost(gate_, request, now, "email", respond, kMediaType)) return;
+  // Only the Message-ID is needed here; the job reads the rest.
+  Result<pipeline::EmailMessage> message = pipeline::ReadEmailMessage(request.body);
+  if (!message.ok()) {
+    return RejectBody(message.status(), "email", nlohmann::json::object(), respond);
+  }
+  auto raw = std::make_shared<std::string>(request.body);
+  const std::string message_id = message->message_id;
+  const Config& config = config_;
+  writer_.Call<StoredEmail>(
+      [raw, message_id, now, &config](storage::Database& db) {
+        return StoreInboundEmail(db, *raw, message_id, "http", now, config);
+      },
+      [this, respond = std::move(respond)](Result<StoredEmail> stored) {
+        if (!stored.ok()) return RespondStoreFailed(stored.status(), "email", respond);
+        const StoredEmail& s = stored.value();
+        if (!s.duplicate) runner_.Wake();
+        logging::Info(s.duplicate ? "email.duplicate" : "email.accepted",
+                      {{"email_id", s.email_id}});
+        respond(HttpResponse::Json(
+            202, {{"email_id", s.email_id}, {"status", s.duplicate ? "duplicate" : "accepted"}}));
+      });
+}
+
+void EmailService::RegisterJobs() {
+  runner_.Register(kJobParseEmail, [this](const storage::Job& job, JobDone done) {
+    const int64_t email_id = job.payload.value("email_id", int64_t{0});
+    const SystemTime now = clock_.Now();
+    const Config& config = config_;
+    writer_.Call<ParsedEmail>(
+        [email_id, now, &config](storage::Database& db) {
+          return ParseInboundEmail(db, email_id, now, config);
+        },
+        [this, email_id, done = std::move(done)](Result<ParsedEmail> parsed) {
+          if (!parsed.ok()) return done(JobOutcome::Retry(parsed.status().message()));
+          const ParsedEmail& p = parsed.value();
+          if (!p.found) return done(JobOutcome::Fail("no e-mail #" + std::to_string(email_id)));
+          nlohmann::json fields = {{"email_id", email_id}, {"outcome", p.outcome},
+                                   {"source", p.source}, {"why", p.why}};
+          if (p.lead_id) fields["lead_id"] = *p.lead_id;
+          logging::Info("email.parsed", fields);
+          // The alert and lead jobs were written in the same commit.
+          runner_.Wake();
+          done(JobOutcome::Done());
+        });
+  });
+}
+
+}  // namespace leadrouter
