@@ -3,6 +3,7 @@
 #include "bot/outbox_plan.h"
 #include "bot/round_robin.h"
 #include "bot/routing/claim_timeout.h"
+#include "bot/routing/pool_assign.h"
 #include "bot/storage_writer.h"
 #include "storage/database.h"
 #include "storage/lead_store.h"
@@ -39,16 +40,24 @@ void RoutingJobs::AssignRoundRobin(const storage::Job& job, JobDone done) {
   AssignRequest request;
   request.why = job.payload.value("why", std::string("round-robin"));
   request.returning_lead = job.payload.value("returning", false);
-  request.pool = job.payload.value("pool", std::string());
+  // With [[pools]]: the pool the lead's route chose (bot/routing/pool_assign).
+  const std::string pool = job.payload.value("pool", std::string());
   const SystemTime now = clock_.Now();
   const Config& config = config_;
   writer_.Submit(
-      [id, request, now, &config](storage::Database& db) {
+      [id, request, pool, now, &config](storage::Database& db) {
         auto lead = storage::LeadStore(db.db()).Get(id);
         if (!lead || lead->taken_over_at) return;
         // Already owned (a claim, a manager) and not back with news: the
         // rotation has nothing to decide.
         if (lead->owner_slack_id && !request.returning_lead) return;
+        if (!pool.empty() && config.routing.configured()) {
+          PoolRequest to_pool;
+          to_pool.pool = pool;
+          to_pool.why = request.why;
+          GiveToPool(db, id, to_pool, now, config);
+          return;
+        }
         leadrouter::AssignRoundRobin(db, id, now, config, request);
       },
       [this, done](const std::string& error) {
