@@ -55,7 +55,6 @@ AssignRequest ToAssignRequest(const AssignRoundRobinJob& job) {
   request.why = job.route_reason.empty() ? job.why
                                          : job.route_reason + "; " + job.why;
   request.returning_lead = job.returning;
-  request.pool = job.pool;
   return request;
 }
 

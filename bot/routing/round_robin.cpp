@@ -92,7 +92,6 @@ Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
                           const std::string& away_from) {
   if (config.routing.configured()) {
     PoolRequest request;
-    request.pool = why.pool;
     request.why = why.why;
     request.returning_lead = why.returning_lead;
     request.away_from = away_from;

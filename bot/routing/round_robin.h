@@ -28,9 +28,6 @@ struct AssignRequest {
   // A duplicate inquiry: it goes back to its previous owner when that agent
   // is available.
   bool returning_lead = false;
-  // With [[pools]]: the pool to hand the lead to ("" = the pool its route
-  // chose); see bot/routing/pool_assign.
-  std::string pool = {};
 };
 
 struct Assignment {
@@ -66,9 +63,9 @@ Assignment AssignRoundRobin(storage::Database& db, int64_t lead_id,
                             SystemTime now, const Config& config,
                             const AssignRequest& why);
 
-// With [[pools]] configured, both hand the lead to its pool instead
-// (GiveToPool, bot/routing/pool_assign): assigned is true only when an
-// agent got it; a lead posted in a first-to-claim pool's channel or sent
+// With [[pools]] configured, both hand the lead to the pool its route chose
+// instead (GiveToPool, bot/routing/pool_assign): assigned is true only
+// when an agent got it; a lead posted in a first-to-claim pool's channel or sent
 // to triage answers false with the reason.
 
 // AssignRoundRobin moving the lead away from its owner `away_from` (an SLA

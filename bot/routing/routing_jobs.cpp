@@ -9,6 +9,7 @@
 #include "bot/slack/mrkdwn.h"
 #include "bot/runtime/storage_writer.h"
 #include "bot/routing/claim_timeout.h"
+#include "bot/routing/pool_assign.h"
 #include "storage/database.h"
 #include "storage/lead_store.h"
 
@@ -42,17 +43,26 @@ void RoutingJobs::Register() {
 void RoutingJobs::AssignRoundRobin(const storage::Job& job, JobDone done) {
   if (!job.lead_id) return done(JobOutcome::Fail("job has no lead_id"));
   const int64_t id = *job.lead_id;
-  const AssignRequest request =
-      ToAssignRequest(Decode<AssignRoundRobinJob>(job.payload));
+  const AssignRoundRobinJob planned = Decode<AssignRoundRobinJob>(job.payload);
+  const AssignRequest request = ToAssignRequest(planned);
+  // With [[pools]]: the pool the lead's route chose (bot/routing/pool_assign).
+  const std::string pool = planned.pool;
   const SystemTime now = clock_.Now();
   const Config& config = config_;
   writer_.Submit(
-      [id, request, now, &config](storage::Database& db) {
+      [id, request, pool, now, &config](storage::Database& db) {
         auto lead = storage::LeadStore(db.db()).Get(id);
         if (!lead || lead->taken_over_at) return;
         // Already owned (a claim, a manager) and not back with news: the
         // rotation has nothing to decide.
         if (lead->owner_slack_id && !request.returning_lead) return;
+        if (!pool.empty() && config.routing.configured()) {
+          PoolRequest to_pool;
+          to_pool.pool = pool;
+          to_pool.why = request.why;
+          GiveToPool(db, id, to_pool, now, config);
+          return;
+        }
         leadrouter::AssignRoundRobin(db, id, now, config, request);
       },
       [this, done](const std::string& error) {
