@@ -130,7 +130,6 @@ class JobRunner {
   bool started_ = false;
   bool claiming_ = false;
   bool claimed_since_start_ = false;
-  SystemTime last_claim_at_{};  // the `now` of the latest claim (TEST_Idle)
   bool wake_again_ = false;
   size_t in_flight_ = 0;
 };
