@@ -37,6 +37,7 @@ struct JobRunner::Timer {
   explicit Timer(boost::asio::io_context& loop) : timer(loop) {}
   boost::asio::steady_timer timer;
   std::optional<SystemTime> armed_for;
+  SystemTime last_claim_at{};  // the `now` of the latest claim (TEST_Idle)
 };
 
 JobRunner::JobRunner(boost::asio::io_context& loop, StorageWriter& writer,
@@ -149,7 +150,10 @@ void JobRunner::CheckOutsideCommits() {
 }
 
 bool JobRunner::TEST_Idle() const {
-  const bool wake_due = timer_->armed_for && *timer_->armed_for <= clock_.Now();
+  // A wake-up whose time has come is still to do, unless the last claim
+  // (made at or after that time) already looked for everything it would.
+  const bool wake_due = timer_->armed_for && *timer_->armed_for <= clock_.Now() &&
+                        *timer_->armed_for > timer_->last_claim_at;
   return started_ && alive_ && (claimed_since_start_ || executors_.empty()) &&
          !claiming_ && !wake_again_ && in_flight_ == 0 && !wake_due;
 }
@@ -182,6 +186,7 @@ void JobRunner::Claim() {
   wake_again_ = false;
   size_t limit = std::min(options_.claim_batch, options_.max_in_flight - active());
   SystemTime now = clock_.Now();
+  timer_->last_claim_at = now;
   std::vector<std::string> kinds = Kinds(executors_);
   struct Claimed {
     std::vector<storage::Job> jobs;
