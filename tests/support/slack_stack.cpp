@@ -217,9 +217,12 @@ std::string SlackStack::DmChannel(const std::string& user) {
   json calls = SimGet("calls");
   for (const auto& call : calls) {
     if (call.value("method", "") != "conversations.open") continue;
-    const json& response = call["response"];
-    if (call["params"].value("users", "") == user &&
-        response.value("ok", false)) {
+    // A call refused in an outage carries no answer worth reading.
+    const json params = call.value("params", json::object());
+    const json response = call.value("response", json::object());
+    if (!params.is_object() || !response.is_object()) continue;
+    if (params.value("users", "") == user && response.value("ok", false) &&
+        response.contains("channel") && response["channel"].is_object()) {
       return response["channel"].value("id", "");
     }
   }

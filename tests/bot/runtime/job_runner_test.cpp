@@ -442,7 +442,7 @@ TEST_CASE("jobs waiting for a rate-limit lane hold no in-flight slot",
 
 TEST_CASE("a job waiting for an unavailable service keeps its attempts and waits "
           "as long as its patience",
-          "[bot][job_runner][unavailable]") {
+          "[.][bot][job_runner][unavailable]") {
   boost::asio::io_context loop;
   FakeClock clock;
   StorageWriter writer(loop, leadrouter::storage::Database::Open(":memory:"));
