@@ -7,7 +7,9 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <map>
 #include <mutex>
+#include <tuple>
 #include <set>
 
 #include "bot/metrics/label_cap.h"
@@ -26,10 +28,28 @@ const Histogram::BucketBoundaries kSlackSeconds = {
 
 struct Metrics::Impl {
   prometheus::Registry registry;
-  LabelCap sources{kMaxSources};
-  LabelCap methods{kMaxMethods};
-  LabelCap kinds{kMaxKinds};
-  LabelCap small{kMaxKinds};  // our own closed sets, capped all the same
+  // One cap per label name, so values of one label (Slack's error codes,
+  // say) can never use up the room of another (a lead's segment).
+  std::mutex caps_mutex;
+  std::map<std::string, LabelCap, std::less<>> caps;
+
+  std::string Bounded(std::string_view label, std::string_view value) {
+    LabelCap* cap = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(caps_mutex);
+      auto it = caps.find(label);
+      if (it == caps.end()) {
+        const size_t limit = label == "source" ? kMaxSources
+                             : label == "method" ? kMaxMethods
+                                                 : kMaxKinds;
+        it = caps.emplace(std::piecewise_construct, std::forward_as_tuple(label),
+                          std::forward_as_tuple(limit))
+                 .first;
+      }
+      cap = &it->second;  // map nodes stay where they are
+    }
+    return cap->Apply(value);
+  }
 
   prometheus::Family<prometheus::Counter>& received =
       prometheus::BuildCounter()
@@ -149,24 +169,24 @@ prometheus::Registry& Metrics::registry() { return impl_->registry; }
 void Metrics::LeadReceived(std::string_view channel, std::string_view source,
                            std::string_view status) {
   impl_->received
-      .Add({{"channel", impl_->small.Apply(channel)},
-            {"source", impl_->sources.Apply(source)},
-            {"status", impl_->small.Apply(status)}})
+      .Add({{"channel", impl_->Bounded("channel", channel)},
+            {"source", impl_->Bounded("source", source)},
+            {"status", impl_->Bounded("status", status)}})
       .Increment();
 }
 
 void Metrics::LeadRejected(std::string_view channel, std::string_view reason) {
   impl_->rejected
-      .Add({{"channel", impl_->small.Apply(channel)}, {"reason", impl_->small.Apply(reason)}})
+      .Add({{"channel", impl_->Bounded("channel", channel)}, {"reason", impl_->Bounded("reason", reason)}})
       .Increment();
 }
 
 void Metrics::LeadRouted(std::string_view route, std::string_view pool,
                          std::string_view segment) {
   impl_->routed
-      .Add({{"route", impl_->small.Apply(route)},
-            {"pool", impl_->small.Apply(pool)},
-            {"segment", impl_->small.Apply(segment)}})
+      .Add({{"route", impl_->Bounded("route", route)},
+            {"pool", impl_->Bounded("pool", pool)},
+            {"segment", impl_->Bounded("segment", segment)}})
       .Increment();
 }
 
@@ -175,23 +195,23 @@ void Metrics::ObserveIntakeToSlack(double seconds) {
 }
 void Metrics::JobFinished(std::string_view kind, std::string_view outcome) {
   impl_->jobs
-      .Add({{"kind", impl_->kinds.Apply(kind)}, {"outcome", impl_->small.Apply(outcome)}})
+      .Add({{"kind", impl_->Bounded("kind", kind)}, {"outcome", impl_->Bounded("outcome", outcome)}})
       .Increment();
 }
 
 void Metrics::SlackCall(std::string_view method, std::string_view result) {
   impl_->slack_calls
-      .Add({{"method", impl_->methods.Apply(method)}, {"result", impl_->small.Apply(result)}})
+      .Add({{"method", impl_->Bounded("method", method)}, {"result", impl_->Bounded("result", result)}})
       .Increment();
 }
 
 void Metrics::SlackRateLimited(std::string_view method) {
-  impl_->slack_429.Add({{"method", impl_->methods.Apply(method)}}).Increment();
+  impl_->slack_429.Add({{"method", impl_->Bounded("method", method)}}).Increment();
 }
 
 void Metrics::Delivery(std::string_view channel, std::string_view outcome) {
   impl_->deliveries
-      .Add({{"channel", impl_->small.Apply(channel)}, {"outcome", impl_->small.Apply(outcome)}})
+      .Add({{"channel", impl_->Bounded("channel", channel)}, {"outcome", impl_->Bounded("outcome", outcome)}})
       .Increment();
 }
 
@@ -207,7 +227,7 @@ void Metrics::SetJobGauges(const std::vector<JobGauges>& kinds) {
     impl_->oldest_due.Add(labels).Set(g.oldest_due_seconds);
   };
   for (const JobGauges& g : kinds) {
-    std::string kind = impl_->kinds.Apply(g.kind);
+    std::string kind = impl_->Bounded("kind", g.kind);
     set(kind, g);
     now_seen.insert(kind);
   }
@@ -222,7 +242,7 @@ void Metrics::SetSlackState(std::string_view state) {
   if (!impl_->state.empty() && impl_->state != state) {
     impl_->slack_state.Add({{"state", impl_->state}}).Set(0);
   }
-  impl_->state = impl_->small.Apply(state);
+  impl_->state = impl_->Bounded("state", state);
   impl_->slack_state.Add({{"state", impl_->state}}).Set(1);
 }
 
