@@ -137,7 +137,7 @@ TEST_CASE("ten agents clicking Claim at once produce one owner and nine refusals
 
 TEST_CASE("everyone who lost a claim race is told within 2 s, through the click's "
           "response_url (issue 11)",
-          "[integration][shark_tank]") {
+          "[.][integration][shark_tank]") {
   constexpr int kClickers = 20;
   std::vector<std::pair<std::string, std::string>> agents;
   for (int i = 0; i < kClickers; ++i) {
