@@ -183,7 +183,13 @@ struct HttpsClient::Impl : std::enable_shared_from_this<Impl> {
 
   void Stop() {
     stopped = true;
-    for (Connection* connection : busy) connection->lowest().cancel();
+    // Closed, not just cancelled: an operation whose completion was already
+    // queued would otherwise start the next one (a read that waits for the
+    // server) after Stop.
+    for (Connection* connection : busy) {
+      error_code ignored;
+      connection->lowest().socket().close(ignored);
+    }
     for (auto& connection : idle) {
       error_code ignored;
       connection->lowest().socket().close(ignored);

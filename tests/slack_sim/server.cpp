@@ -1,5 +1,7 @@
 #include "server.h"
 
+#include <cstdint>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -71,7 +73,8 @@ class WsConnection : public SocketLink,
                 {"client_pings", client_pings_},
                 {"client_pongs", client_pongs_},
                 {"last_client_ping_us", last_client_ping_us_},
-                {"frames_received", frames_received_}};
+                {"frames_received", frames_received_},
+                {"bytes_dropped", bytes_dropped_}};
   }
 
  private:
@@ -140,8 +143,9 @@ class WsConnection : public SocketLink,
     beast::error_code ec;
     // Reads and drops whatever the client sends until it hangs up.
     for (;;) {
-      co_await socket.async_read_some(
+      const std::size_t n = co_await socket.async_read_some(
           net::buffer(sink), net::redirect_error(net::use_awaitable, ec));
+      bytes_dropped_ += static_cast<int64_t>(n);
       if (ec && ec != net::error::operation_aborted) break;
     }
     Finish();
@@ -187,6 +191,7 @@ class WsConnection : public SocketLink,
   int client_pongs_ = 0;
   int64_t last_client_ping_us_ = 0;
   int frames_received_ = 0;
+  int64_t bytes_dropped_ = 0;  // read and ignored while silent
 };
 
 HttpRequest ToRequest(const http::request<http::string_body>& in) {

@@ -205,7 +205,16 @@ void WsClient::Pump(std::chrono::milliseconds duration) {
   impl_->RunUntil([] { return false; }, duration);
 }
 
+bool WsClient::HangUp(std::chrono::milliseconds timeout) {
+  beast::error_code ignored;
+  impl_->ws.next_layer().shutdown(tcp::socket::shutdown_send, ignored);
+  impl_->StartRead();
+  impl_->RunUntil([this] { return impl_->closed; }, timeout);
+  return impl_->closed;
+}
+
 bool WsClient::closed() const { return impl_->closed; }
+std::size_t WsClient::unread() const { return impl_->frames.size(); }
 int WsClient::server_pings() const { return impl_->server_pings; }
 std::vector<std::string> WsClient::pong_payloads() const {
   return impl_->pongs;

@@ -67,7 +67,13 @@ class WsClient {
   void Ping(const std::string& payload);
   // Runs I/O for `duration` (collects pings/pongs/frames meanwhile).
   void Pump(std::chrono::milliseconds duration);
+  // Ends our side of the connection and reads until the server closes its
+  // side, so every frame it sent before is counted; true when it closed
+  // within `timeout`.
+  bool HangUp(std::chrono::milliseconds timeout);
   bool closed() const;
+  // Text frames received and not yet read.
+  std::size_t unread() const;
   int server_pings() const;
   std::vector<std::string> pong_payloads() const;
 

@@ -424,18 +424,35 @@ TEST_CASE("pings, pongs, duplicates and silence") {
   CHECK((*a)["envelope_id"] == (*b)["envelope_id"]);
   CHECK((*b)["retry_attempt"] == 0);
 
+  const int sent_before =
+      ControlGet(port, "connections")["connections"][0]["envelopes_sent"];
   Control(port, "silence", {{"on", true}});
-  int pings_before = ws.server_pings();
   size_t pongs_before = ws.pong_payloads().size();
   ws.Ping("anyone there?");
   Control(port, "event", {{"event", {{"type", "app_mention"}}}});
-  ws.Pump(800ms);
-  CHECK(ws.server_pings() == pings_before);
-  CHECK(ws.pong_payloads().size() == pongs_before);
-  CHECK_FALSE(ws.closed());
-  json connections = ControlGet(port, "connections");
+  // The sim took our ping and dropped it, and gave the event to this
+  // connection, which withholds it.
+  json connections;
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  do {
+    ws.Pump(20ms);
+    connections = ControlGet(port, "connections");
+  } while ((connections["connections"][0]["bytes_dropped"].get<int64_t>() == 0 ||
+            connections["connections"][0]["envelopes_sent"] == sent_before) &&
+           std::chrono::steady_clock::now() < deadline);
   CHECK(connections["open"] == 1);
   CHECK(connections["connections"][0]["silent"] == true);
+  REQUIRE(connections["connections"][0]["bytes_dropped"].get<int64_t>() > 0);
+  REQUIRE(connections["connections"][0]["envelopes_sent"] == sent_before + 1);
+  CHECK_FALSE(ws.closed());
+  // Hanging up makes the sim close its side, so everything it ever sent on
+  // this connection has arrived: no pong for the ping, no event, and no
+  // more pings than it sent before it went silent.
+  const int pings_sent = connections["connections"][0]["pings_sent"];
+  REQUIRE(ws.HangUp(5s));
+  CHECK(ws.server_pings() == pings_sent);
+  CHECK(ws.pong_payloads().size() == pongs_before);
+  CHECK(ws.unread() == 0);
 
   Control(port, "silence", {{"on", false}});
   WsClient fresh(OpenUrl(port));

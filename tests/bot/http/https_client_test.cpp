@@ -42,11 +42,6 @@ using SteadyClock = std::chrono::steady_clock;
 
 namespace {
 
-void RunFor(asio::io_context& loop, std::chrono::milliseconds how_long) {
-  loop.restart();
-  loop.run_for(how_long);
-}
-
 HttpsClientOptions Options(const std::string& base_url) {
   HttpsClientOptions options;
   options.base_url = base_url;
@@ -218,8 +213,9 @@ TEST_CASE("https client: a keep-alive connection the server closed meanwhile is 
   HttpsClient client(loop, Options("http://127.0.0.1:" + std::to_string(server.port())));
   HttpsResponse first = SendAndWait(loop, client, Post("/one", "{}"));
   CHECK(first.status == 200);
-  // Let the server's close arrive, so the pooled connection is stale.
-  RunFor(loop, 50ms);
+  // The server closes right after it counts an answer, so from here the
+  // pooled connection is stale.
+  REQUIRE(RunUntil(loop, [&] { return server.answered() == 1; }));
   HttpsResponse second = SendAndWait(loop, client, Post("/two", "{}"));
   INFO(second.transport_error);
   CHECK(second.status == 200);
@@ -348,13 +344,16 @@ TEST_CASE("https client: destroying the client cancels a request in flight witho
   {
     HttpsClient client(loop, Options(sim.hook_url("slow")));
     client.Send(Post("", "{}"), [&](HttpsResponse) { called = true; });
-    RunFor(loop, 100ms);
+    REQUIRE(RunUntil(loop, [&] { return client.connections_opened() == 1; }));
   }
   const auto start = SteadyClock::now();
-  RunFor(loop, 1500ms);
-  CHECK_FALSE(called);
-  // Nothing was left waiting on the loop for the server's late answer.
+  loop.restart();
+  loop.run_for(1500ms);
+  // The loop ran out of work: nothing was left waiting for the server's
+  // late answer, and the callback never ran.
+  CHECK(loop.stopped());
   CHECK(SteadyClock::now() - start < 1000ms);
+  CHECK_FALSE(called);
 }
 
 TEST_CASE("https client: a header holding a line break is refused before any connection",

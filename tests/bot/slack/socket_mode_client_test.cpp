@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -53,15 +54,21 @@ bool RunUntil(asio::io_context& loop, Done done,
               std::chrono::milliseconds timeout = 5s) {
   const auto deadline = SteadyClock::now() + timeout;
   while (!done() && SteadyClock::now() < deadline) {
+    // Waits for one handler, then runs every other that is ready, so a
+    // predicate that asks the sim over HTTP cannot starve the client.
     loop.run_one_for(10ms);
+    loop.poll();
     if (loop.stopped()) loop.restart();
   }
   return done();
 }
 
-void RunFor(asio::io_context& loop, std::chrono::milliseconds duration) {
-  RunUntil(
-      loop, [] { return false; }, duration);
+// Runs every handler that is ready now, without waiting for I/O: after it,
+// whatever a synchronous call (a tick, Stop) set in motion on the loop has
+// had its turn.
+void RunReady(asio::io_context& loop) {
+  loop.restart();
+  loop.poll();
 }
 
 // A sim, a Web API client and a Socket Mode client on one loop, recording
@@ -77,6 +84,7 @@ struct Harness {
     client.OnStateChange([this](SessionState state, const std::string& detail) {
       states.emplace_back(state, detail);
     });
+    client.OnAttempt([this] { ++attempts; });
   }
 
   static std::vector<std::string> SimArgs(std::vector<std::string> extra) {
@@ -118,6 +126,13 @@ struct Harness {
     return n;
   }
 
+  // Sends one more event and runs until it is applied: the sim writes to
+  // one socket in order, so everything it sent before has been handled.
+  bool Settle() {
+    const std::string marker = SendEvent();
+    return RunUntil(loop, [&] { return AppliedWithEvent(marker) == 1; });
+  }
+
   json Acks() { return slack_sim_test::ControlGet(sim.port(), "acks"); }
   json Connections() {
     return slack_sim_test::ControlGet(sim.port(), "connections");
@@ -140,6 +155,7 @@ struct Harness {
   std::vector<Envelope> applied;
   std::vector<Envelope> duplicates;
   std::vector<std::pair<SessionState, std::string>> states;
+  int attempts = 0;  // connection attempts begun
 };
 
 }  // namespace
@@ -178,15 +194,15 @@ TEST_CASE("every envelope is acked at once and handed on once",
 
   REQUIRE(
       RunUntil(h.loop, [&] { return h.applied.size() == 2 && h.AllAcked(); }));
-  RunFor(h.loop, 100ms);
-  REQUIRE(h.applied.size() == 2);
+  REQUIRE(h.Settle());
+  REQUIRE(h.applied.size() == 3);
   CHECK(h.applied[0].type == EnvelopeType::kEventsApi);
   CHECK(h.AppliedWithEvent(event_id) == 1);
   CHECK(h.applied[1].type == EnvelopeType::kSlashCommands);
   CHECK(h.applied[1].envelope_id == command["envelope_id"]);
   CHECK(h.applied[1].payload["command"] == "/leads");
   CHECK(h.duplicates.empty());
-  CHECK(h.client.acks_sent() == 2);
+  CHECK(h.client.acks_sent() == 3);
   for (const json& ack : h.Acks()) {
     CHECK(ack["state"] == "acked");
     CHECK(ack["ack_latency_us"].get<long long>() < 1000000);
@@ -202,13 +218,14 @@ TEST_CASE("an envelope delivered twice is acked twice and applied once",
 
   REQUIRE(RunUntil(h.loop,
                    [&] { return h.duplicates.size() == 1 && h.AllAcked(); }));
-  RunFor(h.loop, 100ms);
+  REQUIRE(h.Settle());
   json acks = h.Acks();
-  REQUIRE(acks.size() == 2);
+  REQUIRE(acks.size() == 3);
   CHECK(acks[0]["envelope_id"] == acks[1]["envelope_id"]);
-  CHECK(h.client.acks_sent() == 2);
+  CHECK(h.client.acks_sent() == 3);
   CHECK(h.AppliedWithEvent(event_id) == 1);
-  CHECK(h.applied.size() == 1);
+  CHECK(h.duplicates.size() == 1);
+  CHECK(h.applied.size() == 2);
 }
 
 TEST_CASE(
@@ -260,7 +277,7 @@ TEST_CASE(
     most_sockets = std::max(most_sockets, h.client.open_sockets());
     return most_sockets == 2 && h.client.open_sockets() == 1 &&
            h.Connections()["open"] == 1;
-  });
+  }, 15s);
   REQUIRE(switched);
   CHECK(h.client.state() == SessionState::kConnected);
   CHECK(h.Connections()["total_opened"] == 2);
@@ -283,7 +300,11 @@ TEST_CASE("a silent link is closed and replaced", "[slack][socket_mode]") {
   Harness h;
   REQUIRE(h.Connect());
   slack_sim_test::Control(h.sim.port(), "silence", {{"on", true}});
-  RunFor(h.loop, 300ms);  // pings that get no answer
+  // Pings that get no answer: the sim reads and drops them.
+  REQUIRE(RunUntil(h.loop, [&] {
+    json conns = h.Connections()["connections"];
+    return !conns.empty() && conns[0]["bytes_dropped"].get<int64_t>() > 0;
+  }));
   h.clock.Advance(ClientOptions().session.silence_limit + 1s);
   h.client.TEST_Tick();
   CHECK(h.client.state() == SessionState::kReconnecting);
@@ -311,8 +332,11 @@ TEST_CASE("too_many_websockets closes first and reconnects after a backoff",
     return h.client.state() == SessionState::kReconnecting &&
            h.client.open_sockets() == 0;
   }));
-  // Closed, and no new socket until the backoff has passed.
-  RunFor(h.loop, 200ms);
+  // Closed, and no new attempt until the backoff has passed.
+  h.client.TEST_Tick();
+  RunReady(h.loop);
+  CHECK(h.attempts == 1);
+  CHECK(h.client.state() == SessionState::kReconnecting);
   CHECK(h.Connections()["total_opened"] == 1);
   CHECK(h.Connections()["open"] == 0);
 
@@ -337,8 +361,9 @@ TEST_CASE("link_disabled is fatal and the client does not reconnect",
 
   h.clock.Advance(1h);
   h.client.TEST_Tick();
-  RunFor(h.loop, 300ms);
+  RunReady(h.loop);
   CHECK(h.client.state() == SessionState::kFatal);
+  CHECK(h.attempts == 1);
   CHECK(h.Connections()["total_opened"] == 1);
 }
 
@@ -360,11 +385,13 @@ TEST_CASE("Stop closes the socket and no callback runs afterwards",
   const std::size_t states_before = h.states.size();
   h.client.Stop();
   h.SendEvent();
+  // Once both ends have closed the socket nothing more can arrive on it.
   REQUIRE(RunUntil(h.loop, [&] {
     return h.client.open_sockets() == 0 && h.Connections()["open"] == 0;
   }));
-  RunFor(h.loop, 200ms);
+  RunReady(h.loop);
   CHECK(h.applied.empty());
+  CHECK(h.attempts == 1);
   CHECK(h.states.size() == states_before);
 }
 
