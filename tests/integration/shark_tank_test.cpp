@@ -95,17 +95,22 @@ TEST_CASE("ten agents clicking Claim at once produce one owner and nine refusals
   SlackStack s(StackOptions{AgentsToml(agents)});
   s.PostLead(HotLead(2, "Rachel Race"));
   const std::string ts = s.WaitForPost("Rachel Race")["ts"];
+  // Every racer sees the Claim button: the winner's edit of the post lands
+  // after the last click, as it may in Slack when the clicks come together.
+  s.SimPost("fault", {{"method", "chat.update"}, {"count", 1}, {"delay_ms", 3000}});
 
   std::atomic<int> ready{0};
+  std::atomic<int> clicked{0};
   std::vector<std::thread> clickers;
   for (const auto& [id, name] : agents) {
     clickers.emplace_back([&, id = id] {
       ++ready;
       while (ready.load() < 10) std::this_thread::yield();
-      s.Click(kSharkChannel, ts, "claim_lead", id);
+      if (s.Click(kSharkChannel, ts, "claim_lead", id)["ok"] == true) ++clicked;
     });
   }
   for (auto& t : clickers) t.join();
+  REQUIRE(clicked == 10);
 
   auto refusals = [&] {
     int n = 0;
@@ -115,9 +120,7 @@ TEST_CASE("ten agents clicking Claim at once produce one owner and nine refusals
     }
     return n;
   };
-  // A refusal whose response_url fails falls back to chat.postEphemeral,
-  // which Slack paces: on a loaded machine the last ones take a while.
-  for (int i = 0; i < 1500 && refusals() < 9; ++i) {
+  for (int i = 0; i < 500 && refusals() < 9; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   CHECK(refusals() == 9);
@@ -137,7 +140,7 @@ TEST_CASE("ten agents clicking Claim at once produce one owner and nine refusals
 
 TEST_CASE("everyone who lost a claim race is told within 2 s, through the click's "
           "response_url (issue 11)",
-          "[.][integration][shark_tank]") {
+          "[integration][shark_tank]") {
   constexpr int kClickers = 20;
   std::vector<std::pair<std::string, std::string>> agents;
   for (int i = 0; i < kClickers; ++i) {
@@ -153,17 +156,21 @@ TEST_CASE("everyone who lost a claim race is told within 2 s, through the click'
   s.SimPost("fault", {{"method", "chat.postEphemeral"},
                       {"count", kClickers},
                       {"delay_ms", 3000}});
+  // Every clicker sees the Claim button: the winner's edit lands later.
+  s.SimPost("fault", {{"method", "chat.update"}, {"count", 1}, {"delay_ms", 5000}});
 
   std::atomic<int> ready{0};
+  std::atomic<int> answered{0};
   std::vector<std::thread> clickers;
   for (const auto& [id, name] : agents) {
     clickers.emplace_back([&, id = id] {
       ++ready;
       while (ready.load() < kClickers) std::this_thread::yield();
-      s.Click(kSharkChannel, ts, "claim_lead", id);
+      if (s.Click(kSharkChannel, ts, "claim_lead", id)["ok"] == true) ++answered;
     });
   }
   for (auto& t : clickers) t.join();
+  REQUIRE(answered == kClickers);
   const auto clicked = std::chrono::steady_clock::now();
 
   auto refusals = [&] {
@@ -202,10 +209,13 @@ TEST_CASE("everyone who lost a claim race is told within 2 s, through the click'
 
 TEST_CASE("a click whose response_url fails is still answered, by "
           "chat.postEphemeral",
-          "[.][integration][shark_tank]") {
+          "[integration][shark_tank]") {
   SlackStack s(StackOptions{AgentsToml({{"U0AGENTANA", "Ana"}, {"U0AGENTBEN", "Ben"}})});
   s.PostLead(HotLead(4, "Fay Fallback"));
   const std::string ts = s.WaitForPost("Fay Fallback")["ts"];
+  // Slack is slow to take the claimed post's edit, so Ben still sees a
+  // Claim button when he clicks (once the edit lands there is none).
+  s.SimPost("fault", {{"method", "chat.update"}, {"count", 1}, {"delay_ms", 5000}});
   REQUIRE(s.Click(kSharkChannel, ts, "claim_lead", "U0AGENTANA")["ok"] == true);
   REQUIRE(s.OwnerOf(1) == "U0AGENTANA");
   s.SimPost("fault", {{"method", "response_url"}, {"status", 500}});

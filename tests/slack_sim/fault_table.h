@@ -1,7 +1,7 @@
 // Fault switches per Web API method, set through POST /_sim/fault: the next
 // `count` calls of a method wait `delay`, then answer an error code, an HTTP
-// status, or a 429 with Retry-After (whichever are set; a bare delay lets the
-// call proceed normally afterwards). `drop_answer` lets the call do its work
+// status, or a 429 with Retry-After (whichever are set; with a bare delay
+// the call is done only after the wait, so an edit lands late). `drop_answer` lets the call do its work
 // (a post is posted) and then closes the connection without answering: the
 // caller cannot tell whether Slack took it.
 #pragma once

@@ -262,6 +262,11 @@ struct Server::Impl {
           net::steady_timer timer(io, reply.delay);
           co_await timer.async_wait(net::use_awaitable);
         }
+        if (reply.redo) {
+          HttpRequest again = ToRequest(request);
+          again.redo = true;
+          reply = router(again);
+        }
         if (reply.drop) break;  // the work is done; the answer never comes
         bool keep_alive = request.keep_alive();
         co_await Write(stream, request, reply, keep_alive);

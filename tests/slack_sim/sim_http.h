@@ -17,6 +17,7 @@ struct HttpRequest {
   std::string content_type;
   std::string authorization;  // raw header value
   std::string body;
+  bool redo = false;  // routed again after a delay fault: no new fault
 };
 
 struct HttpReply {
@@ -28,6 +29,9 @@ struct HttpReply {
       0};  // the server waits this long before answering
   // Close the connection instead of answering (the call did its work).
   bool drop = false;
+  // Route the request again once `delay` has passed: a slow call whose
+  // work is done only then (a post edited late).
+  bool redo = false;
 };
 
 inline HttpReply JsonReply(const nlohmann::json& body, int status = 200) {

@@ -116,9 +116,16 @@ HttpReply WebApi::Handle(const HttpRequest& request,
     reply.status = 503;
     reply.content_type = "text/plain";
     reply.body = "simulated outage\n";
-  } else if (auto fault = faults_.Take(method)) {
+  } else if (auto fault = request.redo ? std::optional<Fault>() : faults_.Take(method)) {
     call["fault"] = true;
     reply.delay = fault->delay;
+    const bool bare_delay = !fault->drop_answer && !fault->retry_after &&
+                            fault->status < 400 && fault->error.empty();
+    if (bare_delay && fault->delay.count() > 0) {
+      // Done (and logged) when the server routes it again after the wait.
+      reply.redo = true;
+      return reply;
+    }
     if (fault->drop_answer) {
       reply.drop = true;
     } else if (fault->retry_after) {
