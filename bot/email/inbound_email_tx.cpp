@@ -2,7 +2,7 @@
 
 #include "bot/runtime/digest.h"
 #include "bot/intake/accept_lead.h"
-#include "bot/ops/ops_alerts.h"
+#include "bot/ops/alert_decisions.h"
 #include "bot/routing/outbox_plan.h"
 #include "pipeline/email_lead.h"
 #include "storage/database.h"

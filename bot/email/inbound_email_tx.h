@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "bot/runtime/clock.h"
+#include "bot/runtime/system_time.h"
 #include "bot/daemon/config.h"
 
 namespace leadrouter {

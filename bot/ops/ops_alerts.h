@@ -4,11 +4,10 @@
 // not a storm. Each event is decided and recorded in one storage
 // transaction together with the slack.ops_alert jobs it causes and the
 // group's timer (an ops.alert_quiet_check job), so a restart in the middle
-// of an outage neither alerts again nor forgets the recovery note. Nothing
-// is written while slack.ops_channel is empty.
-// Thread rule: OpsAlerts on the loop thread; ApplyAlertEvent and
-// RunAlertCheck on the storage writer thread, inside the caller's
-// transaction.
+// of an outage neither alerts again nor forgets the recovery note (the
+// transaction's part is bot/ops/alert_decisions.h). Nothing is written
+// while slack.ops_channel is empty.
+// Thread rule: the loop thread.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +20,7 @@
 
 #include "bot/runtime/clock.h"
 #include "bot/daemon/config.h"
+#include "bot/ops/alert_decisions.h"
 #include "bot/runtime/job_runner.h"
 #include "pipeline/alert_group.h"
 #include "pipeline/crm_event.h"
@@ -32,55 +32,6 @@ class JobStore;
 }
 
 class StorageWriter;
-
-inline constexpr char kCrmUnmatchedGroup[] = "crm_unmatched";
-inline constexpr char kSlackConnectionGroup[] = "slack_connection";
-inline constexpr char kDeadLetterGroupPrefix[] = "dead_letters:";
-
-// The dead-letter group of `job`, by its channel of effect: "dead_letters:"
-// and the kind's first segment ("slack", "route", "sla"), except that a
-// sequence step also names its channel ("sequence.sms"), from the kind
-// ("sequence.sms…") or else from the payload's "channel".
-std::string DeadLetterGroup(const storage::Job& job);
-
-// How group `key` behaves: dead letters and unknown CRM contacts alert at
-// once and close after alerts.quiet_period without a new one (dead letters
-// also on a success of the same channel); the Slack link alerts only after
-// alerts.slack_down_after and closes only when it is back.
-pipeline::AlertPolicy AlertPolicyFor(const std::string& key, const Config& config);
-
-// The words of an opening alert, from whoever reports the problem.
-struct AlertMessage {
-  std::string title;
-  std::string detail;
-  std::optional<int64_t> lead_id;
-  nlohmann::json facts = nlohmann::json::object();  // extra payload fields
-};
-
-// Applies `event` to group `key` at `now`: reads the stored group, decides
-// under AlertPolicyFor, stores the new state and writes what the decision
-// sends as kJobOpsAlert jobs: `opening` for a problem that alerts (a late
-// alert found by a check has words of its own), or the recovery note (the
-// opening alert, if still waiting in the queue, is moved up so it goes out
-// first); and the group's next kJobAlertCheck timer. Alerts are skipped,
-// the state kept, when slack.ops_channel is empty. Returns the decision.
-// Throws SQLite::Exception on a database failure (the caller rolls back).
-pipeline::AlertDecision ApplyAlertEvent(storage::Database& db,
-                                        const std::string& key,
-                                        const pipeline::AlertEvent& event,
-                                        const AlertMessage& opening,
-                                        SystemTime now, const Config& config);
-
-// Runs an ops.alert_quiet_check job {key, opened_ms} at `now`.
-pipeline::AlertDecision RunAlertCheck(storage::Database& db,
-                                      const storage::Job& job, SystemTime now,
-                                      const Config& config);
-
-// Makes the pending alert job `job_id` due at `now` if it waits for later
-// (a backoff while Slack was down), so it goes out before the recovery
-// note written after it. Does nothing for a job already running or done.
-void MoveAlertUp(storage::JobStore& jobs, std::optional<int64_t> job_id,
-                 SystemTime now);
 
 class OpsAlerts {
  public:
