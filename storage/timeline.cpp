@@ -7,7 +7,7 @@
 
 namespace leadrouter::storage {
 
-int64_t Timeline::Append(int64_t lead_id, TimePoint at, const std::string& kind,
+int64_t Timeline::AppendRaw(int64_t lead_id, TimePoint at, const std::string& kind,
                          const nlohmann::json& detail) {
   SQLite::Statement insert(
       db_,

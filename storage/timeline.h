@@ -31,20 +31,19 @@ class Timeline {
   // `db` must outlive this object.
   explicit Timeline(SQLite::Database& db) : db_(db) {}
 
-  // Appends one event and returns its id. Throws SQLite::Exception, e.g.
-  // when `lead_id` names no lead (foreign key).
-  int64_t Append(int64_t lead_id, TimePoint at, const std::string& kind,
-                 const nlohmann::json& detail = nlohmann::json::object());
-  // The same for a kind of storage/timeline_events, its detail as JSON.
-  int64_t Append(int64_t lead_id, TimePoint at, EventKind kind,
-                 const nlohmann::json& detail = nlohmann::json::object()) {
-    return Append(lead_id, at, ToString(kind), detail);
-  }
-  // A typed event (RoutedEvent, …), encoded by storage/timeline_events.
+  // Appends a typed event (RoutedEvent, …: storage/timeline_events.h, one
+  // type per kind) and returns its id. Throws SQLite::Exception, e.g. when
+  // `lead_id` names no lead (foreign key).
   template <typename Event>
   int64_t Record(int64_t lead_id, TimePoint at, const Event& event) {
-    return Append(lead_id, at, ToString(Event::kKind), Encode(event));
+    return AppendRaw(lead_id, at, ToString(Event::kKind), Encode(event));
   }
+
+  // A row of any kind and detail, as an older version or a hand edit may
+  // have left it: for tests of reading such rows. The daemon writes only
+  // through Record (.ci/run checks).
+  int64_t AppendRaw(int64_t lead_id, TimePoint at, const std::string& kind,
+                    const nlohmann::json& detail = nlohmann::json::object());
 
   // Every event of the lead, ordered by `at` then by id (insertion order for
   // equal times); empty for an unknown lead. Throws SQLite::Exception.

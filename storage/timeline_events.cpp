@@ -23,6 +23,18 @@ json OrNull(const std::optional<std::string>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
+json ArrayOf(const json& d, const char* key) {
+  return d.is_object() && d.contains(key) && d[key].is_array() ? d[key] : json::array();
+}
+
+json ObjectOrNull(const json& d, const char* key) {
+  return d.is_object() && d.contains(key) && d[key].is_object() ? d[key] : json(nullptr);
+}
+
+void PutIf(json& out, const char* key, const std::optional<bool>& value) {
+  if (value) out[key] = *value;
+}
+
 }  // namespace
 
 const std::vector<EventSpec>& EventSpecs() {
@@ -33,8 +45,8 @@ const std::vector<EventSpec>& EventSpecs() {
        "matched_key filled new_keys message_added source repeat_count"},
       {EventKind::kConsentRecorded, "consent_recorded",
        "source marketing sms email policy_version"},
-      {EventKind::kRouted, "routed", "route reason"},
-      {EventKind::kAssigned, "assigned", "agent reason via turn"},
+      {EventKind::kRouted, "routed", "route reason tried pool matched"},
+      {EventKind::kAssigned, "assigned", "agent reason via turn pool"},
       {EventKind::kUnassigned, "unassigned", "reason"},
       {EventKind::kClaimed, "claimed", "agent latency_s channel"},
       {EventKind::kClaimTimeout, "claim_timeout", "waited agent reason"},
@@ -59,6 +71,8 @@ const std::vector<EventSpec>& EventSpecs() {
       {EventKind::kSmsReply, "sms_reply", "text message_sid to"},
       {EventKind::kDeadLetterReplayed, "dead_letter_replayed", "job_id kind by"},
       {EventKind::kDeadLetterDropped, "dead_letter_dropped", "job_id kind by"},
+      {EventKind::kPoolSkipped, "pool_skipped", "reason"},
+      {EventKind::kEmailReceived, "email_received", "email_id source why forwarded_by"},
   };
   return kSpecs;
 }
@@ -102,7 +116,13 @@ json Encode(const DuplicateEvent& e) {
           {"source", e.source},           {"repeat_count", e.repeat_count}};
 }
 
-json Encode(const RoutedEvent& e) { return {{"route", e.route}, {"reason", e.reason}}; }
+json Encode(const RoutedEvent& e) {
+  json out = {{"route", e.route}, {"reason", e.reason}};
+  if (e.tried.is_array() && !e.tried.empty()) out["tried"] = e.tried;
+  if (!e.pool.empty()) out["pool"] = e.pool;
+  if (!e.matched.empty()) out["matched"] = e.matched;
+  return out;
+}
 
 json Encode(const ReassignedEvent& e) {
   return {{"from", OrNull(e.from)}, {"to", e.to}, {"by", e.by}};
@@ -142,6 +162,79 @@ json Encode(const SmsReplyEvent& e) {
   return {{"text", e.text}, {"message_sid", e.message_sid}, {"to", e.to}};
 }
 
+json Encode(const ConsentRecordedEvent& e) {
+  json out = {{"source", e.source}};
+  PutIf(out, "marketing", e.marketing);
+  PutIf(out, "sms", e.sms);
+  PutIf(out, "email", e.email);
+  if (!e.policy_version.empty()) out["policy_version"] = e.policy_version;
+  return out;
+}
+
+json Encode(const AssignedEvent& e) {
+  json out = {{"agent", e.agent}, {"reason", e.reason}, {"via", e.via}};
+  if (e.turn) out["turn"] = *e.turn;
+  if (!e.pool.empty()) out["pool"] = e.pool;
+  return out;
+}
+
+json Encode(const UnassignedEvent& e) { return {{"reason", e.reason}}; }
+
+json Encode(const ClaimedEvent& e) {
+  return {{"agent", e.agent}, {"latency_s", e.latency_s}, {"channel", e.channel}};
+}
+
+json Encode(const ClaimTimeoutEvent& e) {
+  return {{"waited", e.waited}, {"agent", OrNull(e.agent)}, {"reason", e.reason}};
+}
+
+json Encode(const ContactedEvent& e) {
+  return {{"by", e.by}, {"after_s", e.after_s}, {"source", e.source}};
+}
+
+json Encode(const SlackPostedEvent& e) {
+  return {{"kind", e.kind}, {"channel", e.channel}, {"ts", e.ts}};
+}
+
+json Encode(const CrmOverrideEvent& e) {
+  json out = {{"event_id", e.event_id},
+              {"type", e.type},
+              {"matched_by", e.matched_by},
+              {"first_takeover", e.first_takeover},
+              {"cancelled_jobs", e.cancelled_jobs}};
+  PutIf(out, "first_contact", e.first_contact);
+  if (e.status) out["status"] = *e.status;
+  if (!e.occurred_at.empty()) out["occurred_at"] = e.occurred_at;
+  if (e.crm_owner.is_object()) out["crm_owner"] = e.crm_owner;
+  if (e.owner.is_object()) out["owner"] = e.owner;
+  out["summary"] = e.summary;
+  return out;
+}
+
+json Encode(const OptedOutEvent& e) {
+  return {{"channel", e.channel}, {"source", e.source}, {"detail", e.detail}, {"new", e.is_new}};
+}
+
+json Encode(const OptedInEvent& e) {
+  return {{"channel", e.channel}, {"source", e.source}, {"detail", e.detail}, {"lifted", e.lifted}};
+}
+
+json Encode(const DeadLetterReplayedEvent& e) {
+  return {{"job_id", e.job_id}, {"kind", e.kind}, {"by", e.by}};
+}
+
+json Encode(const DeadLetterDroppedEvent& e) {
+  return {{"job_id", e.job_id}, {"kind", e.kind}, {"by", e.by}};
+}
+
+json Encode(const PoolSkippedEvent& e) { return {{"reason", e.reason}}; }
+
+json Encode(const EmailReceivedEvent& e) {
+  json out = {{"email_id", e.email_id}, {"source", e.source}, {"why", e.why}};
+  if (!e.forwarded_by.empty()) out["forwarded_by"] = e.forwarded_by;
+  return out;
+}
+
 // --- Decoders.
 
 void DecodeInto(const json& d, ReceivedEvent& out) {
@@ -168,6 +261,9 @@ void DecodeInto(const json& d, DuplicateEvent& out) {
 void DecodeInto(const json& d, RoutedEvent& out) {
   out.route = Str(d, "route");
   out.reason = Str(d, "reason");
+  out.tried = ArrayOf(d, "tried");
+  out.pool = Str(d, "pool");
+  out.matched = Str(d, "matched");
 }
 
 void DecodeInto(const json& d, ReassignedEvent& out) {
@@ -216,6 +312,97 @@ void DecodeInto(const json& d, SmsReplyEvent& out) {
   out.text = Str(d, "text");
   out.message_sid = Str(d, "message_sid");
   out.to = Str(d, "to");
+}
+
+void DecodeInto(const json& d, ConsentRecordedEvent& out) {
+  out.source = Str(d, "source");
+  out.marketing = BoolField(d, "marketing");
+  out.sms = BoolField(d, "sms");
+  out.email = BoolField(d, "email");
+  out.policy_version = Str(d, "policy_version");
+}
+
+void DecodeInto(const json& d, AssignedEvent& out) {
+  out.agent = Str(d, "agent");
+  out.reason = Str(d, "reason");
+  out.via = Str(d, "via");
+  out.turn = IntField(d, "turn");
+  out.pool = Str(d, "pool");
+}
+
+void DecodeInto(const json& d, UnassignedEvent& out) { out.reason = Str(d, "reason"); }
+
+void DecodeInto(const json& d, ClaimedEvent& out) {
+  out.agent = Str(d, "agent");
+  out.latency_s = Int(d, "latency_s", 0);
+  out.channel = Str(d, "channel");
+}
+
+void DecodeInto(const json& d, ClaimTimeoutEvent& out) {
+  out.waited = Str(d, "waited");
+  out.agent = StringField(d, "agent");
+  out.reason = Str(d, "reason");
+}
+
+void DecodeInto(const json& d, ContactedEvent& out) {
+  out.by = Str(d, "by");
+  out.after_s = Int(d, "after_s", 0);
+  out.source = Str(d, "source");
+}
+
+void DecodeInto(const json& d, SlackPostedEvent& out) {
+  out.kind = Str(d, "kind");
+  out.channel = Str(d, "channel");
+  out.ts = Str(d, "ts");
+}
+
+void DecodeInto(const json& d, CrmOverrideEvent& out) {
+  out.event_id = Str(d, "event_id");
+  out.type = Str(d, "type");
+  out.matched_by = Str(d, "matched_by");
+  out.first_takeover = Bool(d, "first_takeover");
+  out.first_contact = BoolField(d, "first_contact");
+  out.cancelled_jobs = Int(d, "cancelled_jobs", 0);
+  out.status = StringField(d, "status");
+  out.occurred_at = Str(d, "occurred_at");
+  out.crm_owner = ObjectOrNull(d, "crm_owner");
+  out.owner = ObjectOrNull(d, "owner");
+  out.summary = Str(d, "summary");
+}
+
+void DecodeInto(const json& d, OptedOutEvent& out) {
+  out.channel = Str(d, "channel");
+  out.source = Str(d, "source");
+  out.detail = Str(d, "detail");
+  out.is_new = Bool(d, "new");
+}
+
+void DecodeInto(const json& d, OptedInEvent& out) {
+  out.channel = Str(d, "channel");
+  out.source = Str(d, "source");
+  out.detail = Str(d, "detail");
+  out.lifted = Bool(d, "lifted");
+}
+
+void DecodeInto(const json& d, DeadLetterReplayedEvent& out) {
+  out.job_id = Int(d, "job_id", 0);
+  out.kind = Str(d, "kind");
+  out.by = Str(d, "by");
+}
+
+void DecodeInto(const json& d, DeadLetterDroppedEvent& out) {
+  out.job_id = Int(d, "job_id", 0);
+  out.kind = Str(d, "kind");
+  out.by = Str(d, "by");
+}
+
+void DecodeInto(const json& d, PoolSkippedEvent& out) { out.reason = Str(d, "reason"); }
+
+void DecodeInto(const json& d, EmailReceivedEvent& out) {
+  out.email_id = Int(d, "email_id", 0);
+  out.source = Str(d, "source");
+  out.why = Str(d, "why");
+  out.forwarded_by = Str(d, "forwarded_by");
 }
 
 }  // namespace leadrouter::storage

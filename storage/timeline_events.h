@@ -1,8 +1,7 @@
 // Every kind of event on a lead's timeline and the fields of its detail: the
-// one list the writers and `/leads show` share. Events that something reads
-// field by field have a type here, encoded and decoded in one place, so a
-// writer and a reader cannot disagree on a key; the others are written by
-// kind from this list and shown field by field as they were stored.
+// one list the writers and `/leads show` share. Each kind has a type here,
+// encoded and decoded in one place, so a writer and a reader cannot
+// disagree on a key (Timeline::Record takes only these).
 // Pure values: no SQLite, no clock.
 //
 // Decoding never throws: a missing or mistyped field reads as its default.
@@ -41,6 +40,8 @@ enum class EventKind {
   kSmsReply,                // a text back from the lead
   kDeadLetterReplayed,      // one of its dead jobs replayed
   kDeadLetterDropped,       // one of its dead jobs dropped
+  kPoolSkipped,             // a pool passed it on to its fallback
+  kEmailReceived,           // it came in by e-mail
 };
 
 struct EventSpec {
@@ -57,7 +58,7 @@ std::optional<EventKind> EventKindFromString(std::string_view name);
 // The keys the detail of `kind` may hold.
 std::vector<std::string> EventFields(EventKind kind);
 
-// --- The events read field by field (by `/leads show`).
+// --- One type per kind.
 
 struct ReceivedEvent {
   static constexpr EventKind kKind = EventKind::kReceived;
@@ -86,6 +87,10 @@ struct RoutedEvent {
   static constexpr EventKind kKind = EventKind::kRouted;
   std::string route;   // "shark_tank", "round_robin", …
   std::string reason;  // "HOT_BUYER (…): first agent to claim"
+  // The routes tried before one matched (or none did: to triage).
+  nlohmann::json tried = nlohmann::json::array();
+  std::string pool = {};     // the pool a route sent it to; "" for none
+  std::string matched = {};  // the route that matched; "" for none
   bool operator==(const RoutedEvent&) const = default;
 };
 
@@ -153,6 +158,131 @@ struct SmsReplyEvent {
   bool operator==(const SmsReplyEvent&) const = default;
 };
 
+struct ConsentRecordedEvent {
+  static constexpr EventKind kKind = EventKind::kConsentRecorded;
+  std::string source;
+  std::optional<bool> marketing = std::nullopt;  // absent: not stated
+  std::optional<bool> sms = std::nullopt;
+  std::optional<bool> email = std::nullopt;
+  std::string policy_version;  // "" when none was given
+  bool operator==(const ConsentRecordedEvent&) const = default;
+};
+
+struct AssignedEvent {
+  static constexpr EventKind kKind = EventKind::kAssigned;
+  std::string agent;
+  std::string reason;
+  std::string via;                              // "routing", "claim_timeout", …
+  std::optional<int64_t> turn = std::nullopt;   // the rotation's turn
+  std::string pool;                             // "" for the single rotation
+  bool operator==(const AssignedEvent&) const = default;
+};
+
+struct UnassignedEvent {
+  static constexpr EventKind kKind = EventKind::kUnassigned;
+  std::string reason;
+  bool operator==(const UnassignedEvent&) const = default;
+};
+
+struct ClaimedEvent {
+  static constexpr EventKind kKind = EventKind::kClaimed;
+  std::string agent;
+  int64_t latency_s = 0;
+  std::string channel;
+  bool operator==(const ClaimedEvent&) const = default;
+};
+
+struct ClaimTimeoutEvent {
+  static constexpr EventKind kKind = EventKind::kClaimTimeout;
+  std::string waited;                            // "5 min"
+  std::optional<std::string> agent = std::nullopt;  // who the rotation gave it to
+  std::string reason;
+  bool operator==(const ClaimTimeoutEvent&) const = default;
+};
+
+struct ContactedEvent {
+  static constexpr EventKind kKind = EventKind::kContacted;
+  std::string by;
+  int64_t after_s = 0;
+  std::string source;  // "slack"
+  bool operator==(const ContactedEvent&) const = default;
+};
+
+struct SlackPostedEvent {
+  static constexpr EventKind kKind = EventKind::kSlackPosted;
+  std::string kind;  // "shark_tank", "dm", …
+  std::string channel;
+  std::string ts;
+  bool operator==(const SlackPostedEvent&) const = default;
+};
+
+struct CrmOverrideEvent {
+  static constexpr EventKind kKind = EventKind::kCrmOverride;
+  std::string event_id;
+  std::string type;
+  std::string matched_by;
+  bool first_takeover = false;
+  std::optional<bool> first_contact = std::nullopt;  // for "contacted" only
+  int64_t cancelled_jobs = 0;
+  std::optional<std::string> status = std::nullopt;
+  std::string occurred_at;
+  // The CRM's owner as sent, and what became of ours
+  // ({"from","to"} | {"unchanged"} | {"unknown"}); null when none was sent.
+  nlohmann::json crm_owner = nullptr;
+  nlohmann::json owner = nullptr;
+  std::string summary;
+  bool operator==(const CrmOverrideEvent&) const = default;
+};
+
+struct OptedOutEvent {
+  static constexpr EventKind kKind = EventKind::kOptedOut;
+  std::string channel;
+  std::string source;
+  std::string detail;
+  bool is_new = false;  // stored as "new": the address was not opted out yet
+  bool operator==(const OptedOutEvent&) const = default;
+};
+
+struct OptedInEvent {
+  static constexpr EventKind kKind = EventKind::kOptedIn;
+  std::string channel;
+  std::string source;
+  std::string detail;
+  bool lifted = false;  // an opt-out was there to lift
+  bool operator==(const OptedInEvent&) const = default;
+};
+
+struct DeadLetterReplayedEvent {
+  static constexpr EventKind kKind = EventKind::kDeadLetterReplayed;
+  int64_t job_id = 0;
+  std::string kind;
+  std::string by;
+  bool operator==(const DeadLetterReplayedEvent&) const = default;
+};
+
+struct DeadLetterDroppedEvent {
+  static constexpr EventKind kKind = EventKind::kDeadLetterDropped;
+  int64_t job_id = 0;
+  std::string kind;
+  std::string by;
+  bool operator==(const DeadLetterDroppedEvent&) const = default;
+};
+
+struct PoolSkippedEvent {
+  static constexpr EventKind kKind = EventKind::kPoolSkipped;
+  std::string reason;  // "pool Downtown: everyone paused"
+  bool operator==(const PoolSkippedEvent&) const = default;
+};
+
+struct EmailReceivedEvent {
+  static constexpr EventKind kKind = EventKind::kEmailReceived;
+  int64_t email_id = 0;
+  std::string source;
+  std::string why;
+  std::string forwarded_by = {};  // "" unless someone forwarded it
+  bool operator==(const EmailReceivedEvent&) const = default;
+};
+
 nlohmann::json Encode(const ReceivedEvent& e);
 nlohmann::json Encode(const DuplicateEvent& e);
 nlohmann::json Encode(const RoutedEvent& e);
@@ -164,6 +294,20 @@ nlohmann::json Encode(const SequenceStepSentEvent& e);
 nlohmann::json Encode(const SequenceStepSkippedEvent& e);
 nlohmann::json Encode(const SequenceChannelStoppedEvent& e);
 nlohmann::json Encode(const SmsReplyEvent& e);
+nlohmann::json Encode(const ConsentRecordedEvent& e);
+nlohmann::json Encode(const AssignedEvent& e);
+nlohmann::json Encode(const UnassignedEvent& e);
+nlohmann::json Encode(const ClaimedEvent& e);
+nlohmann::json Encode(const ClaimTimeoutEvent& e);
+nlohmann::json Encode(const ContactedEvent& e);
+nlohmann::json Encode(const SlackPostedEvent& e);
+nlohmann::json Encode(const CrmOverrideEvent& e);
+nlohmann::json Encode(const OptedOutEvent& e);
+nlohmann::json Encode(const OptedInEvent& e);
+nlohmann::json Encode(const DeadLetterReplayedEvent& e);
+nlohmann::json Encode(const DeadLetterDroppedEvent& e);
+nlohmann::json Encode(const PoolSkippedEvent& e);
+nlohmann::json Encode(const EmailReceivedEvent& e);
 
 void DecodeInto(const nlohmann::json& detail, ReceivedEvent& out);
 void DecodeInto(const nlohmann::json& detail, DuplicateEvent& out);
@@ -176,6 +320,20 @@ void DecodeInto(const nlohmann::json& detail, SequenceStepSentEvent& out);
 void DecodeInto(const nlohmann::json& detail, SequenceStepSkippedEvent& out);
 void DecodeInto(const nlohmann::json& detail, SequenceChannelStoppedEvent& out);
 void DecodeInto(const nlohmann::json& detail, SmsReplyEvent& out);
+void DecodeInto(const nlohmann::json& detail, ConsentRecordedEvent& out);
+void DecodeInto(const nlohmann::json& detail, AssignedEvent& out);
+void DecodeInto(const nlohmann::json& detail, UnassignedEvent& out);
+void DecodeInto(const nlohmann::json& detail, ClaimedEvent& out);
+void DecodeInto(const nlohmann::json& detail, ClaimTimeoutEvent& out);
+void DecodeInto(const nlohmann::json& detail, ContactedEvent& out);
+void DecodeInto(const nlohmann::json& detail, SlackPostedEvent& out);
+void DecodeInto(const nlohmann::json& detail, CrmOverrideEvent& out);
+void DecodeInto(const nlohmann::json& detail, OptedOutEvent& out);
+void DecodeInto(const nlohmann::json& detail, OptedInEvent& out);
+void DecodeInto(const nlohmann::json& detail, DeadLetterReplayedEvent& out);
+void DecodeInto(const nlohmann::json& detail, DeadLetterDroppedEvent& out);
+void DecodeInto(const nlohmann::json& detail, PoolSkippedEvent& out);
+void DecodeInto(const nlohmann::json& detail, EmailReceivedEvent& out);
 
 // The detail as `T`: `DecodeEvent<RoutedEvent>(e.detail)`.
 template <typename T>

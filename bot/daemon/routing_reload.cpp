@@ -61,10 +61,10 @@ void RoutingReload::Reload() {
         "Config reload refused: the old routes and pools stay";
     writer_.Submit(
         [title, detail, now, &config](storage::Database& db) {
-          storage::JobStore(db.db()).Enqueue(
-              MakeJob(kJobOpsAlert, std::nullopt,
-                      {{"title", title}, {"detail", detail}}, now, config),
-              now);
+          OpsAlertJob alert;
+          alert.title = title;
+          alert.detail = detail;
+          storage::JobStore(db.db()).Enqueue(MakeJob(std::nullopt, alert, now, config), now);
         },
         [this](const std::string& error) {
           if (error.empty()) runner_.Wake();

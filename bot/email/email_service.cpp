@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "bot/email/inbound_email_tx.h"
+#include "bot/runtime/job_kinds.h"
 #include "bot/http/request_gate.h"
 #include "bot/runtime/job_runner.h"
 #include "bot/intake/json_post.h"
@@ -57,7 +58,7 @@ void EmailService::HandleEmail(const HttpRequest& request, Responder respond) {
 
 void EmailService::RegisterJobs() {
   runner_.Register(kJobParseEmail, [this](const storage::Job& job, JobDone done) {
-    const int64_t email_id = job.payload.value("email_id", int64_t{0});
+    const int64_t email_id = Decode<ParseEmailJob>(job.payload).email_id;
     const SystemTime now = clock_.Now();
     const Config& config = config_;
     writer_.Call<ParsedEmail>(

@@ -41,7 +41,7 @@ StoredEmail StoreInboundEmail(storage::Database& db, std::string_view raw,
   auto stored = store.Store(InboundEmailKey(raw, message_id), std::string(raw), via, now);
   if (!stored.duplicate) {
     storage::JobStore(db.db()).Enqueue(
-        MakeJob(kJobParseEmail, std::nullopt, {{"email_id", stored.id}}, now, config), now);
+        MakeJob(std::nullopt, ParseEmailJob{stored.id, false}, now, config), now);
   }
   return {stored.id, stored.duplicate};
 }
@@ -74,9 +74,9 @@ ParsedEmail ParseInboundEmail(storage::Database& db, int64_t email_id, SystemTim
           AcceptLead(db, result.value().lead->value(), std::nullopt, now, config);
       out.lead_id = accepted.lead_id;
       out.jobs_written = accepted.jobs_written;
-      nlohmann::json detail = {{"email_id", email_id}, {"source", v.source}, {"why", v.why}};
-      if (!v.forwarded_by.empty()) detail["forwarded_by"] = v.forwarded_by;
-      storage::Timeline(db.db()).Append(accepted.lead_id, now, "email_received", detail);
+      storage::Timeline(db.db()).Record(
+          accepted.lead_id, now,
+          storage::EmailReceivedEvent{email_id, v.source, v.why, v.forwarded_by});
       break;
     }
     case pipeline::EmailOutcome::kDeadLetter: {
@@ -117,8 +117,7 @@ bool ReplayInboundEmail(storage::Database& db, int64_t email_id, SystemTime now,
                         const Config& config) {
   if (!storage::InboundEmailStore(db.db()).Get(email_id)) return false;
   storage::JobStore(db.db()).Enqueue(
-      MakeJob(kJobParseEmail, std::nullopt, {{"email_id", email_id}, {"replay", true}}, now,
-              config),
+      MakeJob(std::nullopt, ParseEmailJob{email_id, true}, now, config),
       now);
   return true;
 }

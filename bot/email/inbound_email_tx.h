@@ -19,8 +19,6 @@ namespace storage {
 class Database;
 }
 
-inline constexpr char kJobParseEmail[] = "email.parse";
-
 // The key a redelivery is recognised by: the Message-ID, or "sha256:" and a
 // hash of the bytes when the message has none.
 std::string InboundEmailKey(std::string_view raw, const std::string& message_id);

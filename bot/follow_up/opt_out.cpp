@@ -60,11 +60,9 @@ OptOutResult ApplyOptOut(SQLite::Database& db,
           now);
       follow_up.RecordConsent(lead_id, Withdrawn(r.channel),
                               ConsentSource(opt_out.source), now);
-      timeline.Append(lead_id, now, storage::EventKind::kOptedOut,
-                      {{"channel", r.channel},
-                       {"source", opt_out.source},
-                       {"detail", opt_out.detail},
-                       {"new", r.added}});
+      timeline.Record(lead_id, now,
+                      storage::OptedOutEvent{r.channel, opt_out.source, opt_out.detail,
+                                             r.added});
       distinct.insert(lead_id);
     }
     out.cancelled_steps += r.cancelled_steps;
@@ -103,24 +101,21 @@ OptInResult ApplySmsOptIn(SQLite::Database& db, const std::string& phone_e164,
   granted.sms = true;
   for (int64_t lead_id : out.lead_ids) {
     follow_up.RecordConsent(lead_id, granted, source, now);
-    timeline.Append(lead_id, now, storage::EventKind::kOptedIn,
-                    {{"channel", "sms"},
-                     {"source", source},
-                     {"detail", detail},
-                     {"lifted", out.lifted}});
+    timeline.Record(lead_id, now,
+                    storage::OptedInEvent{"sms", source, detail, out.lifted});
   }
   return out;
 }
 
 std::vector<int64_t> RecordSmsReply(SQLite::Database& db,
                                     const std::string& phone_e164,
-                                    const nlohmann::json& detail,
+                                    const storage::SmsReplyEvent& reply,
                                     SystemTime now) {
   std::vector<int64_t> lead_ids =
       storage::LeadStore(db).FindAllByKey(LeadKey("sms", phone_e164));
   storage::Timeline timeline(db);
   for (int64_t lead_id : lead_ids) {
-    timeline.Append(lead_id, now, storage::EventKind::kSmsReply, detail);
+    timeline.Record(lead_id, now, reply);
   }
   return lead_ids;
 }

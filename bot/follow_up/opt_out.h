@@ -19,6 +19,7 @@
 
 #include "bot/runtime/system_time.h"
 #include "storage/follow_up_store.h"
+#include "storage/timeline_events.h"
 
 namespace SQLite {
 class Database;
@@ -76,11 +77,11 @@ OptInResult ApplySmsOptIn(SQLite::Database& db, const std::string& phone_e164,
                           const std::string& source, const std::string& detail,
                           SystemTime now);
 
-// A text from `phone_e164` that is no keyword: a timeline event `sms_reply`
-// with `detail` on each lead with that phone; returns those leads.
+// A text from `phone_e164` that is no keyword: `reply` on the timeline of
+// each lead with that phone; returns those leads.
 std::vector<int64_t> RecordSmsReply(SQLite::Database& db,
                                     const std::string& phone_e164,
-                                    const nlohmann::json& detail,
+                                    const storage::SmsReplyEvent& reply,
                                     SystemTime now);
 
 }  // namespace leadrouter

@@ -48,7 +48,7 @@ struct Inbound {
   pipeline::SmsKeyword keyword = pipeline::SmsKeyword::kNone;
   std::string phone_e164;
   std::string keyword_text;  // "STOP"
-  nlohmann::json reply;      // the sms_reply detail
+  storage::SmsReplyEvent reply;
 };
 
 struct Outcome {
@@ -162,11 +162,8 @@ void TwilioInboundService::HandleInbound(const HttpRequest& request,
   const std::string sid =
       pipeline::SanitizeField(FormValue(params, "MessageSid"), kMaxSid).text;
   if (in->keyword == pipeline::SmsKeyword::kNone) {
-    in->reply = {{"text", pipeline::SanitizeField(body, kMaxReply).text},
-                 {"message_sid", sid},
-                 {"to", pipeline::SanitizeField(FormValue(params, "To"),
-                                                kMaxSid)
-                            .text}};
+    in->reply = {pipeline::SanitizeField(body, kMaxReply).text, sid,
+                 pipeline::SanitizeField(FormValue(params, "To"), kMaxSid).text};
   }
 
   const SystemTime now = clock_.Now();

@@ -170,20 +170,20 @@ CrmApplyResult ApplyCrmEvent(SQLite::Database& db,
   out.cancelled_jobs = jobs.CancelByLeadAndKinds(id, kAutomatedFollowUpKinds,
                                                  kCancelReason, now);
 
-  nlohmann::json detail = {{"event_id", event.event_id},
-                           {"type", pipeline::ToString(event.type)},
-                           {"matched_by", found->by},
-                           {"first_takeover", first_takeover},
-                           {"cancelled_jobs", out.cancelled_jobs}};
+  storage::CrmOverrideEvent recorded;
+  recorded.event_id = event.event_id;
+  recorded.type = pipeline::ToString(event.type);
+  recorded.matched_by = found->by;
+  recorded.first_takeover = first_takeover;
+  recorded.cancelled_jobs = out.cancelled_jobs;
   if (event.type == pipeline::CrmEventType::kContacted) {
-    detail["first_contact"] = first_contact;
+    recorded.first_contact = first_contact;
   }
-  if (event.status) detail["status"] = *event.status;
-  if (!event.occurred_at_text.empty())
-    detail["occurred_at"] = event.occurred_at_text;
+  recorded.status = event.status;
+  recorded.occurred_at = event.occurred_at_text;
   std::optional<std::string> agent;
   if (event.owner) {
-    detail["crm_owner"] = OwnerJson(*event.owner);
+    recorded.crm_owner = OwnerJson(*event.owner);
     agent = storage::AgentStore(db).MatchCrmOwner(event.owner->email,
                                                   event.owner->slack_id);
     std::optional<storage::StoredLead> lead =
@@ -193,21 +193,21 @@ CrmApplyResult ApplyCrmEvent(SQLite::Database& db,
     if (agent && previous != agent) {
       leads.SetOwner(id, *agent, now);
       out.owner_synced = agent;
-      detail["owner"] = {{"from", previous ? nlohmann::json(*previous)
-                                           : nlohmann::json(nullptr)},
-                         {"to", *agent}};
+      recorded.owner = {{"from", previous ? nlohmann::json(*previous)
+                                          : nlohmann::json(nullptr)},
+                        {"to", *agent}};
     } else if (agent) {
-      detail["owner"] = {{"unchanged", *agent}};
+      recorded.owner = {{"unchanged", *agent}};
     } else {
-      detail["owner"] = {{"unknown", true}};
+      recorded.owner = {{"unknown", true}};
     }
   }
-  detail["summary"] = Describe(
+  recorded.summary = Describe(
       event, agent, out.cancelled_jobs, [](const std::string& s) { return s; },
       [](const std::string& slack_id) { return slack_id; });
 
   storage::Timeline timeline(db);
-  timeline.Append(id, now, storage::EventKind::kCrmOverride, detail);
+  timeline.Record(id, now, recorded);
   if (event.type == pipeline::CrmEventType::kOptedOut) {
     // Stored as opt-outs of both channels (timeline `opted_out` per
     // channel on every lead with the address), so that no later lead of

@@ -10,16 +10,12 @@ namespace leadrouter {
 bool RecordIntakeConsent(SQLite::Database& db, int64_t lead_id,
                          const pipeline::ProcessedLead& lead, SystemTime now) {
   const pipeline::Consent& consent = lead.consent;
-  nlohmann::json detail = {{"source", lead.source}};
-  if (consent.marketing) detail["marketing"] = *consent.marketing;
-  if (consent.sms) detail["sms"] = *consent.sms;
-  if (consent.email) detail["email"] = *consent.email;
-  if (detail.size() == 1) return false;
-  if (!consent.policy_version.empty()) {
-    detail["policy_version"] = consent.policy_version;
-  }
+  if (!consent.marketing && !consent.sms && !consent.email) return false;
   storage::FollowUpStore(db).RecordConsent(lead_id, consent, lead.source, now);
-  storage::Timeline(db).Append(lead_id, now, storage::EventKind::kConsentRecorded, detail);
+  storage::Timeline(db).Record(
+      lead_id, now,
+      storage::ConsentRecordedEvent{lead.source, consent.marketing, consent.sms,
+                                    consent.email, consent.policy_version});
   return true;
 }
 

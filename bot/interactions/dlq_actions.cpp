@@ -59,11 +59,14 @@ std::optional<storage::Job> Act(storage::Database& db, int64_t job_id,
   // A job may outlive its lead's row only in a hand-edited database; the
   // timeline's foreign key would then fail the whole replay.
   if (job->lead_id && storage::LeadStore(db.db()).Get(*job->lead_id)) {
-    storage::Timeline(db.db()).Append(
-        *job->lead_id, now,
-        verb == Verb::kReplay ? storage::EventKind::kDeadLetterReplayed
-                              : storage::EventKind::kDeadLetterDropped,
-        {{"job_id", job->id}, {"kind", job->kind}, {"by", by}});
+    storage::Timeline timeline(db.db());
+    if (verb == Verb::kReplay) {
+      timeline.Record(*job->lead_id, now,
+                      storage::DeadLetterReplayedEvent{job->id, job->kind, by});
+    } else {
+      timeline.Record(*job->lead_id, now,
+                      storage::DeadLetterDroppedEvent{job->id, job->kind, by});
+    }
   }
   return job;
 }

@@ -98,10 +98,7 @@ void ApplyClaim(storage::Database& db, const Click& click, SystemTime now,
   OwnerChange change;
   change.agent = click.user_id;
   change.only_if_unowned = true;
-  change.event_kind = "claimed";
-  change.event_detail = {{"agent", click.user_id},
-                         {"latency_s", latency.count()},
-                         {"channel", click.channel_id}};
+  change.event = storage::ClaimedEvent{click.user_id, latency.count(), click.channel_id};
   change.card_reason = "You claimed it in the shark tank " +
                        slack::FormatElapsed(latency) + " after it arrived.";
   change.update_post = true;  // re-rendered: "Claimed by @Ana in 37 s"
@@ -146,9 +143,8 @@ void ApplyMarkContacted(storage::Database& db, const Click& click,
   leads.MarkContacted(lead->id, now);
   StopSlaClock(db, lead->id, "first contact recorded", now);
   const auto after = duration_cast<seconds>(now - lead->created_at);
-  storage::Timeline(db.db()).Append(
-      lead->id, now, storage::EventKind::kContacted,
-      {{"by", click.user_id}, {"after_s", after.count()}, {"source", "slack"}});
+  storage::Timeline(db.db()).Record(
+      lead->id, now, storage::ContactedEvent{click.user_id, after.count(), "slack"});
   Tell(jobs, click,
        "Marked " + number + " as contacted, " + slack::FormatElapsed(after) +
            " after it arrived.",

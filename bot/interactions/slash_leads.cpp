@@ -428,12 +428,7 @@ SlashReply Reassign(storage::Database& db, const SlashCommand& cmd,
   OwnerChange change;
   change.agent = *agent;
   change.counts_toward_cap = false;  // a manager's hand-off is not a turn
-  change.event_kind = "reassigned";
-  change.event_detail = {
-      {"from", lead->owner_slack_id ? nlohmann::json(*lead->owner_slack_id)
-                                    : nlohmann::json(nullptr)},
-      {"to", *agent},
-      {"by", cmd.user_id}};
+  change.event = storage::ReassignedEvent{lead->owner_slack_id, *agent, cmd.user_id};
   change.card_reason = "reassigned by " + by;
   change.thread_note = "Reassigned to " + to + " (was " + was + ") by " + by + ".";
   // The shark-tank post (if any) must stop offering the lead to others.

@@ -22,27 +22,18 @@ bool AssignOwner(storage::Database& db, const storage::StoredLead& lead,
   if (change.counts_toward_cap) CountAssignment(db, change.agent, now, config);
   StartSlaClock(db, lead, change.agent, now, config);
   EnrollInSequence(db, lead, now, config);
-  storage::Timeline(db.db()).Append(lead.id, now, change.event_kind,
-                                    change.event_detail);
+  std::visit([&](const auto& event) { storage::Timeline(db.db()).Record(lead.id, now, event); },
+             change.event);
 
   storage::JobStore jobs(db.db());
-  jobs.Enqueue(MakeJob(kJobDmLeadCard, lead.id,
-                       {{"agent", change.agent},
-                        {"reason", change.card_reason}},
-                       now, config),
+  jobs.Enqueue(MakeJob(lead.id, DmLeadCardJob{change.agent, change.card_reason}, now,
+                       config),
                now);
   if (change.thread_note) {
-    jobs.Enqueue(MakeJob(kJobThreadNote, lead.id,
-                         {{"text", *change.thread_note}}, now, config),
-                 now);
+    jobs.Enqueue(MakeJob(lead.id, ThreadNoteJob{*change.thread_note}, now, config), now);
   }
   if (change.update_post) {
-    nlohmann::json payload = nlohmann::json::object();
-    if (!change.post_status_line.empty()) {
-      payload["status_line"] = change.post_status_line;
-    }
-    jobs.Enqueue(MakeJob(kJobUpdateLeadPost, lead.id, std::move(payload), now,
-                         config),
+    jobs.Enqueue(MakeJob(lead.id, UpdateLeadPostJob{change.post_status_line}, now, config),
                  now);
   }
   return true;

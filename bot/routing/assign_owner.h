@@ -14,11 +14,13 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
 #include "bot/runtime/system_time.h"
 #include "bot/daemon/config.h"
+#include "storage/timeline_events.h"
 
 namespace leadrouter {
 namespace storage {
@@ -38,10 +40,9 @@ struct OwnerChange {
   // (a claimer who is not one is not counted).
   bool counts_toward_cap = true;
 
-  // The timeline event that says how it happened: "assigned", "claimed",
-  // "reassigned", with its detail.
-  std::string event_kind;
-  nlohmann::json event_detail = nlohmann::json::object();
+  // The timeline event that says how it happened.
+  std::variant<storage::AssignedEvent, storage::ClaimedEvent, storage::ReassignedEvent>
+      event;
 
   // The reason on the owner's DM card ("round-robin, turn 14", "You claimed
   // it in the shark tank 37 s after it arrived.").

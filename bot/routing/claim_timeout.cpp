@@ -78,11 +78,11 @@ bool RunClaimTimeout(storage::Database& db, int64_t lead_id, SystemTime now,
            " and nobody in the rotation can take it (" + rest +
            "); it is waiting in triage.";
   }
-  storage::Timeline(db.db()).Append(
-      id, now, storage::EventKind::kClaimTimeout,
-      {{"waited", waited},
-       {"agent", a.assigned ? nlohmann::json(a.agent) : nlohmann::json()},
-       {"reason", a.reason}});
+  storage::Timeline(db.db()).Record(
+      id, now,
+      storage::ClaimTimeoutEvent{
+          waited, a.assigned ? std::optional<std::string>(a.agent) : std::nullopt,
+          a.reason});
   jobs.Enqueue(MakeJob(id, UpdateLeadPostJob{status_line}, now, config), now);
   jobs.Enqueue(MakeJob(id, ThreadNoteJob{note}, now, config), now);
   return true;

@@ -28,9 +28,9 @@ JobKind SequenceJobKindOf(pipeline::Channel channel) {
   return JobKind::kSequenceEmail;
 }
 
-storage::NewJob MakeJob(const char* kind, std::optional<int64_t> lead_id,
-                        nlohmann::json payload, SystemTime due,
-                        const Config& config) {
+storage::NewJob MakeJobRow(const char* kind, std::optional<int64_t> lead_id,
+                           nlohmann::json payload, SystemTime due,
+                           const Config& config) {
   storage::NewJob j;
   j.kind = kind;
   j.lead_id = lead_id;
@@ -47,7 +47,7 @@ storage::NewJob MakeJob(JobKind kind, std::optional<int64_t> lead_id,
     throw std::logic_error(std::string("a ") + ToString(kind) +
                            " job cannot carry this payload");
   }
-  return MakeJob(ToString(kind), lead_id, Encode(payload), due, config);
+  return MakeJobRow(ToString(kind), lead_id, Encode(payload), due, config);
 }
 
 AssignRequest ToAssignRequest(const AssignRoundRobinJob& job) {

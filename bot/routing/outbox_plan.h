@@ -29,17 +29,17 @@ const char* SequenceJobKind(pipeline::Channel channel);
 JobKind SequenceJobKindOf(pipeline::Channel channel);
 
 // A job row for `kind`, due at `due`, with the configured attempt limit.
-// `payload` is what bot/runtime/job_kinds encoded for that kind; the typed
-// overloads below are the way to write one.
-storage::NewJob MakeJob(const char* kind, std::optional<int64_t> lead_id,
-                        nlohmann::json payload, SystemTime due,
-                        const Config& config);
+// `payload` is what bot/runtime/job_kinds encoded for that kind: written
+// only by the typed MakeJob overloads below (.ci/run checks).
+storage::NewJob MakeJobRow(const char* kind, std::optional<int64_t> lead_id,
+                           nlohmann::json payload, SystemTime due,
+                           const Config& config);
 
 // The job row of a payload whose type names its kind.
 template <typename Payload>
 storage::NewJob MakeJob(std::optional<int64_t> lead_id, const Payload& payload,
                         SystemTime due, const Config& config) {
-  return MakeJob(ToString(Payload::kKind), lead_id, Encode(payload), due, config);
+  return MakeJobRow(ToString(Payload::kKind), lead_id, Encode(payload), due, config);
 }
 
 // The job row of `payload` as `kind`, for payloads several kinds share (the

@@ -108,12 +108,7 @@ struct Walk {
     out.reason = Join(Join(route_reason, hops), pick_reason);
     OwnerChange change;
     change.agent = agent;
-    change.event_kind = "assigned";
-    change.event_detail = {{"agent", agent},
-                           {"reason", out.reason},
-                           {"via", request.why},
-                           {"pool", pool.name}};
-    if (turn) change.event_detail["turn"] = *turn;
+    change.event = storage::AssignedEvent{agent, out.reason, request.why, turn, pool.name};
     change.card_reason = out.reason;
     AssignOwner(db, lead, change, now, config);
     return out;
@@ -127,14 +122,10 @@ struct Walk {
     const milliseconds timeout =
         pool.claim_timeout.value_or(config.slack.claim_timeout);
     storage::JobStore jobs(db.db());
-    jobs.Enqueue(MakeJob(kJobPostSharkTank, lead_id,
-                         {{"channel", channel},
-                          {"pool", pool.name},
-                          {"reason", reason}},
-                         now, config),
+    jobs.Enqueue(MakeJob(lead_id, PostSharkTankJob{channel, pool.name, reason}, now,
+                         config),
                  now);
-    jobs.Enqueue(MakeJob(kJobClaimTimeout, lead_id, {{"pool", pool.name}},
-                         now + timeout, config),
+    jobs.Enqueue(MakeJob(lead_id, ClaimTimeoutJob{pool.name}, now + timeout, config),
                  now);
   }
 };
@@ -198,32 +189,24 @@ int RouteNewLead(storage::Database& db, int64_t lead_id,
   storage::JobStore jobs(db.db());
   storage::Timeline timeline(db.db());
   if (!match.ok()) {
-    timeline.Append(lead_id, now, "routed",
-                    {{"route", "triage"},
-                     {"reason", match.reason},
-                     {"tried", TriedJson(match)}});
-    jobs.Enqueue(MakeJob(kJobPostTriage, lead_id, {{"reason", match.reason}},
-                         now, config),
-                 now);
+    timeline.Record(lead_id, now,
+                    storage::RoutedEvent{"triage", match.reason, TriedJson(match)});
+    jobs.Enqueue(MakeJob(lead_id, PostTriageJob{match.reason}, now, config), now);
     return 1;
   }
   storage::PoolStore(db.db()).SetRoute(
       lead_id, {match.route, match.pool, match.reason, TriedJson(match), now});
-  timeline.Append(lead_id, now, "routed",
-                  {{"route", "pool"},
-                   {"pool", match.pool},
-                   {"matched", match.route},
-                   {"reason", match.reason},
-                   {"tried", TriedJson(match)}});
+  timeline.Record(lead_id, now,
+                  storage::RoutedEvent{"pool", match.reason, TriedJson(match),
+                                       match.pool, match.route});
   const PoolConfig* pool = config.routing.Pool(match.pool);
   if (pool && pool->mode == PoolMode::kFirstToClaim) {
     Walk::WritePost(db, lead_id, *pool, match.reason, now, config);
     return 2;
   }
-  jobs.Enqueue(MakeJob(kJobAssignRoundRobin, lead_id,
-                       {{"pool", match.pool}, {"why", "round-robin"}}, now,
-                       config),
-               now);
+  AssignRoundRobinJob assign;
+  assign.pool = match.pool;
+  jobs.Enqueue(MakeJob(lead_id, assign, now, config), now);
   return 1;
 }
 
@@ -298,8 +281,8 @@ PoolOutcome GiveToPool(storage::Database& db, int64_t lead_id,
         // hops were only collected until now, so an SLA reassignment that
         // finds nobody writes nothing.
         for (const std::string& hop : took->hops) {
-          storage::Timeline(db.db()).Append(lead_id, now, "pool_skipped",
-                                            {{"reason", hop}});
+          storage::Timeline(db.db()).Record(lead_id, now,
+                                            storage::PoolSkippedEvent{hop});
         }
       }
       return *took;
@@ -313,13 +296,13 @@ PoolOutcome GiveToPool(storage::Database& db, int64_t lead_id,
 
   storage::Timeline timeline(db.db());
   for (const std::string& hop : out.hops) {
-    timeline.Append(lead_id, now, "pool_skipped", {{"reason", hop}});
+    timeline.Record(lead_id, now, storage::PoolSkippedEvent{hop});
   }
   out.kind = PoolOutcome::Kind::kTriage;
   out.reason = Join(out.reason, "the fallback chain ended: triage");
-  timeline.Append(lead_id, now, "unassigned", {{"reason", out.reason}});
+  timeline.Record(lead_id, now, storage::UnassignedEvent{out.reason});
   storage::JobStore(db.db()).Enqueue(
-      MakeJob(kJobPostTriage, lead_id, {{"reason", out.reason}}, now, config),
+      MakeJob(lead_id, PostTriageJob{out.reason}, now, config),
       now);
   return out;
 }

@@ -40,9 +40,7 @@ void RecordAssignment(storage::Database& db, const storage::StoredLead& lead,
                       SystemTime now, const Config& config) {
   OwnerChange change;
   change.agent = agent;
-  change.event_kind = "assigned";
-  change.event_detail = {{"agent", agent}, {"reason", reason}, {"via", why.why}};
-  if (turn) change.event_detail["turn"] = *turn;
+  change.event = storage::AssignedEvent{agent, reason, why.why, turn, ""};
   change.card_reason = reason;
   AssignOwner(db, lead, change, now, config);
 }
@@ -140,8 +138,7 @@ Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
     return out;
   }
   if (!pick.ok()) {
-    storage::Timeline(db.db()).Append(lead_id, now, storage::EventKind::kUnassigned,
-                                      {{"reason", out.reason}});
+    storage::Timeline(db.db()).Record(lead_id, now, storage::UnassignedEvent{out.reason});
     storage::JobStore(db.db()).Enqueue(
         MakeJob(lead_id, PostTriageJob{out.reason}, now, config),
         now);

@@ -33,6 +33,7 @@ constexpr KindName kKindNames[] = {
     {JobKind::kSlaEscalate, kJobSlaEscalate},
     {JobKind::kAlertCheck, kJobAlertCheck},
     {JobKind::kVolumeWatch, kJobVolumeWatch},
+    {JobKind::kParseEmail, kJobParseEmail},
 };
 static_assert(std::size(kKindNames) == std::size(kAllJobKinds),
               "every job kind has exactly one stored name");
@@ -133,6 +134,12 @@ json Encode(const AlertCheckJob& p) {
 
 json Encode(const VolumeWatchJob&) { return json::object(); }
 
+json Encode(const ParseEmailJob& p) {
+  json out = {{"email_id", p.email_id}};
+  if (p.replay) out["replay"] = true;
+  return out;
+}
+
 json Encode(const JobPayload& p) {
   return std::visit([](const auto& payload) { return Encode(payload); }, p);
 }
@@ -231,6 +238,11 @@ void DecodeInto(const json& j, AlertCheckJob& out) {
 
 void DecodeInto(const json&, VolumeWatchJob&) {}
 
+void DecodeInto(const json& j, ParseEmailJob& out) {
+  out.email_id = storage::IntField(j, "email_id").value_or(0);
+  out.replay = storage::BoolField(j, "replay").value_or(false);
+}
+
 JobPayload DecodePayload(JobKind kind, const json& payload) {
   switch (kind) {
     case JobKind::kPostSharkTank:
@@ -266,6 +278,8 @@ JobPayload DecodePayload(JobKind kind, const json& payload) {
       return Decode<AlertCheckJob>(payload);
     case JobKind::kVolumeWatch:
       return Decode<VolumeWatchJob>(payload);
+    case JobKind::kParseEmail:
+      return Decode<ParseEmailJob>(payload);
   }
   return PostSharkTankJob{};
 }

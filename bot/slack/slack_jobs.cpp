@@ -121,9 +121,8 @@ void SlackJobs::PostAndRemember(const storage::Job& job, int64_t lead_id,
           }
         }
         messages.Record(lead_id, where, ts, kind, now);
-        storage::Timeline(db.db()).Append(
-            lead_id, now, storage::EventKind::kSlackPosted,
-            {{"kind", kind}, {"channel", where}, {"ts", ts}});
+        storage::Timeline(db.db()).Record(lead_id, now,
+                                          storage::SlackPostedEvent{kind, where, ts});
       },
       std::move(done));
 }

@@ -102,8 +102,7 @@ struct Flow {
                           now, 24h)
                   .lead_id;
           job_id = leadrouter::storage::JobStore(db.db()).Enqueue(
-              leadrouter::MakeJob(leadrouter::kJobPostSharkTank, lead, {},
-                                  now, c),
+              leadrouter::MakeJob(lead, leadrouter::PostSharkTankJob{}, now, c),
               now);
         },
         [&](const std::string&) { written = true; });

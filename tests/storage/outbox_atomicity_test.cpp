@@ -32,7 +32,7 @@ int64_t Count(Database& db, const std::string& table) {
 int64_t IntakeWithJob(Database& db, const std::string& email) {
   int64_t id =
       LeadStore(db.db()).Intake(LeadWithEmail(email, "hi"), kT0, 24h).lead_id;
-  Timeline(db.db()).Append(id, kT0, "routed", {{"route", "shark_tank"}});
+  Timeline(db.db()).AppendRaw(id, kT0, "routed", {{"route", "shark_tank"}});
   NewJob job;
   job.kind = "slack.post_shark_tank";
   job.lead_id = id;

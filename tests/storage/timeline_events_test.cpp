@@ -25,7 +25,11 @@ using AnyEvent =
     std::variant<ReceivedEvent, DuplicateEvent, RoutedEvent, ReassignedEvent,
                  SlaReminderEvent, SlaEscalatedEvent, SequenceEnrolledEvent,
                  SequenceStepSentEvent, SequenceStepSkippedEvent,
-                 SequenceChannelStoppedEvent, SmsReplyEvent>;
+                 SequenceChannelStoppedEvent, SmsReplyEvent, ConsentRecordedEvent,
+                 AssignedEvent, UnassignedEvent, ClaimedEvent, ClaimTimeoutEvent,
+                 ContactedEvent, SlackPostedEvent, CrmOverrideEvent, OptedOutEvent,
+                 OptedInEvent, DeadLetterReplayedEvent, DeadLetterDroppedEvent,
+                 PoolSkippedEvent, EmailReceivedEvent>;
 
 // Every typed event with its fields away from their defaults.
 std::vector<AnyEvent> Samples() {
@@ -45,6 +49,26 @@ std::vector<AnyEvent> Samples() {
       SequenceStepSkippedEvent{2, "email", "opted_out"},
       SequenceChannelStoppedEvent{0, "sms", "21610 unsubscribed", 2},
       SmsReplyEvent{"call me after 5", "SM9", "+13125550100"},
+      RoutedEvent{"pool", "Downtown buyers", json::array({json{{"route", "a"}}}),
+                  "downtown", "downtown-buyers"},
+      ConsentRecordedEvent{"Website", true, false, std::nullopt, "2026-01"},
+      AssignedEvent{"U0123ANA", "round-robin, turn 3", "routing", 3, "downtown"},
+      AssignedEvent{"U0123ANA", "returning lead", "routing", std::nullopt, ""},
+      UnassignedEvent{"everyone is paused"},
+      ClaimedEvent{"U0123ANA", 37, "C0123SHARK"},
+      ClaimTimeoutEvent{"5 min", "U0123BEN", "claim timeout, turn 2"},
+      ClaimTimeoutEvent{"5 min", std::nullopt, "nobody in the rotation"},
+      ContactedEvent{"U0123ANA", 420, "slack"},
+      SlackPostedEvent{"shark_tank", "C0123SHARK", "1773526061.000100"},
+      CrmOverrideEvent{"evt-1", "contacted", "email", true, true, 4, "Working",
+                       "2026-03-14T22:07:41Z", json{{"email", "ana@example.com"}},
+                       json{{"unchanged", "U0123ANA"}}, "contacted in the CRM"},
+      OptedOutEvent{"sms", "twilio", "STOP", true},
+      OptedInEvent{"sms", "twilio", "START", true},
+      DeadLetterReplayedEvent{9, "slack.dm_lead_card", "U0123MGR"},
+      DeadLetterDroppedEvent{9, "slack.dm_lead_card", "U0123MGR"},
+      PoolSkippedEvent{"pool Downtown: everyone paused"},
+      EmailReceivedEvent{12, "Zillow", "matched Zillow's rule", "assistant@example.com"},
   };
 }
 
@@ -80,6 +104,19 @@ TEST_CASE("every typed timeline event survives the timeline table unchanged",
           }
         },
         sample);
+  }
+}
+
+TEST_CASE("every timeline event kind has a type, and a sample above",
+          "[timeline_events]") {
+  std::set<EventKind> sampled;
+  for (const AnyEvent& sample : Samples()) {
+    std::visit([&](const auto& event) { sampled.insert(std::decay_t<decltype(event)>::kKind); },
+               sample);
+  }
+  for (const EventSpec& spec : EventSpecs()) {
+    INFO(spec.name);
+    CHECK(sampled.count(spec.kind) == 1);
   }
 }
 

@@ -26,10 +26,10 @@ TEST_CASE("a lead's timeline lists events by time, then in insertion order",
                       .Intake(LeadWithEmail("sam@example.com", "y"), kT0, 24h)
                       .lead_id;
   Timeline timeline(db->db());
-  timeline.Append(lead, kT0 + 40s, "claimed", {{"by", "U0123ANA"}});
-  timeline.Append(lead, kT0 + 5s, "routed", {{"route", "shark_tank"}});
-  timeline.Append(lead, kT0 + 5s, "posted", {{"channel", "C0123SHARK"}});
-  timeline.Append(other, kT0 + 1s, "routed");
+  timeline.AppendRaw(lead, kT0 + 40s, "claimed", {{"by", "U0123ANA"}});
+  timeline.AppendRaw(lead, kT0 + 5s, "routed", {{"route", "shark_tank"}});
+  timeline.AppendRaw(lead, kT0 + 5s, "posted", {{"channel", "C0123SHARK"}});
+  timeline.AppendRaw(other, kT0 + 1s, "routed");
 
   std::vector<TimelineEvent> events = timeline.List(lead);
   std::vector<std::string> kinds;
@@ -45,7 +45,7 @@ TEST_CASE("a lead's timeline lists events by time, then in insertion order",
 
 TEST_CASE("an event for an unknown lead is refused", "[storage][timeline]") {
   auto db = Database::Open(":memory:");
-  CHECK_THROWS_AS(Timeline(db->db()).Append(99, kT0, "routed"),
+  CHECK_THROWS_AS(Timeline(db->db()).AppendRaw(99, kT0, "routed"),
                   SQLite::Exception);
   CHECK(Timeline(db->db()).List(99).empty());
 }

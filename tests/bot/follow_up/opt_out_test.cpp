@@ -185,9 +185,10 @@ TEST_CASE("an ordinary reply lands on the timeline of the phone's leads",
   World w;
   int64_t lead = w.Intake(Lead("", kPhone), kT0);
   SQLite::Transaction tx(w.db->db());
-  auto leads = leadrouter::RecordSmsReply(w.db->db(), kPhone,
-                                          {{"text", "Saturday works"}}, kT0);
-  CHECK(leadrouter::RecordSmsReply(w.db->db(), "+13125550142", {{"text", "?"}}, kT0)
+  auto leads = leadrouter::RecordSmsReply(
+      w.db->db(), kPhone, {"Saturday works", "SM1", "+13125550100"}, kT0);
+  CHECK(leadrouter::RecordSmsReply(w.db->db(), "+13125550142", {"?", "SM2", "+13125550100"},
+                                   kT0)
             .empty());
   tx.commit();
   CHECK(leads == std::vector<int64_t>{lead});

@@ -100,7 +100,7 @@ TEST_CASE("a CRM override stops the lead's automated follow-ups and keeps its Sl
   World w;
   int64_t lead = w.Intake(kHotLead);
   JobStore(w.db->db()).Enqueue(
-      leadrouter::MakeJob("sequence.step", lead, {}, kT0 + 24h, w.config), kT0);
+      leadrouter::MakeJobRow("sequence.step", lead, {}, kT0 + 24h, w.config), kT0);
   int64_t other = w.Intake(R"({"firstName": "Ben", "email": "ben@example.com",
                                "message": "Looking for a 2 bedroom"})");
 

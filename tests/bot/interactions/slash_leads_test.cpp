@@ -163,10 +163,10 @@ TEST_CASE("/leads show lists the lead's timeline with user text escaped",
   Fixture f;
   int64_t id = f.Add(Segment::kHotBuyer, kT0, "<!channel> Dana & co");
   Timeline(f.db->db())
-      .Append(id, kT0 + 1s, "routed",
+      .AppendRaw(id, kT0 + 1s, "routed",
               {{"route", "shark_tank"}, {"reason", "hot <@U0999EVIL>"}});
   Timeline(f.db->db())
-      .Append(id, kT0 + 37s, "claimed",
+      .AppendRaw(id, kT0 + 37s, "claimed",
               {{"by", "U0123ANA"}, {"latency_ms", 37000}});
   f.leads.SetOwner(id, "U0123ANA", kT0 + 37s);
 
@@ -191,7 +191,7 @@ TEST_CASE("/leads show lists the lead's timeline with user text escaped",
 
   SECTION("a user id in a lead's own words does not become a mention") {
     Timeline(f.db->db())
-        .Append(id, kT0 + 60s, "note", {{"message", "U0123BEN"}});
+        .AppendRaw(id, kT0 + 60s, "note", {{"message", "U0123BEN"}});
     SlashReply again = f.Run("show " + std::to_string(id), false);
     CHECK_THAT(again.text, Contains("*note* message U0123BEN"));
     CHECK(again.text.find("<@U0123BEN>") == std::string::npos);
@@ -220,7 +220,7 @@ TEST_CASE(
 
   SECTION("a text the lead sent us is hidden the same way") {
     leadrouter::storage::Timeline(f.db->db())
-        .Append(id, kT0, "sms_reply",
+        .AppendRaw(id, kT0, "sms_reply",
                 {{"text", "This is Dana, call me after 5"}, {"message_sid", "SM1"}});
     SlashReply hidden = f.Run("show " + std::to_string(id), false);
     CHECK(hidden.text.find("call me after 5") == std::string::npos);

@@ -67,8 +67,8 @@ struct Fixture {
 OwnerChange Change(const std::string& agent) {
   OwnerChange c;
   c.agent = agent;
-  c.event_kind = "assigned";
-  c.event_detail = {{"agent", agent}};
+  c.event = leadrouter::storage::AssignedEvent{agent, "round-robin, turn 1", "routing",
+                                               1, ""};
   c.card_reason = "round-robin, turn 1";
   return c;
 }
@@ -117,7 +117,7 @@ TEST_CASE("only_if_unowned: the first claim wins and a late one writes "
   Fixture f;
   OwnerChange ana = Change(IdOf("Ana"));
   ana.only_if_unowned = true;
-  ana.event_kind = "claimed";
+  ana.event = leadrouter::storage::ClaimedEvent{IdOf("Ana"), 3, "C0123SHARK"};
   ana.update_post = true;
   REQUIRE(AssignOwner(*f.db, f.Lead(), ana, kT0, f.config));
   // Re-rendered from the lead alone: no status line.
@@ -127,7 +127,7 @@ TEST_CASE("only_if_unowned: the first claim wins and a late one writes "
 
   OwnerChange ben = Change(IdOf("Ben"));
   ben.only_if_unowned = true;
-  ben.event_kind = "claimed";
+  ben.event = leadrouter::storage::ClaimedEvent{IdOf("Ben"), 4, "C0123SHARK"};
   ben.update_post = true;
   CHECK_FALSE(AssignOwner(*f.db, f.Lead(), ben, kT0 + 1s, f.config));
   CHECK(f.Lead().owner_slack_id == IdOf("Ana"));
@@ -143,7 +143,7 @@ TEST_CASE("counts_toward_cap: a manager's hand-off uses up no cap, and a "
   Fixture f;
   OwnerChange handoff = Change(IdOf("Ben"));
   handoff.counts_toward_cap = false;
-  handoff.event_kind = "reassigned";
+  handoff.event = leadrouter::storage::ReassignedEvent{std::nullopt, "U0123BEN", "U0123MGR"};
   handoff.thread_note = "Reassigned to <@U0123BEN> (was nobody) by <@U0123MGR>.";
   handoff.update_post = true;
   handoff.post_status_line = "Reassigned to <@U0123BEN> by <@U0123MGR>";

@@ -71,7 +71,7 @@ TEST_CASE("a round-robin job written before its reason had its own key still "
   const int64_t lead = NewLead(*db, kT0);
   // The row as intake wrote it then.
   JobStore(db->db()).Enqueue(
-      leadrouter::MakeJob(leadrouter::kJobAssignRoundRobin, lead,
+      leadrouter::MakeJobRow(leadrouter::kJobAssignRoundRobin, lead,
                           {{"route", "round_robin"}, {"reason", kStandard.reason}},
                           kT0, config),
       kT0);
