@@ -1,9 +1,14 @@
-# Inbound e-mail: the POST /v1/email route and its parse job, the storage
-# transactions they run, and the `leadrouter email` commands.
+# Inbound e-mail: the POST /v1/email route and its parse job, the IMAP
+# poller, the storage transactions they run, and the `leadrouter email`
+# commands.
 list(APPEND BOT_SOURCES
   email/email_ingest_command.cpp
   email/email_parse_command.cpp
   email/email_replay_command.cpp
   email/email_service.cpp
+  email/imap_poll_plan.cpp
+  email/imap_poll_tx.cpp
+  email/imap_poller.cpp
+  email/imap_session.cpp
   email/inbound_email_tx.cpp
 )

@@ -84,6 +84,12 @@ AlertMessage LateAlert(const std::string& key, const AlertGroupState& group,
                Elapsed(now - group.opened_at) + " (" + group.first +
                "). Leads are still taken in and stored; their Slack work "
                "waits in the queue. A note follows when the link is back.";
+  } else if (key == kImapGroup) {
+    m.title = "Lead mailbox not read";
+    m.detail = "leadrouter has not read the lead mailbox for " +
+               Elapsed(now - group.opened_at) + " (" + group.first +
+               "). Lead e-mails wait there and are taken in once it works "
+               "again; a note follows then. /healthz shows the poller.";
   } else {
     m.title = "Ops alert: " + key;
     m.detail = group.first;
@@ -123,6 +129,12 @@ AlertMessage RecoveryNote(const std::string& key, const AlertGroupState& group,
     m.detail = "Slack connection back after " + Elapsed(now - group.opened_at) +
                " (" + Counted(group.count, "reconnect attempt", "reconnect attempts") +
                ")";
+  } else if (key == kImapGroup) {
+    m.title = "Lead mailbox read again";
+    m.detail = "the lead mailbox was read again after " +
+               Elapsed(now - group.opened_at) + " (" +
+               Counted(group.count, "failed poll", "failed polls") +
+               ", first: " + group.first + "); the e-mails that waited are taken in.";
   } else {
     m.title = "Ops alert over: " + key;
     m.detail = Counted(group.count, "problem", "problems") + ", first: " + group.first;
@@ -175,6 +187,8 @@ pipeline::AlertPolicy AlertPolicyFor(const std::string& key, const Config& confi
   pipeline::AlertPolicy policy;
   if (key == kSlackConnectionGroup) {
     policy.alert_after = config.alerts.slack_down_after;
+  } else if (key == kImapGroup) {
+    policy.alert_after = config.inbound_email.imap.alert_after;
   } else {
     policy.quiet_period = config.alerts.quiet_period;
   }
@@ -376,6 +390,30 @@ void OpsAlerts::OnSlackAttempt() {
   event.at = clock_.Now();
   event.summary = "connection attempt";
   Submit(kSlackConnectionGroup, std::move(event), AlertMessage{});
+}
+
+void OpsAlerts::OnImapFailure(const std::string& mailbox, const std::string& error,
+                              bool login_refused) {
+  const std::string short_error = slack::Truncate(error, kErrorChars);
+  AlertMessage m;
+  m.title = "Lead mailbox refused the login";
+  m.detail = mailbox + ": " + short_error +
+             "\nCheck inbound_email.imap.username and the password (or bearer "
+             "token) in the environment, then restart leadrouter. Lead e-mails "
+             "wait in the mailbox meanwhile.";
+  AlertEvent event;
+  event.kind = login_refused ? AlertEventKind::kUrgentProblem : AlertEventKind::kProblem;
+  event.at = clock_.Now();
+  event.summary = slack::Truncate(mailbox + ": " + short_error, kSummaryChars);
+  Submit(kImapGroup, std::move(event), std::move(m));
+}
+
+void OpsAlerts::OnImapSuccess() {
+  if (!maybe_open_.count(kImapGroup)) return;
+  AlertEvent event;
+  event.kind = AlertEventKind::kRecovery;
+  event.at = clock_.Now();
+  Submit(kImapGroup, std::move(event), AlertMessage{});
 }
 
 void OpsAlerts::Submit(const std::string& key, AlertEvent event,

@@ -36,6 +36,7 @@ class StorageWriter;
 inline constexpr char kCrmUnmatchedGroup[] = "crm_unmatched";
 inline constexpr char kSlackConnectionGroup[] = "slack_connection";
 inline constexpr char kDeadLetterGroupPrefix[] = "dead_letters:";
+inline constexpr char kImapGroup[] = "inbound_email.imap";
 
 // The dead-letter group of `job`, by its channel of effect: "dead_letters:"
 // and the kind's first segment ("slack", "route", "sla"), except that a
@@ -46,7 +47,9 @@ std::string DeadLetterGroup(const storage::Job& job);
 // How group `key` behaves: dead letters and unknown CRM contacts alert at
 // once and close after alerts.quiet_period without a new one (dead letters
 // also on a success of the same channel); the Slack link alerts only after
-// alerts.slack_down_after and closes only when it is back.
+// alerts.slack_down_after and closes only when it is back; the IMAP
+// mailbox alerts after inbound_email.imap.alert_after without a successful
+// poll (a refused login at once) and closes on the next success.
 pipeline::AlertPolicy AlertPolicyFor(const std::string& key, const Config& config);
 
 // The words of an opening alert, from whoever reports the problem.
@@ -105,6 +108,11 @@ class OpsAlerts {
   // For SlackConnection::OnStateChange and OnAttempt.
   void OnSlackState(const std::string& state, const std::string& detail);
   void OnSlackAttempt();
+  // For ImapPoller: a poll of `mailbox` failed (`login_refused`: waiting
+  // will not fix it, so it alerts at once), or one succeeded.
+  void OnImapFailure(const std::string& mailbox, const std::string& error,
+                     bool login_refused);
+  void OnImapSuccess();
 
  private:
   void Submit(const std::string& key, pipeline::AlertEvent event,
