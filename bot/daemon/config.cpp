@@ -518,11 +518,10 @@ void ReadImap(TableReader& r, Config::InboundEmail::Imap& m) {
   if (m.password_env.empty() && m.bearer_env.empty()) {
     r.Error("password_env", "password_env or bearer_env must name an environment variable");
   }
+  constexpr char kPlainMailbox[] =
+      "must be a mailbox name without quotes, backslashes or control characters";
   r.String("folder", m.folder);
-  if (!IsPlainMailboxName(m.folder)) {
-    r.Error("folder", "must be a mailbox name without quotes, backslashes or "
-                      "control characters");
-  }
+  if (!IsPlainMailboxName(m.folder)) r.Error("folder", kPlainMailbox);
   r.Duration("poll_interval", m.poll_interval);
   if (m.poll_interval < std::chrono::seconds(1)) {
     r.Error("poll_interval", "must be at least 1s");
@@ -534,8 +533,7 @@ void ReadImap(TableReader& r, Config::InboundEmail::Imap& m) {
   }
   r.String("move_to", m.move_to);
   if (!m.move_to.empty() && !IsPlainMailboxName(m.move_to)) {
-    r.Error("move_to", "must be a mailbox name without quotes, backslashes or "
-                       "control characters");
+    r.Error("move_to", kPlainMailbox);
   } else if (!m.move_to.empty() && m.move_to == m.folder) {
     r.Error("move_to", "must differ from folder");
   }
