@@ -962,7 +962,8 @@ std::string SummarizeConfig(const Config& c) {
         << imap.folder << " every " << FormatDuration(imap.poll_interval)
         << "; stored messages get " << imap.flag
         << (imap.move_to.empty() ? "" : " and move to " + imap.move_to)
-        << "; alert after " << FormatDuration(imap.alert_after) << " without a poll\n";
+        << "; alert after " << FormatDuration(imap.alert_after)
+        << " without a successful poll\n";
   }
   return out.str();
 }

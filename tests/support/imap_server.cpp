@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include "tests/support/tls_test_server.h"
+
 namespace leadrouter::testing {
 namespace {
 
@@ -55,8 +57,8 @@ size_t Collect(char* data, size_t size, size_t count, void* user) {
 
 }  // namespace
 
-ImapServer::ImapServer(std::string password)
-    : port_(FreePort()), password_(std::move(password)) {
+ImapServer::ImapServer(std::string password, bool tls)
+    : port_(FreePort()), password_(std::move(password)), tls_(tls) {
   const Accounts a = PickAccounts();
   std::filesystem::permissions(dir_.path(), std::filesystem::perms::owner_all |
                                                 std::filesystem::perms::group_exec |
@@ -78,8 +80,6 @@ ImapServer::ImapServer(std::string password)
        << "state_dir = " << dir_.File("state") << "\n"
        << "log_path = " << dir_.File("dovecot.log") << "\n"
        << "instance_name = leadrouter-test-" << port_ << "\n"
-       // Loopback only, throw-away: no TLS, and plain logins allowed.
-       << "ssl = no\n"
        << "disable_plaintext_auth = no\n"
        << "auth_mechanisms = plain login\n"
        << "default_internal_user = " << a.internal << "\n"
@@ -88,14 +88,26 @@ ImapServer::ImapServer(std::string password)
        << "first_valid_uid = " << a.mail_uid << "\n"
        << "mail_location = maildir:" << dir_.File("mail") << "/%u\n"
        << "service imap-login {\n"
-       << "  inet_listener imap {\n    address = 127.0.0.1\n    port = " << port_ << "\n  }\n"
-       << "  inet_listener imaps {\n    port = 0\n  }\n"
+       << "  inet_listener imap {\n    address = 127.0.0.1\n    port = "
+       << (tls_ ? 0 : port_) << "\n  }\n"
+       << "  inet_listener imaps {\n    address = 127.0.0.1\n    port = "
+       << (tls_ ? port_ : 0) << "\n  }\n"
        << "  chroot =\n"
        << "}\n"
        << "service anvil {\n  chroot =\n}\n"
        << "passdb {\n  driver = static\n  args = password=" << password_ << "\n}\n"
        << "userdb {\n  driver = static\n  args = uid=" << a.mail_uid << " gid=" << a.mail_gid
        << " home=" << maildir_ << "\n}\n";
+  if (tls_) {
+    const TestCertificate cert = MakeSelfSignedCertificate(dir_, "IP:127.0.0.1");
+    ca_file_ = cert.cert_file;
+    conf << "ssl = required\n"
+         << "ssl_cert = <" << cert.cert_file << "\n"
+         << "ssl_key = <" << cert.key_file << "\n";
+  } else {
+    // Loopback only, throw-away: plain IMAP.
+    conf << "ssl = no\n";
+  }
   WriteFile(dir_.File("dovecot.conf"), conf.str());
   Start();
 }
@@ -143,6 +155,7 @@ std::string ImapServer::Command(const std::string& command) {
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Collect);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &out);
   curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+  if (tls_) curl_easy_setopt(h, CURLOPT_CAINFO, ca_file_.c_str());
   const CURLcode code = curl_easy_perform(h);
   curl_easy_cleanup(h);
   INFO(command << ": " << curl_easy_strerror(code) << "\n" << Log());

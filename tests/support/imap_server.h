@@ -20,8 +20,10 @@ inline constexpr char kImapPassword[] = "imap-app-password-7f3a9c1e";
 
 class ImapServer {
  public:
-  // Starts Dovecot on a free port; FAILs when it does not come up.
-  explicit ImapServer(std::string password = kImapPassword);
+  // Starts Dovecot on a free port; FAILs when it does not come up. `tls`:
+  // imaps:// only, with a certificate for 127.0.0.1 made now (ca_file()
+  // trusts it); otherwise plain imap://.
+  explicit ImapServer(std::string password = kImapPassword, bool tls = false);
   ~ImapServer();
 
   // Takes the server down (connections are then refused) and brings it
@@ -29,7 +31,11 @@ class ImapServer {
   void Stop();
   void Start();
 
-  std::string url() const { return "imap://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const {
+    return (tls_ ? "imaps://127.0.0.1:" : "imap://127.0.0.1:") + std::to_string(port_);
+  }
+  // The PEM file that trusts the server's certificate ("" without tls).
+  const std::string& ca_file() const { return ca_file_; }
   uint16_t port() const { return port_; }
 
   // Puts `raw` in INBOX as a new, unread message (a Maildir delivery).
@@ -46,6 +52,8 @@ class ImapServer {
   TempDir dir_;
   uint16_t port_;
   std::string password_;
+  bool tls_;
+  std::string ca_file_;
   std::string maildir_;
   std::unique_ptr<DaemonProcess> process_;
   int starts_ = 0;

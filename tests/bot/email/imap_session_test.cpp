@@ -150,3 +150,25 @@ TEST_CASE("move_to moves a marked message out of the folder, flag and all",
     CHECK(imap.Flags().count(2) == 1);
   }
 }
+
+TEST_CASE("imaps:// verifies the server's certificate", "[bot][email][imap]") {
+  ImapServer imap(kImapPassword, /*tls=*/true);
+  imap.Deliver(kMessage);
+  ImapMailboxStatus status;
+  SECTION("trusted through ca_file: the message is read") {
+    ImapOptions options = Options(imap);
+    options.ca_file = imap.ca_file();
+    ImapSession session(options);
+    REQUIRE_FALSE(session.Examine(&status));
+    std::string raw;
+    REQUIRE_FALSE(session.Fetch(1, &raw));
+    CHECK(Contains(raw, "imap-session-1"));
+  }
+  SECTION("a certificate nobody vouches for: no login is sent") {
+    ImapSession session(Options(imap));
+    auto error = session.Examine(&status);
+    REQUIRE(error);
+    CHECK(error->kind == ImapError::Kind::kUnreachable);
+    CHECK_FALSE(Contains(imap.Log(), "Login: user=<"));
+  }
+}
