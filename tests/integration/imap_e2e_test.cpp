@@ -31,7 +31,8 @@ std::string Fixture(const std::string& name) {
   return ReadFile(std::string(LEADROUTER_FIXTURES_DIR) + "/email/" + name);
 }
 
-// The config of a stack that polls `imap`'s INBOX every 30 s (the default).
+// The config of a stack that polls `imap`'s INBOX every 30 s (the default),
+// trusting its test certificate when it speaks imaps://.
 StackOptions ImapStack(const ImapServer& imap, const std::string& password = kImapPassword) {
   StackOptions options(R"(
 [inbound_email]
@@ -48,6 +49,7 @@ url = ")" + imap.url() + R"("
 username = ")" + kImapUser + R"("
 password_env = "LEADS_MAILBOX_PASSWORD"
 alert_after = "2m"
+ca_file = ")" + imap.ca_file() + R"("
 )");
   options.env["LEADS_MAILBOX_PASSWORD"] = password;
   return options;
@@ -78,7 +80,7 @@ int CountOps(SlackStack& s, const std::string& words) {
 
 TEST_CASE("a portal e-mail in the mailbox becomes a lead in Slack and is then flagged",
           "[e2e][imap]") {
-  ImapServer imap;
+  ImapServer imap(kImapPassword, /*tls=*/true);  // imaps://, as in production
   imap.Deliver(Fixture("zillow-qp.eml"));
   SlackStack s{ImapStack(imap)};
   s.WaitForPost("Dana O'Connell");
