@@ -81,7 +81,9 @@ ImapServer::ImapServer(std::string password, bool tls)
        << "log_path = " << dir_.File("dovecot.log") << "\n"
        << "instance_name = leadrouter-test-" << port_ << "\n"
        << "disable_plaintext_auth = no\n"
-       << "auth_mechanisms = plain login\n"
+       // XOAUTH2 hands the bearer token to the passdb like a password, so
+       // the static passdb's password is also the one valid token.
+       << "auth_mechanisms = plain login xoauth2\n"
        << "default_internal_user = " << a.internal << "\n"
        << "default_internal_group = " << a.internal << "\n"
        << "default_login_user = " << a.login << "\n"

@@ -1,6 +1,7 @@
 // ImapServer: a real IMAP server on 127.0.0.1 for tests: Debian's Dovecot
 // (dovecot-imapd) as a throw-away instance with its own config file,
-// base_dir, state and log in a temp dir, one user in a static passdb and a
+// base_dir, state and log in a temp dir, one user in a static passdb (its
+// password is also its one valid OAuth 2 bearer token, over XOAUTH2) and a
 // Maildir INBOX. Runs as root (as CI does: Dovecot's own unprivileged users
 // then run its login and mail processes) or as any other user.
 // Thread rule: one test thread.

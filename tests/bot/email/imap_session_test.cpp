@@ -172,3 +172,24 @@ TEST_CASE("imaps:// verifies the server's certificate", "[bot][email][imap]") {
     CHECK_FALSE(Contains(imap.Log(), "Login: user=<"));
   }
 }
+
+TEST_CASE("an OAuth 2 bearer token logs in with XOAUTH2", "[bot][email][imap]") {
+  ImapServer imap;
+  imap.Deliver(kMessage);
+  ImapOptions options = Options(imap, "");
+  ImapMailboxStatus status;
+  SECTION("the right token") {
+    options.bearer = kImapPassword;  // the test server's one valid token
+    ImapSession session(options);
+    REQUIRE_FALSE(session.Examine(&status));
+    CHECK(Contains(imap.Log(), "method=XOAUTH2"));
+  }
+  SECTION("an expired token is a refused login") {
+    options.bearer = "ya29.expired-token-0042";
+    ImapSession session(options);
+    auto error = session.Examine(&status);
+    REQUIRE(error);
+    CHECK(error->kind == ImapError::Kind::kAuth);
+    CHECK_FALSE(Contains(error->message, "ya29"));
+  }
+}
