@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "bot/routing/outbox_plan.h"
+#include "bot/runtime/job_kinds.h"
 #include "storage/database.h"
 #include "storage/imap_state_store.h"
 #include "storage/job_store.h"
@@ -33,7 +34,7 @@ bool ScheduleImapPoll(storage::Database& db, SystemTime due, SystemTime now,
   pending.bind(1, kJobImapPoll);
   if (pending.executeStep()) return false;
   storage::JobStore(db.db()).Enqueue(
-      MakeJob(kJobImapPoll, std::nullopt, nlohmann::json::object(), due, config), now);
+      MakeJob(std::nullopt, ImapPollJob{}, due, config), now);
   return true;
 }
 
@@ -50,7 +51,7 @@ void StartImapPolls(storage::Database& db, SystemTime now, const Config& config)
   live.bind(1, kJobImapPoll);
   if (live.executeStep()) return;
   storage::JobStore(db.db()).Enqueue(
-      MakeJob(kJobImapPoll, std::nullopt, nlohmann::json::object(), now, config), now);
+      MakeJob(std::nullopt, ImapPollJob{}, now, config), now);
 }
 
 }  // namespace leadrouter

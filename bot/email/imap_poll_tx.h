@@ -17,8 +17,6 @@ namespace storage {
 class Database;
 }
 
-inline constexpr char kJobImapPoll[] = "email.imap_poll";
-
 // The name the poller's state is kept under: the account and the folder.
 std::string ImapMailboxKey(const Config::InboundEmail::Imap& imap);
 

@@ -8,6 +8,7 @@
 #include "bot/daemon/log.h"
 #include "bot/email/imap_poll_tx.h"
 #include "bot/email/inbound_email_tx.h"
+#include "bot/runtime/job_kinds.h"
 #include "bot/ops/ops_alerts.h"
 #include "bot/runtime/storage_writer.h"
 #include "pipeline/email_message.h"
