@@ -320,6 +320,9 @@ void OpsAlerts::OnDeadLetter(const storage::Job& job, const std::string& error) 
 
 void OpsAlerts::OnJobDone(const storage::Job& job) {
   if (job.kind == kJobOpsAlert || StartsWith(job.kind, "ops.")) return;
+  // A poll ends as done whether the mailbox answered or not (its own group
+  // hears which); it says nothing about the e-mail jobs that dead-lettered.
+  if (job.kind == kJobImapPoll) return;
   const std::string key = DeadLetterGroup(job);
   if (!maybe_open_.count(key)) return;
   AlertEvent event;
