@@ -306,6 +306,19 @@ CREATE TABLE inbound_emails (
 CREATE INDEX inbound_emails_by_outcome ON inbound_emails (outcome, received_at);
 )sql";
 
+// Where the IMAP poller is in each mailbox it reads: the mailbox's
+// UIDVALIDITY and the highest UID whose message is stored and marked on the
+// server. A message stored but not yet marked stays above last_uid, so it
+// is fetched again (and recognised as a duplicate) after a crash.
+constexpr char kImapState[] = R"sql(
+CREATE TABLE imap_mailboxes (
+  mailbox     TEXT    PRIMARY KEY,
+  uidvalidity INTEGER NOT NULL,
+  last_uid    INTEGER NOT NULL DEFAULT 0,
+  updated_at  INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -320,6 +333,7 @@ const std::vector<Migration>& Migrations() {
       {8, kJobWaiting},
       {9, kPools},
       {10, kInboundEmail},
+      {11, kImapState},
   };
   return kMigrations;
 }

@@ -434,6 +434,120 @@ void ReadVolumeWatch(TableReader& root, std::vector<VolumeWatchConfig>& out) {
   });
 }
 
+bool HasScheme(const std::string& url, std::initializer_list<const char*> schemes) {
+  for (const char* scheme : schemes) {
+    if (url.rfind(scheme, 0) == 0 && url.size() > std::strlen(scheme)) return true;
+  }
+  return false;
+}
+
+// "imaps://mail.example.com:993" -> "mail.example.com"; "" when the URL has
+// no host.
+std::string UrlHost(const std::string& url) {
+  const auto start = url.find("://");
+  if (start == std::string::npos) return "";
+  std::string rest = url.substr(start + 3);
+  rest = rest.substr(0, rest.find('/'));
+  if (!rest.empty() && rest[0] == '[') {
+    const auto close = rest.find(']');
+    return close == std::string::npos ? "" : rest.substr(1, close - 1);
+  }
+  return rest.substr(0, rest.find(':'));
+}
+
+// localhost, 127.0.0.0/8 or ::1: where an unencrypted password never
+// leaves the machine.
+bool IsLoopbackName(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  char tail = 0;
+  return std::sscanf(host.c_str(), "%3u.%3u.%3u.%3u%c", &a, &b, &c, &d, &tail) == 4 &&
+         a == 127 && b < 256 && c < 256 && d < 256;
+}
+
+// A mailbox name we put in a URL and in a quoted IMAP string.
+bool IsPlainMailboxName(const std::string& name) {
+  if (name.empty()) return false;
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+// "\\Seen", "\\Flagged" or a keyword atom ("$Leadrouter"): what STORE +FLAGS
+// may set without quoting.
+bool IsStorableFlag(const std::string& flag) {
+  if (flag == "\\Seen" || flag == "\\Flagged") return true;
+  if (flag.empty() || flag.size() > 64) return false;
+  for (unsigned char c : flag) {
+    if (c <= 0x20 || c >= 0x7f) return false;
+    if (std::strchr("(){%*\"\\]", c)) return false;
+  }
+  return true;
+}
+
+// [inbound_email.imap]: the mailbox, its account and what to do with a
+// message once it is stored. The secrets stay in the environment.
+void ReadImap(TableReader& r, Config::InboundEmail::Imap& m) {
+  m.enabled = true;
+  r.String("url", m.url);
+  const bool tls = HasScheme(m.url, {"imaps://"});
+  if (m.url.empty()) {
+    r.Error("url", "is required, e.g. \"imaps://imap.gmail.com\"");
+  } else if (!tls && !HasScheme(m.url, {"imap://"})) {
+    r.Error("url", "must start with imaps:// (imap:// only to a loopback host)");
+  } else if (m.url.find('@') != std::string::npos) {
+    r.Error("url", "must not carry a user or password: set username, and the "
+                   "password in the environment (password_env)");
+  } else if (UrlHost(m.url).empty()) {
+    r.Error("url", "names no host");
+  } else if (!tls && !IsLoopbackName(UrlHost(m.url))) {
+    r.Error("url", "imap:// would send the password unencrypted; use imaps:// "
+                   "(imap:// is allowed only to a loopback host)");
+  } else {
+    const std::string after_host = m.url.substr(m.url.find("://") + 3);
+    const auto slash = after_host.find('/');
+    if (slash != std::string::npos && slash + 1 < after_host.size()) {
+      r.Error("url", "must be the server only; name the mailbox in folder");
+    }
+  }
+  r.String("username", m.username);
+  if (m.username.empty()) r.Error("username", "is required");
+  r.String("password_env", m.password_env);
+  r.String("bearer_env", m.bearer_env);
+  if (m.password_env.empty() && m.bearer_env.empty()) {
+    r.Error("password_env", "password_env or bearer_env must name an environment variable");
+  }
+  constexpr char kPlainMailbox[] =
+      "must be a mailbox name without quotes, backslashes or control characters";
+  r.String("folder", m.folder);
+  if (!IsPlainMailboxName(m.folder)) r.Error("folder", kPlainMailbox);
+  r.Duration("poll_interval", m.poll_interval);
+  if (m.poll_interval < std::chrono::seconds(1)) {
+    r.Error("poll_interval", "must be at least 1s");
+  }
+  r.String("flag", m.flag);
+  if (!IsStorableFlag(m.flag)) {
+    r.Error("flag", "must be \"\\\\Seen\", \"\\\\Flagged\" or a keyword such as "
+                    "\"$Leadrouter\"");
+  }
+  r.String("move_to", m.move_to);
+  if (!m.move_to.empty() && !IsPlainMailboxName(m.move_to)) {
+    r.Error("move_to", kPlainMailbox);
+  } else if (!m.move_to.empty() && m.move_to == m.folder) {
+    r.Error("move_to", "must differ from folder");
+  }
+  r.String("ca_file", m.ca_file);
+  r.Duration("timeout", m.timeout);
+  if (m.timeout < std::chrono::seconds(1)) r.Error("timeout", "must be at least 1s");
+  m.alert_after = 5 * m.poll_interval;
+  r.Duration("alert_after", m.alert_after);
+  if (m.alert_after < m.poll_interval) {
+    r.Error("alert_after", "must not be shorter than poll_interval");
+  }
+  r.Integer("max_per_poll", m.max_per_poll, 1, 10000);
+}
+
 // [inbound_email] and its [[inbound_email.sources]]: a source needs a
 // name and sender globs; a label list given replaces that field's default.
 void ReadInboundEmail(TableReader& r, Config::InboundEmail& in) {
@@ -481,13 +595,7 @@ void ReadInboundEmail(TableReader& r, Config::InboundEmail& in) {
     }
     in.rules.sources.push_back(std::move(source));
   });
-}
-
-bool HasScheme(const std::string& url, std::initializer_list<const char*> schemes) {
-  for (const char* scheme : schemes) {
-    if (url.rfind(scheme, 0) == 0 && url.size() > std::strlen(scheme)) return true;
-  }
-  return false;
+  r.Table("imap", [&](TableReader& m) { ReadImap(m, in.imap); });
 }
 
 void ReadEmail(TableReader& r, Config::Email& e) {
@@ -848,6 +956,15 @@ std::string SummarizeConfig(const Config& c) {
     between = ", ";
   }
   out << "; max " << c.inbound_email.max_size << " bytes\n";
+  const Config::InboundEmail::Imap& imap = c.inbound_email.imap;
+  if (imap.enabled) {
+    out << "imap mailbox      " << imap.username << " at " << imap.url << ", "
+        << imap.folder << " every " << FormatDuration(imap.poll_interval)
+        << "; stored messages get " << imap.flag
+        << (imap.move_to.empty() ? "" : " and move to " + imap.move_to)
+        << "; alert after " << FormatDuration(imap.alert_after)
+        << " without a successful poll\n";
+  }
   return out.str();
 }
 
@@ -868,11 +985,25 @@ Secrets Secrets::FromEnvironment() {
   return s;
 }
 
+Secrets Secrets::FromEnvironment(const Config& config) {
+  Secrets s = FromEnvironment();
+  auto env = [](const std::string& name) -> std::optional<std::string> {
+    const char* v = name.empty() ? nullptr : std::getenv(name.c_str());
+    if (!v || !*v) return std::nullopt;
+    return std::string(v);
+  };
+  if (config.inbound_email.imap.enabled) {
+    s.imap_password = env(config.inbound_email.imap.password_env);
+    s.imap_bearer = env(config.inbound_email.imap.bearer_env);
+  }
+  return s;
+}
+
 std::vector<std::string> Secrets::All() const {
   std::vector<std::string> out;
   for (const auto* s : {&slack_bot_token, &slack_app_token, &intake_token,
                         &webhook_secret, &smtp_password, &twilio_auth_token,
-                        &metrics_token}) {
+                        &metrics_token, &imap_password, &imap_bearer}) {
     if (*s && !(*s)->empty()) out.push_back(**s);
   }
   return out;

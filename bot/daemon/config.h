@@ -183,6 +183,29 @@ struct Config {
   struct InboundEmail {
     size_t max_size = 10 * 1024 * 1024;  // bytes; POST /v1/email answers 413 above
     pipeline::EmailRules rules;           // [[inbound_email.sources]]
+    // [inbound_email.imap]: a mailbox polled over IMAP. The password (an
+    // app password) or an OAuth 2 bearer token (XOAUTH2) comes from the
+    // environment variable the config names (Secrets::imap_password).
+    struct Imap {
+      bool enabled = false;  // the table is present
+      std::string url;       // imaps://host[:port]; imap:// to a loopback host only
+      std::string username;
+      std::string password_env = "LEADROUTER_IMAP_PASSWORD";
+      std::string bearer_env = "LEADROUTER_IMAP_BEARER";
+      std::string folder = "INBOX";
+      milliseconds poll_interval = std::chrono::seconds(30);
+      // Set on a message once it is stored: "\\Seen", "\\Flagged" or a
+      // keyword such as "$Leadrouter"; then, when move_to is set, the
+      // message is moved there.
+      std::string flag = "$Leadrouter";
+      std::string move_to;
+      std::string ca_file;  // empty: the system trust store
+      milliseconds timeout = std::chrono::seconds(60);
+      // No successful poll for this long alerts the ops channel; default
+      // five poll intervals.
+      milliseconds alert_after = std::chrono::seconds(150);
+      int max_per_poll = 50;  // messages taken in one poll; the rest next time
+    } imap;
   } inbound_email;
 };
 
@@ -228,7 +251,13 @@ struct Secrets {
   std::optional<std::string> smtp_password;      // LEADROUTER_SMTP_PASSWORD
   std::optional<std::string> twilio_auth_token;  // TWILIO_AUTH_TOKEN
   std::optional<std::string> metrics_token;      // LEADROUTER_METRICS_TOKEN
+  // inbound_email.imap.password_env / bearer_env (LEADROUTER_IMAP_PASSWORD,
+  // LEADROUTER_IMAP_BEARER by default); read only by FromEnvironment(config).
+  std::optional<std::string> imap_password;
+  std::optional<std::string> imap_bearer;
   static Secrets FromEnvironment();
+  // The same, and the variables `config` names for its secrets.
+  static Secrets FromEnvironment(const Config& config);
   // Every non-empty secret, for the log redactor.
   std::vector<std::string> All() const;
 };

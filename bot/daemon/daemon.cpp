@@ -12,6 +12,7 @@
 #include "bot/daemon/health.h"
 #include "bot/daemon/routing_reload.h"
 #include "bot/email/email_service.h"
+#include "bot/email/imap_poller.h"
 #include "bot/http/connection_cap.h"
 #include "bot/http/http_server.h"
 #include "bot/http/request_gate.h"
@@ -305,6 +306,20 @@ struct IntakePart {
   MetricsService metrics;
 };
 
+// 8. Lead e-mail from a mailbox: the IMAP poller, its state in /healthz.
+struct MailPart {
+  MailPart(boost::asio::io_context& loop, StorageWriter& writer, JobRunner& runner,
+           const Config& config, const Secrets& secrets, const Clock& clock,
+           OpsAlerts& ops_alerts, IntakeService& intake)
+      : imap(loop, writer, runner, config, secrets, clock, ops_alerts) {
+    imap.Start();
+    intake.AddHealthReport("inbound_email", [this, &clock] {
+      return nlohmann::json{{"imap", imap.health().ToJson(clock.Now())}};
+    });
+  }
+  ImapPoller imap;
+};
+
 }  // namespace
 
 // Members are built in the order of the header's list and destroyed in
@@ -330,6 +345,7 @@ struct Daemon::Parts {
     intake->server.Stop();
     if (reload) reload->Stop();
     jobs->runner.Stop();
+    if (mail) mail->imap.Stop();
     follow_up->channels.Stop();
     slack->Stop();
     StopLoopAfterSlackCloses(loop, stop_timer, slack->connection.get(),
@@ -353,6 +369,7 @@ struct Daemon::Parts {
   std::unique_ptr<FollowUpPart> follow_up;
   std::unique_ptr<SlackPart> slack;
   std::unique_ptr<IntakePart> intake;
+  std::unique_ptr<MailPart> mail;
   std::unique_ptr<RoutingReload> reload;
 
   // Installed once every part has started, as the last step of Start.
@@ -402,6 +419,8 @@ bool Daemon::Start() {
                                         writer, runner, p.jobs->waiting, p.ops->alerts);
   p.intake = std::make_unique<IntakePart>(p.loop, config, p.secrets, p.clock, p.movable,
                                           writer, runner, p.ops->alerts, p.slack->health);
+  p.mail = std::make_unique<MailPart>(p.loop, writer, runner, config, p.secrets, p.clock,
+                                      p.ops->alerts, p.intake->intake);
 
   Status started = p.intake->server.Start();
   if (!started.ok()) {

@@ -15,13 +15,18 @@
 //   7. intake     the HTTP server and its front doors (leads, raw e-mail and
 //                 its parse jobs, CRM events, opt-outs, Twilio replies,
 //                 /healthz, /metrics, the testing clock)
-//   8. reload     SIGHUP re-reads the routes and pools from the config file
+//   8. mail       the IMAP poller ([inbound_email.imap]): its poll job and
+//                 worker thread, its state in /healthz; the first poll is
+//                 written at once and runs when the runner starts
+//   9. reload     SIGHUP re-reads the routes and pools from the config file
 //                 (bot/daemon/routing_reload)
 // Start, after all are built: the HTTP server binds (a failure ends the
 // start), then the runner claims due work, then Slack connects, then
 // SIGHUP is heard.
 // Stop (SIGINT, SIGTERM or RequestStop): the HTTP server stops taking
-// requests, SIGHUP is no longer heard, the runner stops claiming, the follow-up channels close, the
+// requests, SIGHUP is no longer heard, the runner stops claiming, the IMAP
+// poller aborts its poll and joins its thread (what it stored stays, what
+// it had not flagged is fetched again), the follow-up channels close, the
 // Slack sockets close (up to 1 s for their close frames); then the loop
 // ends, Slack's parts are destroyed, and the writer commits what is queued
 // and stops. The other parts are destroyed in reverse build order.

@@ -58,7 +58,8 @@ constexpr char kUsage[] =
     "\n"
     "Secrets come from the environment: SLACK_BOT_TOKEN, SLACK_APP_TOKEN,\n"
     "LEADROUTER_INTAKE_TOKEN, LEADROUTER_WEBHOOK_SECRET, LEADROUTER_SMTP_PASSWORD,\n"
-    "TWILIO_AUTH_TOKEN.\n";
+    "TWILIO_AUTH_TOKEN, and the IMAP password or bearer token under the names\n"
+    "inbound_email.imap gives (LEADROUTER_IMAP_PASSWORD, LEADROUTER_IMAP_BEARER).\n";
 
 struct Args {
   std::string command;
@@ -123,7 +124,7 @@ int CheckConfig(const Args& args) {
     std::cerr << args.config_path << ": warning: " << w.ToString() << "\n";
   }
   std::cout << args.config_path << ": OK\n\n" << leadrouter::SummarizeConfig(*config);
-  leadrouter::Secrets secrets = leadrouter::Secrets::FromEnvironment();
+  leadrouter::Secrets secrets = leadrouter::Secrets::FromEnvironment(*config);
   auto state = [](const std::optional<std::string>& s) { return s ? "set" : "not set"; };
   std::cout << "\nenvironment       SLACK_BOT_TOKEN " << state(secrets.slack_bot_token)
             << ", SLACK_APP_TOKEN " << state(secrets.slack_app_token)
@@ -131,6 +132,17 @@ int CheckConfig(const Args& args) {
             << ", LEADROUTER_WEBHOOK_SECRET " << state(secrets.webhook_secret)
             << ", LEADROUTER_SMTP_PASSWORD " << state(secrets.smtp_password)
             << ", TWILIO_AUTH_TOKEN " << state(secrets.twilio_auth_token) << "\n";
+  const auto& imap = config->inbound_email.imap;
+  if (imap.enabled) {
+    std::cout << "imap secret       " << imap.password_env << " "
+              << state(secrets.imap_password) << ", " << imap.bearer_env << " "
+              << state(secrets.imap_bearer) << "\n";
+    if (!secrets.imap_password && !secrets.imap_bearer) {
+      std::cerr << args.config_path << ": warning: inbound_email.imap: neither "
+                << imap.password_env << " nor " << imap.bearer_env
+                << " is set; the mailbox will not be polled\n";
+    }
+  }
   return kExitOk;
 }
 
@@ -221,7 +233,7 @@ int Serve(const Args& args) {
     std::cerr << "--log-format must be text or json\n";
     return kExitUsage;
   }
-  leadrouter::Secrets secrets = leadrouter::Secrets::FromEnvironment();
+  leadrouter::Secrets secrets = leadrouter::Secrets::FromEnvironment(*config);
   leadrouter::logging::Init(
       format == "json" ? leadrouter::logging::Format::kJson
                        : leadrouter::logging::Format::kText,

@@ -1,6 +1,9 @@
-# Inbound e-mail: the POST /v1/email route and its parse job, the storage
-# transactions they run, and the `leadrouter email` commands.
+# Inbound e-mail: the POST /v1/email route and its parse job, the IMAP
+# poller, the storage transactions they run, and the `leadrouter email`
+# commands.
 list(APPEND DECISION_SOURCES
+  email/imap_poll_plan.cpp
+  email/imap_poll_tx.cpp
   email/inbound_email_tx.cpp
 )
 list(APPEND BOT_SOURCES
@@ -8,4 +11,6 @@ list(APPEND BOT_SOURCES
   email/email_parse_command.cpp
   email/email_replay_command.cpp
   email/email_service.cpp
+  email/imap_poller.cpp
+  email/imap_session.cpp
 )

@@ -139,18 +139,25 @@ void IntakeService::HandleHealth(const HttpRequest&, Responder respond) {
               503, {{"status", "degraded"}, {"storage", counts.status().message()},
                     {"slack", slack}}));
         }
-        respond(HttpResponse::Json(
-            200, {{"status", "ok"},
-                  {"slack", slack},
-                  // "pending" is what waits to run now; timers set for
-                  // later are "scheduled", not a backlog.
-                  {"queue", {{"pending", counts.value().queue.due},
-                             {"scheduled", counts.value().queue.scheduled},
-                             {"running", counts.value().queue.running},
-                             {"dead", counts.value().queue.dead},
-                             {"writer_backlog", writer_.queue_depth()}}},
-                  {"crm", {{"unmatched_total", counts.value().crm_unmatched}}}}));
+        nlohmann::json body = {
+            {"status", "ok"},
+            {"slack", slack},
+            // "pending" is what waits to run now; timers set for later are
+            // "scheduled", not a backlog.
+            {"queue", {{"pending", counts.value().queue.due},
+                       {"scheduled", counts.value().queue.scheduled},
+                       {"running", counts.value().queue.running},
+                       {"dead", counts.value().queue.dead},
+                       {"writer_backlog", writer_.queue_depth()}}},
+            {"crm", {{"unmatched_total", counts.value().crm_unmatched}}}};
+        for (const auto& [key, report] : reports_) body[key] = report();
+        respond(HttpResponse::Json(200, body));
       });
+}
+
+void IntakeService::AddHealthReport(std::string key,
+                                    std::function<nlohmann::json()> report) {
+  reports_.emplace_back(std::move(key), std::move(report));
 }
 
 }  // namespace leadrouter

@@ -5,7 +5,12 @@
 // Thread rule: loop thread only.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "bot/runtime/clock.h"
 #include "bot/daemon/config.h"
@@ -27,6 +32,10 @@ class IntakeService {
   // Installs POST /v1/leads and GET /healthz.
   void RegisterRoutes(HttpServer& server);
 
+  // Adds `key` to /healthz's 200 answer, as `report` says at the time of
+  // the request (loop thread). For parts /healthz does not know by name.
+  void AddHealthReport(std::string key, std::function<nlohmann::json()> report);
+
   void HandleLead(const HttpRequest& request, Responder respond);
   void HandleHealth(const HttpRequest& request, Responder respond);
 
@@ -37,6 +46,7 @@ class IntakeService {
   RequestGate& gate_;
   const Clock& clock_;
   const SlackHealth& slack_;
+  std::vector<std::pair<std::string, std::function<nlohmann::json()>>> reports_;
 };
 
 }  // namespace leadrouter

@@ -59,6 +59,12 @@ AlertMessage LateAlert(const std::string& key, const AlertGroupState& group,
                Elapsed(now - group.opened_at) + " (" + group.first +
                "). Leads are still taken in and stored; their Slack work "
                "waits in the queue. A note follows when the link is back.";
+  } else if (key == kImapGroup) {
+    m.title = "Lead mailbox not read";
+    m.detail = "leadrouter has not read the lead mailbox for " +
+               Elapsed(now - group.opened_at) + " (" + group.first +
+               "). Lead e-mails wait there and are taken in once it works "
+               "again; a note follows then. /healthz shows the poller.";
   } else {
     m.title = "Ops alert: " + key;
     m.detail = group.first;
@@ -98,6 +104,12 @@ AlertMessage RecoveryNote(const std::string& key, const AlertGroupState& group,
     m.detail = "Slack connection back after " + Elapsed(now - group.opened_at) +
                " (" + Counted(group.count, "reconnect attempt", "reconnect attempts") +
                ")";
+  } else if (key == kImapGroup) {
+    m.title = "Lead mailbox read again";
+    m.detail = "the lead mailbox was read again after " +
+               Elapsed(now - group.opened_at) + " (" +
+               Counted(group.count, "failed poll", "failed polls") +
+               ", first: " + group.first + "); the e-mails that waited are taken in.";
   } else {
     m.title = "Ops alert over: " + key;
     m.detail = Counted(group.count, "problem", "problems") + ", first: " + group.first;
@@ -150,6 +162,8 @@ pipeline::AlertPolicy AlertPolicyFor(const std::string& key, const Config& confi
   pipeline::AlertPolicy policy;
   if (key == kSlackConnectionGroup) {
     policy.alert_after = config.alerts.slack_down_after;
+  } else if (key == kImapGroup) {
+    policy.alert_after = config.inbound_email.imap.alert_after;
   } else {
     policy.quiet_period = config.alerts.quiet_period;
   }

@@ -40,6 +40,7 @@ std::string Counted(int64_t n, const char* one, const char* many);
 inline constexpr char kCrmUnmatchedGroup[] = "crm_unmatched";
 inline constexpr char kSlackConnectionGroup[] = "slack_connection";
 inline constexpr char kDeadLetterGroupPrefix[] = "dead_letters:";
+inline constexpr char kImapGroup[] = "inbound_email.imap";
 
 namespace alert_text {
 bool IsDeadLetterGroup(const std::string& key);
@@ -56,7 +57,9 @@ std::string DeadLetterGroup(const storage::Job& job);
 // How group `key` behaves: dead letters and unknown CRM contacts alert at
 // once and close after alerts.quiet_period without a new one (dead letters
 // also on a success of the same channel); the Slack link alerts only after
-// alerts.slack_down_after and closes only when it is back.
+// alerts.slack_down_after and closes only when it is back; the IMAP
+// mailbox alerts after inbound_email.imap.alert_after without a successful
+// poll (a refused login at once) and closes on the next success.
 pipeline::AlertPolicy AlertPolicyFor(const std::string& key, const Config& config);
 
 // The words of an opening alert, from whoever reports the problem.

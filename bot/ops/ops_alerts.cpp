@@ -102,6 +102,9 @@ void OpsAlerts::OnDeadLetter(const storage::Job& job, const std::string& error) 
 
 void OpsAlerts::OnJobDone(const storage::Job& job) {
   if (job.kind == kJobOpsAlert || job.kind.rfind("ops.", 0) == 0) return;
+  // A poll ends as done whether the mailbox answered or not (its own group
+  // hears which); it says nothing about the e-mail jobs that dead-lettered.
+  if (job.kind == kJobImapPoll) return;
   const std::string key = DeadLetterGroup(job);
   if (!maybe_open_.count(key)) return;
   AlertEvent event;
@@ -172,6 +175,30 @@ void OpsAlerts::OnSlackAttempt() {
   event.at = clock_.Now();
   event.summary = "connection attempt";
   Submit(kSlackConnectionGroup, std::move(event), AlertMessage{});
+}
+
+void OpsAlerts::OnImapFailure(const std::string& mailbox, const std::string& error,
+                              bool login_refused) {
+  const std::string short_error = slack::Truncate(error, kErrorChars);
+  AlertMessage m;
+  m.title = "Lead mailbox refused the login";
+  m.detail = mailbox + ": " + short_error +
+             "\nCheck inbound_email.imap.username and the password (or bearer "
+             "token) in the environment, then restart leadrouter. Lead e-mails "
+             "wait in the mailbox meanwhile.";
+  AlertEvent event;
+  event.kind = login_refused ? AlertEventKind::kUrgentProblem : AlertEventKind::kProblem;
+  event.at = clock_.Now();
+  event.summary = slack::Truncate(mailbox + ": " + short_error, kSummaryChars);
+  Submit(kImapGroup, std::move(event), std::move(m));
+}
+
+void OpsAlerts::OnImapSuccess() {
+  if (!maybe_open_.count(kImapGroup)) return;
+  AlertEvent event;
+  event.kind = AlertEventKind::kRecovery;
+  event.at = clock_.Now();
+  Submit(kImapGroup, std::move(event), AlertMessage{});
 }
 
 void OpsAlerts::Submit(const std::string& key, AlertEvent event,

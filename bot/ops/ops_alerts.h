@@ -56,6 +56,11 @@ class OpsAlerts {
   // For SlackConnection::OnStateChange and OnAttempt.
   void OnSlackState(const std::string& state, const std::string& detail);
   void OnSlackAttempt();
+  // For ImapPoller: a poll of `mailbox` failed (`login_refused`: waiting
+  // will not fix it, so it alerts at once), or one succeeded.
+  void OnImapFailure(const std::string& mailbox, const std::string& error,
+                     bool login_refused);
+  void OnImapSuccess();
 
  private:
   void Submit(const std::string& key, pipeline::AlertEvent event,

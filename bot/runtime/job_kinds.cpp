@@ -34,6 +34,7 @@ constexpr KindName kKindNames[] = {
     {JobKind::kAlertCheck, kJobAlertCheck},
     {JobKind::kVolumeWatch, kJobVolumeWatch},
     {JobKind::kParseEmail, kJobParseEmail},
+    {JobKind::kImapPoll, kJobImapPoll},
 };
 static_assert(std::size(kKindNames) == std::size(kAllJobKinds),
               "every job kind has exactly one stored name");
@@ -139,6 +140,7 @@ json Encode(const ParseEmailJob& p) {
   if (p.replay) out["replay"] = true;
   return out;
 }
+json Encode(const ImapPollJob&) { return json::object(); }
 
 json Encode(const JobPayload& p) {
   return std::visit([](const auto& payload) { return Encode(payload); }, p);
@@ -242,6 +244,7 @@ void DecodeInto(const json& j, ParseEmailJob& out) {
   out.email_id = storage::IntField(j, "email_id").value_or(0);
   out.replay = storage::BoolField(j, "replay").value_or(false);
 }
+void DecodeInto(const json&, ImapPollJob&) {}
 
 JobPayload DecodePayload(JobKind kind, const json& payload) {
   switch (kind) {
@@ -280,6 +283,8 @@ JobPayload DecodePayload(JobKind kind, const json& payload) {
       return Decode<VolumeWatchJob>(payload);
     case JobKind::kParseEmail:
       return Decode<ParseEmailJob>(payload);
+    case JobKind::kImapPoll:
+      return Decode<ImapPollJob>(payload);
   }
   return PostSharkTankJob{};
 }

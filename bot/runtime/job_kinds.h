@@ -40,6 +40,7 @@ inline constexpr char kJobSlaEscalate[] = "sla.escalate";
 inline constexpr char kJobAlertCheck[] = "ops.alert_quiet_check";
 inline constexpr char kJobVolumeWatch[] = "ops.volume_watch";
 inline constexpr char kJobParseEmail[] = "email.parse";
+inline constexpr char kJobImapPoll[] = "email.imap_poll";
 
 enum class JobKind {
   // Slack effects (bot/slack/slack_jobs).
@@ -67,6 +68,8 @@ enum class JobKind {
   kVolumeWatch,
   // Inbound e-mail (bot/email/email_service).
   kParseEmail,
+  // The IMAP poller's next poll (bot/email/imap_poller).
+  kImapPoll,
 };
 
 inline constexpr JobKind kAllJobKinds[] = {
@@ -76,7 +79,8 @@ inline constexpr JobKind kAllJobKinds[] = {
     JobKind::kClaimTimeout,   JobKind::kEnrollNurture,  JobKind::kSequenceSms,
     JobKind::kSequenceEmail,  JobKind::kSequenceWebhook, JobKind::kSlaRemind,
     JobKind::kSlaEscalate,    JobKind::kAlertCheck,     JobKind::kVolumeWatch,
-    JobKind::kParseEmail};
+    JobKind::kParseEmail,
+    JobKind::kImapPoll};
 
 // The stored name ("slack.post_shark_tank") and back; nullopt for a name
 // this version does not know.
@@ -232,12 +236,18 @@ struct ParseEmailJob {
   bool operator==(const ParseEmailJob&) const = default;
 };
 
+// One poll of the IMAP mailbox; each run writes the next.
+struct ImapPollJob {
+  static constexpr JobKind kKind = JobKind::kImapPoll;
+  bool operator==(const ImapPollJob&) const = default;
+};
+
 using JobPayload =
     std::variant<PostSharkTankJob, UpdateLeadPostJob, DmLeadCardJob,
                  EphemeralJob, DmNoteJob, ThreadNoteJob, PostTriageJob,
                  OpsAlertJob, AssignRoundRobinJob, ClaimTimeoutJob,
                  EnrollNurtureJob, SequenceStepJob, SlaTimerJob, AlertCheckJob,
-                 VolumeWatchJob, ParseEmailJob>;
+                 VolumeWatchJob, ParseEmailJob, ImapPollJob>;
 
 // The stored JSON of a payload (always an object).
 nlohmann::json Encode(const PostSharkTankJob& p);
@@ -256,6 +266,7 @@ nlohmann::json Encode(const SlaTimerJob& p);
 nlohmann::json Encode(const AlertCheckJob& p);
 nlohmann::json Encode(const VolumeWatchJob& p);
 nlohmann::json Encode(const ParseEmailJob& p);
+nlohmann::json Encode(const ImapPollJob& p);
 nlohmann::json Encode(const JobPayload& p);
 
 // Reads stored JSON into `out`, old shapes included; fields the JSON lacks
@@ -276,6 +287,7 @@ void DecodeInto(const nlohmann::json& payload, SlaTimerJob& out);
 void DecodeInto(const nlohmann::json& payload, AlertCheckJob& out);
 void DecodeInto(const nlohmann::json& payload, VolumeWatchJob& out);
 void DecodeInto(const nlohmann::json& payload, ParseEmailJob& out);
+void DecodeInto(const nlohmann::json& payload, ImapPollJob& out);
 
 // The payload as `T`: `Decode<DmLeadCardJob>(job.payload)`.
 template <typename T>

@@ -1,5 +1,7 @@
-// [inbound_email] as check-config and serve read it.
+// [inbound_email] as check-config and serve read it, [inbound_email.imap]
+// included: defaults, the secrets' variable names, errors that name the key.
 #include <algorithm>
+#include <cstdlib>
 
 #include <catch2/catch.hpp>
 
@@ -14,6 +16,11 @@ bool HasError(const ConfigLoad& load, const std::string& key, const std::string&
   return std::any_of(load.errors.begin(), load.errors.end(), [&](const auto& e) {
     return e.key == key && e.message.find(words) != std::string::npos;
   });
+}
+
+// [inbound_email.imap] with `body` as its keys.
+ConfigLoad Imap(const std::string& body) {
+  return LoadConfigString("[inbound_email.imap]\n" + body);
 }
 
 }  // namespace
@@ -107,4 +114,122 @@ from = [""]
   CHECK(HasError(load, "inbound_email.sources[1].require_auth", "true or false"));
   CHECK(HasError(load, "inbound_email.sources[2].name", "twice"));
   CHECK(HasError(load, "inbound_email.sources[2].from[0]", "empty"));
+}
+
+TEST_CASE("an IMAP mailbox is read with its defaults", "[bot][config][imap]") {
+  ConfigLoad load = Imap(R"(
+url = "imaps://imap.gmail.com"
+username = "leads@elmrealty.example"
+)");
+  INFO((load.errors.empty() ? "" : load.errors.front().ToString()));
+  REQUIRE(load.ok());
+  const auto& m = load.config.inbound_email.imap;
+  CHECK(m.enabled);
+  CHECK(m.folder == "INBOX");
+  CHECK(m.poll_interval == std::chrono::seconds(30));
+  CHECK(m.flag == "$Leadrouter");
+  CHECK(m.move_to.empty());
+  CHECK(m.password_env == "LEADROUTER_IMAP_PASSWORD");
+  CHECK(m.bearer_env == "LEADROUTER_IMAP_BEARER");
+  CHECK(m.alert_after == std::chrono::seconds(150));  // five intervals
+  CHECK_FALSE(LoadConfigString("").config.inbound_email.imap.enabled);
+}
+
+TEST_CASE("an IMAP mailbox takes every key", "[bot][config][imap]") {
+  ConfigLoad load = Imap(R"(
+url = "imaps://outlook.office365.com:993"
+username = "leads@elmrealty.example"
+password_env = "LEADS_APP_PASSWORD"
+bearer_env = "LEADS_OAUTH_TOKEN"
+folder = "Portal leads"
+poll_interval = "1m"
+flag = "\\Seen"
+move_to = "Portal leads/Done"
+ca_file = "/etc/ssl/certs/ca-certificates.crt"
+timeout = "20s"
+alert_after = "10m"
+max_per_poll = 10
+)");
+  INFO((load.errors.empty() ? "" : load.errors.front().ToString()));
+  REQUIRE(load.ok());
+  const auto& m = load.config.inbound_email.imap;
+  CHECK(m.folder == "Portal leads");
+  CHECK(m.poll_interval == std::chrono::minutes(1));
+  CHECK(m.flag == "\\Seen");
+  CHECK(m.move_to == "Portal leads/Done");
+  CHECK(m.alert_after == std::chrono::minutes(10));
+  CHECK(m.max_per_poll == 10);
+  CHECK(m.timeout == std::chrono::seconds(20));
+}
+
+TEST_CASE("a bad IMAP mailbox is refused naming the key", "[bot][config][imap]") {
+  SECTION("no URL or user") {
+    ConfigLoad load = Imap("");
+    CHECK(HasError(load, "inbound_email.imap.url", "required"));
+    CHECK(HasError(load, "inbound_email.imap.username", "required"));
+  }
+  SECTION("plain imap:// to another machine would send the password in the clear") {
+    ConfigLoad load = Imap("url = \"imap://mail.example.com\"\nusername = \"u\"\n");
+    CHECK(HasError(load, "inbound_email.imap.url", "unencrypted"));
+    CHECK(Imap("url = \"imap://127.0.0.1:1143\"\nusername = \"u\"\n").ok());
+    CHECK(Imap("url = \"imap://[::1]:1143\"\nusername = \"u\"\n").ok());
+    CHECK(Imap("url = \"imap://localhost\"\nusername = \"u\"\n").ok());
+  }
+  SECTION("another scheme, a password in the URL, a mailbox in the URL") {
+    CHECK(HasError(Imap("url = \"https://mail.example.com\"\nusername = \"u\"\n"),
+                   "inbound_email.imap.url", "imaps://"));
+    CHECK(HasError(Imap("url = \"imaps://u:secret@mail.example.com\"\nusername = \"u\"\n"),
+                   "inbound_email.imap.url", "password"));
+    CHECK(HasError(Imap("url = \"imaps://mail.example.com/INBOX\"\nusername = \"u\"\n"),
+                   "inbound_email.imap.url", "folder"));
+  }
+  SECTION("a flag IMAP cannot store, a folder that cannot be quoted, a move to itself") {
+    ConfigLoad load = Imap(R"(
+url = "imaps://mail.example.com"
+username = "u"
+flag = "two words"
+folder = "In\"box"
+)");
+    CHECK(HasError(load, "inbound_email.imap.flag"));
+    CHECK(HasError(load, "inbound_email.imap.folder"));
+    CHECK(HasError(Imap("url = \"imaps://m.example.com\"\nusername = \"u\"\nmove_to = \"INBOX\"\n"),
+                   "inbound_email.imap.move_to", "differ"));
+  }
+  SECTION("intervals") {
+    ConfigLoad load = Imap(R"(
+url = "imaps://mail.example.com"
+username = "u"
+poll_interval = "0s"
+alert_after = "10s"
+)");
+    CHECK(HasError(load, "inbound_email.imap.poll_interval"));
+    CHECK(HasError(Imap("url = \"imaps://m.example.com\"\nusername = \"u\"\n"
+                        "poll_interval = \"1m\"\nalert_after = \"30s\"\n"),
+                   "inbound_email.imap.alert_after", "poll_interval"));
+  }
+  SECTION("an unknown key") {
+    CHECK_FALSE(Imap("url = \"imaps://m.example.com\"\nusername = \"u\"\npassword = \"x\"\n").ok());
+  }
+}
+
+TEST_CASE("the IMAP secret comes from the variable the config names", "[bot][config][imap]") {
+  ConfigLoad load = Imap(R"(
+url = "imaps://mail.example.com"
+username = "u"
+password_env = "LEADROUTER_TEST_IMAP_PW"
+bearer_env = "LEADROUTER_TEST_IMAP_BEARER"
+)");
+  REQUIRE(load.ok());
+  ::setenv("LEADROUTER_TEST_IMAP_PW", "app-password-91c2", 1);
+  ::unsetenv("LEADROUTER_TEST_IMAP_BEARER");
+  auto secrets = leadrouter::Secrets::FromEnvironment(load.config);
+  REQUIRE(secrets.imap_password);
+  CHECK(*secrets.imap_password == "app-password-91c2");
+  CHECK_FALSE(secrets.imap_bearer);
+  // The log redactor masks it like every other secret.
+  const auto all = secrets.All();
+  CHECK(std::find(all.begin(), all.end(), "app-password-91c2") != all.end());
+  // Without the table, the variable is not read.
+  CHECK_FALSE(leadrouter::Secrets::FromEnvironment(LoadConfigString("").config).imap_password);
+  ::unsetenv("LEADROUTER_TEST_IMAP_PW");
 }

@@ -467,3 +467,58 @@ TEST_CASE("dead letters are grouped by the channel of their effect", "[bot][ops_
   CHECK(group("sequence.step", {{"channel", "webhook"}}) == "dead_letters:sequence.webhook");
   CHECK(group("sequence.enroll_nurture") == "dead_letters:sequence");
 }
+
+TEST_CASE("a lead mailbox that fails alerts after alert_after, once, and recovers with a note",
+          "[bot][ops_alerts][imap]") {
+  Config c = AlertConfig();
+  c.inbound_email.imap.alert_after = 150s;
+  Harness h(":memory:", c);
+  const std::string mailbox = "leads@elmrealty.example at imaps://imap.gmail.com, INBOX";
+  h.alerts->OnImapFailure(mailbox, "Failed to connect to imap.gmail.com port 993", false);
+  h.Advance(30s);
+  h.alerts->OnImapFailure(mailbox, "Failed to connect to imap.gmail.com port 993", false);
+  h.Advance(60s);
+  CHECK(h.Alerts().empty());  // 90 s: not news yet
+  h.Advance(70s);
+  std::vector<Job> alerts = h.Alerts();
+  REQUIRE(alerts.size() == 1);
+  CHECK(Title(alerts[0]) == "Lead mailbox not read");
+  CHECK_THAT(Detail(alerts[0]), Contains("imap.gmail.com"));
+  h.alerts->OnImapFailure(mailbox, "Failed to connect to imap.gmail.com port 993", false);
+  h.Advance(10min);
+  CHECK(h.Alerts().size() == 1);
+
+  h.alerts->OnImapSuccess();
+  h.Settle();
+  alerts = h.Alerts();
+  REQUIRE(alerts.size() == 2);
+  CHECK(Title(alerts[1]) == "Lead mailbox read again");
+  CHECK_THAT(Detail(alerts[1]), Contains("3 failed polls"));
+
+  SECTION("a refused login alerts at once") {
+    h.alerts->OnImapFailure(mailbox, "the server refused the login (Login denied)", true);
+    h.Settle();
+    alerts = h.Alerts();
+    REQUIRE(alerts.size() == 3);
+    CHECK(Title(alerts[2]) == "Lead mailbox refused the login");
+    CHECK_THAT(Detail(alerts[2]), Contains("LEADROUTER_IMAP") || Contains("environment"));
+  }
+}
+
+TEST_CASE("a finished mailbox poll does not close the e-mail jobs' dead letters",
+          "[bot][ops_alerts][imap]") {
+  Harness h;
+  Job parse;
+  parse.id = 7;
+  parse.kind = "email.parse";
+  parse.attempts = 8;
+  h.alerts->OnDeadLetter(parse, "database is locked");
+  h.Settle();
+  REQUIRE(h.Alerts().size() == 1);
+  Job poll;
+  poll.id = 8;
+  poll.kind = leadrouter::kJobImapPoll;
+  h.alerts->OnJobDone(poll);
+  h.Settle();
+  CHECK(h.Alerts().size() == 1);  // no "works again" note
+}

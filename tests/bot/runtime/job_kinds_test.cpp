@@ -70,6 +70,8 @@ JobPayload Sample(JobKind kind) {
       return lr::VolumeWatchJob{};
     case JobKind::kParseEmail:
       return lr::ParseEmailJob{42, true};
+    case JobKind::kImapPoll:
+      return lr::ImapPollJob{};
   }
   FAIL("no sample for a job kind");
   return lr::PostSharkTankJob{};
