@@ -183,6 +183,15 @@ struct Config {
   struct InboundEmail {
     size_t max_size = 10 * 1024 * 1024;  // bytes; POST /v1/email answers 413 above
     pipeline::EmailRules rules;           // [[inbound_email.sources]]
+    // The providers' inbound webhooks ([inbound_email.webhooks]); their
+    // secrets come from the environment (Secrets).
+    struct Webhooks {
+      // A Mailgun signature older (or newer) than this is refused as a
+      // replay; Mailgun warns that its own delivery may lag.
+      milliseconds mailgun_max_age = std::chrono::minutes(15);
+      // The user name in the basic-auth URL given to Postmark.
+      std::string postmark_username = "postmark";
+    } webhooks;
   } inbound_email;
 };
 
@@ -228,6 +237,8 @@ struct Secrets {
   std::optional<std::string> smtp_password;      // LEADROUTER_SMTP_PASSWORD
   std::optional<std::string> twilio_auth_token;  // TWILIO_AUTH_TOKEN
   std::optional<std::string> metrics_token;      // LEADROUTER_METRICS_TOKEN
+  std::optional<std::string> mailgun_signing_key;  // MAILGUN_WEBHOOK_SIGNING_KEY
+  std::optional<std::string> postmark_password;    // POSTMARK_INBOUND_PASSWORD
   static Secrets FromEnvironment();
   // Every non-empty secret, for the log redactor.
   std::vector<std::string> All() const;

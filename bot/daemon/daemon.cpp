@@ -12,6 +12,7 @@
 #include "bot/daemon/health.h"
 #include "bot/daemon/routing_reload.h"
 #include "bot/email/email_service.h"
+#include "bot/email/email_webhooks.h"
 #include "bot/http/connection_cap.h"
 #include "bot/http/http_server.h"
 #include "bot/http/request_gate.h"
@@ -264,7 +265,7 @@ struct SlackPart {
 // 7. The HTTP server and every route on it.
 struct IntakePart {
   IntakePart(boost::asio::io_context& loop, const Config& config, const Secrets& secrets,
-             const Clock& clock, MovableClock& movable, StorageWriter& writer,
+             const Clock& wall_clock, const Clock& clock, MovableClock& movable, StorageWriter& writer,
              JobRunner& runner, OpsAlerts& ops_alerts, SlackHealth& slack)
       : gate(GateOptions(config, secrets)),
         server(loop, ServerOptions(config)),
@@ -273,6 +274,8 @@ struct IntakePart {
         twilio_inbound(config, secrets.twilio_auth_token, writer, gate, clock),
         intake(config, writer, runner, gate, clock, slack),
         email(config, writer, runner, gate, clock),
+        email_webhooks(config, {secrets.mailgun_signing_key, secrets.postmark_password},
+                       email, gate, wall_clock),
         metrics(writer, clock, slack, secrets.metrics_token) {
     if (!secrets.intake_token && !secrets.webhook_secret) {
       logging::Warn("intake.locked",
@@ -288,6 +291,7 @@ struct IntakePart {
     intake.RegisterRoutes(server);
     // Raw e-mail in: stored first, parsed by a job into a lead (or not).
     email.RegisterRoutes(server);
+    email_webhooks.RegisterRoutes(server);
     email.RegisterJobs();
     metrics.RegisterRoutes(server);
     if (config.testing.movable_clock) {
@@ -302,6 +306,7 @@ struct IntakePart {
   TwilioInboundService twilio_inbound;
   IntakeService intake;
   EmailService email;
+  EmailWebhooks email_webhooks;
   MetricsService metrics;
 };
 
@@ -400,8 +405,9 @@ bool Daemon::Start() {
                                                p.secrets, writer, runner);
   p.slack = std::make_unique<SlackPart>(p.loop, p.wall_clock, p.clock, config, p.secrets,
                                         writer, runner, p.jobs->waiting, p.ops->alerts);
-  p.intake = std::make_unique<IntakePart>(p.loop, config, p.secrets, p.clock, p.movable,
-                                          writer, runner, p.ops->alerts, p.slack->health);
+  p.intake = std::make_unique<IntakePart>(p.loop, config, p.secrets, p.wall_clock, p.clock,
+                                          p.movable, writer, runner, p.ops->alerts,
+                                          p.slack->health);
 
   Status started = p.intake->server.Start();
   if (!started.ok()) {
