@@ -55,8 +55,9 @@ struct ParsedEmail {
 ParsedEmail ParseInboundEmail(storage::Database& db, int64_t email_id, SystemTime now,
                               const Config& config);
 
-// Queues message `email_id` to be parsed again (after its rule was fixed).
-// Returns false, changing nothing, when there is no such e-mail.
+// Queues message `email_id` to be parsed again (after its rule was fixed)
+// and sets its outcome back to "pending" until then. Returns false,
+// changing nothing, when there is no such e-mail.
 bool ReplayInboundEmail(storage::Database& db, int64_t email_id, SystemTime now,
                         const Config& config);
 

@@ -11,4 +11,7 @@ list(APPEND DECISION_SOURCES
 )
 list(APPEND BOT_SOURCES
   interactions/dispatch.cpp
+  # A decision too, but the e-mail parse transaction it queues is listed
+  # with the effects (it opens ops alerts through bot/ops).
+  interactions/dlq_email_replay.cpp
 )

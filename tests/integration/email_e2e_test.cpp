@@ -1,16 +1,21 @@
 // Inbound e-mail end to end: the real daemon and the Slack stand-in. A raw
 // portal e-mail posted to /v1/email (or piped through `leadrouter email
 // ingest`) is stored first, then parsed by a job into a lead in Slack, a
-// dead letter with one ops alert, or nothing for Slack at all.
+// dead letter with one ops alert and a Replay button in `/leads dlq`, or
+// nothing for Slack at all.
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <thread>
 
 #include "tests/support/slack_stack.h"
 #include "tests/support/http_client.h"
 
 using leadrouter::testing::Contains;
+using leadrouter::testing::HasButton;
 using leadrouter::testing::kIntakeToken;
+using leadrouter::testing::kManager;
 using leadrouter::testing::kOpsChannel;
 using leadrouter::testing::MessageText;
 using leadrouter::testing::ReadFile;
@@ -56,6 +61,24 @@ leadrouter::test::ClientResponse PostEmail(SlackStack& s, const std::string& raw
   leadrouter::test::HeaderList headers = {{"Content-Type", type}};
   if (auth) headers.emplace_back("Authorization", std::string("Bearer ") + kIntakeToken);
   return http.Send("POST", "/v1/email", headers, raw);
+}
+
+constexpr char kGeneral[] = "C0GENERAL1";
+
+int64_t EmailId(const leadrouter::test::ClientResponse& r) {
+  INFO(r.body);
+  REQUIRE(r.status == 202);
+  return json::parse(r.body)["email_id"].get<int64_t>();
+}
+
+// Waits for an ephemeral to `user` in the general channel that `pred` holds for.
+std::optional<json> WaitForEphemeral(SlackStack& s,
+                                     const std::function<bool(const json&)>& pred) {
+  return s.WaitFor(kGeneral, pred, /*ephemeral=*/true);
+}
+
+bool TextHas(const json& message, const std::string& words) {
+  return Contains(message.value("text", ""), words);
 }
 
 // Polls until `sql` counts `want` (or a few seconds pass); returns the last count.
@@ -178,4 +201,46 @@ TEST_CASE("email ingest stores through the daemon; with the daemon down it exits
   REQUIRE(up.exit_code == 0);
   s.WaitForPost("Dana O'Connell");
   CHECK(s.Count("SELECT COUNT(*) FROM leads") == 1);
+}
+
+TEST_CASE("a dead-lettered e-mail is replayed from /leads dlq after its rule is fixed "
+          "and becomes a lead in Slack",
+          "[e2e][email][dlq]") {
+  SlackStack s{StackOptions(kSources)};
+  const int64_t id = EmailId(PostEmail(s, Fixture("realtor-template-changed.eml")));
+  const std::string where = "SELECT COUNT(*) FROM inbound_emails WHERE outcome = ";
+  REQUIRE(WaitForCount(s, where + "'dead_letter'", 1) == 1);
+
+  // The rule is fixed and the daemon restarted; nothing happens by itself.
+  s.StopDaemon();
+  WriteFile(s.config_path(), ReadFile(s.config_path()) + kFixedRule);
+  s.StartDaemon();
+  s.WaitUntilIdle();
+  CHECK(s.Count("SELECT COUNT(*) FROM leads") == 0);
+
+  s.Command("/leads", "dlq", kManager, kGeneral);
+  auto list = WaitForEphemeral(s, [](const json& e) {
+    return e.value("user", "") == kManager && HasButton(e, "dlq_email_replay");
+  });
+  INFO(s.DaemonLog());
+  REQUIRE(list);
+  const std::string shown = MessageText(*list);
+  CHECK(Contains(shown, "E-mail #" + std::to_string(id)));
+  CHECK(Contains(shown, "Realtor.com"));
+  CHECK(Contains(shown, "no name"));
+
+  // A manager's click on Replay makes it a lead in Slack, once.
+  s.Click(kGeneral, (*list)["message_ts"], "dlq_email_replay", kManager);
+  s.WaitForPost("Rebecca Sutton");
+  CHECK(WaitForCount(s, where + "'lead'", 1) == 1);
+  CHECK(WaitForEphemeral(s, [&](const json& e) {
+    return TextHas(e, "Replayed e-mail #" + std::to_string(id));
+  }));
+  // A second click on the same (now stale) list changes nothing.
+  s.Click(kGeneral, (*list)["message_ts"], "dlq_email_replay", kManager);
+  CHECK(WaitForEphemeral(
+      s, [](const json& e) { return TextHas(e, "not a dead letter any more"); }));
+  s.WaitUntilIdle();
+  CHECK(s.Count("SELECT COUNT(*) FROM leads") == 1);
+  CHECK(s.Count("SELECT COUNT(*) FROM jobs WHERE kind = 'email.parse'") == 2);
 }
