@@ -440,6 +440,7 @@ void ReadInboundEmail(TableReader& r, Config::InboundEmail& in) {
   int64_t max_size = static_cast<int64_t>(in.max_size);
   r.Integer("max_size", max_size, 1024, int64_t{1} << 30);
   in.max_size = static_cast<size_t>(max_size);
+  r.Duration("keep_not_leads", in.keep_not_leads);
   r.Table("webhooks", [&](TableReader& w) {
     w.Duration("mailgun_max_age", in.webhooks.mailgun_max_age);
     if (in.webhooks.mailgun_max_age < std::chrono::seconds(30)) {

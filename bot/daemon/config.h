@@ -183,6 +183,10 @@ struct Config {
   struct InboundEmail {
     size_t max_size = 10 * 1024 * 1024;  // bytes; POST /v1/email answers 413 above
     pipeline::EmailRules rules;           // [[inbound_email.sources]]
+    // Raw bodies of not-a-lead mail are deleted this long after they came
+    // (the row, its outcome and its key stay, so it is still counted and a
+    // redelivery is still a duplicate). Zero keeps them forever.
+    milliseconds keep_not_leads = std::chrono::hours(24 * 30);
     // The providers' inbound webhooks ([inbound_email.webhooks]); their
     // secrets come from the environment (Secrets).
     struct Webhooks {

@@ -11,6 +11,7 @@
 #include "bot/follow_up/follow_up_channels.h"
 #include "bot/daemon/health.h"
 #include "bot/daemon/routing_reload.h"
+#include "bot/email/email_retention.h"
 #include "bot/email/email_service.h"
 #include "bot/email/email_webhooks.h"
 #include "bot/http/connection_cap.h"
@@ -276,6 +277,7 @@ struct IntakePart {
         email(config, writer, runner, gate, clock),
         email_webhooks(config, {secrets.mailgun_signing_key, secrets.postmark_password},
                        email, gate, wall_clock),
+        email_retention(writer, runner, config, clock),
         metrics(writer, clock, slack, secrets.metrics_token) {
     if (!secrets.intake_token && !secrets.webhook_secret) {
       logging::Warn("intake.locked",
@@ -293,6 +295,7 @@ struct IntakePart {
     email.RegisterRoutes(server);
     email_webhooks.RegisterRoutes(server);
     email.RegisterJobs();
+    email_retention.Start();
     metrics.RegisterRoutes(server);
     if (config.testing.movable_clock) {
       RegisterClockControl(server, gate, movable, runner);
@@ -307,6 +310,7 @@ struct IntakePart {
   IntakeService intake;
   EmailService email;
   EmailWebhooks email_webhooks;
+  EmailRetention email_retention;
   MetricsService metrics;
 };
 

@@ -7,6 +7,7 @@
 #include "bot/runtime/job_runner.h"
 #include "bot/intake/json_post.h"
 #include "bot/daemon/log.h"
+#include "bot/metrics/metrics.h"
 #include "bot/runtime/storage_writer.h"
 #include "pipeline/email_message.h"
 
@@ -62,6 +63,7 @@ void EmailService::Store(std::string raw, std::string message_id, std::string vi
           if (!s.duplicate) runner_.Wake();
           logging::Info(s.duplicate ? "email.duplicate" : "email.accepted",
                         {{"email_id", s.email_id}, {"via", via}});
+          metrics::Global().EmailReceived(via, s.duplicate ? "duplicate" : "accepted");
         }
         done(std::move(stored));
       });
@@ -84,6 +86,7 @@ void EmailService::RegisterJobs() {
                                    {"source", p.source}, {"why", p.why}};
           if (p.lead_id) fields["lead_id"] = *p.lead_id;
           logging::Info("email.parsed", fields);
+          metrics::Global().EmailParsed(p.outcome, p.source);
           // The alert and lead jobs were written in the same commit.
           runner_.Wake();
           done(JobOutcome::Done());

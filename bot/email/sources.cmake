@@ -5,6 +5,7 @@ list(APPEND BOT_SOURCES
   email/email_ingest_command.cpp
   email/email_parse_command.cpp
   email/email_replay_command.cpp
+  email/email_retention.cpp
   email/email_service.cpp
   email/email_webhooks.cpp
   email/inbound_email_tx.cpp

@@ -33,6 +33,7 @@ constexpr KindName kKindNames[] = {
     {JobKind::kSlaEscalate, kJobSlaEscalate},
     {JobKind::kAlertCheck, kJobAlertCheck},
     {JobKind::kVolumeWatch, kJobVolumeWatch},
+    {JobKind::kEmailRetention, kJobEmailRetention},
 };
 static_assert(std::size(kKindNames) == std::size(kAllJobKinds),
               "every job kind has exactly one stored name");
@@ -133,6 +134,8 @@ json Encode(const AlertCheckJob& p) {
 
 json Encode(const VolumeWatchJob&) { return json::object(); }
 
+json Encode(const EmailRetentionJob&) { return json::object(); }
+
 json Encode(const JobPayload& p) {
   return std::visit([](const auto& payload) { return Encode(payload); }, p);
 }
@@ -231,6 +234,8 @@ void DecodeInto(const json& j, AlertCheckJob& out) {
 
 void DecodeInto(const json&, VolumeWatchJob&) {}
 
+void DecodeInto(const json&, EmailRetentionJob&) {}
+
 JobPayload DecodePayload(JobKind kind, const json& payload) {
   switch (kind) {
     case JobKind::kPostSharkTank:
@@ -266,6 +271,8 @@ JobPayload DecodePayload(JobKind kind, const json& payload) {
       return Decode<AlertCheckJob>(payload);
     case JobKind::kVolumeWatch:
       return Decode<VolumeWatchJob>(payload);
+    case JobKind::kEmailRetention:
+      return Decode<EmailRetentionJob>(payload);
   }
   return PostSharkTankJob{};
 }

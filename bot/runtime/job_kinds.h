@@ -39,6 +39,7 @@ inline constexpr char kJobSlaRemind[] = "sla.remind";
 inline constexpr char kJobSlaEscalate[] = "sla.escalate";
 inline constexpr char kJobAlertCheck[] = "ops.alert_quiet_check";
 inline constexpr char kJobVolumeWatch[] = "ops.volume_watch";
+inline constexpr char kJobEmailRetention[] = "email.retention";
 
 enum class JobKind {
   // Slack effects (bot/slack/slack_jobs).
@@ -64,6 +65,8 @@ enum class JobKind {
   // Ops timers, lead-less (bot/ops/ops_alerts, bot/ops/volume_watch).
   kAlertCheck,
   kVolumeWatch,
+  // Inbound e-mail housekeeping (bot/email/email_retention).
+  kEmailRetention,
 };
 
 inline constexpr JobKind kAllJobKinds[] = {
@@ -72,7 +75,8 @@ inline constexpr JobKind kAllJobKinds[] = {
     JobKind::kPostTriage,     JobKind::kOpsAlert,       JobKind::kAssignRoundRobin,
     JobKind::kClaimTimeout,   JobKind::kEnrollNurture,  JobKind::kSequenceSms,
     JobKind::kSequenceEmail,  JobKind::kSequenceWebhook, JobKind::kSlaRemind,
-    JobKind::kSlaEscalate,    JobKind::kAlertCheck,     JobKind::kVolumeWatch};
+    JobKind::kSlaEscalate,    JobKind::kAlertCheck,     JobKind::kVolumeWatch,
+    JobKind::kEmailRetention};
 
 // The stored name ("slack.post_shark_tank") and back; nullopt for a name
 // this version does not know.
@@ -219,12 +223,18 @@ struct VolumeWatchJob {
   bool operator==(const VolumeWatchJob&) const = default;
 };
 
+// The periodic purge of kept not-a-lead mail; each run writes the next.
+struct EmailRetentionJob {
+  static constexpr JobKind kKind = JobKind::kEmailRetention;
+  bool operator==(const EmailRetentionJob&) const = default;
+};
+
 using JobPayload =
     std::variant<PostSharkTankJob, UpdateLeadPostJob, DmLeadCardJob,
                  EphemeralJob, DmNoteJob, ThreadNoteJob, PostTriageJob,
                  OpsAlertJob, AssignRoundRobinJob, ClaimTimeoutJob,
                  EnrollNurtureJob, SequenceStepJob, SlaTimerJob, AlertCheckJob,
-                 VolumeWatchJob>;
+                 VolumeWatchJob, EmailRetentionJob>;
 
 // The stored JSON of a payload (always an object).
 nlohmann::json Encode(const PostSharkTankJob& p);
@@ -242,6 +252,7 @@ nlohmann::json Encode(const SequenceStepJob& p);
 nlohmann::json Encode(const SlaTimerJob& p);
 nlohmann::json Encode(const AlertCheckJob& p);
 nlohmann::json Encode(const VolumeWatchJob& p);
+nlohmann::json Encode(const EmailRetentionJob& p);
 nlohmann::json Encode(const JobPayload& p);
 
 // Reads stored JSON into `out`, old shapes included; fields the JSON lacks
@@ -261,6 +272,7 @@ void DecodeInto(const nlohmann::json& payload, SequenceStepJob& out);
 void DecodeInto(const nlohmann::json& payload, SlaTimerJob& out);
 void DecodeInto(const nlohmann::json& payload, AlertCheckJob& out);
 void DecodeInto(const nlohmann::json& payload, VolumeWatchJob& out);
+void DecodeInto(const nlohmann::json& payload, EmailRetentionJob& out);
 
 // The payload as `T`: `Decode<DmLeadCardJob>(job.payload)`.
 template <typename T>

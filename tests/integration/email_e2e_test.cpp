@@ -2,7 +2,7 @@
 // portal e-mail posted to /v1/email (or piped through `leadrouter email
 // ingest`) is stored first, then parsed by a job into a lead in Slack, a
 // dead letter with one ops alert and a Replay button in `/leads dlq`, or
-// nothing for Slack at all.
+// nothing for Slack at all (counted, and its body kept for a while).
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <functional>
@@ -69,6 +69,14 @@ int64_t EmailId(const leadrouter::test::ClientResponse& r) {
   INFO(r.body);
   REQUIRE(r.status == 202);
   return json::parse(r.body)["email_id"].get<int64_t>();
+}
+
+std::string Outcome(SlackStack& s, int64_t id) {
+  return s.QueryString("SELECT outcome FROM inbound_emails WHERE id = " + std::to_string(id));
+}
+
+int64_t RawBytes(SlackStack& s, int64_t id) {
+  return s.Count("SELECT length(raw) FROM inbound_emails WHERE id = " + std::to_string(id));
 }
 
 // Waits for an ephemeral to `user` in the general channel that `pred` holds for.
@@ -243,4 +251,48 @@ TEST_CASE("a dead-lettered e-mail is replayed from /leads dlq after its rule is 
   s.WaitUntilIdle();
   CHECK(s.Count("SELECT COUNT(*) FROM leads") == 1);
   CHECK(s.Count("SELECT COUNT(*) FROM jobs WHERE kind = 'email.parse'") == 2);
+}
+
+TEST_CASE("not-a-lead mail is counted, and its body kept for keep_not_leads (30 days) "
+          "and then deleted",
+          "[e2e][email][retention]") {
+  SlackStack s{StackOptions(kSources)};
+  const int64_t newsletter = EmailId(PostEmail(s, Fixture("newsletter-zillow.eml")));
+  const int64_t lead = EmailId(PostEmail(s, Fixture("zillow-qp.eml")));
+  s.WaitForPost("Dana O'Connell");
+  s.WaitUntilIdle();
+  REQUIRE(Outcome(s, newsletter) == "not_a_lead");
+
+  const json health = s.Health();
+  INFO(health.dump());
+  CHECK(health["email"]["by_outcome"]["not_a_lead"] == 1);
+  CHECK(health["email"]["by_outcome"]["lead"] == 1);
+  CHECK(health["email"]["by_outcome"]["dead_letter"] == 0);
+  CHECK(health["email"]["by_via"]["http"]["lead"] == 1);
+  CHECK(health["email"]["total"] == 2);
+  leadrouter::test::HttpClient http(s.daemon_port());
+  const std::string metrics = http.Send("GET", "/metrics").body;
+  CHECK(Contains(metrics, "leadrouter_emails_total{outcome=\"not_a_lead\",source=\"Zillow\"} 1"));
+  CHECK(Contains(metrics, "leadrouter_emails_total{outcome=\"lead\",source=\"Zillow\"} 1"));
+  CHECK(Contains(metrics,
+                 "leadrouter_emails_received_total{status=\"accepted\",via=\"http\"} 2"));
+
+  // Within the 30 days nothing is deleted.
+  s.Advance("29d");
+  s.WaitUntilIdle();
+  CHECK(RawBytes(s, newsletter) > 0);
+
+  s.Advance("2d");
+  s.WaitUntilIdle();
+  CHECK(RawBytes(s, newsletter) == 0);
+  CHECK(s.Count("SELECT COUNT(*) FROM inbound_emails WHERE length(raw) = 0") == 1);
+  // A lead's e-mail is kept: it is the lead's evidence.
+  CHECK(RawBytes(s, lead) > 0);
+  // Still counted, and a redelivery is still a duplicate.
+  CHECK(s.Health()["email"]["by_outcome"]["not_a_lead"] == 1);
+  auto again = PostEmail(s, Fixture("newsletter-zillow.eml"));
+  CHECK(json::parse(again.body)["status"] == "duplicate");
+  // One purge is waiting for the next hour, not a pile of them.
+  CHECK(s.Count("SELECT COUNT(*) FROM jobs WHERE kind = 'email.retention' AND "
+                "state = 'pending'") == 1);
 }

@@ -68,6 +68,8 @@ JobPayload Sample(JobKind kind) {
       return lr::AlertCheckJob{"slack_connection", 1773526061000};
     case JobKind::kVolumeWatch:
       return lr::VolumeWatchJob{};
+    case JobKind::kEmailRetention:
+      return lr::EmailRetentionJob{};
   }
   FAIL("no sample for a job kind");
   return lr::PostSharkTankJob{};
