@@ -128,11 +128,20 @@ int InboundEmailStore::PurgeRaw(const std::string& outcome, TimePoint cutoff,
   SQLite::Statement update(
       db_,
       "UPDATE inbound_emails SET raw = zeroblob(0), updated_at = ? "
-      "WHERE outcome = ? AND received_at < ? AND length(raw) > 0");
+      "WHERE outcome = ? AND received_at <= ? AND length(raw) > 0");
   update.bind(1, ToMillis(now));
   update.bind(2, outcome);
   update.bind(3, ToMillis(cutoff));
   return update.exec();
+}
+
+std::optional<TimePoint> InboundEmailStore::OldestKept(const std::string& outcome) {
+  SQLite::Statement query(
+      db_,
+      "SELECT MIN(received_at) FROM inbound_emails WHERE outcome = ? AND length(raw) > 0");
+  query.bind(1, outcome);
+  if (!query.executeStep() || query.isColumnNull(0)) return std::nullopt;
+  return FromMillis(query.getColumn(0).getInt64());
 }
 
 }  // namespace leadrouter::storage

@@ -74,9 +74,13 @@ class InboundEmailStore {
   // is no such message.
   bool MarkPending(int64_t id, TimePoint now);
 
-  // Empties the raw body of every message with `outcome` received before
-  // `cutoff` and not purged yet; returns how many.
+  // Empties the raw body of every message with `outcome` received at or
+  // before `cutoff` and not purged yet; returns how many.
   int PurgeRaw(const std::string& outcome, TimePoint cutoff, TimePoint now);
+
+  // When the oldest message with `outcome` whose body is still kept came;
+  // nullopt when there is none.
+  std::optional<TimePoint> OldestKept(const std::string& outcome);
 
  private:
   SQLite::Database& db_;

@@ -11,25 +11,37 @@
 #include "storage/job_store.h"
 
 namespace leadrouter {
+namespace {
+
+constexpr char kNotALead[] = "not_a_lead";
+
+void Schedule(storage::Database& db, SystemTime due, SystemTime now, const Config& config) {
+  storage::JobStore(db.db()).Enqueue(MakeJob(std::nullopt, EmailRetentionJob{}, due, config),
+                                     now);
+}
+
+bool Pending(storage::Database& db) {
+  return storage::AlertStore(db.db()).HasPendingJob(kJobEmailRetention);
+}
+
+}  // namespace
 
 int RunEmailRetention(storage::Database& db, SystemTime now, const Config& config) {
-  int purged = 0;
   const auto keep = config.inbound_email.keep_not_leads;
-  if (keep.count() > 0) {
-    purged = storage::InboundEmailStore(db.db()).PurgeRaw("not_a_lead", now - keep, now);
-  }
-  // The running job is not pending: this writes its successor once, even
-  // when a crash makes it run twice.
-  ScheduleEmailRetention(db, now + kEmailRetentionInterval, now, config);
+  if (keep.count() <= 0) return 0;
+  storage::InboundEmailStore store(db.db());
+  const int purged = store.PurgeRaw(kNotALead, now - keep, now);
+  // What is left came after now - keep, so its time is still to come. The
+  // running job is not pending: this writes its successor once, even when
+  // a crash makes it run twice.
+  std::optional<SystemTime> oldest = store.OldestKept(kNotALead);
+  if (oldest && !Pending(db)) Schedule(db, *oldest + keep, now, config);
   return purged;
 }
 
-bool ScheduleEmailRetention(storage::Database& db, SystemTime due, SystemTime now,
-                            const Config& config) {
-  if (storage::AlertStore(db.db()).HasPendingJob(kJobEmailRetention)) return false;
-  storage::JobStore(db.db()).Enqueue(MakeJob(std::nullopt, EmailRetentionJob{}, due, config),
-                                     now);
-  return true;
+void NoteNotALeadKept(storage::Database& db, SystemTime now, const Config& config) {
+  const auto keep = config.inbound_email.keep_not_leads;
+  if (keep.count() > 0 && !Pending(db)) Schedule(db, now + keep, now, config);
 }
 
 EmailRetention::EmailRetention(StorageWriter& writer, JobRunner& runner,
@@ -56,14 +68,18 @@ void EmailRetention::Start() {
           if (purged.value() > 0) {
             logging::Info("email.retention", {{"purged", purged.value()}});
           }
-          runner_.Wake();  // the next run was just written
           done(JobOutcome::Done());
         });
   });
   const SystemTime now = clock_.Now();
   const Config& config = config_;
   writer_.Submit(
-      [now, &config](storage::Database& db) { ScheduleEmailRetention(db, now, now, config); },
+      [now, &config](storage::Database& db) {
+        // A pending run may have been timed by a longer keep_not_leads.
+        if (storage::InboundEmailStore(db.db()).OldestKept(kNotALead)) {
+          Schedule(db, now, now, config);
+        }
+      },
       [this, alive](const std::string& error) {
         if (alive.expired()) return;
         if (!error.empty()) {

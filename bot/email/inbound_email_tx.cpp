@@ -1,5 +1,6 @@
 #include "bot/email/inbound_email_tx.h"
 
+#include "bot/email/email_retention.h"
 #include "bot/runtime/digest.h"
 #include "bot/intake/accept_lead.h"
 #include "bot/ops/ops_alerts.h"
@@ -99,6 +100,7 @@ ParsedEmail ParseInboundEmail(storage::Database& db, int64_t email_id, SystemTim
       break;
     }
     case pipeline::EmailOutcome::kNotALead:
+      NoteNotALeadKept(db, now, config);
       if (!v.confirmation_code.empty()) {
         AlertMessage m;
         m.title = "A mailbox asks to confirm forwarding";

@@ -70,7 +70,10 @@ TEST_CASE("old not-a-lead bodies are emptied once; the rows and other outcomes s
   store.RecordOutcome(dead.id, "dead_letter", "Zillow", "no phone", std::nullopt, kT0);
 
   const auto now = kT0 + 31 * 24h;
+  CHECK(store.OldestKept("not_a_lead") == kT0);
   CHECK(store.PurgeRaw("not_a_lead", now - 30 * 24h, now) == 1);
+  CHECK(store.OldestKept("not_a_lead") == kT0 + 20 * 24h);
+  CHECK_FALSE(store.OldestKept("lead"));
   CHECK(store.PurgeRaw("not_a_lead", now - 30 * 24h, now + 1h) == 0);  // once
   auto purged = store.Get(old_news.id);
   REQUIRE(purged);
