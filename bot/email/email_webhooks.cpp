@@ -33,8 +33,9 @@ constexpr int kPostmarkReject = 403;
 // A request we could take once an operator fixes something on their side.
 constexpr int kRetryLater = 422;
 
-// Tokens remembered at most; past this the oldest are forgotten first (the
-// timestamp check still refuses them once they are old).
+// Tokens remembered at most (far more than a max age of mail brings); past
+// this one is forgotten to make room, and the timestamp check still
+// refuses it once it is old.
 constexpr size_t kMaxSeenTokens = 100000;
 
 void Refuse(const Responder& respond, const char* via, int status, const std::string& why,
