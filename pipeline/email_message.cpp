@@ -1,11 +1,7 @@
-// The only file that sees GMime and GLib.
+// GMime and GLib stay in this file, multipart_form.cpp and gmime_support.
 #include "pipeline/email_message.h"
 
-#include <gmime/gmime.h>
-
-#include <memory>
-#include <mutex>
-
+#include "pipeline/gmime_support.h"
 #include "pipeline/text.h"
 
 namespace leadrouter::pipeline {
@@ -14,24 +10,6 @@ namespace {
 // Multipart nesting deeper than this is not a portal's e-mail; stop walking
 // rather than recurse without bound on a hostile message.
 constexpr int kMaxPartDepth = 16;
-
-struct GObjectUnref {
-  void operator()(void* object) const {
-    if (object != nullptr) g_object_unref(object);
-  }
-};
-template <typename T>
-using GPtr = std::unique_ptr<T, GObjectUnref>;
-
-struct GFree {
-  void operator()(char* text) const { g_free(text); }
-};
-using GText = std::unique_ptr<char, GFree>;
-
-void InitOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
 
 std::string OrEmpty(const char* s) { return s != nullptr ? s : ""; }
 
@@ -97,7 +75,7 @@ bool SameName(std::string_view a, std::string_view b) {
 }  // namespace
 
 Result<EmailMessage> ReadEmailMessage(std::string_view raw) {
-  InitOnce();
+  EnsureGMime();
   GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(raw.data(), raw.size()));
   GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
   g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);

@@ -45,6 +45,7 @@ std::optional<InboundEmail> InboundEmailStore::Get(int64_t id) {
   e.why = query.getColumn(7).getString();
   if (!query.isColumnNull(8)) e.lead_id = query.getColumn(8).getInt64();
   e.attempts = query.getColumn(9).getInt();
+  e.purged = e.raw.empty();
   return e;
 }
 
@@ -73,6 +74,74 @@ int64_t InboundEmailStore::CountByOutcome(const std::string& outcome) {
   query.bind(1, outcome);
   query.executeStep();
   return query.getColumn(0).getInt64();
+}
+
+std::map<std::string, std::map<std::string, int64_t>>
+InboundEmailStore::CountByOutcomeAndVia() {
+  SQLite::Statement query(
+      db_, "SELECT outcome, via, COUNT(*) FROM inbound_emails GROUP BY outcome, via");
+  std::map<std::string, std::map<std::string, int64_t>> out;
+  while (query.executeStep()) {
+    out[query.getColumn(0).getString()][query.getColumn(1).getString()] =
+        query.getColumn(2).getInt64();
+  }
+  return out;
+}
+
+std::vector<InboundEmail> InboundEmailStore::ListByOutcome(const std::string& outcome,
+                                                           size_t limit) {
+  SQLite::Statement query(
+      db_,
+      "SELECT id, message_key, via, received_at, source, why, lead_id, attempts, "
+      "length(raw) = 0 "
+      "FROM inbound_emails WHERE outcome = ? ORDER BY received_at DESC, id DESC LIMIT ?");
+  query.bind(1, outcome);
+  query.bind(2, static_cast<int64_t>(limit));
+  std::vector<InboundEmail> out;
+  while (query.executeStep()) {
+    InboundEmail e;
+    e.id = query.getColumn(0).getInt64();
+    e.message_key = query.getColumn(1).getString();
+    e.via = query.getColumn(2).getString();
+    e.received_at = FromMillis(query.getColumn(3).getInt64());
+    e.outcome = outcome;
+    e.source = query.getColumn(4).getString();
+    e.why = query.getColumn(5).getString();
+    if (!query.isColumnNull(6)) e.lead_id = query.getColumn(6).getInt64();
+    e.attempts = query.getColumn(7).getInt();
+    e.purged = query.getColumn(8).getInt() != 0;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+bool InboundEmailStore::MarkPending(int64_t id, TimePoint now) {
+  SQLite::Statement update(
+      db_, "UPDATE inbound_emails SET outcome = 'pending', updated_at = ? WHERE id = ?");
+  update.bind(1, ToMillis(now));
+  update.bind(2, id);
+  return update.exec() == 1;
+}
+
+int InboundEmailStore::PurgeRaw(const std::string& outcome, TimePoint cutoff,
+                                TimePoint now) {
+  SQLite::Statement update(
+      db_,
+      "UPDATE inbound_emails SET raw = zeroblob(0), updated_at = ? "
+      "WHERE outcome = ? AND received_at <= ? AND length(raw) > 0");
+  update.bind(1, ToMillis(now));
+  update.bind(2, outcome);
+  update.bind(3, ToMillis(cutoff));
+  return update.exec();
+}
+
+std::optional<TimePoint> InboundEmailStore::OldestKept(const std::string& outcome) {
+  SQLite::Statement query(
+      db_,
+      "SELECT MIN(received_at) FROM inbound_emails WHERE outcome = ? AND length(raw) > 0");
+  query.bind(1, outcome);
+  if (!query.executeStep() || query.isColumnNull(0)) return std::nullopt;
+  return FromMillis(query.getColumn(0).getInt64());
 }
 
 }  // namespace leadrouter::storage

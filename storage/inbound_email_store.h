@@ -7,8 +7,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "storage/time_point.h"
 
@@ -31,6 +33,9 @@ struct InboundEmail {
   std::string why;
   std::optional<int64_t> lead_id;
   int attempts = 0;  // how many times it was parsed (a replay adds one)
+  // The raw body was deleted (inbound_email.keep_not_leads); `raw` is
+  // empty. A stored message is never empty otherwise: it has a From.
+  bool purged = false;
 };
 
 class InboundEmailStore {
@@ -56,6 +61,26 @@ class InboundEmailStore {
 
   // How many messages have `outcome`, since the database began.
   int64_t CountByOutcome(const std::string& outcome);
+  // The same for every outcome at once ("pending", "lead", …), by via
+  // ("http", "mailgun", …): {outcome: {via: count}}.
+  std::map<std::string, std::map<std::string, int64_t>> CountByOutcomeAndVia();
+
+  // Messages with `outcome`, the most recent first, at most `limit`;
+  // their `raw` is left empty (a list needs no bodies).
+  std::vector<InboundEmail> ListByOutcome(const std::string& outcome, size_t limit);
+
+  // Sets message `id` back to "pending" (a replay was queued), so it leaves
+  // the dead-letter list until the parse decides again. False when there
+  // is no such message.
+  bool MarkPending(int64_t id, TimePoint now);
+
+  // Empties the raw body of every message with `outcome` received at or
+  // before `cutoff` and not purged yet; returns how many.
+  int PurgeRaw(const std::string& outcome, TimePoint cutoff, TimePoint now);
+
+  // When the oldest message with `outcome` whose body is still kept came;
+  // nullopt when there is none.
+  std::optional<TimePoint> OldestKept(const std::string& outcome);
 
  private:
   SQLite::Database& db_;

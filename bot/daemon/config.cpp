@@ -554,6 +554,18 @@ void ReadInboundEmail(TableReader& r, Config::InboundEmail& in) {
   int64_t max_size = static_cast<int64_t>(in.max_size);
   r.Integer("max_size", max_size, 1024, int64_t{1} << 30);
   in.max_size = static_cast<size_t>(max_size);
+  r.Duration("keep_not_leads", in.keep_not_leads);
+  r.Table("webhooks", [&](TableReader& w) {
+    w.Duration("mailgun_max_age", in.webhooks.mailgun_max_age);
+    if (in.webhooks.mailgun_max_age < std::chrono::seconds(30)) {
+      w.Error("mailgun_max_age", "must be at least 30s (Mailgun's delivery can lag)");
+    }
+    w.String("postmark_username", in.webhooks.postmark_username);
+    if (in.webhooks.postmark_username.empty() ||
+        in.webhooks.postmark_username.find(':') != std::string::npos) {
+      w.Error("postmark_username", "must be a user name without ':'");
+    }
+  });
   std::set<std::string> names;
   r.TableArray("sources", [&](TableReader& s, size_t) {
     pipeline::EmailSource source;
@@ -982,6 +994,8 @@ Secrets Secrets::FromEnvironment() {
   s.smtp_password = env("LEADROUTER_SMTP_PASSWORD");
   s.twilio_auth_token = env("TWILIO_AUTH_TOKEN");
   s.metrics_token = env("LEADROUTER_METRICS_TOKEN");
+  s.mailgun_signing_key = env("MAILGUN_WEBHOOK_SIGNING_KEY");
+  s.postmark_password = env("POSTMARK_INBOUND_PASSWORD");
   return s;
 }
 
@@ -1003,7 +1017,8 @@ std::vector<std::string> Secrets::All() const {
   std::vector<std::string> out;
   for (const auto* s : {&slack_bot_token, &slack_app_token, &intake_token,
                         &webhook_secret, &smtp_password, &twilio_auth_token,
-                        &metrics_token, &imap_password, &imap_bearer}) {
+                        &metrics_token, &imap_password, &imap_bearer,
+                        &mailgun_signing_key, &postmark_password}) {
     if (*s && !(*s)->empty()) out.push_back(**s);
   }
   return out;

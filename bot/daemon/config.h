@@ -206,6 +206,19 @@ struct Config {
       milliseconds alert_after = std::chrono::seconds(150);
       int max_per_poll = 50;  // messages taken in one poll; the rest next time
     } imap;
+    // Raw bodies of not-a-lead mail are deleted this long after they came
+    // (the row, its outcome and its key stay, so it is still counted and a
+    // redelivery is still a duplicate). Zero keeps them forever.
+    milliseconds keep_not_leads = std::chrono::hours(24 * 30);
+    // The providers' inbound webhooks ([inbound_email.webhooks]); their
+    // secrets come from the environment (Secrets).
+    struct Webhooks {
+      // A Mailgun signature older (or newer) than this is refused as a
+      // replay; Mailgun warns that its own delivery may lag.
+      milliseconds mailgun_max_age = std::chrono::minutes(15);
+      // The user name in the basic-auth URL given to Postmark.
+      std::string postmark_username = "postmark";
+    } webhooks;
   } inbound_email;
 };
 
@@ -255,6 +268,8 @@ struct Secrets {
   // LEADROUTER_IMAP_BEARER by default); read only by FromEnvironment(config).
   std::optional<std::string> imap_password;
   std::optional<std::string> imap_bearer;
+  std::optional<std::string> mailgun_signing_key;  // MAILGUN_WEBHOOK_SIGNING_KEY
+  std::optional<std::string> postmark_password;    // POSTMARK_INBOUND_PASSWORD
   static Secrets FromEnvironment();
   // The same, and the variables `config` names for its secrets.
   static Secrets FromEnvironment(const Config& config);

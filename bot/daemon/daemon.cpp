@@ -11,8 +11,10 @@
 #include "bot/follow_up/follow_up_channels.h"
 #include "bot/daemon/health.h"
 #include "bot/daemon/routing_reload.h"
+#include "bot/email/email_retention.h"
 #include "bot/email/email_service.h"
 #include "bot/email/imap_poller.h"
+#include "bot/email/email_webhooks.h"
 #include "bot/http/connection_cap.h"
 #include "bot/http/http_server.h"
 #include "bot/http/request_gate.h"
@@ -265,7 +267,7 @@ struct SlackPart {
 // 7. The HTTP server and every route on it.
 struct IntakePart {
   IntakePart(boost::asio::io_context& loop, const Config& config, const Secrets& secrets,
-             const Clock& clock, MovableClock& movable, StorageWriter& writer,
+             const Clock& wall_clock, const Clock& clock, MovableClock& movable, StorageWriter& writer,
              JobRunner& runner, OpsAlerts& ops_alerts, SlackHealth& slack)
       : gate(GateOptions(config, secrets)),
         server(loop, ServerOptions(config)),
@@ -274,6 +276,9 @@ struct IntakePart {
         twilio_inbound(config, secrets.twilio_auth_token, writer, gate, clock),
         intake(config, writer, runner, gate, clock, slack),
         email(config, writer, runner, gate, clock),
+        email_webhooks(config, {secrets.mailgun_signing_key, secrets.postmark_password},
+                       email, gate, wall_clock),
+        email_retention(writer, runner, config, clock),
         metrics(writer, clock, slack, secrets.metrics_token) {
     if (!secrets.intake_token && !secrets.webhook_secret) {
       logging::Warn("intake.locked",
@@ -289,7 +294,9 @@ struct IntakePart {
     intake.RegisterRoutes(server);
     // Raw e-mail in: stored first, parsed by a job into a lead (or not).
     email.RegisterRoutes(server);
+    email_webhooks.RegisterRoutes(server);
     email.RegisterJobs();
+    email_retention.Start();
     metrics.RegisterRoutes(server);
     if (config.testing.movable_clock) {
       RegisterClockControl(server, gate, movable, runner);
@@ -303,6 +310,8 @@ struct IntakePart {
   TwilioInboundService twilio_inbound;
   IntakeService intake;
   EmailService email;
+  EmailWebhooks email_webhooks;
+  EmailRetention email_retention;
   MetricsService metrics;
 };
 
@@ -417,8 +426,9 @@ bool Daemon::Start() {
                                                p.secrets, writer, runner);
   p.slack = std::make_unique<SlackPart>(p.loop, p.wall_clock, p.clock, config, p.secrets,
                                         writer, runner, p.jobs->waiting, p.ops->alerts);
-  p.intake = std::make_unique<IntakePart>(p.loop, config, p.secrets, p.clock, p.movable,
-                                          writer, runner, p.ops->alerts, p.slack->health);
+  p.intake = std::make_unique<IntakePart>(p.loop, config, p.secrets, p.wall_clock, p.clock,
+                                          p.movable, writer, runner, p.ops->alerts,
+                                          p.slack->health);
   p.mail = std::make_unique<MailPart>(p.loop, writer, runner, config, p.secrets, p.clock,
                                       p.ops->alerts, p.intake->intake);
 

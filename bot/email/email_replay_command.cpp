@@ -38,6 +38,11 @@ int RunEmailReplay(const Config& config, const std::string& id_text, const Clock
       err << "leadrouter: no e-mail #" << id << "\n";
       return 1;
     }
+    if (email->purged) {
+      err << "leadrouter: e-mail #" << id << " (" << email->outcome
+          << ") was kept for inbound_email.keep_not_leads and its body is deleted\n";
+      return 1;
+    }
     if (email->outcome == "lead") {
       err << "leadrouter: e-mail #" << id << " is already lead #"
           << (email->lead_id ? std::to_string(*email->lead_id) : "?") << "\n";

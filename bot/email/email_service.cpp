@@ -8,6 +8,7 @@
 #include "bot/runtime/job_runner.h"
 #include "bot/intake/json_post.h"
 #include "bot/daemon/log.h"
+#include "bot/metrics/metrics.h"
 #include "bot/runtime/storage_writer.h"
 #include "pipeline/email_message.h"
 
@@ -38,21 +39,34 @@ void EmailService::HandleEmail(const HttpRequest& request, Responder respond) {
   if (!message.ok()) {
     return RejectBody(message.status(), "email", nlohmann::json::object(), respond);
   }
-  auto raw = std::make_shared<std::string>(request.body);
-  const std::string message_id = message->message_id;
+  Store(request.body, message->message_id, "http",
+        [respond = std::move(respond)](Result<StoredEmail> stored) {
+          if (!stored.ok()) return RespondStoreFailed(stored.status(), "email", respond);
+          const StoredEmail& s = stored.value();
+          respond(HttpResponse::Json(
+              202, {{"email_id", s.email_id}, {"status", s.duplicate ? "duplicate" : "accepted"}}));
+        });
+}
+
+void EmailService::Store(std::string raw, std::string message_id, std::string via,
+                         StoredDone done) {
+  const SystemTime now = clock_.Now();
+  auto shared_raw = std::make_shared<std::string>(std::move(raw));
   const Config& config = config_;
   writer_.Call<StoredEmail>(
-      [raw, message_id, now, &config](storage::Database& db) {
-        return StoreInboundEmail(db, *raw, message_id, "http", now, config);
+      [shared_raw, message_id = std::move(message_id), via, now,
+       &config](storage::Database& db) {
+        return StoreInboundEmail(db, *shared_raw, message_id, via, now, config);
       },
-      [this, respond = std::move(respond)](Result<StoredEmail> stored) {
-        if (!stored.ok()) return RespondStoreFailed(stored.status(), "email", respond);
-        const StoredEmail& s = stored.value();
-        if (!s.duplicate) runner_.Wake();
-        logging::Info(s.duplicate ? "email.duplicate" : "email.accepted",
-                      {{"email_id", s.email_id}});
-        respond(HttpResponse::Json(
-            202, {{"email_id", s.email_id}, {"status", s.duplicate ? "duplicate" : "accepted"}}));
+      [this, via, done = std::move(done)](Result<StoredEmail> stored) {
+        if (stored.ok()) {
+          const StoredEmail& s = stored.value();
+          if (!s.duplicate) runner_.Wake();
+          logging::Info(s.duplicate ? "email.duplicate" : "email.accepted",
+                        {{"email_id", s.email_id}, {"via", via}});
+          metrics::Global().EmailReceived(via, s.duplicate ? "duplicate" : "accepted");
+        }
+        done(std::move(stored));
       });
 }
 
@@ -73,6 +87,7 @@ void EmailService::RegisterJobs() {
                                    {"source", p.source}, {"why", p.why}};
           if (p.lead_id) fields["lead_id"] = *p.lead_id;
           logging::Info("email.parsed", fields);
+          metrics::Global().EmailParsed(p.outcome, p.source);
           // The alert and lead jobs were written in the same commit.
           runner_.Wake();
           done(JobOutcome::Done());

@@ -5,8 +5,12 @@
 // Thread rule: loop thread only.
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "bot/runtime/clock.h"
 #include "bot/daemon/config.h"
+#include "bot/email/inbound_email_tx.h"
 #include "bot/http/http_server.h"
 
 namespace leadrouter {
@@ -30,6 +34,13 @@ class EmailService {
   // 400 {"error", "field": "message"} for a body that is no e-mail; 401,
   // 415, 429 from the gate; 413 from the server; 500 when nothing was stored.
   void HandleEmail(const HttpRequest& request, Responder respond);
+
+  // The one way a raw message in is kept, whichever door it came by:
+  // stores `raw` (received by `via`: "http", "mailgun", …) with its parse
+  // job, logs it, wakes the runner for a new one, then calls `done` with the
+  // committed row or the failure (nothing stored).
+  using StoredDone = std::function<void(Result<StoredEmail>)>;
+  void Store(std::string raw, std::string message_id, std::string via, StoredDone done);
 
  private:
   const Config& config_;

@@ -1,5 +1,6 @@
 #include "bot/email/inbound_email_tx.h"
 
+#include "bot/email/email_retention.h"
 #include "bot/runtime/digest.h"
 #include "bot/intake/accept_lead.h"
 #include "bot/ops/alert_decisions.h"
@@ -83,8 +84,8 @@ ParsedEmail ParseInboundEmail(storage::Database& db, int64_t email_id, SystemTim
       AlertMessage m;
       m.title = v.source + ": e-mails that did not read as leads";
       m.detail = "E-mail " + id_text + ": " + v.why +
-                 " Fix the rule, then `leadrouter email replay " +
-                 std::to_string(email_id) + "`.";
+                 " Fix the rule, then Replay it in `/leads dlq` (or `leadrouter email replay " +
+                 std::to_string(email_id) + "`).";
       m.facts = {{"email_id", email_id}, {"source", v.source}};
       Alert(db, kDeadLetterGroup + v.source, v.why, std::move(m), now, config);
       break;
@@ -99,6 +100,7 @@ ParsedEmail ParseInboundEmail(storage::Database& db, int64_t email_id, SystemTim
       break;
     }
     case pipeline::EmailOutcome::kNotALead:
+      NoteNotALeadKept(db, now, config);
       if (!v.confirmation_code.empty()) {
         AlertMessage m;
         m.title = "A mailbox asks to confirm forwarding";
@@ -115,7 +117,11 @@ ParsedEmail ParseInboundEmail(storage::Database& db, int64_t email_id, SystemTim
 
 bool ReplayInboundEmail(storage::Database& db, int64_t email_id, SystemTime now,
                         const Config& config) {
-  if (!storage::InboundEmailStore(db.db()).Get(email_id)) return false;
+  storage::InboundEmailStore store(db.db());
+  if (!store.Get(email_id)) return false;
+  // Pending until the parse decides again: the dead-letter list drops it,
+  // and a second click finds nothing to replay.
+  store.MarkPending(email_id, now);
   storage::JobStore(db.db()).Enqueue(
       MakeJob(std::nullopt, ParseEmailJob{email_id, true}, now, config),
       now);

@@ -48,13 +48,15 @@ struct ParsedEmail {
 // "email_received" timeline event naming the e-mail and its source; a dead
 // letter opens (or counts in) the source's ops alert group; an unknown
 // sender counts in one digest group; a forwarding confirmation alerts the
-// ops channel with its code. The outcome is written on the e-mail's row.
+// ops channel with its code; not-a-lead mail sets the retention timer
+// (bot/email/email_retention). The outcome is written on the e-mail's row.
 // Throws SQLite::Exception on a database failure (the caller rolls back).
 ParsedEmail ParseInboundEmail(storage::Database& db, int64_t email_id, SystemTime now,
                               const Config& config);
 
-// Queues message `email_id` to be parsed again (after its rule was fixed).
-// Returns false, changing nothing, when there is no such e-mail.
+// Queues message `email_id` to be parsed again (after its rule was fixed)
+// and sets its outcome back to "pending" until then. Returns false,
+// changing nothing, when there is no such e-mail.
 bool ReplayInboundEmail(storage::Database& db, int64_t email_id, SystemTime now,
                         const Config& config);
 

@@ -1,6 +1,6 @@
-# Inbound e-mail: the POST /v1/email route and its parse job, the IMAP
-# poller, the storage transactions they run, and the `leadrouter email`
-# commands.
+# Inbound e-mail: the POST /v1/email route and the providers' webhooks, the
+# IMAP poller, the parse job, the storage transactions they run, and the
+# `leadrouter email` commands.
 list(APPEND DECISION_SOURCES
   email/imap_poll_plan.cpp
   email/imap_poll_tx.cpp
@@ -10,7 +10,10 @@ list(APPEND BOT_SOURCES
   email/email_ingest_command.cpp
   email/email_parse_command.cpp
   email/email_replay_command.cpp
+  email/email_retention.cpp
   email/email_service.cpp
+  email/email_webhooks.cpp
   email/imap_poller.cpp
   email/imap_session.cpp
+  email/webhook_auth.cpp
 )

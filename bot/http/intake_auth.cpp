@@ -1,12 +1,12 @@
 #include "bot/http/intake_auth.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <strings.h>
 
 #include <charconv>
 #include <cstdlib>
+
+#include "bot/runtime/digest.h"
 
 namespace leadrouter {
 namespace {
@@ -24,18 +24,7 @@ std::string SignV0(std::string_view secret, std::string_view timestamp,
   std::string base;
   base.reserve(4 + timestamp.size() + body.size());
   base.append("v0:").append(timestamp).append(":").append(body);
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(base.data()), base.size(), mac,
-       &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "v0=";
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[mac[i] >> 4];
-    out += kHex[mac[i] & 0xf];
-  }
-  return out;
+  return "v0=" + HmacSha256Hex(secret, base);
 }
 
 AuthResult VerifyIntakeAuth(const IntakeSecrets& secrets,

@@ -1,6 +1,8 @@
 #include "bot/intake/intake_service.h"
 
 #include <chrono>
+#include <map>
+#include <string>
 
 #include "bot/intake/accept_lead.h"
 #include "bot/runtime/digest.h"
@@ -13,6 +15,7 @@
 #include "pipeline/process.h"
 #include "storage/crm_event_store.h"
 #include "storage/database.h"
+#include "storage/inbound_email_store.h"
 #include "storage/job_store.h"
 #include "storage/queue_depth.h"
 
@@ -115,16 +118,39 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
       });
 }
 
+namespace {
+
+// Inbound e-mail since the database began: {"total", "by_outcome":
+// {outcome: n}, "by_via": {via: {outcome: n}}}; every outcome is present.
+nlohmann::json EmailCounts(const std::map<std::string, std::map<std::string, int64_t>>& rows) {
+  nlohmann::json by_outcome = {{"pending", 0}, {"lead", 0}, {"not_a_lead", 0},
+                               {"dead_letter", 0}, {"unknown_sender", 0}};
+  nlohmann::json by_via = nlohmann::json::object();
+  int64_t total = 0;
+  for (const auto& [outcome, vias] : rows) {
+    for (const auto& [via, n] : vias) {
+      by_outcome[outcome] = by_outcome.value(outcome, int64_t{0}) + n;
+      by_via[via][outcome] = n;
+      total += n;
+    }
+  }
+  return {{"total", total}, {"by_outcome", by_outcome}, {"by_via", by_via}};
+}
+
+}  // namespace
+
 void IntakeService::HandleHealth(const HttpRequest&, Responder respond) {
   struct Counts {
     storage::QueueDepth queue;
     int64_t crm_unmatched = 0;
+    std::map<std::string, std::map<std::string, int64_t>> emails;  // outcome → via → n
   };
   const SystemTime now = clock_.Now();
   writer_.Call<Counts>(
       [now](storage::Database& db) {
         return Counts{storage::CountQueue(db.db(), now),
-                      storage::CrmEventStore(db.db()).CountUnmatched()};
+                      storage::CrmEventStore(db.db()).CountUnmatched(),
+                      storage::InboundEmailStore(db.db()).CountByOutcomeAndVia()};
       },
       [this, respond = std::move(respond)](Result<Counts> counts) {
         nlohmann::json slack = {{"state", slack_.state},
@@ -149,7 +175,8 @@ void IntakeService::HandleHealth(const HttpRequest&, Responder respond) {
                        {"running", counts.value().queue.running},
                        {"dead", counts.value().queue.dead},
                        {"writer_backlog", writer_.queue_depth()}}},
-            {"crm", {{"unmatched_total", counts.value().crm_unmatched}}}};
+            {"crm", {{"unmatched_total", counts.value().crm_unmatched}}},
+            {"email", EmailCounts(counts.value().emails)}};
         for (const auto& [key, report] : reports_) body[key] = report();
         respond(HttpResponse::Json(200, body));
       });

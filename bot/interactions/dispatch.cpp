@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "bot/interactions/dlq_actions.h"
+#include "bot/interactions/dlq_email_replay.h"
 #include "bot/interactions/lead_actions.h"
 #include "bot/interactions/slash_command.h"
 #include "bot/interactions/slash_leads.h"
@@ -34,6 +35,7 @@ const std::map<std::string_view, ActionHandler>& Actions() {
       {slack::kMarkContactedActionId, &ApplyMarkContacted},
       {slack::kDlqReplayActionId, &ApplyDlqReplay},
       {slack::kDlqDropActionId, &ApplyDlqDrop},
+      {slack::kDlqEmailReplayActionId, &ApplyDlqEmailReplay},
   };
   return kActions;
 }

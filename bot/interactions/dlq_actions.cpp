@@ -7,6 +7,7 @@
 #include "bot/slack/block_kit.h"
 #include "bot/slack/mrkdwn.h"
 #include "storage/database.h"
+#include "storage/inbound_email_store.h"
 #include "storage/lead_store.h"
 #include "storage/timeline.h"
 
@@ -14,30 +15,6 @@ namespace leadrouter {
 namespace {
 
 enum class Verb { kReplay, kDrop };
-
-std::optional<int64_t> JobIdOf(const std::string& value) {
-  int64_t id = 0;
-  auto [end, ec] =
-      std::from_chars(value.data(), value.data() + value.size(), id);
-  if (value.empty() || ec != std::errc() ||
-      end != value.data() + value.size() || id <= 0) {
-    return std::nullopt;
-  }
-  return id;
-}
-
-bool IsManager(const Config& config, const std::string& user) {
-  return std::find(config.slack.managers.begin(), config.slack.managers.end(),
-                   user) != config.slack.managers.end();
-}
-
-void Tell(storage::Database& db, const Click& click, const std::string& text,
-          SystemTime now, const Config& config) {
-  storage::JobStore(db.db()).Enqueue(
-      MakeJob(std::nullopt, EphemeralJob{click.channel_id, click.user_id, text},
-              now, config),
-      now);
-}
 
 // "job #12 (`slack.post_shark_tank`, lead #7)"
 std::string JobRef(const storage::Job& job) {
@@ -73,24 +50,24 @@ std::optional<storage::Job> Act(storage::Database& db, int64_t job_id,
 
 void ApplyClick(storage::Database& db, const Click& click, SystemTime now,
                 const Config& config, Verb verb) {
-  if (!IsManager(config, click.user_id)) {
-    return Tell(db, click,
+  if (!IsDlqManager(config, click.user_id)) {
+    return TellClicker(db, click,
                 "Only managers can replay or drop dead letters; nothing was "
                 "changed.",
                 now, config);
   }
-  const std::optional<int64_t> id = JobIdOf(click.value);
+  const std::optional<int64_t> id = DlqIdOf(click.value);
   std::optional<storage::Job> job;
   if (id) job = Act(db, *id, click.user_id, now, verb);
   if (!job) {
-    return Tell(db, click,
+    return TellClicker(db, click,
                 "That job is not a dead letter any more (someone may have "
                 "replayed or dropped it already); nothing was changed. "
                 "`/leads dlq` shows the current list.",
                 now, config);
   }
   const std::string ref = JobRef(*job);
-  Tell(db, click,
+  TellClicker(db, click,
        verb == Verb::kReplay
            ? "Replayed " + ref + ": it runs again now, with a fresh set of "
                                  "attempts."
@@ -99,6 +76,30 @@ void ApplyClick(storage::Database& db, const Click& click, SystemTime now,
 }
 
 }  // namespace
+
+std::optional<int64_t> DlqIdOf(const std::string& value) {
+  int64_t id = 0;
+  auto [end, ec] =
+      std::from_chars(value.data(), value.data() + value.size(), id);
+  if (value.empty() || ec != std::errc() ||
+      end != value.data() + value.size() || id <= 0) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+bool IsDlqManager(const Config& config, const std::string& user) {
+  return std::find(config.slack.managers.begin(), config.slack.managers.end(),
+                   user) != config.slack.managers.end();
+}
+
+void TellClicker(storage::Database& db, const Click& click, const std::string& text,
+                 SystemTime now, const Config& config) {
+  storage::JobStore(db.db()).Enqueue(
+      MakeJob(std::nullopt, EphemeralJob{click.channel_id, click.user_id, text},
+              now, config),
+      now);
+}
 
 DeadLetters ListDeadLetters(storage::Database& db, size_t limit) {
   storage::JobStore jobs(db.db());
@@ -135,6 +136,12 @@ SlashReply RunDlqList(storage::Database& db, const SlashCommand& cmd,
     return SlashReply{"Only managers can see the dead letters.", false};
   }
   DeadLetters dead = ListDeadLetters(db, slack::kMaxDeadLettersShown);
+  storage::InboundEmailStore emails(db.db());
+  std::vector<slack::DeadEmailView> email_views;
+  for (const storage::InboundEmail& e :
+       emails.ListByOutcome("dead_letter", slack::kMaxDeadEmailsShown)) {
+    email_views.push_back({e.id, e.source, e.why, e.attempts, e.received_at});
+  }
   std::vector<slack::DeadLetterView> views;
   for (const storage::Job& job : dead.jobs) {
     slack::DeadLetterView view;
@@ -146,7 +153,8 @@ SlashReply RunDlqList(storage::Database& db, const SlashCommand& cmd,
     view.died_at = job.finished_at.value_or(job.due_at);
     views.push_back(std::move(view));
   }
-  nlohmann::json message = slack::DeadLetterList(views, dead.total);
+  nlohmann::json message = slack::DeadLetterList(
+      views, dead.total, email_views, emails.CountByOutcome("dead_letter"));
   return SlashReply{message["text"].get<std::string>(), false,
                     message["blocks"]};
 }

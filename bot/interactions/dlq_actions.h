@@ -64,4 +64,12 @@ void ApplyDlqReplay(storage::Database& db, const Click& click, SystemTime now,
 void ApplyDlqDrop(storage::Database& db, const Click& click, SystemTime now,
                   const Config& config);
 
+// What every dead-letter button shares: whether `user` is one of
+// slack.managers, the id a button's value carries (nullopt unless a
+// positive decimal), and an ephemeral answer to the clicker (a job).
+bool IsDlqManager(const Config& config, const std::string& user);
+std::optional<int64_t> DlqIdOf(const std::string& value);
+void TellClicker(storage::Database& db, const Click& click, const std::string& text,
+                 SystemTime now, const Config& config);
+
 }  // namespace leadrouter

@@ -2,6 +2,7 @@
 # file per action or command (each a decision inside one transaction).
 list(APPEND DECISION_SOURCES
   interactions/dlq_actions.cpp
+  interactions/dlq_email_replay.cpp
   interactions/lead_actions.cpp
   interactions/mention.cpp
   interactions/pool_rotation_command.cpp

@@ -121,6 +121,16 @@ struct Metrics::Impl {
           .Name("leadrouter_deliveries_total")
           .Help("Follow-up deliveries, by channel and outcome")
           .Register(registry);
+  prometheus::Family<prometheus::Counter>& emails_received =
+      prometheus::BuildCounter()
+          .Name("leadrouter_emails_received_total")
+          .Help("Raw inbound e-mails stored, by the door they came by and status")
+          .Register(registry);
+  prometheus::Family<prometheus::Counter>& emails =
+      prometheus::BuildCounter()
+          .Name("leadrouter_emails_total")
+          .Help("Inbound e-mails parsed, by outcome and source rule")
+          .Register(registry);
 
   // process_* as every exporter reports them.
   prometheus::Counter& cpu = prometheus::BuildCounter()
@@ -212,6 +222,19 @@ void Metrics::SlackRateLimited(std::string_view method) {
 void Metrics::Delivery(std::string_view channel, std::string_view outcome) {
   impl_->deliveries
       .Add({{"channel", impl_->Bounded("channel", channel)}, {"outcome", impl_->Bounded("outcome", outcome)}})
+      .Increment();
+}
+
+void Metrics::EmailReceived(std::string_view via, std::string_view status) {
+  impl_->emails_received
+      .Add({{"via", impl_->Bounded("via", via)}, {"status", impl_->Bounded("status", status)}})
+      .Increment();
+}
+
+void Metrics::EmailParsed(std::string_view outcome, std::string_view source) {
+  impl_->emails
+      .Add({{"outcome", impl_->Bounded("outcome", outcome)},
+            {"source", impl_->Bounded("source", source.empty() ? "none" : source)}})
       .Increment();
 }
 

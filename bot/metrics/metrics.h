@@ -51,6 +51,14 @@ class Metrics {
   // Follow-up deliveries (sms, email, webhook) by outcome.
   void Delivery(std::string_view channel, std::string_view outcome);
 
+  // Inbound e-mail: a raw message stored (`via` the door it came by: http,
+  // pipe, imap, mailgun, postmark; `status` accepted | duplicate), and what
+  // a parse made of it (`outcome` lead | not_a_lead | dead_letter |
+  // unknown_sender; `source` the matching rule's name, "" for none). A
+  // replay is parsed, and counted, again.
+  void EmailReceived(std::string_view via, std::string_view status);
+  void EmailParsed(std::string_view outcome, std::string_view source);
+
   // The queue as the database has it, set just before a scrape. A kind
   // missing from `kinds` that was there before goes back to zero.
   struct JobGauges {

@@ -35,6 +35,7 @@ constexpr KindName kKindNames[] = {
     {JobKind::kVolumeWatch, kJobVolumeWatch},
     {JobKind::kParseEmail, kJobParseEmail},
     {JobKind::kImapPoll, kJobImapPoll},
+    {JobKind::kEmailRetention, kJobEmailRetention},
 };
 static_assert(std::size(kKindNames) == std::size(kAllJobKinds),
               "every job kind has exactly one stored name");
@@ -141,6 +142,7 @@ json Encode(const ParseEmailJob& p) {
   return out;
 }
 json Encode(const ImapPollJob&) { return json::object(); }
+json Encode(const EmailRetentionJob&) { return json::object(); }
 
 json Encode(const JobPayload& p) {
   return std::visit([](const auto& payload) { return Encode(payload); }, p);
@@ -245,6 +247,7 @@ void DecodeInto(const json& j, ParseEmailJob& out) {
   out.replay = storage::BoolField(j, "replay").value_or(false);
 }
 void DecodeInto(const json&, ImapPollJob&) {}
+void DecodeInto(const json&, EmailRetentionJob&) {}
 
 JobPayload DecodePayload(JobKind kind, const json& payload) {
   switch (kind) {
@@ -285,6 +288,8 @@ JobPayload DecodePayload(JobKind kind, const json& payload) {
       return Decode<ParseEmailJob>(payload);
     case JobKind::kImapPoll:
       return Decode<ImapPollJob>(payload);
+    case JobKind::kEmailRetention:
+      return Decode<EmailRetentionJob>(payload);
   }
   return PostSharkTankJob{};
 }

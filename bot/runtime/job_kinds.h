@@ -41,6 +41,7 @@ inline constexpr char kJobAlertCheck[] = "ops.alert_quiet_check";
 inline constexpr char kJobVolumeWatch[] = "ops.volume_watch";
 inline constexpr char kJobParseEmail[] = "email.parse";
 inline constexpr char kJobImapPoll[] = "email.imap_poll";
+inline constexpr char kJobEmailRetention[] = "email.retention";
 
 enum class JobKind {
   // Slack effects (bot/slack/slack_jobs).
@@ -70,6 +71,8 @@ enum class JobKind {
   kParseEmail,
   // The IMAP poller's next poll (bot/email/imap_poller).
   kImapPoll,
+  // Inbound e-mail housekeeping (bot/email/email_retention).
+  kEmailRetention,
 };
 
 inline constexpr JobKind kAllJobKinds[] = {
@@ -80,7 +83,8 @@ inline constexpr JobKind kAllJobKinds[] = {
     JobKind::kSequenceEmail,  JobKind::kSequenceWebhook, JobKind::kSlaRemind,
     JobKind::kSlaEscalate,    JobKind::kAlertCheck,     JobKind::kVolumeWatch,
     JobKind::kParseEmail,
-    JobKind::kImapPoll};
+    JobKind::kImapPoll,
+    JobKind::kEmailRetention};
 
 // The stored name ("slack.post_shark_tank") and back; nullopt for a name
 // this version does not know.
@@ -242,12 +246,18 @@ struct ImapPollJob {
   bool operator==(const ImapPollJob&) const = default;
 };
 
+// The periodic purge of kept not-a-lead mail; each run writes the next.
+struct EmailRetentionJob {
+  static constexpr JobKind kKind = JobKind::kEmailRetention;
+  bool operator==(const EmailRetentionJob&) const = default;
+};
+
 using JobPayload =
     std::variant<PostSharkTankJob, UpdateLeadPostJob, DmLeadCardJob,
                  EphemeralJob, DmNoteJob, ThreadNoteJob, PostTriageJob,
                  OpsAlertJob, AssignRoundRobinJob, ClaimTimeoutJob,
                  EnrollNurtureJob, SequenceStepJob, SlaTimerJob, AlertCheckJob,
-                 VolumeWatchJob, ParseEmailJob, ImapPollJob>;
+                 VolumeWatchJob, ParseEmailJob, ImapPollJob, EmailRetentionJob>;
 
 // The stored JSON of a payload (always an object).
 nlohmann::json Encode(const PostSharkTankJob& p);
@@ -267,6 +277,7 @@ nlohmann::json Encode(const AlertCheckJob& p);
 nlohmann::json Encode(const VolumeWatchJob& p);
 nlohmann::json Encode(const ParseEmailJob& p);
 nlohmann::json Encode(const ImapPollJob& p);
+nlohmann::json Encode(const EmailRetentionJob& p);
 nlohmann::json Encode(const JobPayload& p);
 
 // Reads stored JSON into `out`, old shapes included; fields the JSON lacks
@@ -288,6 +299,7 @@ void DecodeInto(const nlohmann::json& payload, AlertCheckJob& out);
 void DecodeInto(const nlohmann::json& payload, VolumeWatchJob& out);
 void DecodeInto(const nlohmann::json& payload, ParseEmailJob& out);
 void DecodeInto(const nlohmann::json& payload, ImapPollJob& out);
+void DecodeInto(const nlohmann::json& payload, EmailRetentionJob& out);
 
 // The payload as `T`: `Decode<DmLeadCardJob>(job.payload)`.
 template <typename T>

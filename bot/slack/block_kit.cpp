@@ -348,6 +348,24 @@ json DeadLetterActions(int64_t job_id) {
                                     std::move(drop)})}};
 }
 
+json DeadEmailSection(const DeadEmailView& email) {
+  std::string text = "*E-mail #" + std::to_string(email.email_id) + "*";
+  if (!email.source.empty()) text += " · " + EscapeAndTruncate(email.source, 100);
+  text += "\nreceived " + DateToken(email.received_at) + " · parsed " +
+          std::to_string(email.attempts) + (email.attempts == 1 ? " time" : " times");
+  const std::string why = email.why.empty() ? "(no reason recorded)" : email.why;
+  text += "\n" + EscapeAndTruncate(why, kMaxDeadErrorChars);
+  return Section(text);
+}
+
+json DeadEmailActions(int64_t email_id) {
+  const std::string id = std::to_string(email_id);
+  return {{"type", "actions"},
+          {"block_id", "dlq_email_" + id + "_actions"},
+          {"elements", json::array({Button("Replay", kDlqEmailReplayActionId, id,
+                                           /*primary=*/true)})}};
+}
+
 }  // namespace
 
 json SharkTankPost(const LeadView& view, system_clock::time_point now) {
@@ -377,24 +395,37 @@ json OpsAlert(std::string_view title, std::string_view detail) {
           {"blocks", std::move(blocks)}};
 }
 
-json DeadLetterList(const std::vector<DeadLetterView>& jobs, int64_t total) {
-  if (jobs.empty() || total <= 0) {
+json DeadLetterList(const std::vector<DeadLetterView>& jobs, int64_t total,
+                    const std::vector<DeadEmailView>& emails, int64_t email_total) {
+  total = std::max<int64_t>(total, 0);
+  email_total = std::max<int64_t>(email_total, 0);
+  if ((jobs.empty() || total == 0) && (emails.empty() || email_total == 0)) {
     return SimpleMessage("No dead letters: every job has run or is still "
                          "being retried.");
   }
+  const int64_t all = total + email_total;
   const std::string count =
-      std::to_string(total) + (total == 1 ? " dead letter" : " dead letters");
+      std::to_string(all) + (all == 1 ? " dead letter" : " dead letters");
   json blocks = json::array();
   blocks.push_back(
       {{"type", "header"}, {"text", PlainText("☠️ " + count, kMaxHeaderChars)}});
-  const std::size_t shown = std::min(jobs.size(), kMaxDeadLettersShown);
+  const std::size_t emails_shown = std::min(emails.size(), kMaxDeadEmailsShown);
+  for (std::size_t i = 0; i < emails_shown; ++i) {
+    blocks.push_back(DeadEmailSection(emails[i]));
+    blocks.push_back(DeadEmailActions(emails[i].email_id));
+  }
+  const std::size_t shown =
+      std::min(jobs.size(), kMaxDeadLettersShown - emails_shown);
   for (std::size_t i = 0; i < shown; ++i) {
     blocks.push_back(DeadLetterSection(jobs[i]));
     blocks.push_back(DeadLetterActions(jobs[i].job_id));
   }
-  const int64_t rest = total - static_cast<int64_t>(shown);
+  const int64_t rest = all - static_cast<int64_t>(shown + emails_shown);
   std::string footer = "Newest first. Replay runs a job again at once; Drop "
                        "gives up on it.";
+  if (emails_shown > 0) {
+    footer += " Replay on an e-mail reads it again with today's rules.";
+  }
   if (rest > 0) {
     footer = "…and " + std::to_string(rest) + " older (" +
              "`leadrouter dlq list` shows them all). " + footer;

@@ -45,11 +45,15 @@ inline constexpr std::string_view kClaimActionId = "claim_lead";
 inline constexpr std::string_view kMarkContactedActionId = "mark_contacted";
 inline constexpr std::string_view kDlqReplayActionId = "dlq_replay";
 inline constexpr std::string_view kDlqDropActionId = "dlq_drop";
+inline constexpr std::string_view kDlqEmailReplayActionId = "dlq_email_replay";
 
 // Dead letters one /leads dlq answer lists: a header, then a section and
 // an actions block per job, then a context line stays well inside
 // kMaxBlocks.
 inline constexpr std::size_t kMaxDeadLettersShown = 20;
+// Of those, at most this many dead-lettered e-mails (they come first: a
+// lead is waiting in each).
+inline constexpr std::size_t kMaxDeadEmailsShown = 5;
 // One job's last error as shown; an HTML error page must not fill a screen.
 inline constexpr std::size_t kMaxDeadErrorChars = 300;
 
@@ -115,15 +119,31 @@ struct DeadLetterView {
   std::chrono::system_clock::time_point died_at;
 };
 
-// The /leads dlq answer: a header with the total, per job (newest first, as
-// given) a section "#id kind · lead #n / attempts · died <date> / error" and
-// an actions block (block_id "dlq_<id>_actions") with "Replay" (action_id
-// "dlq_replay") and "Drop" (action_id "dlq_drop", with a confirmation
-// dialog), both valued with the job id in decimal. At most
-// kMaxDeadLettersShown jobs are shown; when `total` is larger a context
-// line counts the rest. No jobs give a one-line "no dead letters" message.
+// What the dead-letter list shows of one e-mail that did not read as a
+// lead. `source` and `why` are escaped here (they quote the message).
+struct DeadEmailView {
+  int64_t email_id = 0;
+  std::string source;
+  std::string why;
+  int attempts = 0;
+  std::chrono::system_clock::time_point received_at;
+};
+
+// The /leads dlq answer: a header with the total; first the dead-lettered
+// e-mails (newest first, as given, at most kMaxDeadEmailsShown), each a
+// section "E-mail #id · source / received <date> · parsed n times / why"
+// and an actions block (block_id "dlq_email_<id>_actions") with "Replay"
+// (action_id "dlq_email_replay", valued with the e-mail id); then per job
+// (newest first, as given) a section "#id kind · lead #n / attempts · died
+// <date> / error" and an actions block (block_id "dlq_<id>_actions") with
+// "Replay" (action_id "dlq_replay") and "Drop" (action_id "dlq_drop", with a
+// confirmation dialog), both valued with the job id in decimal. At most
+// kMaxDeadLettersShown in all; when the totals are larger a context line
+// counts the rest. Nothing dead gives a one-line "no dead letters" message.
 nlohmann::json DeadLetterList(const std::vector<DeadLetterView>& jobs,
-                              int64_t total);
+                              int64_t total,
+                              const std::vector<DeadEmailView>& emails = {},
+                              int64_t email_total = 0);
 
 // "(212) 555-0199" for a NANP number in E.164 ("+12125550199"); other
 // numbers are returned as given.

@@ -1,16 +1,21 @@
 // Inbound e-mail end to end: the real daemon and the Slack stand-in. A raw
 // portal e-mail posted to /v1/email (or piped through `leadrouter email
 // ingest`) is stored first, then parsed by a job into a lead in Slack, a
-// dead letter with one ops alert, or nothing for Slack at all.
+// dead letter with one ops alert and a Replay button in `/leads dlq`, or
+// nothing for Slack at all (counted, and its body kept for a while).
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <thread>
 
 #include "tests/support/slack_stack.h"
 #include "tests/support/http_client.h"
 
 using leadrouter::testing::Contains;
+using leadrouter::testing::HasButton;
 using leadrouter::testing::kIntakeToken;
+using leadrouter::testing::kManager;
 using leadrouter::testing::kOpsChannel;
 using leadrouter::testing::MessageText;
 using leadrouter::testing::ReadFile;
@@ -56,6 +61,32 @@ leadrouter::test::ClientResponse PostEmail(SlackStack& s, const std::string& raw
   leadrouter::test::HeaderList headers = {{"Content-Type", type}};
   if (auth) headers.emplace_back("Authorization", std::string("Bearer ") + kIntakeToken);
   return http.Send("POST", "/v1/email", headers, raw);
+}
+
+constexpr char kGeneral[] = "C0GENERAL1";
+
+int64_t EmailId(const leadrouter::test::ClientResponse& r) {
+  INFO(r.body);
+  REQUIRE(r.status == 202);
+  return json::parse(r.body)["email_id"].get<int64_t>();
+}
+
+std::string Outcome(SlackStack& s, int64_t id) {
+  return s.QueryString("SELECT outcome FROM inbound_emails WHERE id = " + std::to_string(id));
+}
+
+int64_t RawBytes(SlackStack& s, int64_t id) {
+  return s.Count("SELECT length(raw) FROM inbound_emails WHERE id = " + std::to_string(id));
+}
+
+// Waits for an ephemeral to `user` in the general channel that `pred` holds for.
+std::optional<json> WaitForEphemeral(SlackStack& s,
+                                     const std::function<bool(const json&)>& pred) {
+  return s.WaitFor(kGeneral, pred, /*ephemeral=*/true);
+}
+
+bool TextHas(const json& message, const std::string& words) {
+  return Contains(message.value("text", ""), words);
 }
 
 // Polls until `sql` counts `want` (or a few seconds pass); returns the last count.
@@ -178,4 +209,97 @@ TEST_CASE("email ingest stores through the daemon; with the daemon down it exits
   REQUIRE(up.exit_code == 0);
   s.WaitForPost("Dana O'Connell");
   CHECK(s.Count("SELECT COUNT(*) FROM leads") == 1);
+}
+
+TEST_CASE("a dead-lettered e-mail is replayed from /leads dlq after its rule is fixed "
+          "and becomes a lead in Slack",
+          "[e2e][email][dlq]") {
+  SlackStack s{StackOptions(kSources)};
+  const int64_t id = EmailId(PostEmail(s, Fixture("realtor-template-changed.eml")));
+  const std::string where = "SELECT COUNT(*) FROM inbound_emails WHERE outcome = ";
+  REQUIRE(WaitForCount(s, where + "'dead_letter'", 1) == 1);
+
+  // The rule is fixed and the daemon restarted; nothing happens by itself.
+  s.StopDaemon();
+  WriteFile(s.config_path(), ReadFile(s.config_path()) + kFixedRule);
+  s.StartDaemon();
+  s.WaitUntilIdle();
+  CHECK(s.Count("SELECT COUNT(*) FROM leads") == 0);
+
+  s.Command("/leads", "dlq", kManager, kGeneral);
+  auto list = WaitForEphemeral(s, [](const json& e) {
+    return e.value("user", "") == kManager && HasButton(e, "dlq_email_replay");
+  });
+  INFO(s.DaemonLog());
+  REQUIRE(list);
+  const std::string shown = MessageText(*list);
+  CHECK(Contains(shown, "E-mail #" + std::to_string(id)));
+  CHECK(Contains(shown, "Realtor.com"));
+  CHECK(Contains(shown, "no name"));
+
+  // A manager's click on Replay makes it a lead in Slack, once.
+  s.Click(kGeneral, (*list)["message_ts"], "dlq_email_replay", kManager);
+  s.WaitForPost("Rebecca Sutton");
+  CHECK(WaitForCount(s, where + "'lead'", 1) == 1);
+  CHECK(WaitForEphemeral(s, [&](const json& e) {
+    return TextHas(e, "Replayed e-mail #" + std::to_string(id));
+  }));
+  // A second click on the same (now stale) list changes nothing.
+  s.Click(kGeneral, (*list)["message_ts"], "dlq_email_replay", kManager);
+  CHECK(WaitForEphemeral(
+      s, [](const json& e) { return TextHas(e, "not a dead letter any more"); }));
+  s.WaitUntilIdle();
+  CHECK(s.Count("SELECT COUNT(*) FROM leads") == 1);
+  CHECK(s.Count("SELECT COUNT(*) FROM jobs WHERE kind = 'email.parse'") == 2);
+}
+
+TEST_CASE("not-a-lead mail is counted, and its body kept for keep_not_leads (30 days) "
+          "and then deleted, also across a restart",
+          "[e2e][email][retention]") {
+  SlackStack s{StackOptions(kSources)};
+  const int64_t newsletter = EmailId(PostEmail(s, Fixture("newsletter-zillow.eml")));
+  const int64_t lead = EmailId(PostEmail(s, Fixture("zillow-qp.eml")));
+  s.WaitForPost("Dana O'Connell");
+  s.WaitUntilIdle();
+  REQUIRE(Outcome(s, newsletter) == "not_a_lead");
+
+  const json health = s.Health();
+  INFO(health.dump());
+  CHECK(health["email"]["by_outcome"]["not_a_lead"] == 1);
+  CHECK(health["email"]["by_outcome"]["lead"] == 1);
+  CHECK(health["email"]["by_outcome"]["dead_letter"] == 0);
+  CHECK(health["email"]["by_via"]["http"]["lead"] == 1);
+  CHECK(health["email"]["total"] == 2);
+  leadrouter::test::HttpClient http(s.daemon_port());
+  const std::string metrics = http.Send("GET", "/metrics").body;
+  CHECK(Contains(metrics, "leadrouter_emails_total{outcome=\"not_a_lead\",source=\"Zillow\"} 1"));
+  CHECK(Contains(metrics, "leadrouter_emails_total{outcome=\"lead\",source=\"Zillow\"} 1"));
+  CHECK(Contains(metrics,
+                 "leadrouter_emails_received_total{status=\"accepted\",via=\"http\"} 2"));
+
+  // Within the 30 days nothing is deleted.
+  s.Advance("29d");
+  s.WaitUntilIdle();
+  CHECK(RawBytes(s, newsletter) > 0);
+
+  // The timer is a job: it outlives a restart (which sets the daemon's
+  // clock back to today, hence 31 days more).
+  s.StopDaemon();
+  s.StartDaemon();
+  s.WaitUntilIdle();
+  CHECK(RawBytes(s, newsletter) > 0);
+  s.Advance("31d");
+  s.WaitUntilIdle();
+  CHECK(RawBytes(s, newsletter) == 0);
+  CHECK(s.Count("SELECT COUNT(*) FROM inbound_emails WHERE length(raw) = 0") == 1);
+  // A lead's e-mail is kept: it is the lead's evidence.
+  CHECK(RawBytes(s, lead) > 0);
+  // Still counted, and a redelivery is still a duplicate.
+  CHECK(s.Health()["email"]["by_outcome"]["not_a_lead"] == 1);
+  auto again = PostEmail(s, Fixture("newsletter-zillow.eml"));
+  CHECK(json::parse(again.body)["status"] == "duplicate");
+  // Nothing is left to purge, so no timer waits; the next not-a-lead
+  // e-mail sets one.
+  CHECK(s.Count("SELECT COUNT(*) FROM jobs WHERE kind = 'email.retention' AND "
+                "state = 'pending'") == 0);
 }

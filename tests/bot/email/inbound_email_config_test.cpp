@@ -2,6 +2,7 @@
 // included: defaults, the secrets' variable names, errors that name the key.
 #include <algorithm>
 #include <cstdlib>
+#include <chrono>
 
 #include <catch2/catch.hpp>
 
@@ -232,4 +233,41 @@ bearer_env = "LEADROUTER_TEST_IMAP_BEARER"
   // Without the table, the variable is not read.
   CHECK_FALSE(leadrouter::Secrets::FromEnvironment(LoadConfigString("").config).imap_password);
   ::unsetenv("LEADROUTER_TEST_IMAP_PW");
+}
+TEST_CASE("the webhooks' settings and the not-a-lead retention are read, with defaults",
+          "[bot][config][email]") {
+  SECTION("defaults") {
+    ConfigLoad load = LoadConfigString("");
+    REQUIRE(load.ok());
+    CHECK(load.config.inbound_email.keep_not_leads == std::chrono::hours(24 * 30));
+    CHECK(load.config.inbound_email.webhooks.mailgun_max_age == std::chrono::minutes(15));
+    CHECK(load.config.inbound_email.webhooks.postmark_username == "postmark");
+  }
+  SECTION("set") {
+    ConfigLoad load = LoadConfigString(R"(
+[inbound_email]
+keep_not_leads = "7d"
+[inbound_email.webhooks]
+mailgun_max_age = "1h"
+postmark_username = "inbound"
+)");
+    REQUIRE(load.ok());
+    CHECK(load.config.inbound_email.keep_not_leads == std::chrono::hours(24 * 7));
+    CHECK(load.config.inbound_email.webhooks.mailgun_max_age == std::chrono::hours(1));
+    CHECK(load.config.inbound_email.webhooks.postmark_username == "inbound");
+  }
+  SECTION("refused, naming the key") {
+    ConfigLoad load = LoadConfigString(R"(
+[inbound_email]
+keep_not_leads = "a month"
+[inbound_email.webhooks]
+mailgun_max_age = "5s"
+postmark_username = "a:b"
+signing_key = "never in the file"
+)");
+    CHECK(HasError(load, "inbound_email.keep_not_leads", "not a duration"));
+    CHECK(HasError(load, "inbound_email.webhooks.mailgun_max_age", "at least 30s"));
+    CHECK(HasError(load, "inbound_email.webhooks.postmark_username", "without ':'"));
+    CHECK(HasError(load, "inbound_email.webhooks.signing_key", "unknown key"));
+  }
 }

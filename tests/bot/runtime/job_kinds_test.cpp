@@ -72,6 +72,8 @@ JobPayload Sample(JobKind kind) {
       return lr::ParseEmailJob{42, true};
     case JobKind::kImapPoll:
       return lr::ImapPollJob{};
+    case JobKind::kEmailRetention:
+      return lr::EmailRetentionJob{};
   }
   FAIL("no sample for a job kind");
   return lr::PostSharkTankJob{};

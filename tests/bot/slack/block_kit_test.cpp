@@ -510,3 +510,42 @@ TEST_CASE("a support request's card says what it is, without the hot-lead fire "
   CHECK((*FindBlock(slack::SharkTankPost(view, kReceived), "header"))["text"]
             ["text"] == "Owen Tran · Warm buyer");
 }
+
+TEST_CASE("a dead-lettered e-mail is listed first with its own Replay button",
+          "[bot][slack][block_kit][dlq]") {
+  slack::DeadEmailView email;
+  email.email_id = 42;
+  email.source = "Realtor.com <b>";
+  email.why = "no name (the template may have changed) <!channel>";
+  email.attempts = 1;
+  email.received_at = kReceived;
+  const json message = slack::DeadLetterList(DeadLetters(1), 1, {email}, 1);
+  CheckLimits(message);
+  const std::vector<const json*> buttons = Buttons(message);
+  REQUIRE(buttons.size() == 3);
+  CHECK((*buttons[0])["action_id"] == "dlq_email_replay");
+  CHECK((*buttons[0])["value"] == "42");
+  CHECK((*buttons[1])["action_id"] == "dlq_replay");
+  const std::string text = AllText(message);
+  CHECK(text.find("2 dead letters") != std::string::npos);
+  CHECK(text.find("E-mail #42") != std::string::npos);
+  CHECK(text.find("<!channel>") == std::string::npos);  // escaped
+  CHECK(text.find("&lt;b&gt;") != std::string::npos);
+}
+
+TEST_CASE("e-mails alone fill the list, and many leave room for jobs",
+          "[bot][slack][block_kit][dlq]") {
+  std::vector<slack::DeadEmailView> emails(8);
+  for (size_t i = 0; i < emails.size(); ++i) {
+    emails[i].email_id = static_cast<int64_t>(i + 1);
+    emails[i].received_at = kReceived;
+  }
+  const json only = slack::DeadLetterList({}, 0, {emails[0]}, 1);
+  CHECK(Buttons(only).size() == 1);
+  const json many = slack::DeadLetterList(DeadLetters(30), 30, emails, 8);
+  CheckLimits(many);
+  // Five e-mails, fifteen jobs with two buttons each; the rest counted.
+  CHECK(Buttons(many).size() == slack::kMaxDeadEmailsShown +
+                                    2 * (slack::kMaxDeadLettersShown - slack::kMaxDeadEmailsShown));
+  CHECK(AllText(many).find("18 older") != std::string::npos);
+}
