@@ -8,8 +8,8 @@
 // The job is a timer, due when the oldest kept body runs out: the first
 // not-a-lead message writes it, each run writes the next while bodies
 // remain, and a daemon with nothing to purge has no such job at all.
-// Thread rule: the free functions run on the storage writer inside its
-// transaction (`now` passed in); EmailRetention lives on the loop.
+// Thread rule: EmailRetention lives on the loop; its transactions are in
+// bot/email/email_retention_tx.h.
 #pragma once
 
 #include <memory>
@@ -23,17 +23,6 @@ class Database;
 }
 class JobRunner;
 class StorageWriter;
-
-// Empties the raw body of every not-a-lead message received at or before
-// now - keep_not_leads, then writes the next kJobEmailRetention for when
-// the oldest body left runs out (none when none is left, or when one is
-// pending). Returns how many bodies were emptied. Throws SQLite::Exception.
-int RunEmailRetention(storage::Database& db, SystemTime now, const Config& config);
-
-// A message was just found not to be a lead: writes a kJobEmailRetention
-// due when its body runs out, unless one is pending or keep_not_leads is
-// zero. Throws SQLite::Exception.
-void NoteNotALeadKept(storage::Database& db, SystemTime now, const Config& config);
 
 class EmailRetention {
  public:

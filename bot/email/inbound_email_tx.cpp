@@ -1,6 +1,6 @@
 #include "bot/email/inbound_email_tx.h"
 
-#include "bot/email/email_retention.h"
+#include "bot/email/email_retention_tx.h"
 #include "bot/runtime/digest.h"
 #include "bot/intake/accept_lead.h"
 #include "bot/ops/alert_decisions.h"

@@ -2,6 +2,7 @@
 # IMAP poller, the parse job, the storage transactions they run, and the
 # `leadrouter email` commands.
 list(APPEND DECISION_SOURCES
+  email/email_retention_tx.cpp
   email/imap_poll_plan.cpp
   email/imap_poll_tx.cpp
   email/inbound_email_tx.cpp
