@@ -59,6 +59,12 @@ const std::vector<EventSpec>& EventSpecs() {
       {EventKind::kSmsReply, "sms_reply", "text message_sid to"},
       {EventKind::kDeadLetterReplayed, "dead_letter_replayed", "job_id kind by"},
       {EventKind::kDeadLetterDropped, "dead_letter_dropped", "job_id kind by"},
+      {EventKind::kEnrichmentRequested, "enrichment_requested",
+       "providers deadline_ms held"},
+      {EventKind::kEnriched, "enriched", "provider facts missing cached changes"},
+      {EventKind::kEnrichmentFailed, "enrichment_failed", "provider reason"},
+      {EventKind::kEnrichmentDeadline, "enrichment_deadline", "waited_ms why"},
+      {EventKind::kResegmented, "resegmented", "from to reasons rerouted"},
   };
   return kSpecs;
 }

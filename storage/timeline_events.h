@@ -41,6 +41,11 @@ enum class EventKind {
   kSmsReply,                // a text back from the lead
   kDeadLetterReplayed,      // one of its dead jobs replayed
   kDeadLetterDropped,       // one of its dead jobs dropped
+  kEnrichmentRequested,     // lookups asked for; whether routing waits
+  kEnriched,                // a provider's facts added to it
+  kEnrichmentFailed,        // a lookup gave up, and why
+  kEnrichmentDeadline,      // routed without the lookups it waited for
+  kResegmented,             // enrichment changed its segment
 };
 
 struct EventSpec {

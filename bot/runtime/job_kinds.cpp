@@ -33,6 +33,9 @@ constexpr KindName kKindNames[] = {
     {JobKind::kSlaEscalate, kJobSlaEscalate},
     {JobKind::kAlertCheck, kJobAlertCheck},
     {JobKind::kVolumeWatch, kJobVolumeWatch},
+    {JobKind::kRefreshLeadCard, kJobRefreshLeadCard},
+    {JobKind::kEnrichLookup, kJobEnrichLookup},
+    {JobKind::kEnrichDeadline, kJobEnrichDeadline},
 };
 static_assert(std::size(kKindNames) == std::size(kAllJobKinds),
               "every job kind has exactly one stored name");
@@ -132,6 +135,12 @@ json Encode(const AlertCheckJob& p) {
 }
 
 json Encode(const VolumeWatchJob&) { return json::object(); }
+json Encode(const RefreshLeadCardJob&) { return json::object(); }
+json Encode(const EnrichLookupJob& p) {
+  return {{"provider", p.provider}, {"address", p.address}, {"zip", p.zip},
+          {"mls_id", p.mls_id},     {"email", p.email}};
+}
+json Encode(const EnrichDeadlineJob&) { return json::object(); }
 
 json Encode(const JobPayload& p) {
   return std::visit([](const auto& payload) { return Encode(payload); }, p);
@@ -230,6 +239,15 @@ void DecodeInto(const json& j, AlertCheckJob& out) {
 }
 
 void DecodeInto(const json&, VolumeWatchJob&) {}
+void DecodeInto(const json&, RefreshLeadCardJob&) {}
+void DecodeInto(const json& j, EnrichLookupJob& out) {
+  out.provider = Str(j, "provider");
+  out.address = Str(j, "address");
+  out.zip = Str(j, "zip");
+  out.mls_id = Str(j, "mls_id");
+  out.email = Str(j, "email");
+}
+void DecodeInto(const json&, EnrichDeadlineJob&) {}
 
 JobPayload DecodePayload(JobKind kind, const json& payload) {
   switch (kind) {
@@ -266,6 +284,12 @@ JobPayload DecodePayload(JobKind kind, const json& payload) {
       return Decode<AlertCheckJob>(payload);
     case JobKind::kVolumeWatch:
       return Decode<VolumeWatchJob>(payload);
+    case JobKind::kRefreshLeadCard:
+      return Decode<RefreshLeadCardJob>(payload);
+    case JobKind::kEnrichLookup:
+      return Decode<EnrichLookupJob>(payload);
+    case JobKind::kEnrichDeadline:
+      return Decode<EnrichDeadlineJob>(payload);
   }
   return PostSharkTankJob{};
 }

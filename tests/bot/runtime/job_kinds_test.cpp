@@ -68,6 +68,13 @@ JobPayload Sample(JobKind kind) {
       return lr::AlertCheckJob{"slack_connection", 1773526061000};
     case JobKind::kVolumeWatch:
       return lr::VolumeWatchJob{};
+    case JobKind::kRefreshLeadCard:
+      return lr::RefreshLeadCardJob{};
+    case JobKind::kEnrichLookup:
+      return lr::EnrichLookupJob{"property", "12 Elm St, Cambridge, MA 02139",
+                                 "02139", "MLS-88", ""};
+    case JobKind::kEnrichDeadline:
+      return lr::EnrichDeadlineJob{};
   }
   FAIL("no sample for a job kind");
   return lr::PostSharkTankJob{};
