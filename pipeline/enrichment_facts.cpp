@@ -225,7 +225,6 @@ std::string EnrichmentLine(const ProcessedLead& lead,
     parts.push_back(Count(*p.baths) + " ba");
   }
   if (p.sqft) parts.push_back(Thousands(*p.sqft) + " sq ft");
-  if (p.year_built) parts.push_back("built " + std::to_string(*p.year_built));
   if (p.price && median.value > 0 && (enriched || !median.zip.empty())) {
     parts.push_back(AgainstMedian(*p.price, median));
   }

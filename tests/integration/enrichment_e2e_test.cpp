@@ -100,6 +100,7 @@ TEST_CASE("a listing 3 days on the market makes a buyer with money ready hot",
   const int64_t id = s.PostLead(Buyer(1, "MLS-HOT-1", "We are pre-approved, can we see it?"))["lead_id"];
 
   const json post = s.WaitForPost("Bea Buyer1");
+  INFO(MessageText(post));
   CHECK(HasButton(post, "claim_lead"));
   CHECK(Contains(MessageText(post),
                  "listed 3 days ago \u00b7 4 bd / 3 ba \u00b7 2,150 sq ft \u00b7 "
@@ -228,6 +229,7 @@ TEST_CASE("a missing field is left out of the card and listed on the timeline",
   const std::string dm = s.WaitForDm("U0AGENTANA");
   auto card = s.WaitFor(dm, [](const json& m) { return HasButton(m, "mark_contacted"); });
   REQUIRE(card);
+  INFO(MessageText(*card));
   CHECK(Contains(MessageText(*card), "listed 30 days ago \u00b7 2 bd"));
   CHECK_FALSE(Contains(MessageText(*card), "sq ft"));
   const std::string enriched = EventDetail(s, id, "enriched");

@@ -38,8 +38,7 @@ std::string PropertySim::ConfigToml(const std::string& extra, bool with_person) 
       "fields = { days_on_market = \"/property/days_on_market\", "
       "list_price = \"/property/price\", beds = \"/property/beds\", "
       "baths = \"/property/baths\", sqft = \"/property/sqft\", "
-      "year_built = \"/property/year_built\" }\n"
-      "timeout = \"2s\"\n" + extra + "\n";
+      "year_built = \"/property/year_built\" }\n" + extra + "\n";
   if (with_person) {
     toml +=
         "[enrichment.person]\n"
