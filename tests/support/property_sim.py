@@ -149,6 +149,9 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
 
+    # A real provider takes a burst of connections; Python's default listen
+    # backlog of 5 would drop them and turn a burst into timeouts.
+    ThreadingHTTPServer.request_queue_size = 512
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.state = State(args.api_key)
