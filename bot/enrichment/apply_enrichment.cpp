@@ -25,6 +25,16 @@ nlohmann::json ReasonsJson(const std::vector<pipeline::Reason>& reasons) {
   return out;
 }
 
+void RecordResegmented(storage::Timeline& timeline, int64_t lead_id,
+                       SystemTime now, Segment before,
+                       const pipeline::ProcessedLead& lead, bool rerouted) {
+  timeline.Append(lead_id, now, storage::EventKind::kResegmented,
+                  {{"from", pipeline::ToString(before)},
+                   {"to", pipeline::ToString(lead.segment)},
+                   {"reasons", ReasonsJson(lead.segment_reasons)},
+                   {"rerouted", rerouted}});
+}
+
 size_t Route(storage::Database& db, const pipeline::ProcessedLead& lead,
              int64_t lead_id, SystemTime now, const Config& config) {
   AcceptedLead routed;
@@ -68,11 +78,7 @@ size_t ApplyLookup(storage::Database& db, int64_t lead_id,
   size_t jobs = 0;
   if (waits.WaitOf(lead_id) == storage::EnrichmentWait::kWaiting) {
     if (lead.segment != before) {
-      timeline.Append(lead_id, now, storage::EventKind::kResegmented,
-                      {{"from", pipeline::ToString(before)},
-                       {"to", pipeline::ToString(lead.segment)},
-                       {"reasons", ReasonsJson(lead.segment_reasons)},
-                       {"rerouted", false}});
+      RecordResegmented(timeline, lead_id, now, before, lead, false);
     }
     // A lead this answer made hot waits for nothing more.
     const int pending = waits.Answered(lead_id);
@@ -89,11 +95,7 @@ size_t ApplyLookup(storage::Database& db, int64_t lead_id,
   const bool to_shark_tank = unowned && before != Segment::kHotBuyer &&
                              lead.segment == Segment::kHotBuyer;
   if (lead.segment != before) {
-    timeline.Append(lead_id, now, storage::EventKind::kResegmented,
-                    {{"from", pipeline::ToString(before)},
-                     {"to", pipeline::ToString(lead.segment)},
-                     {"reasons", ReasonsJson(lead.segment_reasons)},
-                     {"rerouted", to_shark_tank}});
+    RecordResegmented(timeline, lead_id, now, before, lead, to_shark_tank);
   }
   if (to_shark_tank) jobs += Route(db, lead, lead_id, now, config);
   if (!changes.empty() || lead.segment != before) {

@@ -37,14 +37,14 @@ constexpr int64_t kSchedulingSlackMs = 1500;
 struct EnrichStack {
   explicit EnrichStack(const std::string& provider_extra = "",
                        const std::string& deadline = "800ms",
-                       const std::string& more = "") {
+                       const std::string& more = "", bool with_person = false) {
     WriteFile(files.File("zip_medians.csv"),
               "zip,median,as_of\n02139,452000,2026-10-01\n");
     StackOptions options{
         "[rotation]\ntimezone = \"UTC\"\n" + AgentToml("U0AGENTANA", "Ana") +
         "[market]\nmedians_file = \"" + files.File("zip_medians.csv") + "\"\n" +
         more + "[enrichment]\ndeadline = \"" + deadline + "\"\n" +
-        provider.ConfigToml(provider_extra)};
+        provider.ConfigToml(provider_extra, with_person)};
     options.env["PROPERTY_API_KEY"] = PropertySim::kApiKey;
     stack = std::make_unique<SlackStack>(options);
   }
@@ -236,6 +236,26 @@ TEST_CASE("a missing field is left out of the card and listed on the timeline",
   const std::string enriched = EventDetail(s, id, "enriched");
   CHECK(Contains(enriched, "\"missing\":[\"baths\",\"list_price\",\"sqft\",\"year_built\"]"));
   CHECK(Events(s, id, "enrichment_deadline") == 0);
+}
+
+TEST_CASE("a person lookup by e-mail adds company and title to the card",
+          "[integration][enrichment]") {
+  EnrichStack e("", "800ms", "", /*with_person=*/true);
+  SlackStack& s = *e.stack;
+  e.provider.Records({{"MLS-P-1", ListingAnswer(30, 470000, 3, 2, 1600)},
+                      {"buyer11@example.com",
+                       {{"company", "Acme Corp"}, {"title", "VP Sales"},
+                        {"profile", "https://example.com/in/bea"}}}});
+  const int64_t id = s.PostLead(Buyer(11, "MLS-P-1", "Is it available?"))["lead_id"];
+  const std::string dm = s.WaitForDm("U0AGENTANA");
+  auto card = s.WaitFor(dm, [](const json& m) { return HasButton(m, "mark_contacted"); });
+  REQUIRE(card);
+  INFO(MessageText(*card));
+  CHECK(Contains(MessageText(*card), "3 bd / 2 ba"));
+  CHECK(Contains(MessageText(*card), "VP Sales at Acme Corp"));
+  CHECK(Events(s, id, "enriched") == 2);  // both answered: routed without the deadline
+  CHECK(Events(s, id, "enrichment_deadline") == 0);
+  CHECK(e.provider.Requests().size() == 2);
 }
 
 TEST_CASE("the cache serves a repeat lookup without asking the provider",
