@@ -3,6 +3,8 @@
 // waits for its lookup at most enrichment.deadline; what the provider says
 // can make it hot or nurture, arrives late onto the card in place, and its
 // faults (429, 5xx, bad JSON, missing fields) never lose or stall a lead.
+#include <signal.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <memory>
@@ -136,6 +138,32 @@ TEST_CASE("a price far above the ZIP median sends the lead to nurture, saying so
   CHECK(Contains(EventDetail(s, id, "resegmented"),
                  "$1,900,000 is 4.2\u00d7 the 02139 median of $452,000"));
   CHECK(s.DmChannel("U0AGENTANA").empty());  // nurture: no agent
+}
+
+TEST_CASE("a reload (SIGHUP) applies an edited medians file to the next lead",
+          "[integration][enrichment]") {
+  EnrichStack e;
+  SlackStack& s = *e.stack;
+  e.provider.Records({{"MLS-BIG-2", ListingAnswer(40, 1900000, 6, 5, 5200)},
+                      {"MLS-BIG-3", ListingAnswer(40, 1900000, 6, 5, 5200)}});
+  const int64_t before = s.PostLead(Buyer(12, "MLS-BIG-2", "Tell me about it"))["lead_id"];
+  REQUIRE(WaitForEvent(s, before, "routed"));
+  CHECK(s.QueryString("SELECT segment FROM leads WHERE id = " + Id(before)) ==
+        "NURTURE_LONGTERM");
+
+  WriteFile(e.files.File("zip_medians.csv"), "zip,median\n02139,1800000\n");
+  s.SignalDaemon(SIGHUP);
+  bool reloaded = false;
+  for (int i = 0; i < 1000 && !reloaded; ++i) {
+    reloaded = Contains(s.DaemonLog(), "config.reloaded");
+    if (!reloaded) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(reloaded);
+  const int64_t after = s.PostLead(Buyer(13, "MLS-BIG-3", "Tell me about it"))["lead_id"];
+  REQUIRE(WaitForEvent(s, after, "routed"));
+  CHECK(s.QueryString("SELECT segment FROM leads WHERE id = " + Id(after)) == "WARM_BUYER");
+  CHECK(Contains(s.QueryString("SELECT lead_json FROM leads WHERE id = " + Id(after)),
+                 "within 15 % of the 02139 median of $1,800,000"));
 }
 
 TEST_CASE("a provider slower than the deadline: routed on time, card updated later",
