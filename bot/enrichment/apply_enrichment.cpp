@@ -35,20 +35,24 @@ void RecordResegmented(storage::Timeline& timeline, int64_t lead_id,
                    {"rerouted", rerouted}});
 }
 
-size_t Route(storage::Database& db, const pipeline::ProcessedLead& lead,
-             int64_t lead_id, SystemTime now, const Config& config) {
+void Route(storage::Database& db, const pipeline::ProcessedLead& lead,
+           int64_t lead_id, SystemTime now, const Config& config,
+           EnrichmentRouting& out) {
   AcceptedLead routed;
   RouteFirstTime(db, lead, lead_id, now, config, routed);
-  return routed.jobs_written;
+  out.jobs += routed.jobs_written;
+  out.route = routed.route;
+  out.segment = pipeline::ToString(lead.segment);
 }
 
 }  // namespace
 
-size_t ApplyLookup(storage::Database& db, int64_t lead_id,
+EnrichmentRouting ApplyLookup(storage::Database& db, int64_t lead_id,
                    const LookupResult& result, const pipeline::Rules& rules,
                    SystemTime now, const Config& config) {
+  EnrichmentRouting out;
   auto stored = storage::LeadStore(db.db()).Get(lead_id);
-  if (!stored) return 0;
+  if (!stored) return out;
   storage::Timeline timeline(db.db());
   storage::EnrichmentStore waits(db.db());
   pipeline::ProcessedLead lead = stored->lead;
@@ -75,7 +79,6 @@ size_t ApplyLookup(storage::Database& db, int64_t lead_id,
                     {{"provider", result.provider}, {"reason", result.failure}});
   }
 
-  size_t jobs = 0;
   if (waits.WaitOf(lead_id) == storage::EnrichmentWait::kWaiting) {
     if (lead.segment != before) {
       RecordResegmented(timeline, lead_id, now, before, lead, false);
@@ -84,9 +87,9 @@ size_t ApplyLookup(storage::Database& db, int64_t lead_id,
     const int pending = waits.Answered(lead_id);
     if ((pending == 0 || lead.segment == Segment::kHotBuyer) &&
         waits.FinishWait(lead_id, now)) {
-      jobs += Route(db, lead, lead_id, now, config);
+      Route(db, lead, lead_id, now, config, out);
     }
-    return jobs;
+    return out;
   }
 
   // Routed already: a promotion to hot while nobody owns it goes to the
@@ -97,27 +100,29 @@ size_t ApplyLookup(storage::Database& db, int64_t lead_id,
   if (lead.segment != before) {
     RecordResegmented(timeline, lead_id, now, before, lead, to_shark_tank);
   }
-  if (to_shark_tank) jobs += Route(db, lead, lead_id, now, config);
+  if (to_shark_tank) Route(db, lead, lead_id, now, config, out);
   if (!changes.empty() || lead.segment != before) {
     storage::JobStore(db.db()).Enqueue(
         MakeJob(lead_id, RefreshLeadCardJob{}, now, config), now);
-    ++jobs;
+    ++out.jobs;
   }
-  return jobs;
+  return out;
 }
 
-size_t RouteAtDeadline(storage::Database& db, int64_t lead_id,
+EnrichmentRouting RouteAtDeadline(storage::Database& db, int64_t lead_id,
                        const std::string& why, SystemTime now,
                        const Config& config) {
-  if (!storage::EnrichmentStore(db.db()).FinishWait(lead_id, now)) return 0;
+  EnrichmentRouting out;
+  if (!storage::EnrichmentStore(db.db()).FinishWait(lead_id, now)) return out;
   auto stored = storage::LeadStore(db.db()).Get(lead_id);
-  if (!stored) return 0;
+  if (!stored) return out;
   const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
       now - stored->created_at);
   storage::Timeline(db.db()).Append(
       lead_id, now, storage::EventKind::kEnrichmentDeadline,
       {{"waited_ms", waited.count()}, {"why", why}});
-  return Route(db, stored->lead, lead_id, now, config);
+  Route(db, stored->lead, lead_id, now, config, out);
+  return out;
 }
 
 }  // namespace leadrouter

@@ -30,21 +30,29 @@ struct LookupResult {
   std::string failure = {};  // when !answered: why the lookup gave up
 };
 
+// What ending a wait wrote: the jobs, and the route when the lead was
+// routed (for the metrics), with the segment it was routed as.
+struct EnrichmentRouting {
+  size_t jobs = 0;
+  std::string route = {};
+  std::string segment = {};
+};
+
 // Adds the facts to lead `lead_id` and records them (`enriched`, or
 // `enrichment_failed` with the reason). The lead is segmented again with
 // `rules` unless it is low quality or taken over (`resegmented` says from
 // what to what and why). Then: a lead waiting for its lookups is routed
 // once none is pending; one routed before is shown again in Slack in place
 // (slack.refresh_lead_card), and if it is still unowned and now hot it is
-// routed again, to the shark tank. Returns the jobs written.
-size_t ApplyLookup(storage::Database& db, int64_t lead_id,
+// routed again, to the shark tank.
+EnrichmentRouting ApplyLookup(storage::Database& db, int64_t lead_id,
                    const LookupResult& result, const pipeline::Rules& rules,
                    SystemTime now, const Config& config);
 
 // The deadline passed: a lead still waiting is routed with what it has,
 // its timeline saying why (`why`: what the lookups were doing). Nothing
-// when its lookups answered first. Returns the jobs written.
-size_t RouteAtDeadline(storage::Database& db, int64_t lead_id,
+// when its lookups answered first.
+EnrichmentRouting RouteAtDeadline(storage::Database& db, int64_t lead_id,
                        const std::string& why, SystemTime now,
                        const Config& config);
 

@@ -4,6 +4,7 @@
 
 #include "bot/daemon/duration.h"
 #include "bot/daemon/log.h"
+#include "bot/metrics/metrics.h"
 #include "bot/runtime/job_kinds.h"
 #include "bot/runtime/storage_writer.h"
 #include "storage/database.h"
@@ -16,6 +17,12 @@ using std::chrono::milliseconds;
 
 // A 429 without Retry-After: pause the provider this long.
 constexpr std::chrono::seconds kDefaultRateLimitPause(30);
+
+// A lead routed when its wait ended counts as intake counts the others.
+void Count(const EnrichmentRouting& routed) {
+  if (routed.route.empty()) return;
+  metrics::Global().LeadRouted(routed.route, routed.route, routed.segment);
+}
 
 std::map<std::string, std::string> ValuesOf(const EnrichLookupJob& job) {
   return {{"address", job.address},
@@ -162,16 +169,17 @@ void EnrichmentJobs::Apply(int64_t lead_id, LookupResult result,
   auto rules = std::make_shared<const pipeline::Rules>(config_.rules);
   auto shared = std::make_shared<LookupResult>(std::move(result));
   const Config& config = config_;
-  writer_.Submit(
+  writer_.Call<EnrichmentRouting>(
       [lead_id, shared, cache_key, rules, now, &config](storage::Database& db) {
         if (!cache_key.empty()) {
           storage::EnrichmentStore(db.db()).CacheAnswer(shared->provider, cache_key,
                                                         shared->facts, now);
         }
-        ApplyLookup(db, lead_id, *shared, *rules, now, config);
+        return ApplyLookup(db, lead_id, *shared, *rules, now, config);
       },
-      [this, outcome = std::move(outcome), done](const std::string& error) {
-        if (!error.empty()) return done(JobOutcome::Retry(error));
+      [this, outcome = std::move(outcome), done](Result<EnrichmentRouting> routed) {
+        if (!routed.ok()) return done(JobOutcome::Retry(routed.status().message()));
+        Count(routed.value());
         runner_.Wake();
         done(outcome);
       });
@@ -187,12 +195,13 @@ void EnrichmentJobs::Deadline(const storage::Job& job, JobDone done) {
   }
   const SystemTime now = clock_.Now();
   const Config& config = config_;
-  writer_.Submit(
+  writer_.Call<EnrichmentRouting>(
       [lead_id, why, now, &config](storage::Database& db) {
-        RouteAtDeadline(db, lead_id, why, now, config);
+        return RouteAtDeadline(db, lead_id, why, now, config);
       },
-      [this, done](const std::string& error) {
-        if (!error.empty()) return done(JobOutcome::Retry(error));
+      [this, done](Result<EnrichmentRouting> routed) {
+        if (!routed.ok()) return done(JobOutcome::Retry(routed.status().message()));
+        Count(routed.value());
         runner_.Wake();
         done(JobOutcome::Done());
       });

@@ -49,18 +49,20 @@ struct Enrich {
     return id;
   }
 
-  size_t Apply(int64_t id, const LookupResult& r, SystemTime at = kT0 + 300ms) {
+  leadrouter::EnrichmentRouting Apply(int64_t id, const LookupResult& r,
+                                      SystemTime at = kT0 + 300ms) {
     SQLite::Transaction tx(db->db());
-    const size_t jobs = leadrouter::ApplyLookup(*db, id, r, config.rules, at, config);
+    auto out = leadrouter::ApplyLookup(*db, id, r, config.rules, at, config);
     tx.commit();
-    return jobs;
+    return out;
   }
 
-  size_t Deadline(int64_t id, SystemTime at = kT0 + 800ms) {
+  leadrouter::EnrichmentRouting Deadline(int64_t id, SystemTime at = kT0 + 800ms) {
     SQLite::Transaction tx(db->db());
-    const size_t jobs = leadrouter::RouteAtDeadline(*db, id, "the lookups had not answered", at, config);
+    auto out = leadrouter::RouteAtDeadline(*db, id, "the lookups had not answered", at,
+                                           config);
     tx.commit();
-    return jobs;
+    return out;
   }
 
   std::vector<Job> Pending(const std::string& kind) {
@@ -110,7 +112,9 @@ TEST_CASE("an answer that makes the lead hot routes it to the shark tank at once
           "[bot][enrichment]") {
   Enrich e;
   const int64_t id = e.Accept(Buyer("We are pre-approved, can we see it?"));
-  e.Apply(id, LookupResult{"property", true, {{"days_on_market", 3}}});
+  const auto routed = e.Apply(id, LookupResult{"property", true, {{"days_on_market", 3}}});
+  CHECK(routed.route == "shark_tank");
+  CHECK(routed.segment == "HOT_BUYER");
   auto stored = LeadStore(e.db->db()).Get(id);
   REQUIRE(stored);
   CHECK(stored->segment == "HOT_BUYER");
@@ -120,7 +124,8 @@ TEST_CASE("an answer that makes the lead hot routes it to the shark tank at once
   CHECK(e.Count(id, "routed") == 1);
   CHECK(e.Pending("slack.post_shark_tank").size() == 1);
   // The deadline comes later and finds nothing to do.
-  CHECK(e.Deadline(id) == 0);
+  CHECK(e.Deadline(id).jobs == 0);
+  CHECK(e.Deadline(id).route.empty());
   CHECK(e.Count(id, "routed") == 1);
   CHECK(e.Count(id, "enrichment_deadline") == 0);
 }
@@ -129,7 +134,9 @@ TEST_CASE("the deadline routes a waiting lead and says why; late data updates it
           "[bot][enrichment]") {
   Enrich e;
   const int64_t id = e.Accept(Buyer("Is the flat still available?"));
-  CHECK(e.Deadline(id) > 0);
+  const auto routed = e.Deadline(id);
+  CHECK(routed.jobs > 0);
+  CHECK(routed.route == "round_robin");
   CHECK(e.Count(id, "routed") == 1);
   CHECK(e.Count(id, "enrichment_deadline") == 1);
   CHECK(e.Pending("route.assign_round_robin").size() == 1);
