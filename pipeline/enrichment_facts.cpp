@@ -49,7 +49,8 @@ std::string Thousands(long long n) {
 
 // "3", "2.5": whole numbers without a decimal point.
 std::string Count(double n) {
-  if (std::fabs(n - std::round(n)) < 0.01) return std::to_string(std::llround(n));
+  if (std::fabs(n - std::round(n)) < 0.01)
+    return std::to_string(std::llround(n));
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", n);
   return buf;
@@ -89,7 +90,8 @@ std::string UrlEncode(std::string_view text) {
   std::string out;
   for (unsigned char c : text) {
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-        (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+        (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+        c == '~') {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -126,8 +128,8 @@ std::string ExpandUrl(std::string_view url_template,
       break;
     }
     out += url_template.substr(pos, open - pos);
-    const auto it =
-        values.find(std::string(url_template.substr(open + 1, close - open - 1)));
+    const auto it = values.find(
+        std::string(url_template.substr(open + 1, close - open - 1)));
     if (it != values.end()) out += UrlEncode(it->second);
     pos = close + 1;
   }
@@ -150,7 +152,8 @@ FactsRead ReadFacts(const json& answer,
         out.facts[name] = *figure;
         continue;
       }
-    } else if (value && value->is_string() && !value->get_ref<const std::string&>().empty()) {
+    } else if (value && value->is_string() &&
+               !value->get_ref<const std::string&>().empty()) {
       out.facts[name] = Trim(value->get_ref<const std::string&>());
       continue;
     }
@@ -184,11 +187,13 @@ std::vector<std::string> ApplyFacts(ProcessedLead& lead,
     return changes;
   }
   Property& p = lead.property;
-  if (const auto days = WholeNumber(facts, "days_on_market"); days && !p.days_on_market) {
+  if (const auto days = WholeNumber(facts, "days_on_market");
+      days && !p.days_on_market) {
     p.days_on_market = *days;
     changes.push_back(Listed(*days));
   }
-  if (const auto price = Number(facts, "list_price"); price && *price > 0 && !p.price) {
+  if (const auto price = Number(facts, "list_price");
+      price && *price > 0 && !p.price) {
     p.price = *price;
     changes.push_back("list price $" + Thousands(std::llround(*price)));
   }
@@ -204,7 +209,8 @@ std::vector<std::string> ApplyFacts(ProcessedLead& lead,
     p.sqft = *sqft;
     changes.push_back(Thousands(*sqft) + " sq ft");
   }
-  if (const auto year = WholeNumber(facts, "year_built"); year && year != p.year_built) {
+  if (const auto year = WholeNumber(facts, "year_built");
+      year && year != p.year_built) {
     p.year_built = *year;
     changes.push_back("built " + std::to_string(*year));
   }

@@ -32,9 +32,9 @@ void LookupRate::PauseUntil(TimePoint until) {
 }
 
 int LookupRate::SentInLastMinute(TimePoint now) const {
-  return static_cast<int>(std::count_if(
-      sent_.begin(), sent_.end(),
-      [&](TimePoint t) { return t + kWindow > now; }));
+  return static_cast<int>(
+      std::count_if(sent_.begin(), sent_.end(),
+                    [&](TimePoint t) { return t + kWindow > now; }));
 }
 
 }  // namespace leadrouter::pipeline

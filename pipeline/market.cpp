@@ -10,7 +10,8 @@ namespace leadrouter::pipeline {
 namespace {
 
 std::string MedianName(const MarketMedian& median) {
-  return median.zip.empty() ? "the area median" : "the " + median.zip + " median";
+  return median.zip.empty() ? "the area median"
+                            : "the " + median.zip + " median";
 }
 
 }  // namespace

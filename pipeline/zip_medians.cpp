@@ -63,7 +63,8 @@ ZipMediansParse ParseZipMedians(std::string_view csv) {
     const std::string_view trimmed = TrimView(line);
     if (trimmed.empty() || trimmed.front() == '#') continue;
     const std::vector<std::string> cells = SplitRow(trimmed);
-    const bool header = first_row && (cells.size() < 2 || !ParsePrice(cells[1]));
+    const bool header =
+        first_row && (cells.size() < 2 || !ParsePrice(cells[1]));
     first_row = false;
     if (header) continue;
     const std::string where = "line " + std::to_string(line_no) + ": ";

@@ -10,9 +10,10 @@ namespace leadrouter::storage {
 std::optional<CachedFacts> EnrichmentStore::CachedAnswer(
     const std::string& provider, const std::string& key, TimePoint now,
     std::chrono::milliseconds ttl) {
-  SQLite::Statement q(db_,
-                      "SELECT facts, fetched_at FROM enrichment_cache "
-                      "WHERE provider = ? AND lookup_key = ? AND fetched_at >= ?");
+  SQLite::Statement q(
+      db_,
+      "SELECT facts, fetched_at FROM enrichment_cache "
+      "WHERE provider = ? AND lookup_key = ? AND fetched_at >= ?");
   q.bind(1, provider);
   q.bind(2, key);
   q.bind(3, ToMillis(now) - static_cast<int64_t>(ttl.count()));
@@ -24,11 +25,12 @@ std::optional<CachedFacts> EnrichmentStore::CachedAnswer(
 void EnrichmentStore::CacheAnswer(const std::string& provider,
                                   const std::string& key,
                                   const nlohmann::json& facts, TimePoint now) {
-  SQLite::Statement q(db_,
-                      "INSERT INTO enrichment_cache (provider, lookup_key, facts, "
-                      "fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT (provider, "
-                      "lookup_key) DO UPDATE SET facts = excluded.facts, "
-                      "fetched_at = excluded.fetched_at");
+  SQLite::Statement q(
+      db_,
+      "INSERT INTO enrichment_cache (provider, lookup_key, facts, "
+      "fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT (provider, "
+      "lookup_key) DO UPDATE SET facts = excluded.facts, "
+      "fetched_at = excluded.fetched_at");
   q.bind(1, provider);
   q.bind(2, key);
   q.bind(3, DumpJson(facts));
@@ -47,7 +49,8 @@ void EnrichmentStore::StartWait(int64_t lead_id, int lookups, TimePoint now) {
 }
 
 EnrichmentWait EnrichmentStore::WaitOf(int64_t lead_id) {
-  SQLite::Statement q(db_, "SELECT state FROM lead_enrichment WHERE lead_id = ?");
+  SQLite::Statement q(db_,
+                      "SELECT state FROM lead_enrichment WHERE lead_id = ?");
   q.bind(1, lead_id);
   if (!q.executeStep()) return EnrichmentWait::kNone;
   return q.getColumn(0).getString() == "waiting" ? EnrichmentWait::kWaiting
@@ -55,17 +58,19 @@ EnrichmentWait EnrichmentStore::WaitOf(int64_t lead_id) {
 }
 
 int EnrichmentStore::Answered(int64_t lead_id) {
-  SQLite::Statement q(db_,
-                      "UPDATE lead_enrichment SET pending = MAX(pending - 1, 0) "
-                      "WHERE lead_id = ? RETURNING pending");
+  SQLite::Statement q(
+      db_,
+      "UPDATE lead_enrichment SET pending = MAX(pending - 1, 0) "
+      "WHERE lead_id = ? RETURNING pending");
   q.bind(1, lead_id);
   return q.executeStep() ? q.getColumn(0).getInt() : 0;
 }
 
 bool EnrichmentStore::FinishWait(int64_t lead_id, TimePoint now) {
-  SQLite::Statement q(db_,
-                      "UPDATE lead_enrichment SET state = 'routed', routed_at = ? "
-                      "WHERE lead_id = ? AND state = 'waiting'");
+  SQLite::Statement q(
+      db_,
+      "UPDATE lead_enrichment SET state = 'routed', routed_at = ? "
+      "WHERE lead_id = ? AND state = 'waiting'");
   q.bind(1, ToMillis(now));
   q.bind(2, lead_id);
   return q.exec() == 1;
@@ -88,9 +93,10 @@ std::string EnrichmentStore::LatestCardReason(int64_t lead_id) {
 void EnrichmentStore::SaveLead(int64_t lead_id,
                                const pipeline::ProcessedLead& lead,
                                TimePoint now) {
-  SQLite::Statement q(db_,
-                      "UPDATE leads SET updated_at = ?, segment = ?, score = ?, "
-                      "lead_json = ? WHERE id = ?");
+  SQLite::Statement q(
+      db_,
+      "UPDATE leads SET updated_at = ?, segment = ?, score = ?, "
+      "lead_json = ? WHERE id = ?");
   q.bind(1, ToMillis(now));
   q.bind(2, pipeline::ToString(lead.segment));
   q.bind(3, lead.score);

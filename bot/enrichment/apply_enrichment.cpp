@@ -48,8 +48,9 @@ void Route(storage::Database& db, const pipeline::ProcessedLead& lead,
 }  // namespace
 
 EnrichmentRouting ApplyLookup(storage::Database& db, int64_t lead_id,
-                   const LookupResult& result, const pipeline::Rules& rules,
-                   SystemTime now, const Config& config) {
+                              const LookupResult& result,
+                              const pipeline::Rules& rules, SystemTime now,
+                              const Config& config) {
   EnrichmentRouting out;
   auto stored = storage::LeadStore(db.db()).Get(lead_id);
   if (!stored) return out;
@@ -75,8 +76,9 @@ EnrichmentRouting ApplyLookup(storage::Database& db, int64_t lead_id,
                      {"cached", result.cached},
                      {"changes", changes}});
   } else {
-    timeline.Append(lead_id, now, storage::EventKind::kEnrichmentFailed,
-                    {{"provider", result.provider}, {"reason", result.failure}});
+    timeline.Append(
+        lead_id, now, storage::EventKind::kEnrichmentFailed,
+        {{"provider", result.provider}, {"reason", result.failure}});
   }
 
   if (waits.WaitOf(lead_id) == storage::EnrichmentWait::kWaiting) {
@@ -110,8 +112,8 @@ EnrichmentRouting ApplyLookup(storage::Database& db, int64_t lead_id,
 }
 
 EnrichmentRouting RouteAtDeadline(storage::Database& db, int64_t lead_id,
-                       const std::string& why, SystemTime now,
-                       const Config& config) {
+                                  const std::string& why, SystemTime now,
+                                  const Config& config) {
   EnrichmentRouting out;
   if (!storage::EnrichmentStore(db.db()).FinishWait(lead_id, now)) return out;
   auto stored = storage::LeadStore(db.db()).Get(lead_id);

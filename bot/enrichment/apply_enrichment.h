@@ -6,10 +6,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bot/daemon/config.h"
 #include "bot/runtime/system_time.h"
@@ -22,7 +21,7 @@ class Database;
 
 // What one lookup came to.
 struct LookupResult {
-  std::string provider;  // "property" | "person"
+  std::string provider;   // "property" | "person"
   bool answered = false;  // facts came back (maybe none of them)
   nlohmann::json facts = nlohmann::json::object();
   std::vector<std::string> missing = {};  // mapped fields the answer lacked
@@ -46,14 +45,15 @@ struct EnrichmentRouting {
 // (slack.refresh_lead_card), and if it is still unowned and now hot it is
 // routed again, to the shark tank.
 EnrichmentRouting ApplyLookup(storage::Database& db, int64_t lead_id,
-                   const LookupResult& result, const pipeline::Rules& rules,
-                   SystemTime now, const Config& config);
+                              const LookupResult& result,
+                              const pipeline::Rules& rules, SystemTime now,
+                              const Config& config);
 
 // The deadline passed: a lead still waiting is routed with what it has,
 // its timeline saying why (`why`: what the lookups were doing). Nothing
 // when its lookups answered first.
 EnrichmentRouting RouteAtDeadline(storage::Database& db, int64_t lead_id,
-                       const std::string& why, SystemTime now,
-                       const Config& config);
+                                  const std::string& why, SystemTime now,
+                                  const Config& config);
 
 }  // namespace leadrouter

@@ -1,8 +1,7 @@
-#include "bot/enrichment/enrichment_config_reader.h"
-
 #include <cstdlib>
 #include <set>
 
+#include "bot/enrichment/enrichment_config_reader.h"
 #include "pipeline/enrichment_facts.h"
 
 namespace leadrouter {
@@ -14,7 +13,8 @@ void ReadProvider(TableReader& r, EnrichmentProvider& p,
                   std::vector<ConfigError>& warnings) {
   r.String("url", p.url);
   if (p.url.rfind("https://", 0) != 0 && p.url.rfind("http://", 0) != 0) {
-    r.Error("url", "must start with https:// (or http:// for a local stand-in)");
+    r.Error("url",
+            "must start with https:// (or http:// for a local stand-in)");
   }
   for (const std::string& name : pipeline::UrlPlaceholders(p.url)) {
     if (!placeholders.count(name)) {
@@ -44,8 +44,8 @@ void ReadProvider(TableReader& r, EnrichmentProvider& p,
       for (const std::string& k : field_names) known += " " + k;
       r.Error("fields." + name, "is not a field; known:" + known);
     } else if (pointer.empty() || pointer.front() != '/') {
-      r.Error("fields." + name, "\"" + pointer +
-                                    "\" is not a JSON pointer (it starts with /)");
+      r.Error("fields." + name,
+              "\"" + pointer + "\" is not a JSON pointer (it starts with /)");
     }
   }
   r.String("ca_file", p.ca_file);

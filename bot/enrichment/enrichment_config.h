@@ -14,7 +14,7 @@ namespace leadrouter {
 // property, {email} for the person, each URL-encoded), request headers,
 // our field name -> JSON pointer into its answer, and its limits.
 struct EnrichmentProvider {
-  std::string url;  // empty: this provider is off
+  std::string url;                             // empty: this provider is off
   std::map<std::string, std::string> headers;  // value or "env:NAME"
   std::map<std::string, std::string> fields;
   std::string ca_file;  // extra trusted PEM; empty: the system store
@@ -29,7 +29,9 @@ struct EnrichmentConfig {
   std::chrono::milliseconds deadline = std::chrono::milliseconds(800);
   EnrichmentProvider property;
   EnrichmentProvider person;
-  bool configured() const { return property.configured() || person.configured(); }
+  bool configured() const {
+    return property.configured() || person.configured();
+  }
 };
 
 }  // namespace leadrouter

@@ -51,9 +51,10 @@ EnrichmentJobs::EnrichmentJobs(boost::asio::io_context& loop,
 EnrichmentJobs::~EnrichmentJobs() = default;
 
 void EnrichmentJobs::Register() {
-  runner_.Register(kJobEnrichLookup, [this](const storage::Job& job, JobDone done) {
-    Lookup(job, std::move(done));
-  });
+  runner_.Register(kJobEnrichLookup,
+                   [this](const storage::Job& job, JobDone done) {
+                     Lookup(job, std::move(done));
+                   });
   runner_.Register(kJobEnrichDeadline,
                    [this](const storage::Job& job, JobDone done) {
                      Deadline(job, std::move(done));
@@ -68,7 +69,8 @@ void EnrichmentJobs::Lookup(const storage::Job& job, JobDone done) {
   if (it == providers_.end()) {
     LookupResult gone{lookup.provider};
     gone.failure = "enrichment." + lookup.provider + " is no longer configured";
-    return Apply(lead_id, std::move(gone), "", JobOutcome::Done(), std::move(done));
+    return Apply(lead_id, std::move(gone), "", JobOutcome::Done(),
+                 std::move(done));
   }
   Provider& provider = it->second;
   const auto values = ValuesOf(lookup);
@@ -78,11 +80,13 @@ void EnrichmentJobs::Lookup(const storage::Job& job, JobDone done) {
   const milliseconds ttl = provider.cache_ttl;
   writer_.Call<std::optional<storage::CachedFacts>>(
       [name, key, now, ttl](storage::Database& db) {
-        return storage::EnrichmentStore(db.db()).CachedAnswer(name, key, now, ttl);
+        return storage::EnrichmentStore(db.db()).CachedAnswer(name, key, now,
+                                                              ttl);
       },
       [this, &provider, lead_id, key, values, name,
        done](Result<std::optional<storage::CachedFacts>> cached) {
-        if (!cached.ok()) return done(JobOutcome::Retry(cached.status().message()));
+        if (!cached.ok())
+          return done(JobOutcome::Retry(cached.status().message()));
         if (cached.value()) {
           LookupResult hit{name, true, cached.value()->facts};
           hit.cached = true;
@@ -127,25 +131,28 @@ void EnrichmentJobs::Ask(Provider& provider, int64_t lead_id,
         return Apply(lead_id, std::move(result), key, JobOutcome::Done(), done);
       }
       case LookupAnswer::Kind::kRateLimited: {
-        const milliseconds pause =
-            answer.retry_after ? milliseconds(*answer.retry_after)
-                               : milliseconds(kDefaultRateLimitPause);
+        const milliseconds pause = answer.retry_after
+                                       ? milliseconds(*answer.retry_after)
+                                       : milliseconds(kDefaultRateLimitPause);
         provider.rate.PauseUntil(at + pause);
-        doing_[lead_id] = "the " + name + " provider's quota is spent (429); "
-                          "next try in " + FormatDuration(pause);
+        doing_[lead_id] = "the " + name +
+                          " provider's quota is spent (429); "
+                          "next try in " +
+                          FormatDuration(pause);
         return done(JobOutcome::Unavailable(service, answer.detail, pause));
       }
       case LookupAnswer::Kind::kUnavailable: {
-        doing_[lead_id] = "the " + name + " provider is unavailable: " + answer.detail;
+        doing_[lead_id] =
+            "the " + name + " provider is unavailable: " + answer.detail;
         std::optional<milliseconds> retry;
         if (answer.retry_after) retry = milliseconds(*answer.retry_after);
         return done(JobOutcome::Unavailable(service, answer.detail, retry));
       }
       case LookupAnswer::Kind::kNotFound:
       case LookupAnswer::Kind::kMalformed: {
-        logging::Warn("enrichment.lookup_failed",
-                      {{"lead_id", lead_id}, {"provider", name},
-                       {"detail", answer.detail}});
+        logging::Warn("enrichment.lookup_failed", {{"lead_id", lead_id},
+                                                   {"provider", name},
+                                                   {"detail", answer.detail}});
         LookupResult failed{name};
         failed.failure = answer.detail;
         return Apply(lead_id, std::move(failed), "", JobOutcome::Done(), done);
@@ -172,13 +179,15 @@ void EnrichmentJobs::Apply(int64_t lead_id, LookupResult result,
   writer_.Call<EnrichmentRouting>(
       [lead_id, shared, cache_key, rules, now, &config](storage::Database& db) {
         if (!cache_key.empty()) {
-          storage::EnrichmentStore(db.db()).CacheAnswer(shared->provider, cache_key,
-                                                        shared->facts, now);
+          storage::EnrichmentStore(db.db()).CacheAnswer(
+              shared->provider, cache_key, shared->facts, now);
         }
         return ApplyLookup(db, lead_id, *shared, *rules, now, config);
       },
-      [this, outcome = std::move(outcome), done](Result<EnrichmentRouting> routed) {
-        if (!routed.ok()) return done(JobOutcome::Retry(routed.status().message()));
+      [this, outcome = std::move(outcome),
+       done](Result<EnrichmentRouting> routed) {
+        if (!routed.ok())
+          return done(JobOutcome::Retry(routed.status().message()));
         Count(routed.value());
         runner_.Wake();
         done(outcome);
@@ -200,7 +209,8 @@ void EnrichmentJobs::Deadline(const storage::Job& job, JobDone done) {
         return RouteAtDeadline(db, lead_id, why, now, config);
       },
       [this, done](Result<EnrichmentRouting> routed) {
-        if (!routed.ok()) return done(JobOutcome::Retry(routed.status().message()));
+        if (!routed.ok())
+          return done(JobOutcome::Retry(routed.status().message()));
         Count(routed.value());
         runner_.Wake();
         done(JobOutcome::Done());

@@ -1,9 +1,8 @@
 #include "bot/enrichment/enrichment_plan.h"
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "bot/routing/outbox_plan.h"
 #include "storage/database.h"
@@ -43,8 +42,8 @@ EnrichmentPlan PlanEnrichment(storage::Database& db, int64_t lead_id,
   if (plan.hold) {
     storage::EnrichmentStore(db.db()).StartWait(
         lead_id, static_cast<int>(lookups.size()), now);
-    jobs.Enqueue(MakeJob(lead_id, EnrichDeadlineJob{}, now + e.deadline, config),
-                 now);
+    jobs.Enqueue(
+        MakeJob(lead_id, EnrichDeadlineJob{}, now + e.deadline, config), now);
     ++plan.jobs;
   }
   storage::Timeline(db.db()).Append(

@@ -1,7 +1,6 @@
 #include "bot/enrichment/lookup_client.h"
 
 #include <cstdlib>
-
 #include <nlohmann/json.hpp>
 
 #include "bot/http/https_client.h"
@@ -28,7 +27,8 @@ std::string OriginOf(const std::string& url) {
 
 LookupClient::LookupClient(boost::asio::io_context& loop, std::string name,
                            const EnrichmentProvider& provider)
-    : name_(std::move(name)), provider_(provider),
+    : name_(std::move(name)),
+      provider_(provider),
       origin_(OriginOf(provider.url)) {
   for (const auto& [header, value] : provider_.headers) {
     headers_.emplace_back(header, HeaderValue(value));
@@ -72,7 +72,8 @@ void LookupClient::Lookup(const std::map<std::string, std::string>& values,
     } else if (response.status >= 500) {
       answer.kind = LookupAnswer::Kind::kUnavailable;
       answer.retry_after = response.RetryAfter();
-      answer.detail = "the provider answered " + std::to_string(response.status);
+      answer.detail =
+          "the provider answered " + std::to_string(response.status);
     } else if (response.status == 404) {
       answer.kind = LookupAnswer::Kind::kNotFound;
       answer.detail = "the provider has no record of it (404)";
@@ -81,8 +82,8 @@ void LookupClient::Lookup(const std::map<std::string, std::string>& values,
       answer.detail = "the provider refused the lookup (" +
                       std::to_string(response.status) + ")";
     } else {
-      const nlohmann::json body =
-          nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+      const nlohmann::json body = nlohmann::json::parse(
+          response.body, nullptr, /*allow_exceptions=*/false);
       if (body.is_discarded() || !(body.is_object() || body.is_array())) {
         answer.kind = LookupAnswer::Kind::kMalformed;
         answer.detail = "the provider's answer is not JSON";

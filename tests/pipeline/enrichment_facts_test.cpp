@@ -21,11 +21,14 @@ const std::map<std::string, std::string> kFields = {
 
 TEST_CASE("enrichment: the URL template is filled with URL-encoded values",
           "[pipeline][enrichment]") {
-  CHECK(ExpandUrl("https://api.example.com/v1/property?address={address}&zip={zip}&mls={mls_id}",
+  CHECK(ExpandUrl("https://api.example.com/v1/"
+                  "property?address={address}&zip={zip}&mls={mls_id}",
                   {{"address", "12 Elm St, Apt #4"}, {"zip", "02139"}}) ==
-        "https://api.example.com/v1/property?address=12%20Elm%20St%2C%20Apt%20%234"
+        "https://api.example.com/v1/"
+        "property?address=12%20Elm%20St%2C%20Apt%20%234"
         "&zip=02139&mls=");
-  CHECK(UrlEncode("dana+o'connell@example.com") == "dana%2Bo%27connell%40example.com");
+  CHECK(UrlEncode("dana+o'connell@example.com") ==
+        "dana%2Bo%27connell%40example.com");
   CHECK(UrlPlaceholders("x?a={address}&b={email}") ==
         std::vector<std::string>{"address", "email"});
 }
@@ -52,10 +55,12 @@ TEST_CASE("enrichment: facts fill the lead without overriding what it said",
           "[pipeline][enrichment]") {
   ProcessedLead lead = testing::LeadSaying("Pre-approved, can we see it?");
   lead.property.price = 500000;
-  const auto changes = ApplyFacts(
-      lead, "property",
-      {{"days_on_market", 3}, {"list_price", 520000}, {"beds", 4}, {"baths", 3},
-       {"sqft", 2150}});
+  const auto changes = ApplyFacts(lead, "property",
+                                  {{"days_on_market", 3},
+                                   {"list_price", 520000},
+                                   {"beds", 4},
+                                   {"baths", 3},
+                                   {"sqft", 2150}});
   CHECK(lead.property.days_on_market == 3);
   CHECK(lead.property.price == 500000);  // the lead's own figure stays
   CHECK(lead.property.beds == 4);
@@ -64,7 +69,8 @@ TEST_CASE("enrichment: facts fill the lead without overriding what it said",
   CHECK(ApplyFacts(lead, "property", {{"beds", 4}}).empty());
 
   ApplyFacts(lead, "person",
-             {{"company", "Acme Corp"}, {"title", "VP Sales"},
+             {{"company", "Acme Corp"},
+              {"title", "VP Sales"},
               {"profile_url", "https://example.com/in/dana"}});
   CHECK(lead.person.company == "Acme Corp");
   CHECK(LeadFromJson(ToJson(lead)).person.title == "VP Sales");
@@ -85,6 +91,6 @@ TEST_CASE("enrichment: the card line says what was found, briefly",
         "8 % under the 02139 median");
   lead.person.company = "Acme Corp";
   lead.person.title = "VP Sales";
-  CHECK(EnrichmentLine(lead, {452000, "02139"}).find(" \u00b7 VP Sales at Acme Corp") !=
-        std::string::npos);
+  CHECK(EnrichmentLine(lead, {452000, "02139"})
+            .find(" \u00b7 VP Sales at Acme Corp") != std::string::npos);
 }

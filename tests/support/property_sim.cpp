@@ -14,10 +14,12 @@ constexpr char kPython[] = "/usr/bin/python3";
 
 }  // namespace
 
-PropertySim::PropertySim(std::string api_key) : dir_(std::make_unique<TempDir>()) {
+PropertySim::PropertySim(std::string api_key)
+    : dir_(std::make_unique<TempDir>()) {
   process_ = std::make_unique<DaemonProcess>(
       kPython,
-      std::vector<std::string>{LEADROUTER_SOURCE_DIR "/tests/support/property_sim.py",
+      std::vector<std::string>{LEADROUTER_SOURCE_DIR
+                               "/tests/support/property_sim.py",
                                "--api-key", api_key},
       std::map<std::string, std::string>{}, dir_->File("property_sim.log"));
   port_ = WaitForPrintedPort(*process_, "property_sim.py");
@@ -30,19 +32,25 @@ std::string PropertySim::base_url() const {
   return "http://127.0.0.1:" + std::to_string(port_);
 }
 
-std::string PropertySim::ConfigToml(const std::string& extra, bool with_person) const {
+std::string PropertySim::ConfigToml(const std::string& extra,
+                                    bool with_person) const {
   std::string toml =
       "[enrichment.property]\n"
-      "url = \"" + base_url() + "/v1/property?address={address}&zip={zip}&mls={mls_id}\"\n"
+      "url = \"" +
+      base_url() +
+      "/v1/property?address={address}&zip={zip}&mls={mls_id}\"\n"
       "headers = { \"X-Api-Key\" = \"env:PROPERTY_API_KEY\" }\n"
       "fields = { days_on_market = \"/property/days_on_market\", "
       "list_price = \"/property/price\", beds = \"/property/beds\", "
       "baths = \"/property/baths\", sqft = \"/property/sqft\", "
-      "year_built = \"/property/year_built\" }\n" + extra + "\n";
+      "year_built = \"/property/year_built\" }\n" +
+      extra + "\n";
   if (with_person) {
     toml +=
         "[enrichment.person]\n"
-        "url = \"" + base_url() + "/v1/person?email={email}\"\n"
+        "url = \"" +
+        base_url() +
+        "/v1/person?email={email}\"\n"
         "headers = { \"X-Api-Key\" = \"env:PROPERTY_API_KEY\" }\n"
         "fields = { company = \"/company\", title = \"/title\", "
         "profile_url = \"/profile\" }\n";
@@ -50,8 +58,12 @@ std::string PropertySim::ConfigToml(const std::string& extra, bool with_person) 
   return toml;
 }
 
-void PropertySim::Records(const nlohmann::json& records) { Post("/_sim/records", records); }
-void PropertySim::Script(const nlohmann::json& rule) { Post("/_sim/script", rule); }
+void PropertySim::Records(const nlohmann::json& records) {
+  Post("/_sim/records", records);
+}
+void PropertySim::Script(const nlohmann::json& rule) {
+  Post("/_sim/script", rule);
+}
 nlohmann::json PropertySim::Requests() { return Get("/_sim/requests"); }
 std::string PropertySim::Log() const { return process_ ? process_->Log() : ""; }
 

@@ -44,7 +44,8 @@ struct Enrich {
     REQUIRE(lead.ok());
     SQLite::Transaction tx(db->db());
     const int64_t id =
-        leadrouter::AcceptLead(*db, lead.value(), std::nullopt, kT0, config).lead_id;
+        leadrouter::AcceptLead(*db, lead.value(), std::nullopt, kT0, config)
+            .lead_id;
     tx.commit();
     return id;
   }
@@ -57,10 +58,11 @@ struct Enrich {
     return out;
   }
 
-  leadrouter::EnrichmentRouting Deadline(int64_t id, SystemTime at = kT0 + 800ms) {
+  leadrouter::EnrichmentRouting Deadline(int64_t id,
+                                         SystemTime at = kT0 + 800ms) {
     SQLite::Transaction tx(db->db());
-    auto out = leadrouter::RouteAtDeadline(*db, id, "the lookups had not answered", at,
-                                           config);
+    auto out = leadrouter::RouteAtDeadline(
+        *db, id, "the lookups had not answered", at, config);
     tx.commit();
     return out;
   }
@@ -75,7 +77,8 @@ struct Enrich {
 
   int Count(int64_t lead, const std::string& kind) {
     int n = 0;
-    for (const TimelineEvent& e : Timeline(db->db()).List(lead)) n += e.kind == kind;
+    for (const TimelineEvent& e : Timeline(db->db()).List(lead))
+      n += e.kind == kind;
     return n;
   }
 
@@ -84,8 +87,10 @@ struct Enrich {
 };
 
 json Buyer(const std::string& message, const std::string& mls = "MLS-1") {
-  return {{"name", "Bea Buyer"}, {"email", "bea@example.com"},
-          {"message", message},  {"mls_id", mls},
+  return {{"name", "Bea Buyer"},
+          {"email", "bea@example.com"},
+          {"message", message},
+          {"mls_id", mls},
           {"zip", "02139"}};
 }
 
@@ -100,7 +105,8 @@ TEST_CASE("a warm lead waits for its lookup; a hot one never does",
   REQUIRE(e.Pending("route.enrich_deadline").size() == 1);
   CHECK(e.Pending("route.enrich_deadline")[0].due_at == kT0 + 800ms);
 
-  json hot = Buyer("Pre-approved, closing by Friday, can we see it today?", "MLS-2");
+  json hot =
+      Buyer("Pre-approved, closing by Friday, can we see it today?", "MLS-2");
   hot["email"] = "hal@example.com";
   const int64_t hot_id = e.Accept(hot);
   CHECK(e.Count(hot_id, "routed") == 1);
@@ -108,11 +114,13 @@ TEST_CASE("a warm lead waits for its lookup; a hot one never does",
   CHECK(e.Pending("route.enrich_deadline").size() == 1);
 }
 
-TEST_CASE("an answer that makes the lead hot routes it to the shark tank at once",
-          "[bot][enrichment]") {
+TEST_CASE(
+    "an answer that makes the lead hot routes it to the shark tank at once",
+    "[bot][enrichment]") {
   Enrich e;
   const int64_t id = e.Accept(Buyer("We are pre-approved, can we see it?"));
-  const auto routed = e.Apply(id, LookupResult{"property", true, {{"days_on_market", 3}}});
+  const auto routed =
+      e.Apply(id, LookupResult{"property", true, {{"days_on_market", 3}}});
   CHECK(routed.route == "shark_tank");
   CHECK(routed.segment == "HOT_BUYER");
   auto stored = LeadStore(e.db->db()).Get(id);
@@ -130,8 +138,9 @@ TEST_CASE("an answer that makes the lead hot routes it to the shark tank at once
   CHECK(e.Count(id, "enrichment_deadline") == 0);
 }
 
-TEST_CASE("the deadline routes a waiting lead and says why; late data updates it",
-          "[bot][enrichment]") {
+TEST_CASE(
+    "the deadline routes a waiting lead and says why; late data updates it",
+    "[bot][enrichment]") {
   Enrich e;
   const int64_t id = e.Accept(Buyer("Is the flat still available?"));
   const auto routed = e.Deadline(id);
@@ -141,7 +150,8 @@ TEST_CASE("the deadline routes a waiting lead and says why; late data updates it
   CHECK(e.Count(id, "enrichment_deadline") == 1);
   CHECK(e.Pending("route.assign_round_robin").size() == 1);
 
-  e.Apply(id, LookupResult{"property", true, {{"days_on_market", 40}}}, kT0 + 2s);
+  e.Apply(id, LookupResult{"property", true, {{"days_on_market", 40}}},
+          kT0 + 2s);
   CHECK(e.Count(id, "routed") == 1);  // not routed twice
   CHECK(e.Pending("slack.refresh_lead_card").size() == 1);
 }
@@ -152,7 +162,8 @@ TEST_CASE("late data that makes an unowned lead hot sends it to the shark tank",
   const int64_t id = e.Accept(Buyer("We are pre-approved, can we see it?"));
   e.Deadline(id);
   CHECK(e.Pending("slack.post_shark_tank").empty());
-  e.Apply(id, LookupResult{"property", true, {{"days_on_market", 3}}}, kT0 + 2s);
+  e.Apply(id, LookupResult{"property", true, {{"days_on_market", 3}}},
+          kT0 + 2s);
   CHECK(e.Pending("slack.post_shark_tank").size() == 1);
   CHECK(e.Count(id, "resegmented") == 1);
   CHECK(e.Count(id, "routed") == 2);
@@ -169,7 +180,8 @@ TEST_CASE("a lookup that gives up ends the wait and is recorded",
   CHECK(e.Count(id, "routed") == 1);
 }
 
-TEST_CASE("the cache answers within its TTL only", "[bot][enrichment][storage]") {
+TEST_CASE("the cache answers within its TTL only",
+          "[bot][enrichment][storage]") {
   Enrich e;
   leadrouter::storage::EnrichmentStore cache(e.db->db());
   cache.CacheAnswer("property", "key-1", {{"beds", 3}}, kT0);

@@ -2,11 +2,10 @@
 // what each kind of answer becomes, and that its key is never logged.
 #include "bot/enrichment/lookup_client.h"
 
-#include <cstdlib>
-#include <optional>
-
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <optional>
 
 #include "tests/support/log_capture.h"
 #include "tests/support/property_sim.h"
@@ -22,7 +21,8 @@ namespace {
 
 EnrichmentProvider ProviderAt(const PropertySim& sim) {
   EnrichmentProvider p;
-  p.url = sim.base_url() + "/v1/property?address={address}&zip={zip}&mls={mls_id}";
+  p.url =
+      sim.base_url() + "/v1/property?address={address}&zip={zip}&mls={mls_id}";
   p.headers = {{"X-Api-Key", "env:LOOKUP_TEST_API_KEY"}};
   p.fields = {{"days_on_market", "/property/days_on_market"},
               {"beds", "/property/beds"},
@@ -34,8 +34,9 @@ LookupAnswer Ask(const PropertySim& sim, const std::string& mls) {
   boost::asio::io_context loop;
   LookupClient client(loop, "property", ProviderAt(sim));
   std::optional<LookupAnswer> out;
-  client.Lookup({{"mls_id", mls}, {"address", "12 Elm St, Cambridge"}, {"zip", "02139"}},
-                [&](LookupAnswer a) { out = std::move(a); });
+  client.Lookup(
+      {{"mls_id", mls}, {"address", "12 Elm St, Cambridge"}, {"zip", "02139"}},
+      [&](LookupAnswer a) { out = std::move(a); });
   loop.run();
   REQUIRE(out);
   return *out;
@@ -57,7 +58,8 @@ TEST_CASE("lookup client: each answer of the provider is told apart",
 
   const LookupAnswer partial = Ask(sim, "MLS-2");
   CHECK(partial.kind == LookupAnswer::Kind::kFacts);
-  CHECK(partial.read.missing == std::vector<std::string>{"days_on_market", "sqft"});
+  CHECK(partial.read.missing ==
+        std::vector<std::string>{"days_on_market", "sqft"});
 
   CHECK(Ask(sim, "MLS-NONE").kind == LookupAnswer::Kind::kNotFound);
 
@@ -78,8 +80,9 @@ TEST_CASE("lookup client: each answer of the provider is told apart",
   CHECK(requests[0]["api_key_ok"] == true);
 }
 
-TEST_CASE("lookup client: a refused key is a refusal, and no key is ever logged",
-          "[bot][enrichment]") {
+TEST_CASE(
+    "lookup client: a refused key is a refusal, and no key is ever logged",
+    "[bot][enrichment]") {
   ::setenv("LOOKUP_TEST_API_KEY", "pk_wrong_key_1234567", 1);
   PropertySim sim;
   LogCapture log;  // no masking: a leak would show

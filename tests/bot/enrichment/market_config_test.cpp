@@ -1,7 +1,6 @@
 #include <algorithm>
-#include <fstream>
-
 #include <catch2/catch.hpp>
+#include <fstream>
 
 #include "bot/daemon/config.h"
 #include "tests/support/daemon_process.h"
