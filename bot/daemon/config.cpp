@@ -270,6 +270,11 @@ void ReadStep(TableReader& r, pipeline::SequenceStep& step) {
   }
   r.String("template", step.body);
   r.String("subject", step.subject);
+  r.String("html", step.html);
+  if (step.channel != pipeline::Channel::kEmail && r.Get("html")) {
+    r.Error("html", "only email steps have an HTML part", r.Get("html"));
+  }
+  CheckTemplate(r, "html", step.html);
   if (step.body.empty() && step.channel != pipeline::Channel::kWebhook) {
     r.Error("template", "is required for " + channel + " steps");
   }
@@ -665,7 +670,7 @@ void CheckFollowUp(const Config& c, std::vector<ConfigError>& errors,
     for (size_t i = 0; i < sequence.size(); ++i) {
       const pipeline::SequenceStep& step = sequence[i];
       for (const std::string& f :
-           pipeline::FieldsRequiredBy(step.subject + "\n" + step.body)) {
+           pipeline::FieldsRequiredBy(step.subject + "\n" + step.body + "\n" + step.html)) {
         if (f == "company") ++need_company;
       }
       if (step.channel == pipeline::Channel::kEmail) ++email_steps;
