@@ -169,6 +169,17 @@ json ToJson(const ProcessedLead& lead) {
                      {"zip", Str(lead.property.zip)},
                      {"price", Opt(lead.property.price)},
                      {"days_on_market", Opt(lead.property.days_on_market)}};
+  // Enrichment's facts appear once a provider gave them.
+  const Property& p = lead.property;
+  if (p.beds) out["property"]["beds"] = *p.beds;
+  if (p.baths) out["property"]["baths"] = *p.baths;
+  if (p.sqft) out["property"]["sqft"] = *p.sqft;
+  if (p.year_built) out["property"]["year_built"] = *p.year_built;
+  if (!lead.person.empty()) {
+    out["person"] = {{"company", Str(lead.person.company)},
+                     {"title", Str(lead.person.title)},
+                     {"profile_url", Str(lead.person.profile_url)}};
+  }
   out["budget"] = Opt(lead.budget);
   out["attribution"] = {{"utm_source", Str(a.utm_source)},
                         {"utm_medium", Str(a.utm_medium)},
@@ -217,7 +228,12 @@ ProcessedLead LeadFromJson(const json& j) {
   const json& prop = At(j, "property");
   lead.property = {GetStr(prop, "mls_id"), GetStr(prop, "address"),
                    GetStr(prop, "zip"), GetOptDouble(prop, "price"),
-                   GetOptInt(prop, "days_on_market")};
+                   GetOptInt(prop, "days_on_market"), GetOptDouble(prop, "beds"),
+                   GetOptDouble(prop, "baths"), GetOptInt(prop, "sqft"),
+                   GetOptInt(prop, "year_built")};
+  const json& person = At(j, "person");
+  lead.person = {GetStr(person, "company"), GetStr(person, "title"),
+                 GetStr(person, "profile_url")};
   lead.budget = GetOptDouble(j, "budget");
   const json& a = At(j, "attribution");
   lead.attribution = {GetStr(a, "utm_source"),   GetStr(a, "utm_medium"),

@@ -60,6 +60,21 @@ struct Property {
   std::string zip;
   std::optional<double> price;
   std::optional<int> days_on_market;
+  // From a property-data provider (enrichment); absent until one answers.
+  std::optional<double> beds;
+  std::optional<double> baths;  // 2.5: two full, one half
+  std::optional<int> sqft;
+  std::optional<int> year_built;
+};
+
+// From a person-data provider (enrichment), looked up by e-mail.
+struct PersonFacts {
+  std::string company;
+  std::string title;
+  std::string profile_url;
+  bool empty() const {
+    return company.empty() && title.empty() && profile_url.empty();
+  }
 };
 
 // Where the lead came from, as the marketing team tracks it.
@@ -86,6 +101,7 @@ struct ProcessedLead {
   PhoneNumber phone;
   std::string message;  // sanitized free text
   Property property;
+  PersonFacts person;
   std::optional<double> budget;
   Attribution attribution;
   Consent consent;

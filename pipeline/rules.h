@@ -4,8 +4,11 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "pipeline/zip_medians.h"
 
 namespace leadrouter::pipeline {
 
@@ -55,8 +58,15 @@ struct Rules {
 
   int hot_threshold = 70;        // score at or above: HOT_BUYER
   int hot_listing_max_days = 14; // a buying signal on a fresh listing is hot
+  // The median when the lead's ZIP is not in zip_medians.
   double area_median_price = 400000;
   double far_above_median_factor = 3.0;  // above median*factor: nurture
+  // Within this share of the median (either side): a warm buyer, said so.
+  double near_median_band = 0.15;
+  // [market] medians_file, by ZIP; shared by every copy of the rules and
+  // replaced whole on a reload.
+  std::shared_ptr<ZipMedianBook> zip_medians =
+      std::make_shared<ZipMedianBook>();
   // Extra phrases that send a lead that is not urgent to nurture; the
   // built-in hedges and far timelines already do (TIRE_KICKER).
   std::vector<std::string> nurture_phrases;

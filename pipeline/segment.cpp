@@ -4,8 +4,10 @@
 #include <cmath>
 #include <string>
 
+#include "pipeline/market.h"
 #include "pipeline/phrase.h"
 #include "pipeline/signals.h"
+#include "pipeline/template.h"
 
 namespace leadrouter::pipeline {
 namespace {
@@ -94,19 +96,24 @@ SegmentResult SegmentLead(const ProcessedLead& lead, const Rules& rules) {
     r.reasons.push_back(
         {"nurture_phrase", 0, "mentions " + QuoteWords(phrases)});
   }
-  const double ceiling =
-      rules.area_median_price * rules.far_above_median_factor;
-  const double amount =
-      std::max(lead.budget.value_or(0), lead.property.price.value_or(0));
-  if (amount > ceiling) {
-    r.reasons.push_back({"far_above_median", 0,
-                         "price " + std::to_string(std::llround(amount)) +
-                             " is over " +
-                             std::to_string(std::llround(ceiling)) +
-                             " (area median x factor)"});
+  const MarketMedian median = MedianFor(lead, rules);
+  const std::optional<double> amount = AmountOf(lead);
+  if (amount && *amount > median.value * rules.far_above_median_factor) {
+    r.reasons.push_back(
+        {"far_above_median", 0, TimesMedian(*amount, median)});
   }
   if (!r.reasons.empty()) return decide(Segment::kNurtureLongterm);
 
+  if (amount && median.value > 0 &&
+      std::fabs(*amount / median.value - 1.0) <= rules.near_median_band) {
+    r.reasons.push_back(
+        {"near_median", 0,
+         FormatDollars(*amount) + " is within " +
+             std::to_string(std::llround(rules.near_median_band * 100)) +
+             " % of " + DescribeMedian(median) + " (" +
+             AgainstMedian(*amount, median) + ")"});
+    return decide(Segment::kWarmBuyer);
+  }
   r.reasons.push_back(
       {"default", 0, "valid contact, no hot or nurture signal"});
   return decide(Segment::kWarmBuyer);

@@ -23,9 +23,12 @@ struct SegmentResult {
 //                     Rules::hot_listing_max_days on the market, or with a
 //                     score of at least Rules::hot_threshold;
 //   NURTURE_LONGTERM  not urgent, and a Rules::nurture_phrases phrase or a
-//                     price/budget above area_median_price *
-//                     far_above_median_factor;
-//   WARM_BUYER        otherwise.
+//                     price/budget above the market median (the lead's ZIP
+//                     median, else area_median_price) * far_above_median_factor,
+//                     the reason naming the figure ("$1,900,000 is 4.2× the
+//                     02139 median of $452,000");
+//   WARM_BUYER        within near_median_band of that median (said so), or
+//                     otherwise.
 // REQUIRES: lead.score, lead.score_reasons, lead.intent and
 // lead.intent_reasons are filled in (score and intent come first).
 SegmentResult SegmentLead(const ProcessedLead& lead, const Rules& rules);

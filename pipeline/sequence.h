@@ -25,6 +25,9 @@ struct SequenceStep {
   Channel channel = Channel::kEmail;
   std::string subject;  // e-mail only: a template (see template.h)
   std::string body;     // a template; for webhooks optional (sent as "text")
+  // E-mail only, optional: an HTML template sent beside `body` as its
+  // alternative (the lead's fields are HTML-escaped into it).
+  std::string html = {};
 };
 
 using Sequence = std::vector<SequenceStep>;

@@ -252,4 +252,24 @@ std::string FormatDollars(double amount) {
   return (amount < 0 ? "-$" : "$") + out;
 }
 
+TemplateFields HtmlEscaped(const TemplateFields& fields) {
+  TemplateFields out;
+  for (const auto& [name, value] : fields) {
+    std::string escaped;
+    escaped.reserve(value.size());
+    for (char c : value) {
+      switch (c) {
+        case '&': escaped += "&amp;"; break;
+        case '<': escaped += "&lt;"; break;
+        case '>': escaped += "&gt;"; break;
+        case '"': escaped += "&quot;"; break;
+        case '\'': escaped += "&#39;"; break;
+        default: escaped += c;
+      }
+    }
+    out.emplace(name, std::move(escaped));
+  }
+  return out;
+}
+
 }  // namespace leadrouter::pipeline

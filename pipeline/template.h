@@ -73,6 +73,11 @@ struct RenderResult {
 RenderResult RenderTemplate(std::string_view text,
                             const TemplateFields& fields);
 
+// `fields` with every value escaped for HTML text and attribute values
+// (& < > " '), for rendering an HTML template: a lead's name cannot add
+// markup to the e-mail.
+TemplateFields HtmlEscaped(const TemplateFields& fields);
+
 // "$1,250,000" for 1250000.4; amounts are rounded to whole dollars.
 std::string FormatDollars(double amount);
 

@@ -7,7 +7,7 @@ namespace leadrouter::storage {
 namespace {
 
 // Whole kinds (bot/routing/outbox_plan.h names them), or a prefix ending in '.'.
-constexpr std::array<std::pair<std::string_view, JobPriority>, 11> kTable = {{
+constexpr std::array<std::pair<std::string_view, JobPriority>, 12> kTable = {{
     {"slack.post_shark_tank", JobPriority::kSharkTank},
     {"slack.update_lead_post", JobPriority::kSharkTank},
     // Claim answers ("you got it", "someone was faster") go out as ephemerals.
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<std::string_view, JobPriority>, 11> kTable = {{
     {"slack.dm_note", JobPriority::kAgent},
     {"slack.thread_note", JobPriority::kAgent},
     {"slack.post_triage", JobPriority::kAgent},
+    {"slack.refresh_lead_card", JobPriority::kAgent},
     {"route.", JobPriority::kAgent},
     {"sla.", JobPriority::kAgent},
     {"sequence.", JobPriority::kBackground},

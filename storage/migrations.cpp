@@ -319,6 +319,28 @@ CREATE TABLE imap_mailboxes (
 );
 )sql";
 
+// Enrichment. enrichment_cache holds each provider's answer (the facts it
+// mapped, as JSON) by the lookup's key, so a repeat within the cache's TTL
+// costs no call. lead_enrichment is a lead's wait for its lookups: 'waiting'
+// until they all answered or the deadline passed, then 'routed'; `pending`
+// counts the lookups not answered yet.
+constexpr char kEnrichment[] = R"sql(
+CREATE TABLE enrichment_cache (
+  provider   TEXT    NOT NULL,
+  lookup_key TEXT    NOT NULL,
+  facts      TEXT    NOT NULL,
+  fetched_at INTEGER NOT NULL,
+  PRIMARY KEY (provider, lookup_key)
+);
+CREATE TABLE lead_enrichment (
+  lead_id      INTEGER PRIMARY KEY REFERENCES leads (id) ON DELETE CASCADE,
+  state        TEXT    NOT NULL CHECK (state IN ('waiting', 'routed')),
+  pending      INTEGER NOT NULL DEFAULT 0,
+  requested_at INTEGER NOT NULL,
+  routed_at    INTEGER
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -334,6 +356,7 @@ const std::vector<Migration>& Migrations() {
       {9, kPools},
       {10, kInboundEmail},
       {11, kImapState},
+      {12, kEnrichment},
   };
   return kMigrations;
 }

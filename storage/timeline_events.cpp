@@ -73,6 +73,12 @@ const std::vector<EventSpec>& EventSpecs() {
       {EventKind::kDeadLetterDropped, "dead_letter_dropped", "job_id kind by"},
       {EventKind::kPoolSkipped, "pool_skipped", "reason"},
       {EventKind::kEmailReceived, "email_received", "email_id source why forwarded_by"},
+      {EventKind::kEnrichmentRequested, "enrichment_requested",
+       "providers deadline_ms held"},
+      {EventKind::kEnriched, "enriched", "provider facts missing cached changes"},
+      {EventKind::kEnrichmentFailed, "enrichment_failed", "provider reason"},
+      {EventKind::kEnrichmentDeadline, "enrichment_deadline", "waited_ms why"},
+      {EventKind::kResegmented, "resegmented", "from to reasons rerouted"},
   };
   return kSpecs;
 }
@@ -233,6 +239,27 @@ json Encode(const EmailReceivedEvent& e) {
   json out = {{"email_id", e.email_id}, {"source", e.source}, {"why", e.why}};
   if (!e.forwarded_by.empty()) out["forwarded_by"] = e.forwarded_by;
   return out;
+}
+
+json Encode(const EnrichmentRequestedEvent& e) {
+  return {{"providers", e.providers}, {"deadline_ms", e.deadline_ms}, {"held", e.held}};
+}
+
+json Encode(const EnrichedEvent& e) {
+  return {{"provider", e.provider}, {"facts", e.facts}, {"missing", e.missing},
+          {"cached", e.cached},     {"changes", e.changes}};
+}
+
+json Encode(const EnrichmentFailedEvent& e) {
+  return {{"provider", e.provider}, {"reason", e.reason}};
+}
+
+json Encode(const EnrichmentDeadlineEvent& e) {
+  return {{"waited_ms", e.waited_ms}, {"why", e.why}};
+}
+
+json Encode(const ResegmentedEvent& e) {
+  return {{"from", e.from}, {"to", e.to}, {"reasons", e.reasons}, {"rerouted", e.rerouted}};
 }
 
 // --- Decoders.
@@ -403,6 +430,38 @@ void DecodeInto(const json& d, EmailReceivedEvent& out) {
   out.source = Str(d, "source");
   out.why = Str(d, "why");
   out.forwarded_by = Str(d, "forwarded_by");
+}
+
+void DecodeInto(const json& d, EnrichmentRequestedEvent& out) {
+  out.providers = StringsField(d, "providers");
+  out.deadline_ms = Int(d, "deadline_ms", 0);
+  out.held = Bool(d, "held");
+}
+
+void DecodeInto(const json& d, EnrichedEvent& out) {
+  out.provider = Str(d, "provider");
+  out.facts = d.is_object() && d.contains("facts") && d["facts"].is_object() ? d["facts"]
+                                                                             : json::object();
+  out.missing = StringsField(d, "missing");
+  out.cached = Bool(d, "cached");
+  out.changes = StringsField(d, "changes");
+}
+
+void DecodeInto(const json& d, EnrichmentFailedEvent& out) {
+  out.provider = Str(d, "provider");
+  out.reason = Str(d, "reason");
+}
+
+void DecodeInto(const json& d, EnrichmentDeadlineEvent& out) {
+  out.waited_ms = Int(d, "waited_ms", 0);
+  out.why = Str(d, "why");
+}
+
+void DecodeInto(const json& d, ResegmentedEvent& out) {
+  out.from = Str(d, "from");
+  out.to = Str(d, "to");
+  out.reasons = ArrayOf(d, "reasons");
+  out.rerouted = Bool(d, "rerouted");
 }
 
 }  // namespace leadrouter::storage

@@ -42,6 +42,11 @@ enum class EventKind {
   kDeadLetterDropped,       // one of its dead jobs dropped
   kPoolSkipped,             // a pool passed it on to its fallback
   kEmailReceived,           // it came in by e-mail
+  kEnrichmentRequested,     // lookups asked for; whether routing waits
+  kEnriched,                // a provider's facts added to it
+  kEnrichmentFailed,        // a lookup gave up, and why
+  kEnrichmentDeadline,      // routed without the lookups it waited for
+  kResegmented,             // enrichment changed its segment
 };
 
 struct EventSpec {
@@ -283,6 +288,47 @@ struct EmailReceivedEvent {
   bool operator==(const EmailReceivedEvent&) const = default;
 };
 
+struct EnrichmentRequestedEvent {
+  static constexpr EventKind kKind = EventKind::kEnrichmentRequested;
+  std::vector<std::string> providers;  // "property", "person"
+  int64_t deadline_ms = 0;             // 0 when routing does not wait
+  bool held = false;                   // routing waits for the lookups
+  bool operator==(const EnrichmentRequestedEvent&) const = default;
+};
+
+struct EnrichedEvent {
+  static constexpr EventKind kKind = EventKind::kEnriched;
+  std::string provider;
+  nlohmann::json facts = nlohmann::json::object();  // as the provider mapped them
+  std::vector<std::string> missing = {};            // mapped fields it lacked
+  bool cached = false;
+  std::vector<std::string> changes = {};  // what the facts changed on the lead
+  bool operator==(const EnrichedEvent&) const = default;
+};
+
+struct EnrichmentFailedEvent {
+  static constexpr EventKind kKind = EventKind::kEnrichmentFailed;
+  std::string provider;
+  std::string reason;
+  bool operator==(const EnrichmentFailedEvent&) const = default;
+};
+
+struct EnrichmentDeadlineEvent {
+  static constexpr EventKind kKind = EventKind::kEnrichmentDeadline;
+  int64_t waited_ms = 0;
+  std::string why;
+  bool operator==(const EnrichmentDeadlineEvent&) const = default;
+};
+
+struct ResegmentedEvent {
+  static constexpr EventKind kKind = EventKind::kResegmented;
+  std::string from;
+  std::string to;
+  nlohmann::json reasons = nlohmann::json::array();  // the new segment's reasons
+  bool rerouted = false;
+  bool operator==(const ResegmentedEvent&) const = default;
+};
+
 nlohmann::json Encode(const ReceivedEvent& e);
 nlohmann::json Encode(const DuplicateEvent& e);
 nlohmann::json Encode(const RoutedEvent& e);
@@ -308,6 +354,11 @@ nlohmann::json Encode(const DeadLetterReplayedEvent& e);
 nlohmann::json Encode(const DeadLetterDroppedEvent& e);
 nlohmann::json Encode(const PoolSkippedEvent& e);
 nlohmann::json Encode(const EmailReceivedEvent& e);
+nlohmann::json Encode(const EnrichmentRequestedEvent& e);
+nlohmann::json Encode(const EnrichedEvent& e);
+nlohmann::json Encode(const EnrichmentFailedEvent& e);
+nlohmann::json Encode(const EnrichmentDeadlineEvent& e);
+nlohmann::json Encode(const ResegmentedEvent& e);
 
 void DecodeInto(const nlohmann::json& detail, ReceivedEvent& out);
 void DecodeInto(const nlohmann::json& detail, DuplicateEvent& out);
@@ -334,6 +385,11 @@ void DecodeInto(const nlohmann::json& detail, DeadLetterReplayedEvent& out);
 void DecodeInto(const nlohmann::json& detail, DeadLetterDroppedEvent& out);
 void DecodeInto(const nlohmann::json& detail, PoolSkippedEvent& out);
 void DecodeInto(const nlohmann::json& detail, EmailReceivedEvent& out);
+void DecodeInto(const nlohmann::json& detail, EnrichmentRequestedEvent& out);
+void DecodeInto(const nlohmann::json& detail, EnrichedEvent& out);
+void DecodeInto(const nlohmann::json& detail, EnrichmentFailedEvent& out);
+void DecodeInto(const nlohmann::json& detail, EnrichmentDeadlineEvent& out);
+void DecodeInto(const nlohmann::json& detail, ResegmentedEvent& out);
 
 // The detail as `T`: `DecodeEvent<RoutedEvent>(e.detail)`.
 template <typename T>

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -14,6 +15,7 @@
 
 #include "bot/daemon/config_reader.h"
 #include "bot/daemon/routing_config_reader.h"
+#include "bot/enrichment/enrichment_config_reader.h"
 #include "bot/daemon/duration.h"
 #include "bot/runtime/time_zone.h"
 #include "bot/http/listen_address.h"
@@ -21,6 +23,7 @@
 #include "pipeline/rotation.h"
 #include "pipeline/template.h"
 #include "pipeline/us_place.h"
+#include "pipeline/zip_medians.h"
 
 namespace leadrouter {
 namespace {
@@ -231,6 +234,7 @@ void ReadRules(TableReader& root, pipeline::Rules& rules) {
     r.Integer("hot_listing_max_days", rules.hot_listing_max_days, 0, 3650);
     r.Number("area_median_price", rules.area_median_price, 1);
     r.Number("far_above_median_factor", rules.far_above_median_factor, 1);
+    r.Number("near_median_band", rules.near_median_band, 0);
     r.StringList("nurture_phrases", rules.nurture_phrases);
   });
   root.Table("phrases", [&](TableReader& r) {
@@ -266,6 +270,11 @@ void ReadStep(TableReader& r, pipeline::SequenceStep& step) {
   }
   r.String("template", step.body);
   r.String("subject", step.subject);
+  r.String("html", step.html);
+  if (step.channel != pipeline::Channel::kEmail && r.Get("html")) {
+    r.Error("html", "only email steps have an HTML part", r.Get("html"));
+  }
+  CheckTemplate(r, "html", step.html);
   if (step.body.empty() && step.channel != pipeline::Channel::kWebhook) {
     r.Error("template", "is required for " + channel + " steps");
   }
@@ -661,7 +670,7 @@ void CheckFollowUp(const Config& c, std::vector<ConfigError>& errors,
     for (size_t i = 0; i < sequence.size(); ++i) {
       const pipeline::SequenceStep& step = sequence[i];
       for (const std::string& f :
-           pipeline::FieldsRequiredBy(step.subject + "\n" + step.body)) {
+           pipeline::FieldsRequiredBy(step.subject + "\n" + step.body + "\n" + step.html)) {
         if (f == "company") ++need_company;
       }
       if (step.channel == pipeline::Channel::kEmail) ++email_steps;
@@ -696,7 +705,28 @@ void CheckFollowUp(const Config& c, std::vector<ConfigError>& errors,
   }
 }
 
-ConfigLoad LoadFromTable(const toml::table& table) {
+// [market] medians_file: a relative path is read beside the config file.
+void ReadMarket(TableReader& r, const std::string& config_dir,
+                pipeline::Rules& rules) {
+  std::string file;
+  r.String("medians_file", file);
+  if (file.empty()) return;
+  const std::filesystem::path path =
+      std::filesystem::path(file).is_absolute() || config_dir.empty()
+          ? std::filesystem::path(file)
+          : std::filesystem::path(config_dir) / file;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return r.Error("medians_file", "cannot read " + path.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  pipeline::ZipMediansParse parsed = pipeline::ParseZipMedians(text.str());
+  for (const std::string& error : parsed.errors) {
+    r.Error("medians_file", path.filename().string() + " " + error);
+  }
+  rules.zip_medians->Replace(std::move(parsed.medians));
+}
+
+ConfigLoad LoadFromTable(const toml::table& table, const std::string& config_dir) {
   ConfigLoad load;
   {
     TableReader root(table, "", load.errors);
@@ -733,6 +763,7 @@ ConfigLoad LoadFromTable(const toml::table& table) {
       r.Bool("movable_clock", c.testing.movable_clock);
     });
     ReadRules(root, c.rules);
+    root.Table("market", [&](TableReader& r) { ReadMarket(r, config_dir, c.rules); });
     ReadSla(root, c.sla);
     std::set<std::string> agent_ids;
     root.TableArray("agents", [&](TableReader& r, size_t) {
@@ -795,6 +826,7 @@ ConfigLoad LoadFromTable(const toml::table& table) {
     root.Table("alerts", [&](TableReader& r) { ReadAlerts(r, c.alerts); });
     ReadVolumeWatch(root, c.volume_watch);
     ReadRouting(root, c.routing);
+    ReadEnrichment(root, c.enrichment, load.warnings);
     root.Table("inbound_email", [&](TableReader& r) { ReadInboundEmail(r, c.inbound_email); });
   }
   CheckFollowUp(load.config, load.errors, load.warnings);
@@ -863,7 +895,8 @@ ConfigLoad LoadConfigString(const std::string& toml_text,
                             const std::string& source_name) {
   try {
     toml::table table = toml::parse(toml_text, source_name);
-    return LoadFromTable(table);
+    return LoadFromTable(
+        table, std::filesystem::path(source_name).parent_path().string());
   } catch (const toml::parse_error& e) {
     ConfigLoad load;
     load.errors.push_back({"", std::string(e.description()),
@@ -911,6 +944,22 @@ std::string SummarizeConfig(const Config& c) {
       << "scoring           hot at " << c.rules.hot_threshold << ", "
       << c.rules.keyword_rules.size() << " keyword rules, "
       << c.rules.field_mappings.size() << " field mappings\n"
+      << "market            " << c.rules.zip_medians->Get()->size()
+      << " ZIP medians, else the area median of "
+      << static_cast<long long>(c.rules.area_median_price) << "\n"
+      << "enrichment        ";
+  if (!c.enrichment.configured()) out << "off";
+  for (const auto& [name, p] : {std::pair<const char*, const EnrichmentProvider*>{
+                                    "property", &c.enrichment.property},
+                                {"person", &c.enrichment.person}}) {
+    if (!p->configured()) continue;
+    out << name << " (" << p->rate_per_minute << "/min, cache "
+        << FormatDuration(p->cache_ttl) << ") ";
+  }
+  if (c.enrichment.configured()) {
+    out << "; a lead waits at most " << FormatDuration(c.enrichment.deadline);
+  }
+  out << "\n"
       << "jobs              " << c.jobs.max_attempts << " attempts, backoff "
       << FormatDuration(c.jobs.backoff_base) << " to "
       << FormatDuration(c.jobs.backoff_cap) << "; waits up to "

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bot/daemon/routing_config.h"
+#include "bot/enrichment/enrichment_config.h"
 #include "pipeline/consent_rule.h"
 #include "pipeline/email_rules.h"
 #include "pipeline/rules.h"
@@ -178,6 +179,8 @@ struct Config {
   // [[pools]], [[routes]] and [[territories]]; empty: today's one shark
   // tank and one rotation of every agent.
   RoutingConfig routing;
+  // [enrichment]: property and person lookups within a deadline.
+  EnrichmentConfig enrichment;
   // Incoming mail ([inbound_email]), apart from [email] (outgoing SMTP):
   // a config with sources and no SMTP server is valid.
   struct InboundEmail {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "bot/enrichment/enrichment_jobs.h"
 #include "bot/intake/crm_service.h"
 #include "bot/follow_up/follow_up_channels.h"
 #include "bot/daemon/health.h"
@@ -181,14 +182,18 @@ struct OpsPart {
 
 // 4. Who gets a lead, and first-contact SLAs.
 struct RoutingPart {
-  RoutingPart(StorageWriter& writer, JobRunner& runner, const Config& config,
-              const Clock& clock)
-      : routing(writer, runner, config, clock), sla(writer, runner, config, clock) {
+  RoutingPart(boost::asio::io_context& loop, StorageWriter& writer, JobRunner& runner,
+              const Config& config, const Clock& clock)
+      : routing(writer, runner, config, clock), sla(writer, runner, config, clock),
+        enrichment(loop, writer, runner, config, clock) {
     routing.Register();
     sla.Register();
+    enrichment.Register();
   }
   RoutingJobs routing;
   SlaJobs sla;
+  // Lookups a lead may wait for (enrichment.deadline) before it routes.
+  EnrichmentJobs enrichment;
 };
 
 // 5. Follow-up sequences and the channels their steps go out by.
@@ -421,7 +426,7 @@ bool Daemon::Start() {
   p.jobs = std::make_unique<JobsPart>(p.loop, writer, config, p.clock);
   JobRunner& runner = p.jobs->runner;
   p.ops = std::make_unique<OpsPart>(writer, runner, config, p.clock);
-  p.routing = std::make_unique<RoutingPart>(writer, runner, config, p.clock);
+  p.routing = std::make_unique<RoutingPart>(p.loop, writer, runner, config, p.clock);
   p.follow_up = std::make_unique<FollowUpPart>(p.loop, p.wall_clock, p.clock, config,
                                                p.secrets, writer, runner);
   p.slack = std::make_unique<SlackPart>(p.loop, p.wall_clock, p.clock, config, p.secrets,

@@ -16,6 +16,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "bot/enrichment/lookup_client.h"
 #include "bot/classifier/eval_command.h"
 #include "bot/runtime/clock.h"
 #include "bot/daemon/config.h"
@@ -234,10 +235,15 @@ int Serve(const Args& args) {
     return kExitUsage;
   }
   leadrouter::Secrets secrets = leadrouter::Secrets::FromEnvironment(*config);
+  // The providers' API keys ("env:NAME" headers) are masked like our own.
+  std::vector<std::string> masked = secrets.All();
+  for (std::string& key : leadrouter::EnrichmentSecrets(config->enrichment)) {
+    masked.push_back(std::move(key));
+  }
   leadrouter::logging::Init(
       format == "json" ? leadrouter::logging::Format::kJson
                        : leadrouter::logging::Format::kText,
-      leadrouter::logging::LevelFromName(config->log.level), secrets.All());
+      leadrouter::logging::LevelFromName(config->log.level), std::move(masked));
   for (const auto& w : warnings) spdlog::warn("config: {}", w.ToString());
   leadrouter::SystemClock clock;
   return leadrouter::RunDaemon(*config, secrets, clock, args.config_path);

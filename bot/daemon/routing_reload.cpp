@@ -74,6 +74,9 @@ void RoutingReload::Reload() {
   for (const ConfigError& w : load.warnings) {
     logging::Warn("config.reload_warning", {{"warning", w.ToString()}});
   }
+  // The ZIP medians are shared by every reader and replaced whole, here on
+  // the loop; the routes are swapped on the writer, their only reader.
+  config_.rules.zip_medians->Replace(*load.config.rules.zip_medians->Get());
   auto routing = std::make_shared<RoutingConfig>(std::move(load.config.routing));
   Config& config = config_;
   const std::string path = path_;

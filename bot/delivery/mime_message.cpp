@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include "pipeline/gmime_support.h"
+
 #include <cstdio>
 
 #include "pipeline/text.h"
@@ -9,19 +11,7 @@
 namespace leadrouter {
 namespace {
 
-// RFC 2047: an encoded word is at most 75 characters; 45 raw bytes are 60
-// in base64, plus "=?UTF-8?B?" and "?=".
-constexpr size_t kEncodedWordBytes = 45;
-// RFC 2045: encoded lines are at most 76 characters, the soft break's "="
-// included.
-constexpr size_t kQpLineLength = 76;
 
-bool IsAscii(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c >= 0x80) return false;
-  }
-  return true;
-}
 
 // Control characters (CR and LF above all) would end the header early.
 std::string WithoutControls(std::string_view s) {
@@ -33,10 +23,6 @@ std::string WithoutControls(std::string_view s) {
   return out;
 }
 
-std::string Hex(unsigned char c) {
-  static const char kDigits[] = "0123456789ABCDEF";
-  return {'=', kDigits[c >> 4], kDigits[c & 0xf]};
-}
 
 // Splits "Name <addr>" into its parts; name empty for a bare address.
 std::pair<std::string, std::string> SplitMailbox(std::string_view mailbox) {
@@ -77,37 +63,6 @@ std::string MailDomain(std::string_view mailbox) {
   return at == std::string::npos ? "" : addr.substr(at + 1);
 }
 
-std::string EncodeHeaderText(std::string_view text) {
-  const std::string clean = WithoutControls(text);
-  if (IsAscii(clean)) return clean;
-  std::string out;
-  std::string_view rest = clean;
-  while (!rest.empty()) {
-    const std::string_view word = pipeline::CutUtf8(rest, kEncodedWordBytes);
-    if (!out.empty()) out += "\r\n ";  // folding; ignored between encoded words
-    out += "=?UTF-8?B?" + Base64(word) + "?=";
-    rest.remove_prefix(word.size());
-  }
-  return out;
-}
-
-std::string EncodeMailbox(std::string_view mailbox) {
-  auto [name, addr] = SplitMailbox(mailbox);
-  addr = WithoutControls(addr);
-  name = WithoutControls(name);
-  if (name.empty()) return addr;
-  if (!IsAscii(name)) return EncodeHeaderText(name) + " <" + addr + ">";
-  if (name.find_first_of("()<>[]:;@\\,.\"") == std::string::npos) {
-    return name + " <" + addr + ">";
-  }
-  std::string quoted = "\"";
-  for (char c : name) {
-    if (c == '"' || c == '\\') quoted += '\\';
-    quoted += c;
-  }
-  return quoted + "\" <" + addr + ">";
-}
-
 std::string FormatRfc5322Date(std::chrono::system_clock::time_point t) {
   using namespace std::chrono;
   static const char* kDays[] = {"Sun", "Mon", "Tue", "Wed",
@@ -128,68 +83,67 @@ std::string FormatRfc5322Date(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-std::string QuotedPrintable(std::string_view text) {
-  std::string out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    const bool last = end == std::string_view::npos;
-    if (last) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    std::string current;
-    for (size_t i = 0; i < line.size(); ++i) {
-      const auto c = static_cast<unsigned char>(line[i]);
-      const bool at_end = i + 1 == line.size();
-      std::string token;
-      if ((c >= 33 && c <= 126 && c != '=') ||
-          ((c == ' ' || c == '\t') && !at_end)) {
-        token = std::string(1, static_cast<char>(c));
-      } else {
-        token = Hex(c);  // '=', controls, UTF-8 bytes, trailing white space
-      }
-      if (current.size() + token.size() > kQpLineLength - 1) {
-        out += current + "=\r\n";
-        current.clear();
-      }
-      current += token;
-    }
-    out += current;
-    if (last) break;
-    out += "\r\n";
-    start = end + 1;
-  }
-  if (out.size() < 2 || out.compare(out.size() - 2, 2, "\r\n") != 0)
-    out += "\r\n";
-  return out;
-}
-
+// GMime writes the message: RFC 2047 for non-ASCII header text and display
+// names, quoted-printable bodies with short lines, a multipart/alternative
+// when there is an HTML part. Our part is keeping control characters out
+// of every header (a lead's name cannot add a Bcc) and the Message-ID
+// stable.
 std::string BuildMimeMessage(const EmailMessage& m,
                              std::chrono::system_clock::time_point date) {
+  pipeline::EnsureGMime();
+  using pipeline::GPtr;
   std::string message_id = WithoutControls(m.message_id);
+  if (!message_id.empty() && message_id.front() == '<' && message_id.back() == '>') {
+    message_id = message_id.substr(1, message_id.size() - 2);
+  }
   if (message_id.empty()) {
     const std::string domain = MailDomain(m.from);
     message_id =
-        "<" +
         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                            date.time_since_epoch())
                            .count()) +
-        "@" + (domain.empty() ? "leadrouter.invalid" : domain) + ">";
+        "@" + (domain.empty() ? "leadrouter.invalid" : domain);
   }
-  std::string out;
-  out += "Date: " + FormatRfc5322Date(date) + "\r\n";
-  out += "From: " + EncodeMailbox(m.from) + "\r\n";
-  out += "To: " + EncodeMailbox(m.to) + "\r\n";
-  if (!m.reply_to.empty())
-    out += "Reply-To: " + EncodeMailbox(m.reply_to) + "\r\n";
-  out += "Subject: " + EncodeHeaderText(m.subject) + "\r\n";
-  out += "Message-ID: " + message_id + "\r\n";
-  out += "MIME-Version: 1.0\r\n";
-  out += "Content-Type: text/plain; charset=UTF-8\r\n";
-  out += "Content-Transfer-Encoding: quoted-printable\r\n";
-  out += "\r\n";
-  out += QuotedPrintable(pipeline::RepairUtf8(m.body));
-  return out;
+  GPtr<GMimeMessage> message(g_mime_message_new(TRUE));
+  auto add_mailbox = [&](GMimeAddressType type, const std::string& mailbox) {
+    auto [name, addr] = SplitMailbox(mailbox);
+    name = WithoutControls(name);
+    addr = WithoutControls(addr);
+    if (addr.empty()) return;
+    g_mime_message_add_mailbox(message.get(), type, name.empty() ? nullptr : name.c_str(),
+                               addr.c_str());
+  };
+  add_mailbox(GMIME_ADDRESS_TYPE_FROM, m.from);
+  add_mailbox(GMIME_ADDRESS_TYPE_TO, m.to);
+  if (!m.reply_to.empty()) add_mailbox(GMIME_ADDRESS_TYPE_REPLY_TO, m.reply_to);
+  g_mime_message_set_subject(message.get(), WithoutControls(m.subject).c_str(), "utf-8");
+  g_mime_message_set_message_id(message.get(), message_id.c_str());
+  // The Date header as we format it: GMime's own would need a GDateTime.
+  g_mime_object_set_header(GMIME_OBJECT(message.get()), "Date",
+                           FormatRfc5322Date(date).c_str(), nullptr);
+
+  auto text_part = [](const char* subtype, const std::string& text) {
+    GMimeTextPart* part = g_mime_text_part_new_with_subtype(subtype);
+    g_mime_text_part_set_text(part, pipeline::RepairUtf8(text).c_str());
+    g_mime_text_part_set_charset(part, "utf-8");
+    g_mime_part_set_content_encoding(GMIME_PART(part), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+    return part;
+  };
+  GPtr<GMimeTextPart> plain(text_part("plain", m.body));
+  if (m.html.empty()) {
+    g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(plain.get()));
+  } else {
+    GPtr<GMimeMultipart> alternative(g_mime_multipart_new_with_subtype("alternative"));
+    GPtr<GMimeTextPart> html(text_part("html", m.html));
+    g_mime_multipart_add(alternative.get(), GMIME_OBJECT(plain.get()));
+    g_mime_multipart_add(alternative.get(), GMIME_OBJECT(html.get()));
+    g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(alternative.get()));
+  }
+  GMimeFormatOptions* options = g_mime_format_options_clone(nullptr);
+  g_mime_format_options_set_newline_format(options, GMIME_NEWLINE_FORMAT_DOS);
+  pipeline::GText text(g_mime_object_to_string(GMIME_OBJECT(message.get()), options));
+  g_mime_format_options_free(options);
+  return text ? std::string(text.get()) : std::string();
 }
 
 }  // namespace leadrouter

@@ -114,6 +114,7 @@ void SequenceJobs::Deliver(const OutboundStep& step, JobDone done) {
       message.reply_to = step.reply_to;
       message.subject = step.subject;
       message.body = step.body;
+      message.html = step.html;
       const std::string domain = MailDomain(config_.email.from);
       message.message_id = "<" + step.delivery_id + "@" +
                            (domain.empty() ? std::string("leadrouter.invalid") : domain) + ">";

@@ -228,6 +228,12 @@ StepDecision DecideStep(storage::Database& db, const storage::Job& job, SystemTi
     if (std::string problem = Render(spec->subject, fields, out.subject); !problem.empty()) {
       return Skip(db, job, channel, problem, now);
     }
+    if (!spec->html.empty()) {
+      if (std::string problem = Render(spec->html, pipeline::HtmlEscaped(fields), out.html);
+          !problem.empty()) {
+        return Skip(db, job, channel, problem, now);
+      }
+    }
     out.to = lead->name.empty() ? address : lead->name + " <" + address + ">";
     out.reply_to = owner.email;
   } else {

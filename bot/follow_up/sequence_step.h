@@ -32,6 +32,7 @@ struct OutboundStep {
   std::string to;        // E.164 (sms), "Name <addr>" (email), the URL (webhook)
   std::string subject;   // email
   std::string body;      // the rendered template (optional for webhook)
+  std::string html;      // email: the rendered HTML alternative, if any
   std::string reply_to;  // email: the owner's address, when known
   // Stable across retries of this step, so a receiver can tell a repeat:
   // "lead-7.step-2.1773526061000" (the e-mail's Message-ID is built on it,

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/enrichment/enrichment_plan.h"
 #include "bot/follow_up/sequence_enrollment.h"
 #include "bot/intake/intake_consent.h"
 #include "bot/routing/outbox_plan.h"
@@ -16,14 +17,7 @@
 #include "storage/timeline.h"
 
 namespace leadrouter {
-namespace {
 
-using std::chrono::duration_cast;
-using std::chrono::seconds;
-
-// Writes what a lead seen for the first time causes: the route on the
-// timeline, its jobs and, for a lead no agent gets, its sequence (the others
-// start theirs when an owner takes them: their messages speak for one).
 void RouteFirstTime(storage::Database& db, const pipeline::ProcessedLead& lead,
                     int64_t lead_id, SystemTime now, const Config& config,
                     AcceptedLead& out) {
@@ -48,6 +42,11 @@ void RouteFirstTime(storage::Database& db, const pipeline::ProcessedLead& lead,
     }
   }
 }
+
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::seconds;
 
 // A returning lead with an owner goes back to that owner (or, if they are
 // away, to the rotation) with the new message; one without an owner is
@@ -100,7 +99,11 @@ AcceptedLead AcceptLead(storage::Database& db, const pipeline::ProcessedLead& le
   if (r.duplicate) {
     RouteReturningLead(db, r.lead_id, now, config, out);
   } else {
-    RouteFirstTime(db, lead, r.lead_id, now, config, out);
+    // With lookups configured, the lead may wait for them (at most
+    // enrichment.deadline); the answer or the deadline routes it.
+    const EnrichmentPlan plan = PlanEnrichment(db, r.lead_id, lead, now, config);
+    out.jobs_written += plan.jobs;
+    if (!plan.hold) RouteFirstTime(db, lead, r.lead_id, now, config, out);
   }
   if (idempotency) {
     keys.Save(idempotency->scope, idempotency->key, idempotency->body_hash,

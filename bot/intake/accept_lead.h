@@ -37,11 +37,21 @@ struct AcceptedLead {
   size_t jobs_written = 0; // jobs due now or later: wake the runner if > 0
 };
 
+// Writes what a lead seen for the first time causes: the route decision on
+// the timeline, its jobs and, for a lead no agent gets, its sequence (the
+// others start theirs when an owner takes them: their messages speak for
+// one). Sets out.route and adds to out.jobs_written. Called by AcceptLead,
+// and by enrichment once a lead that waited for its lookups may go.
+void RouteFirstTime(storage::Database& db, const pipeline::ProcessedLead& lead,
+                    int64_t lead_id, SystemTime now, const Config& config,
+                    AcceptedLead& out);
+
 // Takes `lead` in, in one piece: the idempotency key, the lead row or its
 // merge into an earlier one, the consent it stated, the route decision with
 // its reason on the timeline, and the jobs that decision causes (a returning
 // lead with an owner goes back to that owner; a nurture lead is enrolled in
-// its sequence at once). Throws what storage throws; the caller's
+// its sequence at once; a lead that enrichment looks up may wait for it,
+// bot/enrichment/enrichment_plan.h). Throws what storage throws; the caller's
 // transaction then rolls all of it back.
 AcceptedLead AcceptLead(storage::Database& db, const pipeline::ProcessedLead& lead,
                         const std::optional<IdempotencyClaim>& idempotency,

@@ -36,6 +36,9 @@ constexpr KindName kKindNames[] = {
     {JobKind::kParseEmail, kJobParseEmail},
     {JobKind::kImapPoll, kJobImapPoll},
     {JobKind::kEmailRetention, kJobEmailRetention},
+    {JobKind::kRefreshLeadCard, kJobRefreshLeadCard},
+    {JobKind::kEnrichLookup, kJobEnrichLookup},
+    {JobKind::kEnrichDeadline, kJobEnrichDeadline},
 };
 static_assert(std::size(kKindNames) == std::size(kAllJobKinds),
               "every job kind has exactly one stored name");
@@ -135,6 +138,12 @@ json Encode(const AlertCheckJob& p) {
 }
 
 json Encode(const VolumeWatchJob&) { return json::object(); }
+json Encode(const RefreshLeadCardJob&) { return json::object(); }
+json Encode(const EnrichLookupJob& p) {
+  return {{"provider", p.provider}, {"address", p.address}, {"zip", p.zip},
+          {"mls_id", p.mls_id},     {"email", p.email}};
+}
+json Encode(const EnrichDeadlineJob&) { return json::object(); }
 
 json Encode(const ParseEmailJob& p) {
   json out = {{"email_id", p.email_id}};
@@ -241,6 +250,15 @@ void DecodeInto(const json& j, AlertCheckJob& out) {
 }
 
 void DecodeInto(const json&, VolumeWatchJob&) {}
+void DecodeInto(const json&, RefreshLeadCardJob&) {}
+void DecodeInto(const json& j, EnrichLookupJob& out) {
+  out.provider = Str(j, "provider");
+  out.address = Str(j, "address");
+  out.zip = Str(j, "zip");
+  out.mls_id = Str(j, "mls_id");
+  out.email = Str(j, "email");
+}
+void DecodeInto(const json&, EnrichDeadlineJob&) {}
 
 void DecodeInto(const json& j, ParseEmailJob& out) {
   out.email_id = storage::IntField(j, "email_id").value_or(0);
@@ -290,6 +308,12 @@ JobPayload DecodePayload(JobKind kind, const json& payload) {
       return Decode<ImapPollJob>(payload);
     case JobKind::kEmailRetention:
       return Decode<EmailRetentionJob>(payload);
+    case JobKind::kRefreshLeadCard:
+      return Decode<RefreshLeadCardJob>(payload);
+    case JobKind::kEnrichLookup:
+      return Decode<EnrichLookupJob>(payload);
+    case JobKind::kEnrichDeadline:
+      return Decode<EnrichDeadlineJob>(payload);
   }
   return PostSharkTankJob{};
 }

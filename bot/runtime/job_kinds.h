@@ -42,6 +42,9 @@ inline constexpr char kJobVolumeWatch[] = "ops.volume_watch";
 inline constexpr char kJobParseEmail[] = "email.parse";
 inline constexpr char kJobImapPoll[] = "email.imap_poll";
 inline constexpr char kJobEmailRetention[] = "email.retention";
+inline constexpr char kJobRefreshLeadCard[] = "slack.refresh_lead_card";
+inline constexpr char kJobEnrichLookup[] = "route.enrich_lookup";
+inline constexpr char kJobEnrichDeadline[] = "route.enrich_deadline";
 
 enum class JobKind {
   // Slack effects (bot/slack/slack_jobs).
@@ -73,6 +76,12 @@ enum class JobKind {
   kImapPoll,
   // Inbound e-mail housekeeping (bot/email/email_retention).
   kEmailRetention,
+  // Enrichment (bot/enrichment/enrichment_jobs): a lookup, the deadline
+  // after which the lead routes without it, and the card shown again with
+  // what arrived.
+  kRefreshLeadCard,
+  kEnrichLookup,
+  kEnrichDeadline,
 };
 
 inline constexpr JobKind kAllJobKinds[] = {
@@ -84,7 +93,8 @@ inline constexpr JobKind kAllJobKinds[] = {
     JobKind::kSlaEscalate,    JobKind::kAlertCheck,     JobKind::kVolumeWatch,
     JobKind::kParseEmail,
     JobKind::kImapPoll,
-    JobKind::kEmailRetention};
+    JobKind::kEmailRetention,
+    JobKind::kRefreshLeadCard, JobKind::kEnrichLookup,  JobKind::kEnrichDeadline};
 
 // The stored name ("slack.post_shark_tank") and back; nullopt for a name
 // this version does not know.
@@ -252,12 +262,38 @@ struct EmailRetentionJob {
   bool operator==(const EmailRetentionJob&) const = default;
 };
 
+// Show the lead's post, DM card and triage post again, in place, as the
+// lead now stands (enrichment arrived after they went out).
+struct RefreshLeadCardJob {
+  static constexpr JobKind kKind = JobKind::kRefreshLeadCard;
+  bool operator==(const RefreshLeadCardJob&) const = default;
+};
+
+// Look the lead up at one provider ("property": by address, ZIP and MLS
+// id; "person": by e-mail). The keys are the lead's at intake.
+struct EnrichLookupJob {
+  static constexpr JobKind kKind = JobKind::kEnrichLookup;
+  std::string provider;
+  std::string address = {};
+  std::string zip = {};
+  std::string mls_id = {};
+  std::string email = {};
+  bool operator==(const EnrichLookupJob&) const = default;
+};
+
+// The lead stops waiting for its lookups and is routed with what it has.
+struct EnrichDeadlineJob {
+  static constexpr JobKind kKind = JobKind::kEnrichDeadline;
+  bool operator==(const EnrichDeadlineJob&) const = default;
+};
+
 using JobPayload =
     std::variant<PostSharkTankJob, UpdateLeadPostJob, DmLeadCardJob,
                  EphemeralJob, DmNoteJob, ThreadNoteJob, PostTriageJob,
                  OpsAlertJob, AssignRoundRobinJob, ClaimTimeoutJob,
                  EnrollNurtureJob, SequenceStepJob, SlaTimerJob, AlertCheckJob,
-                 VolumeWatchJob, ParseEmailJob, ImapPollJob, EmailRetentionJob>;
+                 VolumeWatchJob, ParseEmailJob, ImapPollJob, EmailRetentionJob,
+                 RefreshLeadCardJob, EnrichLookupJob, EnrichDeadlineJob>;
 
 // The stored JSON of a payload (always an object).
 nlohmann::json Encode(const PostSharkTankJob& p);
@@ -278,6 +314,9 @@ nlohmann::json Encode(const VolumeWatchJob& p);
 nlohmann::json Encode(const ParseEmailJob& p);
 nlohmann::json Encode(const ImapPollJob& p);
 nlohmann::json Encode(const EmailRetentionJob& p);
+nlohmann::json Encode(const RefreshLeadCardJob& p);
+nlohmann::json Encode(const EnrichLookupJob& p);
+nlohmann::json Encode(const EnrichDeadlineJob& p);
 nlohmann::json Encode(const JobPayload& p);
 
 // Reads stored JSON into `out`, old shapes included; fields the JSON lacks
@@ -300,6 +339,9 @@ void DecodeInto(const nlohmann::json& payload, VolumeWatchJob& out);
 void DecodeInto(const nlohmann::json& payload, ParseEmailJob& out);
 void DecodeInto(const nlohmann::json& payload, ImapPollJob& out);
 void DecodeInto(const nlohmann::json& payload, EmailRetentionJob& out);
+void DecodeInto(const nlohmann::json& payload, RefreshLeadCardJob& out);
+void DecodeInto(const nlohmann::json& payload, EnrichLookupJob& out);
+void DecodeInto(const nlohmann::json& payload, EnrichDeadlineJob& out);
 
 // The payload as `T`: `Decode<DmLeadCardJob>(job.payload)`.
 template <typename T>

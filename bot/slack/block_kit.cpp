@@ -241,6 +241,13 @@ json BuildCard(const LeadView& view, system_clock::time_point now, Card card) {
     blocks.push_back(Section("✅ " + ClaimedText(view)));
   }
   blocks.push_back(FactsBlock(view, show_identity));
+  if (!view.enrichment_line.empty()) {
+    blocks.push_back(
+        {{"type", "context"},
+         {"elements", json::array({Mrkdwn(
+                          EscapeAndTruncate(view.enrichment_line, kMaxValueChars),
+                          kMaxSectionChars)})}});
+  }
   if (!lead.message.empty()) {
     blocks.push_back(
         Section("*Notes*\n" + EscapeAndTruncate(lead.message, kMaxNotesChars)));

@@ -74,6 +74,9 @@ struct LeadView {
   // was owned some other way (the rotation after a timeout, a manager, the
   // CRM). Our own mrkdwn; REQUIRES: user-supplied parts escaped.
   std::string status_line;
+  // What enrichment found, one line ("listed 3 days ago · 4 bd / 3 ba ·
+  // 2,150 sq ft · 8 % under the 02139 median"); "" shows nothing.
+  std::string enrichment_line;
 };
 
 // The shark-tank post: header (name and segment), the facts before dialing,

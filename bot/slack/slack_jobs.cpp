@@ -13,7 +13,10 @@
 #include "bot/slack/mrkdwn.h"
 #include "bot/slack/web_api_client.h"
 #include "bot/runtime/storage_writer.h"
+#include "pipeline/enrichment_facts.h"
+#include "pipeline/market.h"
 #include "storage/database.h"
+#include "storage/enrichment_store.h"
 #include "storage/job_post_store.h"
 #include "storage/lead_store.h"
 #include "storage/slack_message_store.h"
@@ -72,6 +75,8 @@ slack::LeadView ViewOf(const StoredLead& lead, const Config& config,
   view.routing_reason = std::move(routing_reason);
   view.hide_identity =
       config.slack.hide_identity_until_claimed && !lead.owner_slack_id;
+  view.enrichment_line = pipeline::EnrichmentLine(
+      lead.lead, pipeline::MedianFor(lead.lead, config.rules));
   return view;
 }
 
@@ -95,6 +100,7 @@ void SlackJobs::RegisterWith(JobRunner& runner) {
   runner.Register(kJobPostSharkTank, bind(&SlackJobs::PostSharkTank));
   runner.Register(kJobUpdateLeadPost, bind(&SlackJobs::UpdateLeadPost));
   runner.Register(kJobDmLeadCard, bind(&SlackJobs::DmLeadCard));
+  runner.Register(kJobRefreshLeadCard, bind(&SlackJobs::RefreshLeadCard));
   runner.Register(kJobEphemeral, bind(&SlackJobs::Ephemeral));
   runner.Register(kJobDmNote, bind(&SlackJobs::DmNote));
   runner.Register(kJobThreadNote, bind(&SlackJobs::ThreadNote));
@@ -211,6 +217,59 @@ void SlackJobs::UpdateLeadPost(const storage::Job& job, JobDone done) {
                       [done](slack::ApiResult res) { done(slack::ToJobOutcome(res)); });
         });
       });
+}
+
+void SlackJobs::RefreshLeadCard(const storage::Job& job, JobDone done) {
+  if (!job.lead_id) return done(JobOutcome::Fail("job has no lead_id"));
+  const int64_t id = *job.lead_id;
+  struct Cards {
+    std::optional<StoredLead> lead;
+    std::optional<SlackMessage> post;
+    std::optional<SlackMessage> dm;
+    std::string dm_reason;  // the owner's "why you", as the DM first said
+  };
+  writer_.Call<Cards>(
+      [id](storage::Database& db) {
+        Cards c{storage::LeadStore(db.db()).Get(id),
+                storage::SlackMessageStore(db.db()).Latest(id, storage::kMessageSharkTank),
+                storage::SlackMessageStore(db.db()).Latest(id, storage::kMessageDm),
+                storage::EnrichmentStore(db.db()).LatestCardReason(id)};
+        return c;
+      },
+      [this, id, done](Result<Cards> r) {
+        Guarded(done, [&] {
+          if (!r.ok()) return done(JobOutcome::Retry(r.status().message()));
+          if (!r->lead) return done(JobOutcome::Fail("no lead " + std::to_string(id)));
+          const SystemTime now = clock_.Now();
+          // Messages not sent yet render the lead as it is when they go.
+          std::vector<std::pair<SlackMessage, json>> updates;
+          if (r->post) {
+            slack::LeadView view = ViewOf(*r->lead, config_);
+            updates.emplace_back(*r->post, r->lead->owner_slack_id
+                                               ? slack::ClaimedPost(view, now)
+                                               : slack::SharkTankPost(view, now));
+          }
+          if (r->dm) {
+            updates.emplace_back(
+                *r->dm, slack::LeadCardDm(ViewOf(*r->lead, config_, r->dm_reason), now));
+          }
+          UpdateEach(std::make_shared<std::vector<std::pair<SlackMessage, json>>>(
+                         std::move(updates)),
+                     0, done);
+        });
+      });
+}
+
+void SlackJobs::UpdateEach(
+    std::shared_ptr<std::vector<std::pair<SlackMessage, json>>> updates,
+    size_t next, JobDone done) {
+  if (next >= updates->size()) return done(JobOutcome::Done());
+  const auto& [message, body] = (*updates)[next];
+  api_.Update(message.channel, message.ts, body,
+              [this, updates, next, done](slack::ApiResult res) {
+                if (!res.ok) return done(slack::ToJobOutcome(res));
+                UpdateEach(updates, next + 1, done);
+              });
 }
 
 void SlackJobs::DmLeadCard(const storage::Job& job, JobDone done) {

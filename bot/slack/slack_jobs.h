@@ -10,6 +10,9 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <utility>
+#include <vector>
 #include <string>
 
 #include "bot/runtime/clock.h"
@@ -19,6 +22,7 @@
 #include "bot/slack/dm_channel_cache.h"
 #include "bot/slack/once_poster.h"
 #include "storage/lead_store.h"
+#include "storage/slack_message_store.h"
 
 namespace leadrouter {
 
@@ -48,6 +52,13 @@ class SlackJobs {
   void PostSharkTank(const storage::Job& job, JobDone done);
   void UpdateLeadPost(const storage::Job& job, JobDone done);
   void DmLeadCard(const storage::Job& job, JobDone done);
+  // The lead's shark-tank post and owner's DM shown again, in place, as
+  // the lead now stands (enrichment arrived after they went out).
+  void RefreshLeadCard(const storage::Job& job, JobDone done);
+  // chat.update of updates[next..], one after another.
+  void UpdateEach(
+      std::shared_ptr<std::vector<std::pair<storage::SlackMessage, nlohmann::json>>> updates,
+      size_t next, JobDone done);
   void Ephemeral(const storage::Job& job, JobDone done);
   void DmNote(const storage::Job& job, JobDone done);
   void ThreadNote(const storage::Job& job, JobDone done);

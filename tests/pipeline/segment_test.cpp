@@ -10,21 +10,10 @@
 
 using namespace leadrouter::pipeline;
 using testing::LeadSaying;
+using testing::Segmented;
 using testing::WithPhone;
 
 namespace {
-
-// Scores and classifies first, as the pipeline does, then segments.
-SegmentResult Segmented(ProcessedLead lead, const Rules& rules = Rules{}) {
-  const ScoreResult s = ScoreLead(lead, rules);
-  lead.score = s.total;
-  lead.score_reasons = s.reasons;
-  const IntentResult i = RuleIntentClassifier(rules).Classify(
-      lead, *ParseTimestamp("2026-01-12T16:00:00Z"));
-  lead.intent = i.intent;
-  lead.intent_reasons = i.reasons;
-  return SegmentLead(lead, rules);
-}
 
 bool Has(const SegmentResult& r, const std::string& rule) {
   return std::any_of(r.reasons.begin(), r.reasons.end(),

@@ -153,3 +153,12 @@ TEST_CASE("template: dollars are whole and grouped by thousands",
   CHECK(FormatDollars(450000) == "$450,000");
   CHECK(FormatDollars(1250000) == "$1,250,000");
 }
+
+TEST_CASE("template: fields for an HTML part are escaped, names kept",
+          "[pipeline][template]") {
+  const leadrouter::pipeline::TemplateFields escaped = leadrouter::pipeline::HtmlEscaped(
+      {{"full_name", "Dana \"D\" O'Neil <dana@x>"}, {"address", "12 Elm & Oak"}});
+  CHECK(escaped.at("full_name") == "Dana &quot;D&quot; O&#39;Neil &lt;dana@x&gt;");
+  CHECK(escaped.at("address") == "12 Elm &amp; Oak");
+}
+

@@ -29,7 +29,9 @@ using AnyEvent =
                  AssignedEvent, UnassignedEvent, ClaimedEvent, ClaimTimeoutEvent,
                  ContactedEvent, SlackPostedEvent, CrmOverrideEvent, OptedOutEvent,
                  OptedInEvent, DeadLetterReplayedEvent, DeadLetterDroppedEvent,
-                 PoolSkippedEvent, EmailReceivedEvent>;
+                 PoolSkippedEvent, EmailReceivedEvent, EnrichmentRequestedEvent,
+                 EnrichedEvent, EnrichmentFailedEvent, EnrichmentDeadlineEvent,
+                 ResegmentedEvent>;
 
 // Every typed event with its fields away from their defaults.
 std::vector<AnyEvent> Samples() {
@@ -69,6 +71,11 @@ std::vector<AnyEvent> Samples() {
       DeadLetterDroppedEvent{9, "slack.dm_lead_card", "U0123MGR"},
       PoolSkippedEvent{"pool Downtown: everyone paused"},
       EmailReceivedEvent{12, "Zillow", "matched Zillow's rule", "assistant@example.com"},
+      EnrichmentRequestedEvent{{"property", "person"}, 800, true},
+      EnrichedEvent{"property", json{{"days_on_market", 3}}, {"sqft"}, true, {"segment"}},
+      EnrichmentFailedEvent{"person", "HTTP 404"},
+      EnrichmentDeadlineEvent{812, "the deadline passed"},
+      ResegmentedEvent{"WARM_BUYER", "HOT_BUYER", json::array({"listed 3 days ago"}), true},
   };
 }
 

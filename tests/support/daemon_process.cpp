@@ -140,4 +140,22 @@ RunResult RunBinary(const std::vector<std::string>& args,
   return {exit_code, ReadFile(options.stdout_path), ReadFile(options.stderr_path)};
 }
 
+uint16_t WaitForPrintedPort(DaemonProcess& child, const std::string& what,
+                            std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const std::string log = child.Log();
+    const std::size_t at = log.find("PORT ");
+    const std::size_t end = at == std::string::npos ? at : log.find('\n', at);
+    if (end != std::string::npos) {
+      const int port = std::stoi(log.substr(at + 5, end - at - 5));
+      if (port > 0 && port < 65536) return static_cast<uint16_t>(port);
+    }
+    if (!child.running() || std::chrono::steady_clock::now() > deadline) {
+      throw std::runtime_error(what + " did not start: " + log);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 }  // namespace leadrouter::testing

@@ -71,6 +71,13 @@ class DaemonProcess {
   std::string log_path_;
 };
 
+// Waits for a stand-in that prints "PORT <n>" as its first line (the
+// Python stand-ins in tests/support) and returns n. Throws
+// std::runtime_error naming `what`, with its log, when the child exits or
+// prints nothing within `timeout`.
+uint16_t WaitForPrintedPort(DaemonProcess& child, const std::string& what,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
 // Runs the binary to completion and returns {exit code, stdout+stderr}.
 struct RunResult {
   int exit_code = -1;

@@ -1,9 +1,7 @@
 #include "tests/support/twilio_sim.h"
 
-#include <chrono>
 #include <map>
 #include <stdexcept>
-#include <thread>
 #include <vector>
 
 #include "bot/http/http_client.h"
@@ -14,18 +12,6 @@ namespace {
 
 // Debian's interpreter; the stand-in needs nothing beyond its stdlib.
 constexpr char kPython[] = "/usr/bin/python3";
-constexpr auto kStartTimeout = std::chrono::seconds(20);
-
-// The n of the "PORT <n>" line the stand-in prints first, or 0 while it has
-// not printed it.
-uint16_t PortFromLog(const std::string& log) {
-  const std::size_t at = log.find("PORT ");
-  if (at == std::string::npos) return 0;
-  const std::size_t end = log.find('\n', at);
-  if (end == std::string::npos) return 0;
-  const int port = std::stoi(log.substr(at + 5, end - at - 5));
-  return port > 0 && port < 65536 ? static_cast<uint16_t>(port) : 0;
-}
 
 }  // namespace
 
@@ -38,15 +24,7 @@ TwilioSim::TwilioSim(std::string account_sid, std::string auth_token)
       std::vector<std::string>{LEADROUTER_SOURCE_DIR "/tests/support/twilio_sim.py",
                                "--account-sid", account_sid_, "--auth-token", auth_token_},
       std::map<std::string, std::string>{}, dir_->File("twilio_sim.log"));
-  const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
-  while (port_ == 0) {
-    port_ = PortFromLog(Log());
-    if (port_ != 0) break;
-    if (!process_->running() || std::chrono::steady_clock::now() > deadline) {
-      throw std::runtime_error("twilio_sim.py did not start: " + Log());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  port_ = WaitForPrintedPort(*process_, "twilio_sim.py");
   client_ = std::make_unique<HttpClient>(port_);
 }
 

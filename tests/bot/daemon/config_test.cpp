@@ -382,6 +382,15 @@ subject = """
 two
 lines"""
 template = "x"
+[[sequences.WARM_BUYER]]
+channel = "sms"
+template = "x"
+html = "<p>x</p>"
+[[sequences.WARM_BUYER]]
+channel = "email"
+subject = "x"
+template = "x"
+html = "<p>{frist_name}</p>"
 [[sequences.SPAM]]
 channel = "sms"
 template = "x"
@@ -395,6 +404,8 @@ template = "x"
   CHECK(HasError(load, "sequences.WARM_BUYER[2].subject", "only email steps"));
   CHECK(HasError(load, "sequences.WARM_BUYER[3].channel", "webhook.url"));
   CHECK(HasError(load, "sequences.WARM_BUYER[4].subject", "one line"));
+  CHECK(HasError(load, "sequences.WARM_BUYER[5].html", "only email steps"));
+  CHECK(HasError(load, "sequences.WARM_BUYER[6].html", "first_name"));
   CHECK(HasError(load, "sequences.SPAM", "never followed up"));
   CHECK(HasError(load, "sequences.HOT_BUYERS", "not a segment"));
 }

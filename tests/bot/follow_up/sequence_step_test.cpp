@@ -272,3 +272,37 @@ TEST_CASE("a sent step is on the timeline; a retryable failure is handed back",
   REQUIRE(events.size() == 1);
   CHECK(events[0]["provider_id"] == "SM0123");
 }
+
+TEST_CASE("an e-mail step's HTML part is rendered with the lead's fields escaped",
+          "[bot][follow_up]") {
+  Fixture f;
+  auto& steps = f.config.sequences.by_segment[leadrouter::pipeline::Segment::kHotBuyer];
+  for (auto& step : steps) {
+    if (step.channel == leadrouter::pipeline::Channel::kEmail) {
+      step.html = "<p>Hi {first_name},</p><p>about <b>{address}</b></p>";
+    }
+  }
+  json payload = HotPayload();
+  payload["name"] = "Hal \"<script>\" Hotbuyer";
+  payload["address"] = "12 Elm St & Sons, Chicago, IL 60601";
+  const int64_t lead = f.Lead(payload);
+  StepDecision mail = f.Decide(f.StepJob(lead, leadrouter::kJobSequenceEmail), kAfternoon + 1h);
+  REQUIRE(mail.kind == StepDecision::Kind::kSend);
+  INFO(mail.step.html);
+  CHECK_THAT(mail.step.html, Catch::Matchers::StartsWith("<p>Hi "));
+  CHECK_THAT(mail.step.html, Catch::Matchers::Contains("<b>12 Elm St &amp; Sons"));
+  CHECK_THAT(mail.step.html, !Catch::Matchers::Contains("<script>"));
+  // The text part is the plain template, unescaped.
+  CHECK_THAT(mail.step.body, !Catch::Matchers::Contains("&amp;"));
+  SECTION("a step without an HTML part sends text alone") {
+    for (auto& step : steps) step.html.clear();
+    json second = HotPayload("+13125550199");
+    second["email"] = "other@example.com";
+    const int64_t other = f.Lead(second);
+    StepDecision plain =
+        f.Decide(f.StepJob(other, leadrouter::kJobSequenceEmail), kAfternoon + 1h);
+    REQUIRE(plain.kind == StepDecision::Kind::kSend);
+    CHECK(plain.step.html.empty());
+  }
+}
+

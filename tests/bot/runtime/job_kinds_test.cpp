@@ -74,6 +74,13 @@ JobPayload Sample(JobKind kind) {
       return lr::ImapPollJob{};
     case JobKind::kEmailRetention:
       return lr::EmailRetentionJob{};
+    case JobKind::kRefreshLeadCard:
+      return lr::RefreshLeadCardJob{};
+    case JobKind::kEnrichLookup:
+      return lr::EnrichLookupJob{"property", "12 Elm St, Cambridge, MA 02139",
+                                 "02139", "MLS-88", ""};
+    case JobKind::kEnrichDeadline:
+      return lr::EnrichDeadlineJob{};
   }
   FAIL("no sample for a job kind");
   return lr::PostSharkTankJob{};

@@ -1,0 +1,166 @@
+#!/usr/bin/python3
+"""A stand-in for a property-data and a person-data provider on 127.0.0.1,
+for enrichment tests. Standard library only.
+
+Prints "PORT <n>" as its first line on stdout once it listens.
+
+Provider shape (what leadrouter's generic provider is pointed at):
+  GET /v1/property?address=…&zip=…&mls=…   the record stored under the mls
+      id, else under the address, answered 200 as JSON; 404
+      {"error": "not found"} when there is none.
+  GET /v1/person?email=…                   the record stored under the
+      e-mail, the same way.
+  Every provider request must carry "X-Api-Key: <--api-key>", else 401.
+
+Test controls:
+  POST /_sim/records   {"<mls id, address or e-mail>": {…answer…}, …}
+  POST /_sim/script    {"status": 429, "times": 1 (-1: forever),
+                        "retry_after": S, "delay_ms": N,
+                        "raw": "text answered as is" | "body": {…}}: the
+                        next provider requests get this answer, rules in
+                        the order given
+  GET  /_sim/requests  every provider request: path, query (decoded),
+                       api_key_ok, status answered, at (monotonic seconds)
+  POST /_sim/reset     forgets records, rules and requests
+"""
+import argparse
+import json
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class State:
+    def __init__(self, api_key):
+        self.lock = threading.Lock()
+        self.api_key = api_key
+        self.reset()
+
+    def reset(self):
+        self.records = {}
+        self.rules = []
+        self.requests = []
+
+    def take_rule(self):
+        with self.lock:
+            for rule in self.rules:
+                if rule.get("times", 1) == 0:
+                    continue
+                if rule.get("times", 1) > 0:
+                    rule["times"] = rule.get("times", 1) - 1
+                return dict(rule)
+        return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "property-sim"
+    sys_version = ""
+
+    def log_message(self, fmt, *args):
+        pass
+
+    @property
+    def state(self):
+        return self.server.state
+
+    def read_body(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def answer(self, status, data, headers=None):
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def answer_json(self, status, payload, headers=None):
+        self.answer(status, json.dumps(payload).encode("utf-8"), headers)
+
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        if url.path == "/_sim/requests":
+            with self.state.lock:
+                return self.answer_json(200, list(self.state.requests))
+        if url.path in ("/v1/property", "/v1/person"):
+            return self.provider(url)
+        self.answer_json(404, {"error": "no such path"})
+
+    def provider(self, url):
+        query = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
+        key_ok = self.headers.get("X-Api-Key") == self.state.api_key
+        entry = {"path": url.path, "query": query, "api_key_ok": key_ok,
+                 "at": time.monotonic()}
+        with self.state.lock:
+            self.state.requests.append(entry)
+        if not key_ok:
+            entry["status"] = 401
+            return self.answer_json(401, {"error": "bad api key"})
+        rule = self.state.take_rule()
+        if rule is not None:
+            if rule.get("delay_ms"):
+                time.sleep(rule["delay_ms"] / 1000.0)
+            headers = {}
+            if rule.get("retry_after") is not None:
+                headers["Retry-After"] = str(rule["retry_after"])
+            status = rule.get("status", 200)
+            entry["status"] = status
+            if "raw" in rule:
+                return self.answer(status, rule["raw"].encode("utf-8"), headers)
+            if "body" in rule:
+                return self.answer_json(status, rule["body"], headers)
+            if status != 200:
+                return self.answer_json(status, {"error": "scripted"}, headers)
+        if url.path == "/v1/person":
+            keys = [query.get("email", "")]
+        else:
+            keys = [query.get("mls", ""), query.get("address", "")]
+        with self.state.lock:
+            record = next((self.state.records[k] for k in keys
+                           if k and k in self.state.records), None)
+        if record is None:
+            entry["status"] = 404
+            return self.answer_json(404, {"error": "not found"})
+        entry["status"] = 200
+        self.answer_json(200, record)
+
+    def do_POST(self):
+        url = urllib.parse.urlsplit(self.path)
+        body = json.loads(self.read_body() or b"{}")
+        with self.state.lock:
+            if url.path == "/_sim/records":
+                self.state.records.update(body)
+            elif url.path == "/_sim/script":
+                self.state.rules.append(body)
+            elif url.path == "/_sim/reset":
+                self.state.reset()
+            else:
+                return self.answer_json(404, {"error": "no such path"})
+        self.answer_json(200, {"ok": True})
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--api-key", default="sim-property-key")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+
+    # A real provider takes a burst of connections; Python's default listen
+    # backlog of 5 would drop them and turn a burst into timeouts.
+    ThreadingHTTPServer.request_queue_size = 512
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    server.state = State(args.api_key)
+    print("PORT %d" % server.server_address[1], flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
