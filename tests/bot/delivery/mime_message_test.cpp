@@ -81,8 +81,8 @@ TEST_CASE("mime: the message carries every header a mail client expects",
         std::string::npos);
   CHECK(read.subject == "Your inquiry");
   CHECK(read.message_id == "lead-7.step-1@elmrealty.example");
-  CHECK(leadrouter::pipeline::HeaderValue(read, "Content-Type").find("text/plain") !=
-        std::string::npos);
+  CHECK(raw.find("Content-Type: text/plain; charset=utf-8\r\n") != std::string::npos);
+  CHECK(raw.find("Content-Transfer-Encoding: quoted-printable\r\n") != std::string::npos);
   CHECK(read.text.find("Hi Dana,") != std::string::npos);
   CHECK(read.text.find("see you.") != std::string::npos);
   CHECK(read.html.empty());
