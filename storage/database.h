@@ -10,6 +10,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include "storage/lead_milestone.h"
 
 namespace leadrouter::storage {
 
@@ -44,12 +47,20 @@ class Database {
   // The newest migration version this build knows.
   static int LatestSchemaVersion();
 
+  // Milestones the open transaction has reached. Decision code notes them
+  // here instead of counting them itself; whoever commits the transaction
+  // hands them on (bot/runtime/storage_writer) or drops those of a part it
+  // rolled back, so a milestone is counted once and only if it holds.
+  void NoteMilestone(LeadMilestone milestone) { milestones_.push_back(milestone); }
+  std::vector<LeadMilestone>& milestones() { return milestones_; }
+
  private:
   explicit Database(const std::string& path);
   void Configure(const std::string& path);
   void Migrate();
 
   SQLite::Database db_;
+  std::vector<LeadMilestone> milestones_;
 };
 
 }  // namespace leadrouter::storage

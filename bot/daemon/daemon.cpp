@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "bot/enrichment/enrichment_jobs.h"
 #include "bot/intake/crm_service.h"
@@ -24,6 +25,7 @@
 #include "bot/runtime/job_runner.h"
 #include "bot/runtime/waiting_jobs.h"
 #include "bot/slack/web_api_client.h"
+#include "bot/metrics/metrics.h"
 #include "bot/metrics/metrics_service.h"
 #include "bot/daemon/log.h"
 #include "bot/runtime/movable_clock.h"
@@ -133,6 +135,9 @@ struct StoragePart {
   StoragePart(boost::asio::io_context& loop, std::unique_ptr<storage::Database> db,
               const Config& config, SystemTime now)
       : writer(loop, std::move(db)) {
+    writer.OnMilestones([](const std::vector<storage::LeadMilestone>& reached) {
+      for (const storage::LeadMilestone& m : reached) metrics::Global().ObserveMilestone(m);
+    });
     writer.Submit(
         [seeds = AgentSeeds(config), now](storage::Database& d) {
           storage::AgentStore(d.db()).SeedIfEmpty(seeds, now);

@@ -1,6 +1,7 @@
 #include "bot/intake/accept_lead.h"
 
 #include <chrono>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -26,7 +27,10 @@ void RouteFirstTime(storage::Database& db, const pipeline::ProcessedLead& lead,
   if (WantsPool(route, config)) {
     // [[pools]]: the routes choose the pool that hands it out, and its
     // `routed` event says which route and why.
-    out.jobs_written += RouteNewLead(db, lead_id, lead, now, config);
+    RoutedToPool routed = RouteNewLead(db, lead_id, lead, now, config);
+    out.jobs_written += routed.jobs;
+    out.route_name = std::move(routed.route);
+    out.pool = std::move(routed.pool);
   } else {
     storage::Timeline(db.db()).Record(lead_id, now,
                                       storage::RoutedEvent{out.route, route.reason});

@@ -34,6 +34,10 @@ struct AcceptedLead {
   bool replayed = false;   // an idempotency key seen before: nothing written
   bool duplicate = false;  // merged into an earlier lead (dedupe window)
   std::string route;       // the route decided for a new lead, else empty
+  // With [[pools]]: the matching route's name ("triage" when none matched)
+  // and its pool; both empty without pools.
+  std::string route_name;
+  std::string pool;
   size_t jobs_written = 0; // jobs due now or later: wake the runner if > 0
 };
 

@@ -1,5 +1,6 @@
 #include "bot/intake/crm_apply.h"
 
+#include <chrono>
 #include <functional>
 #include <vector>
 
@@ -14,6 +15,10 @@
 
 namespace leadrouter {
 namespace {
+
+std::chrono::milliseconds SinceIntake(const storage::StoredLead& lead, SystemTime now) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(now - lead.created_at);
+}
 
 constexpr char kCancelReason[] = "taken over in the CRM";
 
@@ -166,6 +171,12 @@ CrmApplyResult ApplyCrmEvent(SQLite::Database& db,
   bool first_takeover = leads.MarkTakenOver(id, now);
   bool first_contact = event.type == pipeline::CrmEventType::kContacted &&
                        leads.MarkContacted(id, now);
+  if (first_contact) {
+    if (std::optional<storage::StoredLead> contacted = leads.Get(id)) {
+      out.milestones.push_back({storage::LeadMilestone::Kind::kFirstContact,
+                                SinceIntake(*contacted, now)});
+    }
+  }
   storage::JobStore jobs(db);
   out.cancelled_jobs = jobs.CancelByLeadAndKinds(id, kAutomatedFollowUpKinds,
                                                  kCancelReason, now);
@@ -191,6 +202,10 @@ CrmApplyResult ApplyCrmEvent(SQLite::Database& db,
     std::optional<std::string> previous =
         lead ? lead->owner_slack_id : std::nullopt;
     if (agent && previous != agent) {
+      if (lead && !lead->claimed_at) {
+        out.milestones.push_back({storage::LeadMilestone::Kind::kFirstOwner,
+                                  SinceIntake(*lead, now)});
+      }
       leads.SetOwner(id, *agent, now);
       out.owner_synced = agent;
       recorded.owner = {{"from", previous ? nlohmann::json(*previous)

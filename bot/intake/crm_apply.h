@@ -12,10 +12,12 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bot/runtime/system_time.h"
 #include "bot/daemon/config.h"
 #include "pipeline/crm_event.h"
+#include "storage/lead_milestone.h"
 
 namespace SQLite {
 class Database;
@@ -42,6 +44,9 @@ struct CrmApplyResult {
   int opt_out_cancelled = 0;
   std::optional<std::string> owner_synced;  // the agent now owning the lead
   bool note_queued = false;                 // a job the runner should see
+  // The lead's first owner or first contact, when this event gave it one;
+  // the caller notes them on its transaction (storage::Database).
+  std::vector<storage::LeadMilestone> milestones;
 };
 
 // The 202 body: {"event_id", "status", "lead_id" (or null), "cancelled_jobs"}.

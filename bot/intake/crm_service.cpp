@@ -66,7 +66,9 @@ void CrmService::HandleEvent(const HttpRequest& request, Responder respond) {
   const Config& config = config_;
   writer_.Call<CrmApplyResult>(
       [event, now, &config](storage::Database& db) {
-        return ApplyCrmEvent(db.db(), *event, now, config);
+        CrmApplyResult applied = ApplyCrmEvent(db.db(), *event, now, config);
+        for (const storage::LeadMilestone& m : applied.milestones) db.NoteMilestone(m);
+        return applied;
       },
       [this, event, respond = std::move(respond),
        started](Result<CrmApplyResult> out) {

@@ -49,8 +49,11 @@ void CountLead(const pipeline::ProcessedLead& lead, const AcceptedLead& accepted
   m.LeadReceived("http", lead.source,
                  accepted.replayed ? "replayed" : accepted.duplicate ? "duplicate" : "accepted");
   if (!accepted.route.empty()) {
-    // One pool per route until routes name their own pools.
-    m.LeadRouted(accepted.route, accepted.route, pipeline::ToString(lead.segment));
+    // With [[pools]] a route names its pool; without, or for a lead no
+    // pool takes (nurture, spam, triage), the pool is "none".
+    m.LeadRouted(accepted.route_name.empty() ? accepted.route : accepted.route_name,
+                 accepted.pool.empty() ? "none" : accepted.pool,
+                 pipeline::ToString(lead.segment));
   }
 }
 

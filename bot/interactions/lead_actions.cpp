@@ -20,6 +20,7 @@ namespace leadrouter {
 namespace {
 
 using std::chrono::duration_cast;
+using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 std::optional<int64_t> LeadIdOf(const std::string& value) {
@@ -141,6 +142,8 @@ void ApplyMarkContacted(storage::Database& db, const Click& click,
                 config);
   }
   leads.MarkContacted(lead->id, now);
+  db.NoteMilestone({storage::LeadMilestone::Kind::kFirstContact,
+                    duration_cast<milliseconds>(now - lead->created_at)});
   StopSlaClock(db, lead->id, "first contact recorded", now);
   const auto after = duration_cast<seconds>(now - lead->created_at);
   storage::Timeline(db.db()).Record(

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "storage/lead_milestone.h"
+
 namespace prometheus {
 class Registry;
 }
@@ -39,6 +41,14 @@ class Metrics {
   // Speed, in seconds: a lead's intake to its first message in Slack (the
   // shark-tank post, its DM card or its triage post).
   void ObserveIntakeToSlack(double seconds);
+
+  // From a lead's intake to its first owner (a claim or an assignment) and
+  // to its first recorded human contact (Mark contacted, the CRM), once
+  // each per lead, when the transaction that wrote it has committed.
+  void ObserveTimeToClaim(double seconds);
+  void ObserveTimeToFirstContact(double seconds);
+  // The same, for a milestone the storage writer reports as committed.
+  void ObserveMilestone(const storage::LeadMilestone& milestone);
 
   // The job runner: one call per finished attempt.
   void JobFinished(std::string_view kind, std::string_view outcome);

@@ -1,5 +1,7 @@
 #include "bot/routing/assign_owner.h"
 
+#include <chrono>
+
 #include "bot/routing/outbox_plan.h"
 #include "bot/follow_up/sequence_enrollment.h"
 #include "bot/sla/sla_clock.h"
@@ -19,6 +21,12 @@ bool AssignOwner(storage::Database& db, const storage::StoredLead& lead,
                        ? leads.ClaimIfUnowned(lead.id, change.agent, now)
                        : leads.SetOwner(lead.id, change.agent, now);
   if (!won) return false;
+  if (!lead.claimed_at) {
+    // Its first owner: the lead's time to claim (counted once committed).
+    db.NoteMilestone({storage::LeadMilestone::Kind::kFirstOwner,
+                      std::chrono::duration_cast<std::chrono::milliseconds>(
+                          now - lead.created_at)});
+  }
   if (change.counts_toward_cap) CountAssignment(db, change.agent, now, config);
   StartSlaClock(db, lead, change.agent, now, config);
   EnrollInSequence(db, lead, now, config);

@@ -62,7 +62,8 @@ struct OwnerChange {
 // the SLA timers (bot/sla/sla_clock, replacing the previous owner's); the
 // sequence enrolment (bot/follow_up/sequence_enrollment); the timeline event; jobs
 // kJobDmLeadCard {agent, reason}, then kJobThreadNote {text} and
-// kJobUpdateLeadPost {status_line?} when asked. Returns false, having
+// kJobUpdateLeadPost {status_line?} when asked. A lead's first owner is
+// noted as a kFirstOwner milestone on `db`. Returns false, having
 // written nothing, only when only_if_unowned is set and the lead has an
 // owner (the race was lost) or the lead row is gone.
 bool AssignOwner(storage::Database& db, const storage::StoredLead& lead,

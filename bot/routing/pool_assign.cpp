@@ -180,9 +180,9 @@ bool WantsPool(const pipeline::RouteDecision& decision, const Config& config) {
           decision.kind == pipeline::RouteKind::kRoundRobin);
 }
 
-int RouteNewLead(storage::Database& db, int64_t lead_id,
-                 const pipeline::ProcessedLead& lead, SystemTime now,
-                 const Config& config) {
+RoutedToPool RouteNewLead(storage::Database& db, int64_t lead_id,
+                          const pipeline::ProcessedLead& lead, SystemTime now,
+                          const Config& config) {
   pipeline::RouteMatch match =
       pipeline::MatchRoute(config.routing.routes, config.routing.territories,
                            RouteFactsAt(lead, now, config));
@@ -192,7 +192,7 @@ int RouteNewLead(storage::Database& db, int64_t lead_id,
     timeline.Record(lead_id, now,
                     storage::RoutedEvent{"triage", match.reason, TriedJson(match)});
     jobs.Enqueue(MakeJob(lead_id, PostTriageJob{match.reason}, now, config), now);
-    return 1;
+    return {1, "triage", ""};
   }
   storage::PoolStore(db.db()).SetRoute(
       lead_id, {match.route, match.pool, match.reason, TriedJson(match), now});
@@ -202,12 +202,12 @@ int RouteNewLead(storage::Database& db, int64_t lead_id,
   const PoolConfig* pool = config.routing.Pool(match.pool);
   if (pool && pool->mode == PoolMode::kFirstToClaim) {
     Walk::WritePost(db, lead_id, *pool, match.reason, now, config);
-    return 2;
+    return {2, match.route, match.pool};
   }
   AssignRoundRobinJob assign;
   assign.pool = match.pool;
   jobs.Enqueue(MakeJob(lead_id, assign, now, config), now);
-  return 1;
+  return {1, match.route, match.pool};
 }
 
 PoolOutcome GiveToPool(storage::Database& db, int64_t lead_id,

@@ -41,11 +41,18 @@ bool WantsPool(const pipeline::RouteDecision& decision, const Config& config);
 // kJobPostSharkTank {channel, pool, reason} and a kJobClaimTimeout {pool}
 // due after the pool's claim timeout; round_robin and agent, a
 // kJobAssignRoundRobin {pool, why}. No route matching (check-config
-// prevents it) sends the lead to triage. Returns the jobs written.
+// prevents it) sends the lead to triage. Returns the jobs written and where
+// the lead went (route and pool names; "triage" and no pool when no route
+// matched).
 // REQUIRES: config.routing.configured().
-int RouteNewLead(storage::Database& db, int64_t lead_id,
-                 const pipeline::ProcessedLead& lead, SystemTime now,
-                 const Config& config);
+struct RoutedToPool {
+  int jobs = 0;
+  std::string route;
+  std::string pool;
+};
+RoutedToPool RouteNewLead(storage::Database& db, int64_t lead_id,
+                          const pipeline::ProcessedLead& lead, SystemTime now,
+                          const Config& config);
 
 struct PoolRequest {
   std::string pool;  // where to start; "" means the lead's routed pool

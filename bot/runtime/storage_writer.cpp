@@ -1,5 +1,6 @@
 #include "bot/runtime/storage_writer.h"
 
+#include <utility>
 #include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -34,6 +35,11 @@ void StorageWriter::Submit(Work work, Done done) {
   cv_.notify_one();
 }
 
+void StorageWriter::OnMilestones(MilestoneSink sink) {
+  std::lock_guard<std::mutex> lock(mu_);
+  milestone_sink_ = std::move(sink);
+}
+
 void StorageWriter::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -53,6 +59,7 @@ void StorageWriter::Run() {
   SQLite::Database& db = db_->db();
   for (;;) {
     std::vector<Task> batch;
+    MilestoneSink sink;
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -61,27 +68,41 @@ void StorageWriter::Run() {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      sink = milestone_sink_;
     }
+    std::vector<storage::LeadMilestone>& milestones = db_->milestones();
+    milestones.clear();
     std::vector<std::string> errors(batch.size());
+    bool committed = false;
     try {
       SQLite::Transaction tx(db);
       for (size_t i = 0; i < batch.size(); ++i) {
         db.exec("SAVEPOINT task");
+        const size_t noted = milestones.size();
         try {
           batch[i].work(*db_);
           db.exec("RELEASE task");
         } catch (const std::exception& e) {
           errors[i] = e.what();
           if (errors[i].empty()) errors[i] = "storage error";
+          milestones.resize(noted);
           db.exec("ROLLBACK TO task");
           db.exec("RELEASE task");
         }
       }
       tx.commit();
+      committed = true;
     } catch (const std::exception& e) {
       spdlog::error("storage commit failed: {}", e.what());
       for (std::string& err : errors) {
         if (err.empty()) err = std::string("commit failed: ") + e.what();
+      }
+    }
+    if (committed && sink && !milestones.empty()) {
+      try {
+        sink(milestones);
+      } catch (const std::exception& e) {
+        spdlog::error("counting committed milestones failed: {}", e.what());
       }
     }
     for (size_t i = 0; i < batch.size(); ++i) {

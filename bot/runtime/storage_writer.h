@@ -13,6 +13,9 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include "storage/lead_milestone.h"
 
 #include "pipeline/status.h"
 
@@ -38,6 +41,13 @@ class StorageWriter {
   StorageWriter& operator=(const StorageWriter&) = delete;
 
   void Submit(Work work, Done done);
+
+  // Called on the writer thread after each commit with the milestones its
+  // work noted (storage::Database::NoteMilestone); those of work that was
+  // rolled back are not passed on. Set it before submitting work that
+  // notes any; milestones committed while none is set are dropped.
+  using MilestoneSink = std::function<void(const std::vector<storage::LeadMilestone>&)>;
+  void OnMilestones(MilestoneSink sink);
 
   // Runs `work` and hands its value (or the failure) to `done` on the loop.
   template <typename R>
@@ -72,6 +82,7 @@ class StorageWriter {
   std::condition_variable cv_;
   std::deque<Task> queue_;  // GUARDED_BY(mu_)
   bool stopping_ = false;   // GUARDED_BY(mu_)
+  MilestoneSink milestone_sink_;  // GUARDED_BY(mu_)
   std::thread thread_;
 };
 

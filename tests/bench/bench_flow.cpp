@@ -23,12 +23,11 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "storage/percentile.h"
+#include "tests/bench/bench_support.h"
 #include "tests/bench/machine.h"
 #include "tests/slack_sim/sim_test_client.h"
 #include "tests/support/daemon_process.h"
@@ -39,17 +38,18 @@ namespace {
 using nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
 using leadrouter::test::ClientResponse;
-using leadrouter::test::HeaderList;
+using leadrouter::bench::IntakeHeaders;
+using leadrouter::bench::kAppToken;
+using leadrouter::bench::kBotToken;
+using leadrouter::bench::kIntakeToken;
+using leadrouter::bench::NowMicros;
+using leadrouter::bench::Percentiles;
 using leadrouter::test::HttpClient;
 using leadrouter::testing::DaemonProcess;
 using leadrouter::testing::FreePort;
 using leadrouter::testing::TempDir;
 using leadrouter::testing::WriteFile;
 
-// Placeholder credentials for a loopback run; the sim accepts exactly these.
-constexpr char kBotToken[] = "xoxb-bench";
-constexpr char kAppToken[] = "xapp-bench";
-constexpr char kIntakeToken[] = "intake-token-for-bench-0123456789";
 constexpr char kSharkChannel[] = "C0BENCHSHARK";
 
 // Far above anything the run sends: the sim's per-channel chat.postMessage
@@ -80,42 +80,24 @@ constexpr char kUsage[] =
 
 std::optional<Options> ParseArgs(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag == "--help" || i + 1 >= argc) return std::nullopt;
-    std::string value = argv[++i];
-    char* end = nullptr;
-    long n = std::strtol(value.c_str(), &end, 10);
-    bool number = end && *end == '\0' && n > 0;
-    if (flag == "--log-level") {
-      o.log_level = value;
-    } else if (flag == "--daemon-log") {
-      o.daemon_log = value;
-    } else if (!number) {
-      return std::nullopt;
-    } else if (flag == "--latency-leads") {
-      o.latency_leads = static_cast<int>(n);
-    } else if (flag == "--throughput-leads") {
-      o.throughput_leads = static_cast<int>(n);
-    } else if (flag == "--in-flight") {
-      o.in_flight = static_cast<int>(n);
-    } else if (flag == "--post-timeout") {
-      o.post_timeout = std::chrono::milliseconds(n);
-    } else if (flag == "--first-post-timeout") {
-      o.first_post_timeout = std::chrono::milliseconds(n);
-    } else if (flag == "--idle-settle") {
-      o.idle_settle = std::chrono::milliseconds(n);
-    } else {
-      return std::nullopt;
-    }
+  int post_timeout = static_cast<int>(o.post_timeout.count());
+  int first_post_timeout = static_cast<int>(o.first_post_timeout.count());
+  int idle_settle = static_cast<int>(o.idle_settle.count());
+  if (!leadrouter::bench::ParseFlags(argc, argv,
+                                     {{"--latency-leads", &o.latency_leads},
+                                      {"--throughput-leads", &o.throughput_leads},
+                                      {"--in-flight", &o.in_flight},
+                                      {"--post-timeout", &post_timeout},
+                                      {"--first-post-timeout", &first_post_timeout},
+                                      {"--idle-settle", &idle_settle}},
+                                     {{"--log-level", &o.log_level},
+                                      {"--daemon-log", &o.daemon_log}})) {
+    return std::nullopt;
   }
+  o.post_timeout = std::chrono::milliseconds(post_timeout);
+  o.first_post_timeout = std::chrono::milliseconds(first_post_timeout);
+  o.idle_settle = std::chrono::milliseconds(idle_settle);
   return o;
-}
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 // A hot lead (pre-approved, cash, a fresh listing) whose e-mail and phone
@@ -139,24 +121,6 @@ std::string HotLead(int n) {
        "Pre-approved with Chase, cash offer possible. Can we see it Saturday "
        "morning?"}};
   return lead.dump();
-}
-
-HeaderList IntakeHeaders() {
-  return {{"Content-Type", "application/json"},
-          {"Authorization", std::string("Bearer ") + kIntakeToken}};
-}
-
-std::string Ms(double ms) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, ms < 10 ? "%.3f ms" : "%.1f ms", ms);
-  return buffer;
-}
-
-std::string Percentiles(const std::vector<double>& ms) {
-  using leadrouter::storage::Percentile;
-  return "p50 " + Ms(*Percentile(ms, 50)) + "  p90 " + Ms(*Percentile(ms, 90)) +
-         "  p99 " + Ms(*Percentile(ms, 99)) + "  max " +
-         Ms(*Percentile(ms, 100));
 }
 
 std::string Mb(std::optional<long> kb) {
@@ -214,7 +178,7 @@ bool MeasurePostLatency(const Options& o, uint16_t daemon_port,
              "{}");
     std::string body = HotLead(next_lead++);
     int64_t sent_us = NowMicros();
-    ClientResponse r = intake.Send("POST", "/v1/leads", IntakeHeaders(), body);
+    ClientResponse r = intake.Send("POST", "/v1/leads", IntakeHeaders(kIntakeToken), body);
     int64_t answered_us = NowMicros();
     if (r.status != 202) {
       std::cout << "    FAILED: lead " << i + 1 << " got HTTP " << r.status
@@ -288,7 +252,7 @@ bool MeasureThroughput(const Options& o, uint16_t daemon_port, int& next_lead) {
       go.wait();
       for (int i = next++; i < o.throughput_leads; i = next++) {
         try {
-          ClientResponse r = client.Send("POST", "/v1/leads", IntakeHeaders(),
+          ClientResponse r = client.Send("POST", "/v1/leads", IntakeHeaders(kIntakeToken),
                                          bodies[static_cast<size_t>(i)]);
           if (r.status == 202) {
             ++accepted;
@@ -332,21 +296,12 @@ bool MeasureThroughput(const Options& o, uint16_t daemon_port, int& next_lead) {
 
 std::string Config(uint16_t port, uint16_t sim_port, const std::string& db,
                    const std::string& log_level) {
-  std::ostringstream c;
-  c << "[server]\nlisten = \"127.0.0.1:" << port << "\"\n"
-    << "rate_limit_burst = 1000000\nrate_limit_per_second = 1000000\n"
-    << "[storage]\npath = \"" << db << "\"\n"
-    << "[slack]\napi_url = \"http://127.0.0.1:" << sim_port << "/api/\"\n"
-    << "shark_tank_channel = \"" << kSharkChannel << "\"\n"
-    << "ops_channel = \"C0BENCHOPS\"\ntriage_channel = \"C0BENCHTRIAGE\"\n"
-    << "managers = [\"U0BENCHMGR\"]\n"
-    // Our own per-channel pacing (Slack's ~1/s) lifted too, for the same
-    // reason as the sim's: (1) measures our path, not the channel limit.
-    << "post_interval = \"1ms\"\npost_burst = 100000\n"
-    << "[log]\nlevel = \"" << log_level << "\"\n"
-    << "[[agents]]\nslack_id = \"U0BENCHANA\"\nname = \"Ana\"\n"
-    << "[[agents]]\nslack_id = \"U0BENCHBEN\"\nname = \"Ben\"\n";
-  return c.str();
+  // Our own per-channel pacing (Slack's ~1/s) lifted too, for the same
+  // reason as the sim's: (1) measures our path, not the channel limit.
+  return leadrouter::bench::DaemonConfig(port, sim_port, db, kSharkChannel, log_level,
+                                         "post_interval = \"1ms\"\npost_burst = 100000\n") +
+         "[[agents]]\nslack_id = \"U0BENCHANA\"\nname = \"Ana\"\n"
+         "[[agents]]\nslack_id = \"U0BENCHBEN\"\nname = \"Ben\"\n";
 }
 
 int Run(const Options& o) {
@@ -362,14 +317,9 @@ int Run(const Options& o) {
                                   "--post-burst", kSimPostBurst});
   TempDir dir;
   uint16_t port = FreePort();
-  WriteFile(dir.File("leadrouter.toml"),
-            Config(port, sim.port(), dir.File("bench.db"), o.log_level));
-  DaemonProcess daemon({"serve", "--config", dir.File("leadrouter.toml"),
-                        "--log-format", "json"},
-                       {{"SLACK_BOT_TOKEN", kBotToken},
-                        {"SLACK_APP_TOKEN", kAppToken},
-                        {"LEADROUTER_INTAKE_TOKEN", kIntakeToken}},
-                       dir.File("daemon.log"));
+  std::unique_ptr<DaemonProcess> started = leadrouter::bench::StartDaemon(
+      dir, Config(port, sim.port(), dir.File("bench.db"), o.log_level));
+  DaemonProcess& daemon = *started;
   if (!daemon.WaitForPort(port)) {
     std::cout << "FAILED: leadrouter serve did not start:\n"
               << daemon.Log() << "\n";
@@ -414,15 +364,5 @@ int Run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::optional<Options> options = ParseArgs(argc, argv);
-  if (!options) {
-    std::cerr << kUsage;
-    return 2;
-  }
-  try {
-    return Run(*options);
-  } catch (const std::exception& e) {
-    std::cout << "FAILED: " << e.what() << "\n";
-    return 1;
-  }
+  return leadrouter::bench::Main(argc, argv, kUsage, ParseArgs, Run);
 }

@@ -18,6 +18,7 @@ using leadrouter::testing::Fixture;
 using leadrouter::testing::JsonAuth;
 using leadrouter::testing::PrometheusServer;
 using leadrouter::testing::PrometheusTool;
+using leadrouter::testing::Sample;
 
 namespace {
 
@@ -31,18 +32,6 @@ std::string Scrape(uint16_t port, const leadrouter::test::HeaderList& headers = 
   auto r = c.Send("GET", "/metrics", headers, "");
   REQUIRE(r.status == 200);
   return r.body;
-}
-
-// The value of the sample whose line starts with `series` exactly.
-std::optional<double> Sample(const std::string& text, const std::string& series) {
-  size_t at = 0;
-  while ((at = text.find(series + " ", at)) != std::string::npos) {
-    if (at == 0 || text[at - 1] == '\n') {
-      return std::stod(text.substr(at + series.size() + 1));
-    }
-    at += series.size();
-  }
-  return std::nullopt;
 }
 
 std::string Lead(const std::string& source, int n) {

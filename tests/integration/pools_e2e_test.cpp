@@ -7,9 +7,11 @@
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
 
+#include "tests/support/http_client.h"
 #include "tests/support/slack_stack.h"
 
 using leadrouter::testing::AgentToml;
@@ -160,6 +162,15 @@ pool = "everyone"
   CHECK(zillow == std::vector<std::string>{kAna, kBen, kAna});
   CHECK(everyone == std::vector<std::string>{kBen, kCy, kBen});
   CHECK(listings == std::vector<std::string>{kDee, kDee, kDee});
+
+  // /metrics counts them by route and, apart, by the pool the route names.
+  const std::string metrics =
+      leadrouter::test::HttpClient(s.daemon_port()).Send("GET", "/metrics", {}, "").body;
+  INFO(metrics);
+  CHECK(std::regex_search(
+      metrics, std::regex(R"(leadrouter_leads_routed_total\{pool="listings",route="sellers",segment="[A-Z_]+"\} 3\n)")));
+  CHECK(std::regex_search(
+      metrics, std::regex(R"(leadrouter_leads_routed_total\{pool="everyone",route="default",segment="[A-Z_]+"\} 3\n)")));
 
   // The DM says which route matched and why.
   auto card = s.WaitFor(s.WaitForDm(kDee), [](const json& m) {

@@ -78,4 +78,15 @@ std::optional<nlohmann::json> PrometheusServer::Query(const std::string& promql)
   return body["data"]["result"];
 }
 
+std::optional<double> Sample(const std::string& text, const std::string& series) {
+  size_t at = 0;
+  while ((at = text.find(series + " ", at)) != std::string::npos) {
+    if (at == 0 || text[at - 1] == '\n') {
+      return std::stod(text.substr(at + series.size() + 1));
+    }
+    at += series.size();
+  }
+  return std::nullopt;
+}
+
 }  // namespace leadrouter::testing

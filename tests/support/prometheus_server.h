@@ -36,4 +36,9 @@ class PrometheusServer {
 // Where the Prometheus tools are: /usr/bin unless PROMETHEUS_BIN_DIR says.
 std::string PrometheusTool(const std::string& name);
 
+// The value of the sample in `text` (Prometheus's text format) whose line
+// starts with `series` exactly ("name" or "name{labels}"); nullopt when
+// there is none.
+std::optional<double> Sample(const std::string& text, const std::string& series);
+
 }  // namespace leadrouter::testing

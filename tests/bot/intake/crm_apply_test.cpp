@@ -310,3 +310,24 @@ TEST_CASE("the CRM note escapes what the CRM wrote", "[bot][crm]") {
   CHECK(text.find("&amp;") != std::string::npos);
   CHECK(text.find("no automated follow-ups were pending") != std::string::npos);
 }
+
+TEST_CASE("a CRM event that gives a lead its first contact or first owner says so, once",
+          "[bot][crm][metrics]") {
+  using leadrouter::storage::LeadMilestone;
+  World w;
+  w.Intake(kHotLead);
+  json contacted = Event("evt-1", "contacted", {{"crm_id", "00Q5e000001"}});
+  contacted["owner"] = {{"email", "ana@brokerage.example"}};
+  CrmApplyResult r = w.Apply(contacted);
+  REQUIRE(r.milestones.size() == 2);
+  CHECK(r.milestones[0].kind == LeadMilestone::Kind::kFirstContact);
+  CHECK(r.milestones[0].since_intake == 10min);
+  CHECK(r.milestones[1].kind == LeadMilestone::Kind::kFirstOwner);
+  CHECK(r.milestones[1].since_intake == 10min);
+
+  // Neither happens twice: a second contact and a new owner are no firsts.
+  json again = Event("evt-2", "contacted", {{"crm_id", "00Q5e000001"}});
+  again["owner"] = {{"slack_id", "U0123BEN"}};
+  CHECK(w.Apply(again).milestones.empty());
+  CHECK(w.Apply(contacted).milestones.empty());  // a replay changes nothing
+}

@@ -250,3 +250,20 @@ TEST_CASE("an SLA escalation moves the lead through AssignOwner, away from "
   REQUIRE(reminders.size() == 1);
   CHECK(reminders[0].payload["agent"] == IdOf("Ben"));
 }
+
+TEST_CASE("a lead's first owner is noted as its time to claim, once",
+          "[bot][routing][assign_owner][metrics]") {
+  Fixture f;  // the lead came in at kT0
+  using leadrouter::storage::LeadMilestone;
+  REQUIRE(AssignOwner(*f.db, f.Lead(), Change(IdOf("Ana")), kT0 + 37s, f.config));
+  REQUIRE(f.db->milestones().size() == 1);
+  CHECK(f.db->milestones()[0].kind == LeadMilestone::Kind::kFirstOwner);
+  CHECK(f.db->milestones()[0].since_intake == 37s);
+
+  // A hand-off and a lost claim are not a lead's first owner.
+  REQUIRE(AssignOwner(*f.db, f.Lead(), Change(IdOf("Ben")), kT0 + 90s, f.config));
+  OwnerChange late = Change(IdOf("Ana"));
+  late.only_if_unowned = true;
+  CHECK_FALSE(AssignOwner(*f.db, f.Lead(), late, kT0 + 95s, f.config));
+  CHECK(f.db->milestones().size() == 1);
+}

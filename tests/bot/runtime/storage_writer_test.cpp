@@ -1,6 +1,8 @@
 #include "bot/runtime/storage_writer.h"
 
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <boost/asio/io_context.hpp>
@@ -113,4 +115,42 @@ TEST_CASE("Stop commits work that was already queued", "[bot][storage_writer]") 
     writer.Stop();
   }
   CHECK(Count(path) == 100);
+}
+
+TEST_CASE("milestones reach the sink after the commit, never from rolled-back work",
+          "[bot][storage_writer][metrics]") {
+  using leadrouter::storage::LeadMilestone;
+  leadrouter::testing::TempDir dir;
+  boost::asio::io_context loop;
+  StorageWriter writer(loop, Database::Open(dir.File("m.db")));
+  std::mutex mu;
+  std::vector<LeadMilestone> counted;
+  writer.OnMilestones([&](const std::vector<LeadMilestone>& reached) {
+    std::lock_guard<std::mutex> lock(mu);
+    counted.insert(counted.end(), reached.begin(), reached.end());
+  });
+  int finished = 0;
+  writer.Submit(
+      [](Database& db) {
+        db.NoteMilestone({LeadMilestone::Kind::kFirstOwner, 12000ms});
+      },
+      [&](const std::string&) { ++finished; });
+  writer.Submit(
+      [](Database& db) {
+        db.NoteMilestone({LeadMilestone::Kind::kFirstContact, 1ms});
+        throw std::runtime_error("the claim lost its race");
+      },
+      [&](const std::string&) { ++finished; });
+  writer.Submit(
+      [](Database& db) {
+        db.NoteMilestone({LeadMilestone::Kind::kFirstContact, 600000ms});
+      },
+      [&](const std::string&) { ++finished; });
+  REQUIRE(RunUntil(loop, [&] { return finished == 3; }));
+  std::lock_guard<std::mutex> lock(mu);
+  REQUIRE(counted.size() == 2);
+  CHECK(counted[0].kind == LeadMilestone::Kind::kFirstOwner);
+  CHECK(counted[0].since_intake == 12000ms);
+  CHECK(counted[1].kind == LeadMilestone::Kind::kFirstContact);
+  CHECK(counted[1].since_intake == 600000ms);
 }
