@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <random>
 #include <set>
@@ -45,9 +46,14 @@ std::string NameOf(int n, bool hot) {
 }
 
 json DrillLead(int n, bool hot) {
-  static const char* kAreas[] = {"415", "212", "617", "206", "303"};
+  // 555-0100 to 555-0199 are the fictional numbers: a hundred per area
+  // code, and a different area code for each hundred leads, so no two
+  // leads of the long drill (1,200) share a phone and merge.
+  static const char* kAreas[] = {"415", "212", "617", "206", "303", "312", "213",
+                                 "305", "404", "512", "602", "702", "801"};
   char phone[32];
-  std::snprintf(phone, sizeof phone, "+1%s555%04d", kAreas[(n / 100) % 5], 100 + n % 100);
+  std::snprintf(phone, sizeof phone, "+1%s555%04d",
+                kAreas[(n / 100) % std::size(kAreas)], 100 + n % 100);
   json lead = {{"name", NameOf(n, hot)},
                {"email", "drill" + std::to_string(n) + "@example.com"},
                {"phone", phone}};
@@ -61,13 +67,13 @@ json DrillLead(int n, bool hot) {
   return lead;
 }
 
-// Every "Hugo Drill123" / "Dora Drill123" in `text`.
+// Every "Hugo Drill0123" / "Dora Drill0123" in `text`.
 std::vector<std::string> DrillNames(const std::string& text) {
   std::vector<std::string> out;
   for (const char* prefix : {"Hugo Drill", "Dora Drill"}) {
     for (size_t at = text.find(prefix); at != std::string::npos;
          at = text.find(prefix, at + 1)) {
-      out.push_back(text.substr(at, 13));
+      out.push_back(text.substr(at, 14));
     }
   }
   return out;
