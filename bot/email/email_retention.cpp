@@ -3,14 +3,9 @@
 #include "bot/email/email_retention_tx.h"
 
 #include "bot/daemon/log.h"
-#include "bot/routing/outbox_plan.h"
 #include "bot/runtime/job_kinds.h"
 #include "bot/runtime/job_runner.h"
 #include "bot/runtime/storage_writer.h"
-#include "storage/alert_store.h"
-#include "storage/database.h"
-#include "storage/inbound_email_store.h"
-#include "storage/job_store.h"
 
 namespace leadrouter {
 

@@ -6,13 +6,11 @@
 #include <utility>
 
 #include "bot/daemon/log.h"
-#include "bot/routing/outbox_plan.h"
 #include "bot/slack/mrkdwn.h"
+#include "bot/runtime/job_kinds.h"
 #include "bot/runtime/storage_writer.h"
 #include "storage/alert_store.h"
 #include "storage/database.h"
-#include "storage/job_store.h"
-#include "storage/keyed_timer_jobs.h"
 
 namespace leadrouter {
 namespace {
@@ -20,7 +18,6 @@ using pipeline::AlertAction;
 using pipeline::AlertDecision;
 using pipeline::AlertEvent;
 using pipeline::AlertEventKind;
-using pipeline::AlertGroupState;
 using namespace alert_text;
 
 // "dana@…" for dana.oconnell@example.com, "…0199" for a phone: enough for
