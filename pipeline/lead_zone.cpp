@@ -1,26 +1,12 @@
 #include "pipeline/lead_zone.h"
 
-#include <phonenumbers/geocoding/phonenumber_offline_geocoder.h>
-#include <phonenumbers/phonenumber.pb.h>
-#include <phonenumbers/phonenumberutil.h>
-#include <unicode/locid.h>
-
 #include <string_view>
 
+#include "pipeline/phone_geocoder.h"
 #include "pipeline/us_place.h"
 
 namespace leadrouter::pipeline {
 namespace {
-
-using i18n::phonenumbers::PhoneNumberOfflineGeocoder;
-using i18n::phonenumbers::PhoneNumberUtil;
-
-const PhoneNumberOfflineGeocoder& Geocoder() {
-  // Built once: it indexes the compiled-in prefix tables on first use.
-  static const PhoneNumberOfflineGeocoder* geocoder =
-      new PhoneNumberOfflineGeocoder();
-  return *geocoder;
-}
 
 // libphonenumber gives the territories their own regions; their codes are
 // the USPS ones, each with its own zone (pipeline/us_place).
@@ -53,14 +39,8 @@ std::string StateFromPhone(const PhoneNumber& phone) {
   if (!phone.valid || phone.e164.empty()) return "";
   if (IsUsTerritory(phone.region)) return phone.region;
   if (phone.region != "US") return "";
-  PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
-  i18n::phonenumbers::PhoneNumber number;
-  if (util->Parse(phone.e164, "US", &number) !=
-      PhoneNumberUtil::NO_PARSING_ERROR) {
-    return "";
-  }
-  return StateFromDescription(
-      Geocoder().GetDescriptionForNumber(number, icu::Locale("en", "US"), "US"));
+  const std::optional<std::string> area = DescribePhoneArea(phone.e164, "US");
+  return area ? StateFromDescription(*area) : "";
 }
 
 LeadZone ZoneForLead(const ProcessedLead& lead,

@@ -1,7 +1,7 @@
 // Which time zone a lead lives in, for the SMS send window: the state in
 // the property address, else the region of the phone number (libphonenumber's
-// offline geocoder, compiled-in data, no file reads), else the team's zone.
-// Pure; thread-safe (the geocoder locks its own cache).
+// offline geocoder, compiled-in data, loaded on first use by
+// pipeline/phone_geocoder), else the team's zone. Thread-safe.
 #pragma once
 
 #include <string>
@@ -20,7 +20,8 @@ struct LeadZone {
 // The USPS state code of a valid US number's area ("NY" for +1 212…), or
 // the territory's code for Puerto Rico, the Virgin Islands, Guam, American
 // Samoa and the Northern Marianas; empty for other countries, toll-free
-// numbers and numbers the geocoder places only in "United States".
+// numbers and numbers the geocoder places only in "United States"; empty
+// too when the geocoder module cannot be loaded (check-config reports it).
 std::string StateFromPhone(const PhoneNumber& phone);
 
 // The lead's zone and state; `fallback_zone` (the team's zone) when neither

@@ -27,6 +27,7 @@
 #include "bot/email/email_parse_command.h"
 #include "bot/email/email_ingest_command.h"
 #include "bot/email/email_replay_command.h"
+#include "pipeline/phone_geocoder.h"
 #include "pipeline/process.h"
 
 namespace {
@@ -133,6 +134,16 @@ int CheckConfig(const Args& args) {
             << ", LEADROUTER_WEBHOOK_SECRET " << state(secrets.webhook_secret)
             << ", LEADROUTER_SMTP_PASSWORD " << state(secrets.smtp_password)
             << ", TWILIO_AUTH_TOKEN " << state(secrets.twilio_auth_token) << "\n";
+  // The daemon loads the geocoder only when a text first needs a lead's
+  // area; loading it here proves the install can find it.
+  const leadrouter::pipeline::GeocoderStatus geocoder = leadrouter::pipeline::LoadGeocoder();
+  if (!geocoder.loaded) {
+    std::cerr << "geocoder: " << geocoder.error
+              << " (texts to leads known only by phone would wait for the team's zone, not "
+                 "theirs; install the module beside the binary: cmake --install)\n";
+    return kExitUsage;
+  }
+  std::cout << "geocoder          loads (a phone's area gives a text's time zone)\n";
   const auto& imap = config->inbound_email.imap;
   if (imap.enabled) {
     std::cout << "imap secret       " << imap.password_env << " "

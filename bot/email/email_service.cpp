@@ -8,6 +8,7 @@
 #include "bot/runtime/job_runner.h"
 #include "bot/intake/json_post.h"
 #include "bot/daemon/log.h"
+#include "bot/intake/lead_metrics.h"
 #include "bot/metrics/metrics.h"
 #include "bot/runtime/storage_writer.h"
 #include "pipeline/email_message.h"
@@ -88,6 +89,7 @@ void EmailService::RegisterJobs() {
           if (p.lead_id) fields["lead_id"] = *p.lead_id;
           logging::Info("email.parsed", fields);
           metrics::Global().EmailParsed(p.outcome, p.source);
+          if (p.accepted) CountLead("email", p.lead_source, p.lead_segment, *p.accepted);
           // The alert and lead jobs were written in the same commit.
           runner_.Wake();
           done(JobOutcome::Done());

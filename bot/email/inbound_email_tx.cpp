@@ -71,10 +71,13 @@ ParsedEmail ParseInboundEmail(storage::Database& db, int64_t email_id, SystemTim
   const std::string id_text = "#" + std::to_string(email_id);
   switch (v.outcome) {
     case pipeline::EmailOutcome::kLead: {
-      const AcceptedLead accepted =
-          AcceptLead(db, result.value().lead->value(), std::nullopt, now, config);
+      const pipeline::ProcessedLead& lead = result.value().lead->value();
+      const AcceptedLead accepted = AcceptLead(db, lead, std::nullopt, now, config);
       out.lead_id = accepted.lead_id;
       out.jobs_written = accepted.jobs_written;
+      out.accepted = accepted;
+      out.lead_source = lead.source;
+      out.lead_segment = pipeline::ToString(lead.segment);
       storage::Timeline(db.db()).Record(
           accepted.lead_id, now,
           storage::EmailReceivedEvent{email_id, v.source, v.why, v.forwarded_by});

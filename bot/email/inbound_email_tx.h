@@ -13,6 +13,7 @@
 
 #include "bot/runtime/system_time.h"
 #include "bot/daemon/config.h"
+#include "bot/intake/accept_lead.h"
 
 namespace leadrouter {
 namespace storage {
@@ -39,6 +40,11 @@ struct ParsedEmail {
   std::string source;
   std::string why;
   std::optional<int64_t> lead_id;
+  // For a lead: what intake decided, and the lead's source and segment,
+  // for the counters (bot/intake/lead_metrics) once this commits.
+  std::optional<AcceptedLead> accepted;
+  std::string lead_source;
+  std::string lead_segment;
   size_t jobs_written = 0;  // the caller wakes the job runner when > 0
   bool found = true;        // false: no such e-mail
 };

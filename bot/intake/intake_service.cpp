@@ -9,6 +9,7 @@
 #include "bot/http/request_gate.h"
 #include "bot/runtime/job_runner.h"
 #include "bot/intake/json_post.h"
+#include "bot/intake/lead_metrics.h"
 #include "bot/daemon/log.h"
 #include "bot/metrics/metrics.h"
 #include "bot/runtime/storage_writer.h"
@@ -42,20 +43,6 @@ class StepTimer final : public pipeline::StepObserver {
   std::chrono::steady_clock::time_point last_;
   nlohmann::json steps_ = nlohmann::json::object();
 };
-
-void CountLead(const pipeline::ProcessedLead& lead, const AcceptedLead& accepted) {
-  if (accepted.status >= 400) return;  // a key reused with another body
-  metrics::Metrics& m = metrics::Global();
-  m.LeadReceived("http", lead.source,
-                 accepted.replayed ? "replayed" : accepted.duplicate ? "duplicate" : "accepted");
-  if (!accepted.route.empty()) {
-    // With [[pools]] a route names its pool; without, or for a lead no
-    // pool takes (nurture, spam, triage), the pool is "none".
-    m.LeadRouted(accepted.route_name.empty() ? accepted.route : accepted.route_name,
-                 accepted.pool.empty() ? "none" : accepted.pool,
-                 pipeline::ToString(lead.segment));
-  }
-}
 
 }  // namespace
 
@@ -109,7 +96,7 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
         }
         const AcceptedLead& o = out.value();
         if (o.jobs_written > 0) runner_.Wake();
-        CountLead(*lead, o);
+        CountLead("http", lead->source, pipeline::ToString(lead->segment), o);
         nlohmann::json fields = steps;
         fields["status"] = o.status;
         fields["total_ms"] = MillisSince(started);

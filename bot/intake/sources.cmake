@@ -8,4 +8,5 @@ list(APPEND BOT_SOURCES
   intake/crm_service.cpp
   intake/intake_service.cpp
   intake/json_post.cpp
+  intake/lead_metrics.cpp
 )

@@ -25,6 +25,9 @@ TEST_CASE("check-config accepts the example and prints a summary", "[integration
   CHECK(r.out.find("OK") != std::string::npos);
   CHECK(r.out.find("C0123SHARK") != std::string::npos);
   CHECK(r.out.find("LEADROUTER_INTAKE_TOKEN not set") != std::string::npos);
+  // The phone geocoder is a module the daemon loads only when needed;
+  // check-config proves it can be found.
+  CHECK(r.out.find("geocoder          loads") != std::string::npos);
 }
 
 TEST_CASE("check-config exits 2 and names every bad key", "[integration][cli]") {

@@ -276,6 +276,10 @@ TEST_CASE("not-a-lead mail is counted, and its body kept for keep_not_leads (30 
   CHECK(Contains(metrics, "leadrouter_emails_total{outcome=\"lead\",source=\"Zillow\"} 1"));
   CHECK(Contains(metrics,
                  "leadrouter_emails_received_total{status=\"accepted\",via=\"http\"} 2"));
+  // A lead that came by e-mail counts with the leads, under its front door.
+  CHECK(Contains(metrics, "leadrouter_leads_received_total{channel=\"email\",source=\"Zillow\","
+                          "status=\"accepted\"} 1"));
+  CHECK(Contains(metrics, "leadrouter_leads_routed_total{"));
 
   // Within the 30 days nothing is deleted.
   s.Advance("29d");

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -151,6 +152,16 @@ std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& p
   return out;
 }
 
+// Whether process `pid` has libphonenumber's geocoding library in memory.
+bool GeocoderMapped(pid_t pid) {
+  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    if (Contains(line, "libgeocoding")) return true;
+  }
+  return false;
+}
+
 // SLA timers off: this is about the automated sequence alone.
 constexpr char kNoSla[] = "[sla.HOT_BUYER]\nremind_after = \"off\"\nescalate_after = \"off\"\n";
 
@@ -264,6 +275,30 @@ TEST_CASE("a STOP by text ends the texts but neither the e-mails nor the owner's
   CHECK(f.smtp.Messages().size() == 2);
   CHECK(f.stack.Count("SELECT count(*) FROM jobs WHERE kind = 'sequence.sms' AND "
                       "state = 'cancelled'") == 1);
+}
+
+TEST_CASE("the phone geocoder is loaded only when a text needs a lead's area",
+          "[integration][follow_up][memory]") {
+  FollowUpStack f(kNoSla);
+  const pid_t pid = f.stack.daemon_pid();
+  // Hal's address names Illinois: posting, claiming and texting him never
+  // ask his phone where he lives.
+  f.HotLeadClaimed();
+  f.WaitForTexts(1);
+  f.Settle();
+  CHECK_FALSE(GeocoderMapped(pid));
+
+  // Nina gives no address: her text's send window comes from her (212) area.
+  json lead = leadrouter::testing::HotLead(43, "Nina Nophone");
+  lead.erase("address");
+  lead["phone"] = "+12125550143";
+  lead["consent"] = {{"sms", true}, {"marketing", true}};
+  f.stack.PostLead(lead);
+  const std::string ts = f.stack.WaitForPost("Nina Nophone")["ts"];
+  f.stack.Click(kSharkChannel, ts, "claim_lead", kAna);
+  const json texts = f.WaitForTexts(2);
+  CHECK(texts.size() == 2);
+  CHECK(GeocoderMapped(pid));
 }
 
 TEST_CASE("a text due at 23:30 in the lead's zone goes out at 08:00 there",

@@ -110,6 +110,7 @@ class SlackStack {
   void Execute(const std::string& sql);
   std::string DaemonLog() const;
   uint16_t daemon_port() const { return daemon_port_; }
+  pid_t daemon_pid() const { return daemon_->pid(); }
   // The daemon's config file, for running other leadrouter commands on the
   // same database.
   std::string config_path() const { return dir_.File("leadrouter.toml"); }

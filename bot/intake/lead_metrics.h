@@ -1,0 +1,17 @@
+// The counters a lead taken in adds to (leads received, leads routed),
+// the same for every front door: HTTP intake and e-mail. Called after the
+// lead's transaction committed.
+#pragma once
+
+#include <string_view>
+
+#include "bot/intake/accept_lead.h"
+
+namespace leadrouter {
+
+// Counts `accepted` as received through `channel` ("http", "email") from
+// `source`, and, when it was routed now, as routed with its `segment`.
+void CountLead(std::string_view channel, std::string_view source,
+               std::string_view segment, const AcceptedLead& accepted);
+
+}  // namespace leadrouter
