@@ -341,6 +341,15 @@ CREATE TABLE lead_enrichment (
 );
 )sql";
 
+// Each agent's DM channel (storage/dm_channel_store.h says why it is kept).
+constexpr char kDmChannels[] = R"sql(
+CREATE TABLE slack_dm_channels (
+  user_id   TEXT    PRIMARY KEY,
+  channel   TEXT    NOT NULL,
+  opened_at INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -357,6 +366,7 @@ const std::vector<Migration>& Migrations() {
       {10, kInboundEmail},
       {11, kImapState},
       {12, kEnrichment},
+      {13, kDmChannels},
   };
   return kMigrations;
 }

@@ -1,10 +1,10 @@
 // DmChannelCache: each agent's DM channel id, opened with conversations.open
-// once and then remembered. Kept in memory, not on disk, because Slack gives
-// the same D… id for a user every time (opening is idempotent), so all a
-// restart costs is one call per agent; a stored copy would add a table whose
-// only use is saving that call. Calls for a user whose open is in flight
-// wait for it instead of opening again, so a burst of DMs to one agent makes
-// one conversations.open, not one per lead.
+// once and then remembered. Slack allows about 50 opens a minute, so fifty
+// agents' first DMs would wait up to a minute behind each other: the daemon
+// warms the cache at start for every active agent, and keeps what it learns
+// on disk (storage/dm_channel_store) so a restart starts warm. Calls for a
+// user whose open is in flight wait for it instead of opening again, so a
+// burst of DMs to one agent makes one conversations.open, not one per lead.
 // Thread rule: loop thread only. Callbacks run on the loop thread, exactly
 // once each.
 #pragma once
@@ -26,8 +26,20 @@ class DmChannelCache {
   using Opened = std::function<void(const std::string& channel, const ApiResult& result)>;
   // Calls conversations.open for one user (WebApiClient::OpenConversation).
   using Opener = std::function<void(const std::string& user, ApiCallback done)>;
+  // Told of every change to what is known: a channel learned from an open
+  // (channel set) or forgotten (channel empty), to keep a copy on disk.
+  using Listener = std::function<void(const std::string& user, const std::string& channel)>;
 
-  explicit DmChannelCache(Opener opener) : opener_(std::move(opener)) {}
+  explicit DmChannelCache(Opener opener, Listener listener = {})
+      : opener_(std::move(opener)), listener_(std::move(listener)) {}
+
+  // Adds channels known from before (the copy on disk) where nothing newer
+  // is known; the listener is not told.
+  void Seed(const std::map<std::string, std::string>& channels);
+
+  // Opens `user`'s DM now unless it is known or being opened, with nobody
+  // waiting for it: the next Get finds it known. A failure is forgotten.
+  void Warm(const std::string& user);
 
   // Hands `user`'s DM channel to `done`: at once when known (still through
   // the caller's stack: the caller must expect it), else after one
@@ -36,7 +48,7 @@ class DmChannelCache {
   void Get(const std::string& user, Opened done);
 
   // Forgets `user`'s channel (a post there failed with channel_not_found).
-  void Forget(const std::string& user) { known_.erase(user); }
+  void Forget(const std::string& user);
 
   // Callers waiting for a conversations.open to answer.
   std::size_t waiting() const { return waiting_; }
@@ -46,6 +58,7 @@ class DmChannelCache {
   void OnOpened(const std::string& user, const ApiResult& result);
 
   Opener opener_;
+  Listener listener_;
   std::map<std::string, std::string> known_;
   std::map<std::string, std::vector<Opened>> pending_;
   std::size_t waiting_ = 0;

@@ -1,6 +1,9 @@
 #include "bot/slack/slack_jobs.h"
 
 #include <exception>
+#include <map>
+#include <string>
+#include <vector>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -15,7 +18,9 @@
 #include "bot/runtime/storage_writer.h"
 #include "pipeline/enrichment_facts.h"
 #include "pipeline/market.h"
+#include "storage/agent_store.h"
 #include "storage/database.h"
+#include "storage/dm_channel_store.h"
 #include "storage/enrichment_store.h"
 #include "storage/job_post_store.h"
 #include "storage/lead_store.h"
@@ -28,6 +33,13 @@ namespace {
 using nlohmann::json;
 using storage::SlackMessage;
 using storage::StoredLead;
+
+// What warming the DM channels at start needs: the channels kept from
+// before and the agents who may get a DM.
+struct DmWarmup {
+  std::map<std::string, std::string> known;
+  std::vector<std::string> agents;
+};
 
 // A lead and where its post is, read together in one writer round trip.
 struct LeadAndPost {
@@ -86,9 +98,13 @@ SlackJobs::SlackJobs(StorageWriter& writer, slack::WebApiClient& api,
       api_(api),
       config_(config),
       clock_(clock),
-      dm_channels_([&api](const std::string& user, slack::ApiCallback done) {
-        api.OpenConversation(user, std::move(done));
-      }),
+      dm_channels_(
+          [&api](const std::string& user, slack::ApiCallback done) {
+            api.OpenConversation(user, std::move(done));
+          },
+          [this](const std::string& user, const std::string& channel) {
+            KeepDmChannel(user, channel);
+          }),
       poster_(writer, api, clock) {}
 
 void SlackJobs::RegisterWith(JobRunner& runner) {
@@ -109,6 +125,54 @@ void SlackJobs::RegisterWith(JobRunner& runner) {
   runner.CountParkedWith([this] { return api_.waiting() + dm_channels_.waiting(); });
   api_.OnLaneWait([&runner] { runner.Wake(); });
   poster_.LogScopes();
+  WarmDmChannels();
+}
+
+void SlackJobs::WarmDmChannels() {
+  writer_.Call<DmWarmup>(
+      [](storage::Database& db) {
+        DmWarmup w;
+        w.known = storage::DmChannelStore(db.db()).All();
+        for (const storage::Agent& a : storage::AgentStore(db.db()).List()) {
+          if (a.active) w.agents.push_back(a.slack_id);
+        }
+        return w;
+      },
+      [this](Result<DmWarmup> read) {
+        if (!read.ok()) {
+          // Not fatal: each DM opens its channel when it needs it.
+          logging::Warn("slack.dm_warmup_failed", {{"error", read.status().message()}});
+          return;
+        }
+        const DmWarmup& w = read.value();
+        dm_channels_.Seed(w.known);
+        size_t opening = 0;
+        for (const std::string& agent : w.agents) {
+          if (w.known.count(agent) > 0) continue;
+          dm_channels_.Warm(agent);
+          ++opening;
+        }
+        logging::Info("slack.dm_warmup", {{"known", w.known.size()}, {"opening", opening}});
+      });
+}
+
+void SlackJobs::KeepDmChannel(const std::string& user, const std::string& channel) {
+  const SystemTime now = clock_.Now();
+  writer_.Submit(
+      [user, channel, now](storage::Database& db) {
+        storage::DmChannelStore store(db.db());
+        if (channel.empty()) {
+          store.Remove(user);
+        } else {
+          store.Put(user, channel, now);
+        }
+      },
+      [user](const std::string& error) {
+        // The channel is still known in memory; a restart opens it again.
+        if (!error.empty()) {
+          logging::Warn("slack.dm_channel_not_kept", {{"user", user}, {"error", error}});
+        }
+      });
 }
 
 void SlackJobs::PostAndRemember(const storage::Job& job, int64_t lead_id,

@@ -5,7 +5,8 @@
 // thread. Every posting job goes through slack::OncePoster, so a job run
 // again after a crash finds its message (recorded, or in Slack by the job id
 // in its metadata) instead of posting it twice. DM channels come from a
-// slack::DmChannelCache: one conversations.open per agent.
+// slack::DmChannelCache: one conversations.open per agent, ever (kept on
+// disk, and opened for every active agent at start).
 // Thread rule: loop thread only.
 #pragma once
 
@@ -76,6 +77,12 @@ class SlackJobs {
   // Posts a message no later job refers to (a note, an alert) once for `job`.
   void PostOnce(const storage::Job& job, const std::string& channel,
                 nlohmann::json message, JobDone done);
+  // Seeds the DM channels kept on disk and opens those of active agents
+  // not known yet, so a burst's first DMs do not wait for Slack's pace on
+  // conversations.open (bot/slack/dm_channel_cache.h).
+  void WarmDmChannels();
+  // Keeps (or, for an empty channel, drops) `user`'s DM channel on disk.
+  void KeepDmChannel(const std::string& user, const std::string& channel);
   // Hands `agent`'s DM channel id to `then`; a failure goes to `done`.
   void OpenDm(const std::string& agent, JobDone done,
               std::function<void(const std::string&)> then);

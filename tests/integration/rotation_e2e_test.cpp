@@ -3,7 +3,11 @@
 // lead goes back to its owner; nobody available means triage; and every
 // /rotation and /leads subcommand answers managers and others as it should.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <ctime>
+#include <map>
+#include <string>
+#include <vector>
 #include <thread>
 
 #include "tests/support/slack_stack.h"
@@ -182,4 +186,52 @@ TEST_CASE("every /rotation and /leads subcommand answers managers, refuses "
   CHECK(Contains(s.CommandReply("/leads", "reassign 999999 <@U0AGENTANA>", kManager),
                  "There is no lead"));
   CHECK(Contains(s.CommandReply("/leads", "dance", agent), "is not a `/leads` subcommand"));
+}
+
+namespace {
+
+// conversations.open calls the sim answered, by user.
+std::map<std::string, int> OpensByUser(SlackStack& s) {
+  std::map<std::string, int> opens;
+  for (const json& call : s.SimGet("calls")) {
+    if (call.value("method", "") != "conversations.open") continue;
+    const json params = call.value("params", json::object());
+    if (params.is_object()) ++opens[params.value("users", "")];
+  }
+  return opens;
+}
+
+}  // namespace
+
+TEST_CASE("each agent's DM is opened once, at start, before any lead, and not "
+          "again after a restart",
+          "[integration][rotation][dm_channels]") {
+  const std::vector<std::string> agents = {"U0AGENTANA", "U0AGENTBEN", "U0AGENTCYX"};
+  SlackStack s(StackOptions{"[rotation]\ntimezone = \"UTC\"\n" +
+                            AgentToml(agents[0], "Ana") + AgentToml(agents[1], "Ben") +
+                            AgentToml(agents[2], "Cy")});
+  // No lead yet: the daemon opens every active agent's DM on its own, so a
+  // burst's first DMs do not queue behind Slack's pace for opening them.
+  std::map<std::string, int> opens;
+  for (int i = 0; i < 500 && opens.size() < agents.size(); ++i) {
+    opens = OpensByUser(s);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(opens.size() == agents.size());
+  CHECK(s.Count("SELECT count(*) FROM slack_dm_channels") == 3);
+
+  // A restart reads them back: three leads reach three DMs with no new open.
+  s.StopDaemon(9);
+  s.StartDaemon();
+  for (int n = 0; n < 3; ++n) s.PostLead(WarmLead(n));
+  for (const std::string& agent : agents) {
+    INFO(agent);
+    CHECK(s.WaitFor(s.DmChannel(agent),
+                    [](const json& m) { return HasButton(m, "mark_contacted"); }));
+  }
+  for (const auto& [user, count] : OpensByUser(s)) {
+    INFO(user);
+    CHECK(count == 1);
+  }
+  CHECK(Contains(s.DaemonLog(), "\"known\":3"));
 }

@@ -112,3 +112,61 @@ TEST_CASE("a failed open reaches every waiter and is not remembered",
     CHECK(cache.known() == 0);
   }
 }
+
+TEST_CASE("warming opens an agent's DM before a lead needs it, and a DM asked "
+          "for meanwhile shares that open",
+          "[bot][slack][dm_channel_cache]") {
+  FakeOpener opener;
+  DmChannelCache cache(opener.fn());
+  cache.Warm("U0ANA00001");
+  cache.Warm("U0ANA00001");  // already being opened: no second call
+  REQUIRE(opener.calls.size() == 1);
+  CHECK(cache.waiting() == 0);  // nobody waits for a warm-up
+
+  Got got;
+  cache.Get("U0ANA00001", got.Take());
+  CHECK(opener.calls.size() == 1);
+  CHECK(cache.waiting() == 1);
+  opener.Answer(0, "D0ANA");
+  CHECK(got.channels == std::vector<std::string>{"D0ANA"});
+  CHECK(cache.waiting() == 0);
+
+  cache.Warm("U0ANA00001");  // known: nothing to open
+  CHECK(opener.calls.size() == 1);
+}
+
+TEST_CASE("a failed warm-up is forgotten: the next DM opens again",
+          "[bot][slack][dm_channel_cache]") {
+  FakeOpener opener;
+  DmChannelCache cache(opener.fn());
+  cache.Warm("U0BEN00001");
+  opener.Fail(0, "ratelimited", true);
+  Got got;
+  cache.Get("U0BEN00001", got.Take());
+  REQUIRE(opener.calls.size() == 2);
+  opener.Answer(1, "D0BEN");
+  CHECK(got.channels == std::vector<std::string>{"D0BEN"});
+}
+
+TEST_CASE("channels kept from before answer at once, and the listener hears "
+          "what is learned and forgotten",
+          "[bot][slack][dm_channel_cache]") {
+  FakeOpener opener;
+  std::vector<std::pair<std::string, std::string>> heard;
+  DmChannelCache cache(opener.fn(), [&](const std::string& user, const std::string& channel) {
+    heard.emplace_back(user, channel);
+  });
+  cache.Seed({{"U0ANA00001", "D0ANA"}});
+  Got got;
+  cache.Get("U0ANA00001", got.Take());
+  CHECK(opener.calls.empty());
+  CHECK(got.channels == std::vector<std::string>{"D0ANA"});
+  CHECK(heard.empty());  // seeding is not news
+
+  cache.Get("U0BEN00001", got.Take());
+  opener.Answer(0, "D0BEN");
+  cache.Forget("U0ANA00001");
+  cache.Forget("U0ANA00001");  // not known any more: nothing to tell
+  CHECK(heard == std::vector<std::pair<std::string, std::string>>{{"U0BEN00001", "D0BEN"},
+                                                                   {"U0ANA00001", ""}});
+}
