@@ -107,6 +107,28 @@ TEST_CASE("a burst under Slack's throttling loses nothing and posts hot leads fi
   for (int i = 0; i < kAgents; ++i) agents += AgentToml(Agent(i), "Agent " + std::to_string(i));
   SlackStack s(StackOptions{agents, "", {"--post-rate", "1/s", "--post-burst", "3"}});
 
+  // First every agent's DM lane spends Slack's burst of three and queues a
+  // fourth card, so that the waves' cards wait for Slack's pace behind it.
+  // (With room in a lane, a card is posted as soon as its lead is stored:
+  // holding it back for a hot lead that has not arrived yet would only slow
+  // it down.)
+  constexpr int kFillers = kAgents * 4;
+  std::vector<json> fillers;
+  for (int n = 0; n < kFillers; ++n) {
+    json filler = WarmLead(1000 + n);
+    char phone[32];  // WarmLead's phones repeat every 100 leads: no merges
+    std::snprintf(phone, sizeof phone, "+1646555%04d", 100 + n);
+    filler["phone"] = phone;
+    fillers.push_back(filler);
+  }
+  REQUIRE(SendWave(s.daemon_port(), fillers));
+  const std::string cards_done =
+      "SELECT count(*) FROM jobs WHERE kind = 'slack.dm_lead_card' AND state = 'done'";
+  for (int i = 0; i < 500 && s.Count(cards_done) < kAgents * 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  REQUIRE(s.Count(cards_done) >= kAgents * 3);
+
   int standard = 0;
   for (int w = 0; w < kWaves; ++w) {
     std::vector<json> wave{HotLead(w, HotName(w))};
@@ -114,7 +136,7 @@ TEST_CASE("a burst under Slack's throttling loses nothing and posts hot leads fi
     INFO("wave " << w);
     REQUIRE(SendWave(s.daemon_port(), wave));
   }
-  const int total = kWaves * (1 + kStandardPerWave);
+  const int total = kFillers + kWaves * (1 + kStandardPerWave);
   CHECK(s.Count("SELECT count(*) FROM leads") == total);
 
   // Slack drains at its own pace; wait for the last card, then look.
@@ -125,10 +147,10 @@ TEST_CASE("a burst under Slack's throttling loses nothing and posts hot leads fi
         "SELECT count(*) FROM jobs WHERE kind = 'slack.dm_lead_card' AND state = 'done'");
     hot = s.Count(
         "SELECT count(*) FROM jobs WHERE kind = 'slack.post_shark_tank' AND state = 'done'");
-    if (cards >= standard && hot >= kWaves) break;
+    if (cards >= kFillers + standard && hot >= kWaves) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  REQUIRE(cards == standard);
+  REQUIRE(cards == kFillers + standard);
   REQUIRE(hot == kWaves);
   s.WaitUntilIdle();
   CHECK(s.Count("SELECT count(*) FROM jobs WHERE state = 'dead'") == 0);
@@ -150,8 +172,8 @@ TEST_CASE("a burst under Slack's throttling loses nothing and posts hot leads fi
     REQUIRE(at);
     standard_at.push_back(*at);
   }
-  // A hot lead goes ahead of the standard leads that arrived with it, even
-  // though their DM lanes had room at first and its own lane filled up.
+  // A hot lead goes ahead of the standard leads that arrived with it, and
+  // its own lane (the shark tank's) fills up too.
   for (int w = 0; w < kWaves; ++w) {
     for (int i = 0; i < kStandardPerWave; ++i) {
       const int n = w * kStandardPerWave + i;
