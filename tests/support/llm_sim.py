@@ -56,10 +56,8 @@ class Handler(JsonHandler):
 
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
-        if url.path == "/_sim/requests":
-            with self.state.lock:
-                return self.answer_json(200, list(self.state.requests))
-        self.answer_json(404, {"error": "no such path"})
+        if not self.control_get(url.path):
+            self.answer_json(404, {"error": "no such path"})
 
     def chat(self, raw):
         try:
@@ -111,15 +109,7 @@ class Handler(JsonHandler):
         raw = self.read_body()
         if url.path == "/v1/chat/completions":
             return self.chat(raw)
-        body = json.loads(raw or b"{}")
-        with self.state.lock:
-            if url.path == "/_sim/script":
-                self.state.rules.append(body)
-            elif url.path == "/_sim/reset":
-                self.state.reset()
-            else:
-                return self.answer_json(404, {"error": "no such path"})
-        self.answer_json(200, {"ok": True})
+        self.control_post(url.path, json.loads(raw or b"{}"))
 
 
 def main():

@@ -46,9 +46,8 @@ class Handler(JsonHandler):
 
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
-        if url.path == "/_sim/requests":
-            with self.state.lock:
-                return self.answer_json(200, list(self.state.requests))
+        if self.control_get(url.path):
+            return
         if url.path in ("/v1/property", "/v1/person"):
             return self.provider(url)
         self.answer_json(404, {"error": "no such path"})
@@ -93,17 +92,13 @@ class Handler(JsonHandler):
 
     def do_POST(self):
         url = urllib.parse.urlsplit(self.path)
-        body = json.loads(self.read_body() or b"{}")
-        with self.state.lock:
-            if url.path == "/_sim/records":
-                self.state.records.update(body)
-            elif url.path == "/_sim/script":
-                self.state.rules.append(body)
-            elif url.path == "/_sim/reset":
-                self.state.reset()
-            else:
-                return self.answer_json(404, {"error": "no such path"})
-        self.answer_json(200, {"ok": True})
+        self.control_post(url.path, json.loads(self.read_body() or b"{}"))
+
+    def extra_control(self, path, body):
+        if path != "/_sim/records":
+            return False
+        self.state.records.update(body)
+        return True
 
 
 def main():

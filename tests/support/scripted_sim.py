@@ -1,6 +1,7 @@
 """What the Python stand-ins (property_sim.py, llm_sim.py) share: rules a
 test scripts for the next answers, the requests seen, a JSON handler and
 serving on 127.0.0.1 with the port printed first. Standard library only."""
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -56,8 +57,30 @@ class JsonHandler(BaseHTTPRequestHandler):
             pass  # the client gave up (a timeout under test)
 
     def answer_json(self, status, payload, headers=None):
-        import json
         self.answer(status, json.dumps(payload).encode("utf-8"), headers)
+
+    def control_get(self, path):
+        """GET /_sim/requests; False for another path."""
+        if path != "/_sim/requests":
+            return False
+        with self.state.lock:
+            self.answer_json(200, list(self.state.requests))
+        return True
+
+    def control_post(self, path, body):
+        """POST /_sim/script, /_sim/reset, or what `extra_control` takes;
+        404 for another path."""
+        with self.state.lock:
+            if path == "/_sim/script":
+                self.state.rules.append(body)
+            elif path == "/_sim/reset":
+                self.state.reset()
+            elif not self.extra_control(path, body):
+                return self.answer_json(404, {"error": "no such path"})
+        self.answer_json(200, {"ok": True})
+
+    def extra_control(self, path, body):
+        return False
 
 
 def serve(handler, state, port):
