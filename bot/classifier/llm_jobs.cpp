@@ -178,8 +178,14 @@ void LlmJobs::Ask(int64_t lead_id, const std::string& text,
                                    {"outcome", metric},
                                    {"ms", ms}});
     if (!outcome.reading) {
+      // An answer's failure may quote the message: that stays on the
+      // lead's timeline, out of the log.
       logging::Warn("llm.fallback",
-                    {{"lead_id", lead_id}, {"reason", outcome.failure}});
+                    {{"lead_id", lead_id},
+                     {"reason", reply.kind == LlmReply::Kind::kAnswer
+                                    ? "the answer failed its checks (see "
+                                      "the lead's timeline)"
+                                    : outcome.failure}});
     }
     std::string cache_under = outcome.reading ? hash : "";
     Finish(lead_id, std::move(outcome), std::move(cache_under), metric, done);

@@ -14,6 +14,7 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/lead_events.h"
 #include "tests/support/llm_sim.h"
+#include "tests/support/property_sim.h"
 #include "tests/support/slack_stack.h"
 
 using leadrouter::testing::AgentToml;
@@ -24,7 +25,9 @@ using leadrouter::testing::HasButton;
 using leadrouter::testing::kTriageChannel;
 using leadrouter::testing::LlmReading;
 using leadrouter::testing::LlmSim;
+using leadrouter::testing::ListingAnswer;
 using leadrouter::testing::MessageText;
+using leadrouter::testing::PropertySim;
 using leadrouter::testing::RoutedAfterMs;
 using leadrouter::testing::SlackStack;
 using leadrouter::testing::StackOptions;
@@ -46,12 +49,17 @@ constexpr char kEvidence[] = "the movers are already booked";
 
 struct LlmStack {
   explicit LlmStack(const std::string& llm_extra = "",
-                    const std::string& more = "", bool with_agent = true) {
+                    const std::string& more = "", bool with_agent = true,
+                    const PropertySim* lookups = nullptr) {
     StackOptions options{
         "[rotation]\ntimezone = \"UTC\"\n" +
         (with_agent ? AgentToml("U0AGENTANA", "Ana") : std::string()) + more +
-        model.ConfigToml(llm_extra)};
+        model.ConfigToml(llm_extra) +
+        (lookups ? "[enrichment]\ndeadline = \"800ms\"\n" +
+                       lookups->ConfigToml("timeout = \"10s\"\n")
+                 : std::string())};
     options.env["LEADROUTER_LLM_KEY"] = LlmSim::kApiKey;
+    options.env["PROPERTY_API_KEY"] = PropertySim::kApiKey;
     stack = std::make_unique<SlackStack>(options);
   }
   LlmSim model;
@@ -369,4 +377,46 @@ TEST_CASE("the model's API key never reaches a log line", "[integration][llm]") 
   CHECK(Contains(log, "llm.classify"));
   CHECK_FALSE(Contains(log, LlmSim::kApiKey));
   CHECK_FALSE(Contains(log, "movers"));  // nor the lead's text
+}
+
+TEST_CASE("a lead waiting for a lookup and the model waits once",
+          "[integration][llm]") {
+  PropertySim provider;
+  LlmStack l("", "", true, &provider);
+  SlackStack& s = *l.stack;
+  provider.Records({{"MLS-W-1", ListingAnswer(40, 480000, 3, 2, 1400)},
+                    {"MLS-W-2", ListingAnswer(40, 480000, 3, 2, 1400)}});
+  provider.Script({{"status", 200}, {"delay_ms", 2500}, {"times", -1}});
+  SECTION("a warm reading: routed at the earlier deadline, once") {
+    json lead = Lead(30, kUnsure);
+    lead["mls_id"] = "MLS-W-1";
+    const int64_t id = s.PostLead(lead)["lead_id"];
+    REQUIRE(WaitForEvent(s, id, "routed"));
+    CHECK(Route(s, id) == "round_robin");
+    CHECK(Detail(s, id, "llm_classified")["applied"] == "waiting for lookups");
+    const int64_t after = RoutedAfterMs(s, id);
+    CHECK(after >= 800);
+    CHECK(after <= 800 + kSchedulingSlackMs);
+    REQUIRE(WaitForEvent(s, id, "enriched"));
+    s.WaitUntilIdle();
+    CHECK(Events(s, id, "enrichment_deadline") == 1);
+    CHECK(Events(s, id, "routed") == 1);
+    CHECK(s.Count("SELECT count(*) FROM jobs WHERE kind = "
+                  "'route.enrich_deadline' AND lead_id = " +
+                  Id(id)) == 1);
+  }
+  SECTION("an urgent reading waits for nothing more") {
+    l.model.Script(
+        {{"reading", LlmReading("URGENT_BUYER", "HOT_BUYER", kEvidence)}});
+    json lead = Lead(31, kUnsure);
+    lead["mls_id"] = "MLS-W-2";
+    const int64_t id = s.PostLead(lead)["lead_id"];
+    s.WaitForPost("Lee Unsure31");
+    CHECK(Route(s, id) == "shark_tank");
+    CHECK(RoutedAfterMs(s, id) < 800);
+    REQUIRE(WaitForEvent(s, id, "enriched"));
+    s.WaitUntilIdle();
+    CHECK(Events(s, id, "enrichment_deadline") == 0);
+    CHECK(Events(s, id, "routed") == 1);
+  }
 }
