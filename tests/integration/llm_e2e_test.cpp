@@ -227,7 +227,7 @@ TEST_CASE("an answer slower than the timeout leaves the rules' decision",
 }
 
 TEST_CASE(
-    "past the deadline the rules route; a late answer upgrades a lead nobody "
+    "past the deadline the rules route, a late answer upgrades a lead nobody "
     "owns",
     "[integration][llm]") {
   // No agent: the rules' route ends in triage, so nobody owns the lead.

@@ -104,7 +104,7 @@ ModelOutcome Failed(const std::string& why) {
 
 }  // namespace
 
-TEST_CASE("an unsure lead is held for the model; a sure one routes at once",
+TEST_CASE("an unsure lead is held for the model, a sure one routes at once",
           "[bot][llm]") {
   Model m;
   const int64_t unsure = m.Accept(kUnsure);
@@ -129,7 +129,7 @@ TEST_CASE("an unsure lead is held for the model; a sure one routes at once",
   CHECK(m.Pending("route.llm_classify").size() == 1);
 }
 
-TEST_CASE("without [llm] nothing is asked and nothing waits", "[bot][llm]") {
+TEST_CASE("without an llm table nothing is asked and nothing waits", "[bot][llm]") {
   Model m;
   m.config.llm = {};
   const int64_t id = m.Accept(kUnsure);

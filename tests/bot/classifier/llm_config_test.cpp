@@ -82,7 +82,7 @@ colour = "blue"
   CHECK(Has(load.errors, "llm.colour", "unknown key"));
 }
 
-TEST_CASE("llm config: an unset key variable is a warning; no [llm] is off",
+TEST_CASE("llm config: an unset key variable is a warning, no llm table is off",
           "[bot][llm][config]") {
   ::unsetenv("LLM_CONFIG_TEST_UNSET");
   const ConfigLoad load = LoadConfigString(
