@@ -25,6 +25,12 @@ RouteDecision DecideRoute(const ProcessedLead& lead) {
   if (lead.honeypot) {
     return {RouteKind::kNone, "honeypot field filled: stored, no agent"};
   }
+  // Nothing is dropped on a language model's word: a person looks at it.
+  if (lead.intent == Intent::kSpam && !lead.intent_reasons.empty() &&
+      lead.intent_reasons.front().rule == "model") {
+    return {RouteKind::kSupport, "spam" + FirstDetail(lead.intent_reasons) +
+                                     ": to triage, a person decides"};
+  }
   if (lead.intent == Intent::kSpam) {
     return {RouteKind::kNone,
             "spam" + FirstDetail(lead.intent_reasons) + ": stored, no agent"};

@@ -23,7 +23,9 @@ struct RouteDecision {
 };
 
 // Decides from the lead's honeypot flag, intent and segment, first match
-// wins: honeypot or SPAM intent -> none; SUPPORT_REQUEST -> support;
+// wins: honeypot -> none; SPAM read by the language model (its reason
+// first) -> support (triage: nothing is dropped on a model's word); SPAM
+// intent -> none; SUPPORT_REQUEST -> support;
 // LOW_QUALITY -> none; HOT_BUYER -> shark tank; NURTURE_LONGTERM -> nurture;
 // WARM_BUYER -> round robin.
 RouteDecision DecideRoute(const ProcessedLead& lead);

@@ -96,12 +96,13 @@ void EnrichmentStore::SaveLead(int64_t lead_id,
   SQLite::Statement q(
       db_,
       "UPDATE leads SET updated_at = ?, segment = ?, score = ?, "
-      "lead_json = ? WHERE id = ?");
+      "lead_json = ?, intent = ? WHERE id = ?");
   q.bind(1, ToMillis(now));
   q.bind(2, pipeline::ToString(lead.segment));
   q.bind(3, lead.score);
   q.bind(4, DumpJson(pipeline::ToJson(lead)));
-  q.bind(5, lead_id);
+  q.bind(5, pipeline::ToString(lead.intent));
+  q.bind(6, lead_id);
   q.exec();
 }
 

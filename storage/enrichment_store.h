@@ -56,7 +56,8 @@ class EnrichmentStore {
   // when it has none.
   std::string LatestCardReason(int64_t lead_id);
 
-  // Writes the enriched lead back (lead_json, segment, score).
+  // Writes the enriched or re-read lead back (lead_json, segment, score,
+  // intent).
   void SaveLead(int64_t lead_id, const pipeline::ProcessedLead& lead,
                 TimePoint now);
 

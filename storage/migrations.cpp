@@ -350,6 +350,23 @@ CREATE TABLE slack_dm_channels (
 );
 )sql";
 
+// The language model's checked readings, by (model, prompt version, hash
+// of the cleaned text), and its calls per UTC day (llm.daily_limit).
+constexpr char kLlm[] = R"sql(
+CREATE TABLE llm_cache (
+  model          TEXT    NOT NULL,
+  prompt_version TEXT    NOT NULL,
+  text_hash      TEXT    NOT NULL,
+  reading        TEXT    NOT NULL,
+  created_at     INTEGER NOT NULL,
+  PRIMARY KEY (model, prompt_version, text_hash)
+);
+CREATE TABLE llm_daily_calls (
+  day   TEXT    PRIMARY KEY,
+  calls INTEGER NOT NULL
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& Migrations() {
@@ -367,6 +384,7 @@ const std::vector<Migration>& Migrations() {
       {11, kImapState},
       {12, kEnrichment},
       {13, kDmChannels},
+      {14, kLlm},
   };
   return kMigrations;
 }

@@ -79,6 +79,12 @@ const std::vector<EventSpec>& EventSpecs() {
       {EventKind::kEnrichmentFailed, "enrichment_failed", "provider reason"},
       {EventKind::kEnrichmentDeadline, "enrichment_deadline", "waited_ms why"},
       {EventKind::kResegmented, "resegmented", "from to reasons rerouted"},
+      {EventKind::kLlmRequested, "llm_requested",
+       "model prompt_version why held deadline_ms"},
+      {EventKind::kLlmClassified, "llm_classified",
+       "model prompt_version intent segment lead_type confidence evidence "
+       "latency_ms cached applied"},
+      {EventKind::kLlmFailed, "llm_failed", "model reason latency_ms"},
   };
   return kSpecs;
 }
@@ -260,6 +266,23 @@ json Encode(const EnrichmentDeadlineEvent& e) {
 
 json Encode(const ResegmentedEvent& e) {
   return {{"from", e.from}, {"to", e.to}, {"reasons", e.reasons}, {"rerouted", e.rerouted}};
+}
+
+json Encode(const LlmRequestedEvent& e) {
+  return {{"model", e.model}, {"prompt_version", e.prompt_version}, {"why", e.why},
+          {"held", e.held},   {"deadline_ms", e.deadline_ms}};
+}
+
+json Encode(const LlmClassifiedEvent& e) {
+  return {{"model", e.model},           {"prompt_version", e.prompt_version},
+          {"intent", e.intent},         {"segment", e.segment},
+          {"lead_type", e.lead_type},   {"confidence", e.confidence},
+          {"evidence", e.evidence},     {"latency_ms", e.latency_ms},
+          {"cached", e.cached},         {"applied", e.applied}};
+}
+
+json Encode(const LlmFailedEvent& e) {
+  return {{"model", e.model}, {"reason", e.reason}, {"latency_ms", e.latency_ms}};
 }
 
 // --- Decoders.
@@ -462,6 +485,35 @@ void DecodeInto(const json& d, ResegmentedEvent& out) {
   out.to = Str(d, "to");
   out.reasons = ArrayOf(d, "reasons");
   out.rerouted = Bool(d, "rerouted");
+}
+
+void DecodeInto(const json& d, LlmRequestedEvent& out) {
+  out.model = Str(d, "model");
+  out.prompt_version = Str(d, "prompt_version");
+  out.why = Str(d, "why");
+  out.held = Bool(d, "held");
+  out.deadline_ms = Int(d, "deadline_ms", 0);
+}
+
+void DecodeInto(const json& d, LlmClassifiedEvent& out) {
+  out.model = Str(d, "model");
+  out.prompt_version = Str(d, "prompt_version");
+  out.intent = Str(d, "intent");
+  out.segment = Str(d, "segment");
+  out.lead_type = Str(d, "lead_type");
+  out.confidence = d.is_object() && d.contains("confidence") && d["confidence"].is_number()
+                       ? d["confidence"].get<double>()
+                       : 0.0;
+  out.evidence = Str(d, "evidence");
+  out.latency_ms = Int(d, "latency_ms", 0);
+  out.cached = Bool(d, "cached");
+  out.applied = Str(d, "applied");
+}
+
+void DecodeInto(const json& d, LlmFailedEvent& out) {
+  out.model = Str(d, "model");
+  out.reason = Str(d, "reason");
+  out.latency_ms = Int(d, "latency_ms", 0);
 }
 
 }  // namespace leadrouter::storage

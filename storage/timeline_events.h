@@ -47,6 +47,9 @@ enum class EventKind {
   kEnrichmentFailed,        // a lookup gave up, and why
   kEnrichmentDeadline,      // routed without the lookups it waited for
   kResegmented,             // enrichment changed its segment
+  kLlmRequested,            // the rules were unsure: the model was asked
+  kLlmClassified,           // the model's reading, checked, and what it did
+  kLlmFailed,               // the model's answer was not used, and why
 };
 
 struct EventSpec {
@@ -329,6 +332,46 @@ struct ResegmentedEvent {
   bool operator==(const ResegmentedEvent&) const = default;
 };
 
+// The rules were unsure of the lead (`why`), so the language model was
+// asked; `held`: routing waits for it at most `deadline_ms`.
+struct LlmRequestedEvent {
+  static constexpr EventKind kKind = EventKind::kLlmRequested;
+  std::string model;
+  std::string prompt_version;
+  std::string why;
+  bool held = false;
+  int64_t deadline_ms = 0;
+  bool operator==(const LlmRequestedEvent&) const = default;
+};
+
+// The model's answer, checked in code, and what it did to the lead
+// (`applied`: "routed", "upgraded", "recorded": it came after the route
+// and changed nothing).
+struct LlmClassifiedEvent {
+  static constexpr EventKind kKind = EventKind::kLlmClassified;
+  std::string model;
+  std::string prompt_version;
+  std::string intent;
+  std::string segment;
+  std::string lead_type;
+  double confidence = 0;
+  std::string evidence;  // words of the lead's own text
+  int64_t latency_ms = 0;
+  bool cached = false;
+  std::string applied;
+  bool operator==(const LlmClassifiedEvent&) const = default;
+};
+
+// The model was asked and its answer is not used: the rules' decision
+// stands (`reason` says why: a refusal, a cut answer, 503, …).
+struct LlmFailedEvent {
+  static constexpr EventKind kKind = EventKind::kLlmFailed;
+  std::string model;
+  std::string reason;
+  int64_t latency_ms = 0;
+  bool operator==(const LlmFailedEvent&) const = default;
+};
+
 nlohmann::json Encode(const ReceivedEvent& e);
 nlohmann::json Encode(const DuplicateEvent& e);
 nlohmann::json Encode(const RoutedEvent& e);
@@ -359,6 +402,9 @@ nlohmann::json Encode(const EnrichedEvent& e);
 nlohmann::json Encode(const EnrichmentFailedEvent& e);
 nlohmann::json Encode(const EnrichmentDeadlineEvent& e);
 nlohmann::json Encode(const ResegmentedEvent& e);
+nlohmann::json Encode(const LlmRequestedEvent& e);
+nlohmann::json Encode(const LlmClassifiedEvent& e);
+nlohmann::json Encode(const LlmFailedEvent& e);
 
 void DecodeInto(const nlohmann::json& detail, ReceivedEvent& out);
 void DecodeInto(const nlohmann::json& detail, DuplicateEvent& out);
@@ -390,6 +436,9 @@ void DecodeInto(const nlohmann::json& detail, EnrichedEvent& out);
 void DecodeInto(const nlohmann::json& detail, EnrichmentFailedEvent& out);
 void DecodeInto(const nlohmann::json& detail, EnrichmentDeadlineEvent& out);
 void DecodeInto(const nlohmann::json& detail, ResegmentedEvent& out);
+void DecodeInto(const nlohmann::json& detail, LlmRequestedEvent& out);
+void DecodeInto(const nlohmann::json& detail, LlmClassifiedEvent& out);
+void DecodeInto(const nlohmann::json& detail, LlmFailedEvent& out);
 
 // The detail as `T`: `DecodeEvent<RoutedEvent>(e.detail)`.
 template <typename T>

@@ -16,6 +16,7 @@
 #include "bot/daemon/config_reader.h"
 #include "bot/daemon/routing_config_reader.h"
 #include "bot/enrichment/enrichment_config_reader.h"
+#include "bot/classifier/llm_config_reader.h"
 #include "bot/daemon/duration.h"
 #include "bot/runtime/time_zone.h"
 #include "bot/http/listen_address.h"
@@ -827,6 +828,7 @@ ConfigLoad LoadFromTable(const toml::table& table, const std::string& config_dir
     ReadVolumeWatch(root, c.volume_watch);
     ReadRouting(root, c.routing);
     ReadEnrichment(root, c.enrichment, load.warnings);
+    ReadLlm(root, c.llm, load.warnings);
     root.Table("inbound_email", [&](TableReader& r) { ReadInboundEmail(r, c.inbound_email); });
   }
   CheckFollowUp(load.config, load.errors, load.warnings);
@@ -960,6 +962,7 @@ std::string SummarizeConfig(const Config& c) {
     out << "; a lead waits at most " << FormatDuration(c.enrichment.deadline);
   }
   out << "\n"
+      << "language model    " << SummarizeLlm(c.llm) << "\n"
       << "jobs              " << c.jobs.max_attempts << " attempts, backoff "
       << FormatDuration(c.jobs.backoff_base) << " to "
       << FormatDuration(c.jobs.backoff_cap) << "; waits up to "
@@ -1059,6 +1062,7 @@ Secrets Secrets::FromEnvironment(const Config& config) {
     s.imap_password = env(config.inbound_email.imap.password_env);
     s.imap_bearer = env(config.inbound_email.imap.bearer_env);
   }
+  if (config.llm.configured()) s.llm_api_key = env(config.llm.api_key_env);
   return s;
 }
 
@@ -1067,7 +1071,8 @@ std::vector<std::string> Secrets::All() const {
   for (const auto* s : {&slack_bot_token, &slack_app_token, &intake_token,
                         &webhook_secret, &smtp_password, &twilio_auth_token,
                         &metrics_token, &imap_password, &imap_bearer,
-                        &mailgun_signing_key, &postmark_password}) {
+                        &mailgun_signing_key, &postmark_password,
+                        &llm_api_key}) {
     if (*s && !(*s)->empty()) out.push_back(**s);
   }
   return out;

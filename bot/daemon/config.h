@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/classifier/llm_config.h"
 #include "bot/daemon/routing_config.h"
 #include "bot/enrichment/enrichment_config.h"
 #include "pipeline/consent_rule.h"
@@ -181,6 +182,8 @@ struct Config {
   RoutingConfig routing;
   // [enrichment]: property and person lookups within a deadline.
   EnrichmentConfig enrichment;
+  // [llm]: the language model asked when the rules are unsure.
+  LlmConfig llm;
   // Incoming mail ([inbound_email]), apart from [email] (outgoing SMTP):
   // a config with sources and no SMTP server is valid.
   struct InboundEmail {
@@ -273,6 +276,8 @@ struct Secrets {
   std::optional<std::string> imap_bearer;
   std::optional<std::string> mailgun_signing_key;  // MAILGUN_WEBHOOK_SIGNING_KEY
   std::optional<std::string> postmark_password;    // POSTMARK_INBOUND_PASSWORD
+  // llm.api_key_env; read only by FromEnvironment(config).
+  std::optional<std::string> llm_api_key;
   static Secrets FromEnvironment();
   // The same, and the variables `config` names for its secrets.
   static Secrets FromEnvironment(const Config& config);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "bot/classifier/llm_jobs.h"
 #include "bot/enrichment/enrichment_jobs.h"
 #include "bot/intake/crm_service.h"
 #include "bot/follow_up/follow_up_channels.h"
@@ -188,17 +189,21 @@ struct OpsPart {
 // 4. Who gets a lead, and first-contact SLAs.
 struct RoutingPart {
   RoutingPart(boost::asio::io_context& loop, StorageWriter& writer, JobRunner& runner,
-              const Config& config, const Clock& clock)
+              const Config& config, const Secrets& secrets, const Clock& clock)
       : routing(writer, runner, config, clock), sla(writer, runner, config, clock),
-        enrichment(loop, writer, runner, config, clock) {
+        enrichment(loop, writer, runner, config, clock),
+        llm(loop, writer, runner, config, secrets.llm_api_key, clock) {
     routing.Register();
     sla.Register();
     enrichment.Register();
+    llm.Register();
   }
   RoutingJobs routing;
   SlaJobs sla;
   // Lookups a lead may wait for (enrichment.deadline) before it routes.
   EnrichmentJobs enrichment;
+  // The language model an unsure lead may wait for (llm.deadline).
+  LlmJobs llm;
 };
 
 // 5. Follow-up sequences and the channels their steps go out by.
@@ -431,7 +436,7 @@ bool Daemon::Start() {
   p.jobs = std::make_unique<JobsPart>(p.loop, writer, config, p.clock);
   JobRunner& runner = p.jobs->runner;
   p.ops = std::make_unique<OpsPart>(writer, runner, config, p.clock);
-  p.routing = std::make_unique<RoutingPart>(p.loop, writer, runner, config, p.clock);
+  p.routing = std::make_unique<RoutingPart>(p.loop, writer, runner, config, p.secrets, p.clock);
   p.follow_up = std::make_unique<FollowUpPart>(p.loop, p.wall_clock, p.clock, config,
                                                p.secrets, writer, runner);
   p.slack = std::make_unique<SlackPart>(p.loop, p.wall_clock, p.clock, config, p.secrets,

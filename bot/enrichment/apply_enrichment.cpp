@@ -34,17 +34,17 @@ void RecordResegmented(storage::Timeline& timeline, int64_t lead_id,
                                             ReasonsJson(lead.segment_reasons), rerouted});
 }
 
-void Route(storage::Database& db, const pipeline::ProcessedLead& lead,
-           int64_t lead_id, SystemTime now, const Config& config,
-           EnrichmentRouting& out) {
+}  // namespace
+
+void RouteAfterWait(storage::Database& db, const pipeline::ProcessedLead& lead,
+                    int64_t lead_id, SystemTime now, const Config& config,
+                    EnrichmentRouting& out) {
   AcceptedLead routed;
   RouteFirstTime(db, lead, lead_id, now, config, routed);
   out.jobs += routed.jobs_written;
   out.route = routed.route;
   out.segment = pipeline::ToString(lead.segment);
 }
-
-}  // namespace
 
 EnrichmentRouting ApplyLookup(storage::Database& db, int64_t lead_id,
                               const LookupResult& result,
@@ -84,7 +84,7 @@ EnrichmentRouting ApplyLookup(storage::Database& db, int64_t lead_id,
     const int pending = waits.Answered(lead_id);
     if ((pending == 0 || lead.segment == Segment::kHotBuyer) &&
         waits.FinishWait(lead_id, now)) {
-      Route(db, lead, lead_id, now, config, out);
+      RouteAfterWait(db, lead, lead_id, now, config, out);
     }
     return out;
   }
@@ -97,7 +97,7 @@ EnrichmentRouting ApplyLookup(storage::Database& db, int64_t lead_id,
   if (lead.segment != before) {
     RecordResegmented(timeline, lead_id, now, before, lead, to_shark_tank);
   }
-  if (to_shark_tank) Route(db, lead, lead_id, now, config, out);
+  if (to_shark_tank) RouteAfterWait(db, lead, lead_id, now, config, out);
   if (!changes.empty() || lead.segment != before) {
     storage::JobStore(db.db()).Enqueue(
         MakeJob(lead_id, RefreshLeadCardJob{}, now, config), now);
@@ -117,7 +117,7 @@ EnrichmentRouting RouteAtDeadline(storage::Database& db, int64_t lead_id,
       now - stored->created_at);
   storage::Timeline(db.db()).Record(lead_id, now,
                                     storage::EnrichmentDeadlineEvent{waited.count(), why});
-  Route(db, stored->lead, lead_id, now, config, out);
+  RouteAfterWait(db, stored->lead, lead_id, now, config, out);
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "bot/daemon/config.h"
 #include "bot/runtime/system_time.h"
+#include "pipeline/lead.h"
 #include "pipeline/rules.h"
 
 namespace leadrouter {
@@ -36,6 +37,12 @@ struct EnrichmentRouting {
   std::string route = {};
   std::string segment = {};
 };
+
+// Routes `lead` for the first time once its wait is over (RouteFirstTime)
+// and notes the jobs, the route and the segment in `out`.
+void RouteAfterWait(storage::Database& db, const pipeline::ProcessedLead& lead,
+                    int64_t lead_id, SystemTime now, const Config& config,
+                    EnrichmentRouting& out);
 
 // Adds the facts to lead `lead_id` and records them (`enriched`, or
 // `enrichment_failed` with the reason). The lead is segmented again with

@@ -201,6 +201,14 @@ void EnrichmentJobs::Deadline(const storage::Job& job, JobDone done) {
                     FormatDuration(config_.enrichment.deadline);
   if (auto it = doing_.find(lead_id); it != doing_.end()) {
     why += ": " + it->second;
+  } else if (config_.llm.configured() &&
+             (!config_.enrichment.configured() ||
+              config_.llm.deadline < config_.enrichment.deadline)) {
+    // The one wait also covers the language model (its deadline is the
+    // earlier one, or the only one).
+    why = "the answers it waited for (the language model's reading) had not "
+          "come within " +
+          FormatDuration(config_.llm.deadline);
   }
   const SystemTime now = clock_.Now();
   const Config& config = config_;

@@ -39,18 +39,20 @@ EnrichmentPlan PlanEnrichment(storage::Database& db, int64_t lead_id,
     ++plan.jobs;
   }
   plan.hold = lead.segment != pipeline::Segment::kHotBuyer;
-  if (plan.hold) {
-    storage::EnrichmentStore(db.db()).StartWait(
-        lead_id, static_cast<int>(lookups.size()), now);
-    jobs.Enqueue(
-        MakeJob(lead_id, EnrichDeadlineJob{}, now + e.deadline, config), now);
-    ++plan.jobs;
-  }
+  plan.lookups = static_cast<int>(lookups.size());
   storage::Timeline(db.db()).Record(
       lead_id, now,
       storage::EnrichmentRequestedEvent{providers, plan.hold ? e.deadline.count() : 0,
                                         plan.hold});
   return plan;
+}
+
+size_t HoldRouting(storage::Database& db, int64_t lead_id, int answers,
+                   SystemTime until, SystemTime now, const Config& config) {
+  storage::EnrichmentStore(db.db()).StartWait(lead_id, answers, now);
+  storage::JobStore(db.db()).Enqueue(
+      MakeJob(lead_id, EnrichDeadlineJob{}, until, config), now);
+  return 1;
 }
 
 }  // namespace leadrouter

@@ -1,10 +1,12 @@
 #include "bot/intake/accept_lead.h"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
+#include "bot/classifier/llm_plan.h"
 #include "bot/enrichment/enrichment_plan.h"
 #include "bot/follow_up/sequence_enrollment.h"
 #include "bot/intake/intake_consent.h"
@@ -103,11 +105,23 @@ AcceptedLead AcceptLead(storage::Database& db, const pipeline::ProcessedLead& le
   if (r.duplicate) {
     RouteReturningLead(db, r.lead_id, now, config, out);
   } else {
-    // With lookups configured, the lead may wait for them (at most
-    // enrichment.deadline); the answer or the deadline routes it.
-    const EnrichmentPlan plan = PlanEnrichment(db, r.lead_id, lead, now, config);
-    out.jobs_written += plan.jobs;
-    if (!plan.hold) RouteFirstTime(db, lead, r.lead_id, now, config, out);
+    // With lookups or a language model configured, the lead may wait for
+    // them: one wait for all the answers, until the earliest deadline;
+    // the last answer or that deadline routes it.
+    const EnrichmentPlan lookups =
+        PlanEnrichment(db, r.lead_id, lead, now, config);
+    const LlmPlan model = PlanClassification(db, r.lead_id, lead, now, config);
+    out.jobs_written += lookups.jobs + model.jobs;
+    const int answers =
+        (lookups.hold ? lookups.lookups : 0) + (model.hold ? 1 : 0);
+    if (answers > 0) {
+      auto wait = lookups.hold ? config.enrichment.deadline : config.llm.deadline;
+      if (lookups.hold && model.hold) wait = std::min(wait, config.llm.deadline);
+      out.jobs_written +=
+          HoldRouting(db, r.lead_id, answers, now + wait, now, config);
+    } else {
+      RouteFirstTime(db, lead, r.lead_id, now, config, out);
+    }
   }
   if (idempotency) {
     keys.Save(idempotency->scope, idempotency->key, idempotency->body_hash,

@@ -54,8 +54,9 @@ void RouteFirstTime(storage::Database& db, const pipeline::ProcessedLead& lead,
 // merge into an earlier one, the consent it stated, the route decision with
 // its reason on the timeline, and the jobs that decision causes (a returning
 // lead with an owner goes back to that owner; a nurture lead is enrolled in
-// its sequence at once; a lead that enrichment looks up may wait for it,
-// bot/enrichment/enrichment_plan.h). Throws what storage throws; the caller's
+// its sequence at once; a lead that enrichment looks up or the language
+// model reads may wait for them, in one wait: bot/enrichment/enrichment_plan.h,
+// bot/classifier/llm_plan.h). Throws what storage throws; the caller's
 // transaction then rolls all of it back.
 AcceptedLead AcceptLead(storage::Database& db, const pipeline::ProcessedLead& lead,
                         const std::optional<IdempotencyClaim>& idempotency,

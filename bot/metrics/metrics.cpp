@@ -148,6 +148,16 @@ struct Metrics::Impl {
           .Name("leadrouter_emails_total")
           .Help("Inbound e-mails parsed, by outcome and source rule")
           .Register(registry);
+  prometheus::Family<prometheus::Counter>& llm_calls =
+      prometheus::BuildCounter()
+          .Name("leadrouter_llm_calls_total")
+          .Help("Leads the language model was asked about, by outcome")
+          .Register(registry);
+  prometheus::Family<prometheus::Counter>& llm_tokens =
+      prometheus::BuildCounter()
+          .Name("leadrouter_llm_tokens_total")
+          .Help("Tokens the language model's answers reported, by kind")
+          .Register(registry);
 
   // process_* as every exporter reports them.
   prometheus::Counter& cpu = prometheus::BuildCounter()
@@ -269,6 +279,17 @@ void Metrics::EmailParsed(std::string_view outcome, std::string_view source) {
       .Add({{"outcome", impl_->Bounded("outcome", outcome)},
             {"source", impl_->Bounded("source", source.empty() ? "none" : source)}})
       .Increment();
+}
+
+void Metrics::LlmCall(std::string_view outcome) {
+  impl_->llm_calls.Add({{"outcome", impl_->Bounded("outcome", outcome)}})
+      .Increment();
+}
+
+void Metrics::LlmTokens(std::string_view kind, double tokens) {
+  if (tokens <= 0) return;
+  impl_->llm_tokens.Add({{"kind", impl_->Bounded("kind", kind)}})
+      .Increment(tokens);
 }
 
 void Metrics::SetJobGauges(const std::vector<JobGauges>& kinds) {

@@ -69,6 +69,13 @@ class Metrics {
   void EmailReceived(std::string_view via, std::string_view status);
   void EmailParsed(std::string_view outcome, std::string_view source);
 
+  // The language model: one call per lead it was asked about (`outcome`
+  // answered | cached | fallback | unavailable | rate_limited | timeout |
+  // breaker_open | daily_limit), and the tokens its `usage` reported
+  // (`kind` prompt | completion).
+  void LlmCall(std::string_view outcome);
+  void LlmTokens(std::string_view kind, double tokens);
+
   // The queue as the database has it, set just before a scrape. A kind
   // missing from `kinds` that was there before goes back to zero.
   struct JobGauges {

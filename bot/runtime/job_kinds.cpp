@@ -39,6 +39,7 @@ constexpr KindName kKindNames[] = {
     {JobKind::kRefreshLeadCard, kJobRefreshLeadCard},
     {JobKind::kEnrichLookup, kJobEnrichLookup},
     {JobKind::kEnrichDeadline, kJobEnrichDeadline},
+    {JobKind::kLlmClassify, kJobLlmClassify},
 };
 static_assert(std::size(kKindNames) == std::size(kAllJobKinds),
               "every job kind has exactly one stored name");
@@ -144,6 +145,9 @@ json Encode(const EnrichLookupJob& p) {
           {"mls_id", p.mls_id},     {"email", p.email}};
 }
 json Encode(const EnrichDeadlineJob&) { return json::object(); }
+json Encode(const LlmClassifyJob& p) {
+  return {{"text", p.text}, {"held", p.held}};
+}
 
 json Encode(const ParseEmailJob& p) {
   json out = {{"email_id", p.email_id}};
@@ -259,6 +263,11 @@ void DecodeInto(const json& j, EnrichLookupJob& out) {
   out.email = Str(j, "email");
 }
 void DecodeInto(const json&, EnrichDeadlineJob&) {}
+void DecodeInto(const json& j, LlmClassifyJob& out) {
+  out.text = Str(j, "text");
+  out.held = j.is_object() && j.contains("held") && j["held"].is_boolean() &&
+             j["held"].get<bool>();
+}
 
 void DecodeInto(const json& j, ParseEmailJob& out) {
   out.email_id = storage::IntField(j, "email_id").value_or(0);
@@ -314,6 +323,8 @@ JobPayload DecodePayload(JobKind kind, const json& payload) {
       return Decode<EnrichLookupJob>(payload);
     case JobKind::kEnrichDeadline:
       return Decode<EnrichDeadlineJob>(payload);
+    case JobKind::kLlmClassify:
+      return Decode<LlmClassifyJob>(payload);
   }
   return PostSharkTankJob{};
 }

@@ -45,6 +45,7 @@ inline constexpr char kJobEmailRetention[] = "email.retention";
 inline constexpr char kJobRefreshLeadCard[] = "slack.refresh_lead_card";
 inline constexpr char kJobEnrichLookup[] = "route.enrich_lookup";
 inline constexpr char kJobEnrichDeadline[] = "route.enrich_deadline";
+inline constexpr char kJobLlmClassify[] = "route.llm_classify";
 
 enum class JobKind {
   // Slack effects (bot/slack/slack_jobs).
@@ -82,6 +83,9 @@ enum class JobKind {
   kRefreshLeadCard,
   kEnrichLookup,
   kEnrichDeadline,
+  // The language model's reading of an unsure lead
+  // (bot/classifier/llm_jobs); its wait ends with enrichment's deadline.
+  kLlmClassify,
 };
 
 inline constexpr JobKind kAllJobKinds[] = {
@@ -94,7 +98,8 @@ inline constexpr JobKind kAllJobKinds[] = {
     JobKind::kParseEmail,
     JobKind::kImapPoll,
     JobKind::kEmailRetention,
-    JobKind::kRefreshLeadCard, JobKind::kEnrichLookup,  JobKind::kEnrichDeadline};
+    JobKind::kRefreshLeadCard, JobKind::kEnrichLookup,  JobKind::kEnrichDeadline,
+    JobKind::kLlmClassify};
 
 // The stored name ("slack.post_shark_tank") and back; nullopt for a name
 // this version does not know.
@@ -287,13 +292,23 @@ struct EnrichDeadlineJob {
   bool operator==(const EnrichDeadlineJob&) const = default;
 };
 
+// Ask the language model what the lead's cleaned text says. `held`:
+// routing waits for the answer (or the deadline).
+struct LlmClassifyJob {
+  static constexpr JobKind kKind = JobKind::kLlmClassify;
+  std::string text;
+  bool held = false;
+  bool operator==(const LlmClassifyJob&) const = default;
+};
+
 using JobPayload =
     std::variant<PostSharkTankJob, UpdateLeadPostJob, DmLeadCardJob,
                  EphemeralJob, DmNoteJob, ThreadNoteJob, PostTriageJob,
                  OpsAlertJob, AssignRoundRobinJob, ClaimTimeoutJob,
                  EnrollNurtureJob, SequenceStepJob, SlaTimerJob, AlertCheckJob,
                  VolumeWatchJob, ParseEmailJob, ImapPollJob, EmailRetentionJob,
-                 RefreshLeadCardJob, EnrichLookupJob, EnrichDeadlineJob>;
+                 RefreshLeadCardJob, EnrichLookupJob, EnrichDeadlineJob,
+                 LlmClassifyJob>;
 
 // The stored JSON of a payload (always an object).
 nlohmann::json Encode(const PostSharkTankJob& p);
@@ -317,6 +332,7 @@ nlohmann::json Encode(const EmailRetentionJob& p);
 nlohmann::json Encode(const RefreshLeadCardJob& p);
 nlohmann::json Encode(const EnrichLookupJob& p);
 nlohmann::json Encode(const EnrichDeadlineJob& p);
+nlohmann::json Encode(const LlmClassifyJob& p);
 nlohmann::json Encode(const JobPayload& p);
 
 // Reads stored JSON into `out`, old shapes included; fields the JSON lacks
@@ -342,6 +358,7 @@ void DecodeInto(const nlohmann::json& payload, EmailRetentionJob& out);
 void DecodeInto(const nlohmann::json& payload, RefreshLeadCardJob& out);
 void DecodeInto(const nlohmann::json& payload, EnrichLookupJob& out);
 void DecodeInto(const nlohmann::json& payload, EnrichDeadlineJob& out);
+void DecodeInto(const nlohmann::json& payload, LlmClassifyJob& out);
 
 // The payload as `T`: `Decode<DmLeadCardJob>(job.payload)`.
 template <typename T>

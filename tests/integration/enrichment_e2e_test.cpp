@@ -14,18 +14,23 @@
 #include <vector>
 
 #include "tests/support/daemon_process.h"
+#include "tests/support/lead_events.h"
 #include "tests/support/property_sim.h"
 #include "tests/support/slack_stack.h"
 
 using leadrouter::testing::AgentToml;
 using leadrouter::testing::Contains;
+using leadrouter::testing::EventDetail;
+using leadrouter::testing::Events;
 using leadrouter::testing::HasButton;
 using leadrouter::testing::ListingAnswer;
 using leadrouter::testing::MessageText;
 using leadrouter::testing::PropertySim;
+using leadrouter::testing::RoutedAfterMs;
 using leadrouter::testing::SlackStack;
 using leadrouter::testing::StackOptions;
 using leadrouter::testing::TempDir;
+using leadrouter::testing::WaitForEvent;
 using leadrouter::testing::WriteFile;
 using nlohmann::json;
 
@@ -66,35 +71,6 @@ json Buyer(int n, const std::string& mls, const std::string& message) {
 }
 
 std::string Id(int64_t id) { return std::to_string(id); }
-
-int64_t Events(SlackStack& s, int64_t id, const std::string& kind) {
-  return s.Count("SELECT count(*) FROM timeline_events WHERE lead_id = " +
-                 Id(id) + " AND kind = '" + kind + "'");
-}
-
-std::string EventDetail(SlackStack& s, int64_t id, const std::string& kind) {
-  return s.QueryString(
-      "SELECT detail FROM timeline_events WHERE lead_id = " + Id(id) +
-      " AND kind = '" + kind + "' ORDER BY id DESC LIMIT 1");
-}
-
-// Milliseconds from the lead's arrival to its `routed` event, -1 if none.
-int64_t RoutedAfterMs(SlackStack& s, int64_t id) {
-  if (Events(s, id, "routed") == 0) return -1;
-  return s.Count(
-      "SELECT min(t.at) - l.created_at FROM timeline_events t JOIN leads l "
-      "ON l.id = t.lead_id WHERE t.kind = 'routed' AND l.id = " +
-      Id(id));
-}
-
-// Waits (polling the database, bounded) until lead `id` has a `kind` event.
-bool WaitForEvent(SlackStack& s, int64_t id, const std::string& kind) {
-  for (int i = 0; i < 1000; ++i) {
-    if (Events(s, id, kind) > 0) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
-}
 
 }  // namespace
 

@@ -31,7 +31,8 @@ using AnyEvent =
                  OptedInEvent, DeadLetterReplayedEvent, DeadLetterDroppedEvent,
                  PoolSkippedEvent, EmailReceivedEvent, EnrichmentRequestedEvent,
                  EnrichedEvent, EnrichmentFailedEvent, EnrichmentDeadlineEvent,
-                 ResegmentedEvent>;
+                 ResegmentedEvent, LlmRequestedEvent, LlmClassifiedEvent,
+                 LlmFailedEvent>;
 
 // Every typed event with its fields away from their defaults.
 std::vector<AnyEvent> Samples() {
@@ -76,6 +77,11 @@ std::vector<AnyEvent> Samples() {
       EnrichmentFailedEvent{"person", "HTTP 404"},
       EnrichmentDeadlineEvent{812, "the deadline passed"},
       ResegmentedEvent{"WARM_BUYER", "HOT_BUYER", json::array({"listed 3 days ago"}), true},
+      LlmRequestedEvent{"gpt-4o-mini", "lead-intent-1", "GENERAL_INQUIRY", true, 1500},
+      LlmClassifiedEvent{"gpt-4o-mini", "lead-intent-1", "URGENT_BUYER", "HOT_BUYER",
+                         "buyer", 0.875, "the movers come on the 3rd", 412, true,
+                         "routed"},
+      LlmFailedEvent{"gpt-4o-mini", "the model refused: no", 95},
   };
 }
 

@@ -1,36 +1,19 @@
 #include "tests/support/property_sim.h"
 
-#include <map>
-#include <stdexcept>
+#include <string>
 #include <vector>
 
-#include "bot/http/http_client.h"
-#include "tests/support/daemon_process.h"
+#include "tests/support/python_sim.h"
 
 namespace leadrouter::testing {
-namespace {
-
-constexpr char kPython[] = "/usr/bin/python3";
-
-}  // namespace
 
 PropertySim::PropertySim(std::string api_key)
-    : dir_(std::make_unique<TempDir>()) {
-  process_ = std::make_unique<DaemonProcess>(
-      kPython,
-      std::vector<std::string>{LEADROUTER_SOURCE_DIR
-                               "/tests/support/property_sim.py",
-                               "--api-key", api_key},
-      std::map<std::string, std::string>{}, dir_->File("property_sim.log"));
-  port_ = WaitForPrintedPort(*process_, "property_sim.py");
-  client_ = std::make_unique<HttpClient>(port_);
-}
+    : sim_(std::make_unique<PythonSim>(
+          "property_sim.py", std::vector<std::string>{"--api-key", api_key})) {}
 
 PropertySim::~PropertySim() = default;
 
-std::string PropertySim::base_url() const {
-  return "http://127.0.0.1:" + std::to_string(port_);
-}
+std::string PropertySim::base_url() const { return sim_->origin(); }
 
 std::string PropertySim::ConfigToml(const std::string& extra,
                                     bool with_person) const {
@@ -59,31 +42,13 @@ std::string PropertySim::ConfigToml(const std::string& extra,
 }
 
 void PropertySim::Records(const nlohmann::json& records) {
-  Post("/_sim/records", records);
+  sim_->Post("/_sim/records", records);
 }
 void PropertySim::Script(const nlohmann::json& rule) {
-  Post("/_sim/script", rule);
+  sim_->Post("/_sim/script", rule);
 }
-nlohmann::json PropertySim::Requests() { return Get("/_sim/requests"); }
-std::string PropertySim::Log() const { return process_ ? process_->Log() : ""; }
-
-nlohmann::json PropertySim::Get(const std::string& path) {
-  ClientResponse response = client_->Send("GET", path);
-  if (response.status != 200) {
-    throw std::runtime_error("property_sim " + path + ": HTTP " +
-                             std::to_string(response.status));
-  }
-  return nlohmann::json::parse(response.body);
-}
-
-void PropertySim::Post(const std::string& path, const nlohmann::json& body) {
-  ClientResponse response = client_->Send(
-      "POST", path, {{"Content-Type", "application/json"}}, body.dump());
-  if (response.status != 200) {
-    throw std::runtime_error("property_sim " + path + ": HTTP " +
-                             std::to_string(response.status));
-  }
-}
+nlohmann::json PropertySim::Requests() { return sim_->Get("/_sim/requests"); }
+std::string PropertySim::Log() const { return sim_->Log(); }
 
 nlohmann::json ListingAnswer(int days_on_market, double price, int beds,
                              double baths, int sqft) {

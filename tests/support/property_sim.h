@@ -6,19 +6,13 @@
 // to start or to reach the stand-in throw std::runtime_error.
 #pragma once
 
-#include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace leadrouter {
-class HttpClient;
-}
-
 namespace leadrouter::testing {
 
-class DaemonProcess;
-class TempDir;
+class PythonSim;
 
 class PropertySim {
  public:
@@ -47,13 +41,7 @@ class PropertySim {
   std::string Log() const;
 
  private:
-  nlohmann::json Get(const std::string& path);
-  void Post(const std::string& path, const nlohmann::json& body);
-
-  std::unique_ptr<TempDir> dir_;
-  std::unique_ptr<DaemonProcess> process_;
-  uint16_t port_ = 0;
-  std::unique_ptr<HttpClient> client_;
+  std::unique_ptr<PythonSim> sim_;
 };
 
 // A listing answer as the stand-in gives it.

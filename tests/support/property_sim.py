@@ -25,67 +25,29 @@ Test controls:
 """
 import argparse
 import json
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from scripted_sim import JsonHandler, RuleBook, serve
 
 
-class State:
+class State(RuleBook):
     def __init__(self, api_key):
-        self.lock = threading.Lock()
+        super().__init__()
         self.api_key = api_key
-        self.reset()
 
     def reset(self):
+        super().reset()
         self.records = {}
-        self.rules = []
-        self.requests = []
-
-    def take_rule(self):
-        with self.lock:
-            for rule in self.rules:
-                if rule.get("times", 1) == 0:
-                    continue
-                if rule.get("times", 1) > 0:
-                    rule["times"] = rule.get("times", 1) - 1
-                return dict(rule)
-        return None
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(JsonHandler):
     server_version = "property-sim"
-    sys_version = ""
-
-    def log_message(self, fmt, *args):
-        pass
-
-    @property
-    def state(self):
-        return self.server.state
-
-    def read_body(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
-    def answer(self, status, data, headers=None):
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def answer_json(self, status, payload, headers=None):
-        self.answer(status, json.dumps(payload).encode("utf-8"), headers)
 
     def do_GET(self):
         url = urllib.parse.urlsplit(self.path)
-        if url.path == "/_sim/requests":
-            with self.state.lock:
-                return self.answer_json(200, list(self.state.requests))
+        if self.control_get(url.path):
+            return
         if url.path in ("/v1/property", "/v1/person"):
             return self.provider(url)
         self.answer_json(404, {"error": "no such path"})
@@ -130,17 +92,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         url = urllib.parse.urlsplit(self.path)
-        body = json.loads(self.read_body() or b"{}")
-        with self.state.lock:
-            if url.path == "/_sim/records":
-                self.state.records.update(body)
-            elif url.path == "/_sim/script":
-                self.state.rules.append(body)
-            elif url.path == "/_sim/reset":
-                self.state.reset()
-            else:
-                return self.answer_json(404, {"error": "no such path"})
-        self.answer_json(200, {"ok": True})
+        self.control_post(url.path, json.loads(self.read_body() or b"{}"))
+
+    def extra_control(self, path, body):
+        if path != "/_sim/records":
+            return False
+        self.state.records.update(body)
+        return True
 
 
 def main():
@@ -149,17 +107,7 @@ def main():
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
 
-    # A real provider takes a burst of connections; Python's default listen
-    # backlog of 5 would drop them and turn a burst into timeouts.
-    ThreadingHTTPServer.request_queue_size = 512
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
-    server.daemon_threads = True
-    server.state = State(args.api_key)
-    print("PORT %d" % server.server_address[1], flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    serve(Handler, State(args.api_key), args.port)
 
 
 if __name__ == "__main__":

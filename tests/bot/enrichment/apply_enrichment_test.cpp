@@ -13,6 +13,7 @@
 #include "storage/job_store.h"
 #include "storage/lead_store.h"
 #include "storage/timeline.h"
+#include "tests/support/stored_rows.h"
 
 using namespace std::chrono_literals;
 using leadrouter::Config;
@@ -20,11 +21,7 @@ using leadrouter::LookupResult;
 using leadrouter::SystemTime;
 using leadrouter::storage::Database;
 using leadrouter::storage::Job;
-using leadrouter::storage::JobState;
-using leadrouter::storage::JobStore;
 using leadrouter::storage::LeadStore;
-using leadrouter::storage::Timeline;
-using leadrouter::storage::TimelineEvent;
 using json = nlohmann::json;
 
 namespace {
@@ -68,18 +65,11 @@ struct Enrich {
   }
 
   std::vector<Job> Pending(const std::string& kind) {
-    std::vector<Job> out;
-    for (Job& j : JobStore(db->db()).List(JobState::kPending, 1000)) {
-      if (j.kind == kind) out.push_back(std::move(j));
-    }
-    return out;
+    return leadrouter::testing::PendingJobs(*db, kind);
   }
 
   int Count(int64_t lead, const std::string& kind) {
-    int n = 0;
-    for (const TimelineEvent& e : Timeline(db->db()).List(lead))
-      n += e.kind == kind;
-    return n;
+    return leadrouter::testing::CountEvents(*db, lead, kind);
   }
 
   std::unique_ptr<Database> db;

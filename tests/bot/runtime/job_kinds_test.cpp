@@ -81,6 +81,9 @@ JobPayload Sample(JobKind kind) {
                                  "02139", "MLS-88", ""};
     case JobKind::kEnrichDeadline:
       return lr::EnrichDeadlineJob{};
+    case JobKind::kLlmClassify:
+      return lr::LlmClassifyJob{"we sold our place, the movers come on the 3rd",
+                                true};
   }
   FAIL("no sample for a job kind");
   return lr::PostSharkTankJob{};
