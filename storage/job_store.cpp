@@ -103,15 +103,36 @@ int64_t JobStore::Enqueue(const NewJob& job, TimePoint now) {
 std::vector<Job> JobStore::ClaimDue(TimePoint now,
                                     const std::vector<std::string>& kinds,
                                     size_t limit) {
+  return Claim("", 0, now, kinds, limit);
+}
+
+std::vector<Job> JobStore::ClaimDueWrittenAfter(
+    int64_t after_id, TimePoint now, const std::vector<std::string>& kinds,
+    size_t limit) {
+  return Claim("id > ? AND ", after_id, now, kinds, limit);
+}
+
+int64_t JobStore::LastId() {
+  SQLite::Statement query(db_, "SELECT COALESCE(MAX(id), 0) FROM jobs");
+  query.executeStep();
+  return query.getColumn(0).getInt64();
+}
+
+// `condition` is "" or "id > ? AND " (bound to `after_id`).
+std::vector<Job> JobStore::Claim(const std::string& condition, int64_t after_id,
+                                 TimePoint now,
+                                 const std::vector<std::string>& kinds,
+                                 size_t limit) {
   std::vector<Job> claimed;
   if (kinds.empty() || limit == 0) return claimed;
   SQLite::Statement due(
       db_,
-      "SELECT id FROM jobs WHERE state = 'pending' AND due_at <= ? "
-      "AND kind IN (" +
+      "SELECT id FROM jobs WHERE " + condition +
+          "state = 'pending' AND due_at <= ? AND kind IN (" +
           Placeholders(kinds.size()) +
           ") ORDER BY priority, due_at, id LIMIT ?");
   int index = 1;
+  if (!condition.empty()) due.bind(index++, after_id);
   due.bind(index++, ToMillis(now));
   for (const std::string& kind : kinds) due.bind(index++, kind);
   due.bind(index, ClampLimit(limit));

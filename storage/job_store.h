@@ -55,6 +55,10 @@ struct Job {
   // Kept when the job completes or dies (what it went through).
   std::string waiting_on;
   std::optional<TimePoint> waiting_since;
+  // Not stored: true when the job was claimed in the very transaction that
+  // wrote it (a hand-over, see JobRunner), so this is its first run and
+  // whatever its kind records before its effect is already on disk.
+  bool handed_over = false;
 };
 
 class JobStore {
@@ -74,6 +78,16 @@ class JobStore {
   std::vector<Job> ClaimDue(TimePoint now,
                             const std::vector<std::string>& kinds,
                             size_t limit);
+
+  // ClaimDue limited to jobs whose id is above `after_id`: those written
+  // since the caller last looked (LastId). Lets the transaction that wrote
+  // a job due now also claim it, so its effect needs no second commit.
+  std::vector<Job> ClaimDueWrittenAfter(int64_t after_id, TimePoint now,
+                                        const std::vector<std::string>& kinds,
+                                        size_t limit);
+
+  // The highest job id written so far; 0 when there is none.
+  int64_t LastId();
 
   // Gives every job written before jobs had a priority (a database from an
   // older version) the priority of its kind. Returns how many. For
@@ -148,6 +162,10 @@ class JobStore {
   int64_t CountByState(JobState state);
 
  private:
+  std::vector<Job> Claim(const std::string& condition, int64_t after_id,
+                         TimePoint now, const std::vector<std::string>& kinds,
+                         size_t limit);
+
   SQLite::Database& db_;
 };
 

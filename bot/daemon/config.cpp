@@ -762,6 +762,7 @@ ConfigLoad LoadFromTable(const toml::table& table, const std::string& config_dir
     });
     root.Table("testing", [&](TableReader& r) {
       r.Bool("movable_clock", c.testing.movable_clock);
+      r.Bool("stage_trace", c.testing.stage_trace);
     });
     ReadRules(root, c.rules);
     root.Table("market", [&](TableReader& r) { ReadMarket(r, config_dir, c.rules); });

@@ -116,6 +116,9 @@ struct Config {
     // Lets POST /v1/testing/clock move the daemon's clock forward, for
     // end-to-end tests and the demo. Never in production.
     bool movable_clock = false;
+    // Notes when the latest lead passed each stage on its way to Slack and
+    // serves them at GET /v1/testing/stages, for the benchmark's breakdown.
+    bool stage_trace = false;
   } testing;
   struct Rotation {
     std::string timezone = "America/New_York";  // the team's; caps reset at its midnight

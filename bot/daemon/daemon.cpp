@@ -30,6 +30,7 @@
 #include "bot/metrics/metrics_service.h"
 #include "bot/daemon/log.h"
 #include "bot/runtime/movable_clock.h"
+#include "bot/runtime/stage_trace.h"
 #include "bot/follow_up/opt_out_service.h"
 #include "bot/ops/ops_alerts.h"
 #include "bot/routing/outbox_plan.h"
@@ -316,6 +317,7 @@ struct IntakePart {
     if (config.testing.movable_clock) {
       RegisterClockControl(server, gate, movable, runner);
     }
+    if (config.testing.stage_trace) stage_trace::RegisterStageTrace(server);
   }
 
   RequestGate gate;

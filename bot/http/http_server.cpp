@@ -16,6 +16,7 @@
 #include <set>
 
 #include "bot/http/listen_address.h"
+#include "bot/runtime/stage_trace.h"
 
 namespace leadrouter {
 
@@ -230,8 +231,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnBody(beast::error_code ec) {
     if (ec) return Fail(ec);
     Disarm();
-    const auto& msg = parser_->get();
+    const int64_t read_at_ns =
+        stage_trace::Enabled() ? stage_trace::SteadyNowNs() : 0;
+    auto& msg = parser_->get();
     HttpRequest request;
+    request.read_at_ns = read_at_ns;
     request.method = std::string(msg.method_string());
     request.target = std::string(msg.target());
     request.path = request.target.substr(0, request.target.find('?'));
@@ -241,7 +245,7 @@ class Session : public std::enable_shared_from_this<Session> {
           request.headers.emplace(name, std::string(field.value()));
       if (!inserted) it->second += ", " + std::string(field.value());
     }
-    request.body = msg.body();
+    request.body = std::move(msg.body());  // the parser is made anew per request
     request.remote_ip = remote_ip_;
     bool keep_alive = msg.keep_alive();
     // Answering in the client's version makes Beast spell out

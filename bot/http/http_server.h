@@ -36,6 +36,9 @@ struct HttpRequest {
   std::map<std::string, std::string, CaseInsensitiveLess> headers;
   std::string body;
   std::string remote_ip;
+  // When it was read whole (stage_trace::SteadyNowNs), if the stage trace
+  // is on; else 0.
+  int64_t read_at_ns = 0;
   // The header's value, or "" when absent.
   std::string Header(std::string_view name) const;
 };

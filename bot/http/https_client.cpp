@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "bot/daemon/log.h"
+#include "bot/runtime/stage_trace.h"
 #include "bot/slack/endpoint_url.h"
 #include "bot/slack/tls_verify.h"
 
@@ -127,12 +128,14 @@ template <typename Stream>
 asio::awaitable<void> Exchange(Stream& stream, beast::flat_buffer& buffer,
                                http::request<http::string_body>& request,
                                http::response_parser<http::string_body>& parser,
-                               bool& written, error_code& ec) {
+                               bool& written, error_code& ec, bool trace) {
   co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;
   written = true;
+  if (trace) stage_trace::Mark(stage_trace::Stage::kSlackWritten);
   co_await http::async_read(stream, buffer, parser,
                             asio::redirect_error(asio::use_awaitable, ec));
+  if (trace && !ec) stage_trace::Mark(stage_trace::Stage::kSlackAnswered);
 }
 
 HttpsResponse Failure(std::string error) {
@@ -289,9 +292,11 @@ struct HttpsClient::Impl : std::enable_shared_from_this<Impl> {
       bool written = false;
       connection->lowest().expires_at(deadline);
       if (connection->secure) {
-        co_await Exchange(*connection->secure, connection->buffer, request, parser, written, ec);
+        co_await Exchange(*connection->secure, connection->buffer, request, parser, written, ec,
+                          in.trace_stages);
       } else {
-        co_await Exchange(*connection->plain, connection->buffer, request, parser, written, ec);
+        co_await Exchange(*connection->plain, connection->buffer, request, parser, written, ec,
+                          in.trace_stages);
       }
       if (ec) {
         if (reused && !stopped && IsStaleConnection(ec) && (!written || in.repeatable)) {

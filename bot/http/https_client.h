@@ -60,6 +60,8 @@ struct HttpsRequest {
   // whose effect must not happen twice (a Slack post): the server may have
   // acted on it, and the caller decides what to do instead.
   bool repeatable = true;
+  // Marks stage_trace's kSlackWritten and kSlackAnswered (a lead's post).
+  bool trace_stages = false;
 };
 
 struct HttpsResponse {

@@ -12,6 +12,7 @@
 #include "bot/intake/lead_metrics.h"
 #include "bot/daemon/log.h"
 #include "bot/metrics/metrics.h"
+#include "bot/runtime/stage_trace.h"
 #include "bot/runtime/storage_writer.h"
 #include "pipeline/process.h"
 #include "storage/crm_event_store.h"
@@ -71,9 +72,13 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
   }
 
   auto started = std::chrono::steady_clock::now();
+  if (request.read_at_ns != 0) {
+    stage_trace::MarkAt(stage_trace::Stage::kRequestRead, request.read_at_ns);
+  }
   StepTimer timer;
   Result<pipeline::ProcessedLead> processed =
       pipeline::ProcessBody(request.body, config_.rules, now, &timer);
+  stage_trace::Mark(stage_trace::Stage::kPipelineDone);
   nlohmann::json steps = timer.steps();
   steps["pipeline_ms"] = MillisSince(started);
   if (!processed.ok()) {
@@ -95,16 +100,18 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
           return RespondStoreFailed(out.status(), "lead", respond);
         }
         const AcceptedLead& o = out.value();
+        // The answer first: the log line and the counters need not delay it.
+        const double total_ms = MillisSince(started);
+        respond(JsonText(o.status, o.body));
         if (o.jobs_written > 0) runner_.Wake();
         CountLead("http", lead->source, pipeline::ToString(lead->segment), o);
         nlohmann::json fields = steps;
         fields["status"] = o.status;
-        fields["total_ms"] = MillisSince(started);
+        fields["total_ms"] = total_ms;
         if (o.lead_id) fields["lead_id"] = o.lead_id;
         if (!o.route.empty()) fields["route"] = o.route;
         logging::Info(o.replayed ? "lead.replayed"
                       : o.duplicate ? "lead.duplicate" : "lead.accepted", fields);
-        respond(JsonText(o.status, o.body));
       });
 }
 

@@ -1,6 +1,7 @@
 #include "bot/runtime/job_runner.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <random>
 
@@ -10,6 +11,7 @@
 
 #include "bot/daemon/log.h"
 #include "bot/metrics/metrics.h"
+#include "bot/runtime/stage_trace.h"
 #include "bot/runtime/storage_writer.h"
 #include "bot/runtime/unavailable_wait.h"
 #include "storage/database.h"
@@ -40,6 +42,25 @@ struct JobRunner::Timer {
   SystemTime last_claim_at{};  // the `now` of the latest claim (TEST_Idle)
 };
 
+// What the writer thread needs to hand jobs over: the registered kinds and
+// their steps (copied under `mu` when they change), how many jobs the
+// runner would take now, and the highest job id the last look saw.
+struct JobRunner::HandOver {
+  struct Registered {
+    std::vector<std::string> kinds;
+    std::map<std::string, JobHandOverStep> steps;
+  };
+  std::mutex mu;
+  // Replaced, never changed in place, so a look holds it without the lock.
+  std::shared_ptr<const Registered> registered =
+      std::make_shared<Registered>();  // GUARDED_BY(mu)
+  // max_in_flight less the jobs at work, as last published by the loop;
+  // the writer lowers it by what it hands over. Two threads write it, so
+  // it can be briefly stale: the bound is soft, as it is for claims.
+  std::atomic<size_t> budget{0};
+  int64_t last_id = -1;  // writer thread only; -1 until the first look
+};
+
 JobRunner::JobRunner(boost::asio::io_context& loop, StorageWriter& writer,
                      const Clock& clock, JobRunnerOptions options)
     : loop_(loop),
@@ -48,7 +69,8 @@ JobRunner::JobRunner(boost::asio::io_context& loop, StorageWriter& writer,
       options_(std::move(options)),
       timer_(std::make_unique<Timer>(loop)),
       outside_timer_(std::make_unique<Timer>(loop)),
-      alive_(std::make_shared<bool>(true)) {
+      alive_(std::make_shared<bool>(true)),
+      hand_over_(std::make_shared<HandOver>()) {
   if (!options_.random) {
     auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
     options_.random = [rng] {
@@ -59,8 +81,24 @@ JobRunner::JobRunner(boost::asio::io_context& loop, StorageWriter& writer,
 
 JobRunner::~JobRunner() { Stop(); }
 
-void JobRunner::Register(const std::string& kind, JobExecutor executor) {
+void JobRunner::Register(const std::string& kind, JobExecutor executor,
+                         JobHandOverStep step) {
   executors_[kind] = std::move(executor);
+  std::lock_guard<std::mutex> lock(hand_over_->mu);
+  auto next = std::make_shared<HandOver::Registered>(*hand_over_->registered);
+  next->kinds = Kinds(executors_);
+  if (step) {
+    next->steps[kind] = std::move(step);
+  } else {
+    next->steps.erase(kind);
+  }
+  hand_over_->registered = std::move(next);
+}
+
+void JobRunner::PublishHandOverBudget() {
+  const size_t busy = active();
+  hand_over_->budget =
+      busy >= options_.max_in_flight ? 0 : options_.max_in_flight - busy;
 }
 
 void JobRunner::OnDeadLetter(
@@ -87,6 +125,44 @@ void JobRunner::Start() {
   if (started_) return;
   started_ = true;
   std::weak_ptr<bool> alive = alive_;
+  PublishHandOverBudget();
+  // Every commit looks for jobs it wrote that are due now (a range of the
+  // primary key: cheap) and claims them before it commits.
+  writer_.BeforeCommit(
+      [this, alive, h = hand_over_, &clock = clock_,
+       batch = options_.claim_batch](storage::Database& db) -> std::function<void()> {
+        storage::JobStore jobs(db.db());
+        const int64_t after = h->last_id;
+        h->last_id = jobs.LastId();
+        if (after < 0 || h->last_id == after) return nullptr;
+        std::shared_ptr<const HandOver::Registered> registered;
+        {
+          std::lock_guard<std::mutex> lock(h->mu);
+          registered = h->registered;
+        }
+        const size_t budget = h->budget.load();
+        if (registered->kinds.empty() || budget == 0) return nullptr;
+        const SystemTime now = clock.Now();
+        std::vector<storage::Job> claimed = jobs.ClaimDueWrittenAfter(
+            after, now, registered->kinds, std::min(budget, batch));
+        if (claimed.empty()) return nullptr;
+        for (storage::Job& job : claimed) {
+          job.handed_over = true;
+          auto step = registered->steps.find(job.kind);
+          if (step != registered->steps.end()) step->second(db, job, now);
+        }
+        size_t left = h->budget.load();
+        while (!h->budget.compare_exchange_weak(
+            left, left > claimed.size() ? left - claimed.size() : 0)) {
+        }
+        // A runner stopped meanwhile leaves them running: the next start
+        // recovers them, as it does a claim in flight at a crash.
+        return [this, alive, claimed = std::move(claimed)] {
+          if (alive.expired()) return;
+          stage_trace::Mark(stage_trace::Stage::kHandedOver);
+          for (const storage::Job& job : claimed) Execute(job);
+        };
+      });
   SystemTime now = clock_.Now();
   writer_.Call<int>(
       [now](storage::Database& db) {
@@ -113,6 +189,7 @@ void JobRunner::Stop() {
   if (!alive_) return;
   *alive_ = false;
   alive_.reset();
+  writer_.BeforeCommit(nullptr);
   timer_->timer.cancel();
   outside_timer_->timer.cancel();
   started_ = false;
@@ -182,6 +259,7 @@ void JobRunner::Claim() {
     starved_ = true;  // the next job to finish wakes the runner
     return;
   }
+  PublishHandOverBudget();
   claiming_ = true;
   wake_again_ = false;
   size_t limit = std::min(options_.claim_batch, options_.max_in_flight - active());
@@ -238,6 +316,7 @@ void JobRunner::ArmTimer(SystemTime due) {
 
 void JobRunner::Execute(const storage::Job& job) {
   ++in_flight_;
+  PublishHandOverBudget();
   auto it = executors_.find(job.kind);
   auto called = std::make_shared<bool>(false);
   std::weak_ptr<bool> alive = alive_;
@@ -328,6 +407,7 @@ void JobRunner::Finish(const storage::Job& job, JobOutcome outcome) {
       [this, alive, job, outcome, dead, retry_at](const std::string& error) {
         if (alive.expired()) return;
         --in_flight_;
+        PublishHandOverBudget();
         if (!error.empty()) {
           // The job stays 'running' in the database; the next start recovers it.
           logging::Error("job.finish_failed", {{"job_id", job.id}, {"error", error}});

@@ -10,6 +10,10 @@
 // (CountParkedWith). Failures retry with
 // exponential backoff and jitter (or at the time the executor names, e.g.
 // Slack's Retry-After); after the last attempt a job becomes a dead letter.
+// A job due now is handed over: the transaction that writes it also claims
+// it (StorageWriter::BeforeCommit), and the commit hands it straight to its
+// executor, with no claim commit of its own. After a crash it is a running
+// job like any other: recovered at start and run again.
 // Thread rule: every method runs on the loop thread.
 #pragma once
 
@@ -17,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -30,6 +35,9 @@ class io_context;
 namespace leadrouter {
 
 class StorageWriter;
+namespace storage {
+class Database;
+}
 
 struct JobOutcome {
   enum class Kind { kDone, kRetry, kPermanentFailure, kPostpone, kUnavailable };
@@ -74,6 +82,13 @@ struct JobOutcome {
 // later. May throw; a throw counts as a retryable failure.
 using JobDone = std::function<void(JobOutcome)>;
 using JobExecutor = std::function<void(const storage::Job& job, JobDone done)>;
+// Runs on the storage writer inside the transaction that hands a job of its
+// kind over (see JobRunner), after the claim: records what the executor
+// needs on disk before its first effect (a post's intent), so the executor
+// need not commit it separately. Time is passed in; may throw (the hand-over
+// is then undone and the job claimed as usual).
+using JobHandOverStep =
+    std::function<void(storage::Database& db, const storage::Job& job, SystemTime now)>;
 
 struct JobRunnerOptions {
   std::chrono::milliseconds backoff_base = std::chrono::seconds(2);
@@ -99,7 +114,9 @@ class JobRunner {
 
   // Only registered kinds are claimed; others stay pending (e.g. Slack work
   // while no token is configured).
-  void Register(const std::string& kind, JobExecutor executor);
+  // `step`, if given, runs when a job of `kind` is handed over.
+  void Register(const std::string& kind, JobExecutor executor,
+                JobHandOverStep step = nullptr);
 
   // Called after a job goes dead, once it is recorded as such.
   void OnDeadLetter(std::function<void(const storage::Job&, const std::string& error)> fn);
@@ -138,7 +155,9 @@ class JobRunner {
 
  private:
   struct Timer;
+  struct HandOver;
   void Claim();
+  void PublishHandOverBudget();
   void Execute(const storage::Job& job);
   void Finish(const storage::Job& job, JobOutcome outcome);
   void ArmTimer(SystemTime due);
@@ -163,6 +182,7 @@ class JobRunner {
   bool starved_ = false;  // a claim was skipped: every slot was taken
   size_t in_flight_ = 0;
   std::function<size_t()> parked_;
+  std::shared_ptr<HandOver> hand_over_;  // shared with the writer thread
 };
 
 }  // namespace leadrouter

@@ -10,6 +10,7 @@ list(APPEND BOT_SOURCES
   runtime/guarded_loop.cpp
   runtime/job_runner.cpp
   runtime/movable_clock.cpp
+  runtime/stage_trace.cpp
   runtime/storage_writer.cpp
   runtime/unavailable_wait.cpp
   runtime/waiting_jobs.cpp

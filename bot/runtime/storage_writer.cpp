@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include "bot/runtime/stage_trace.h"
 #include "storage/database.h"
 
 namespace leadrouter {
@@ -16,6 +17,21 @@ namespace {
 // request in a batch is not kept waiting for the last.
 constexpr size_t kMaxBatch = 256;
 }  // namespace
+
+std::function<void()> StorageWriter::RunHook(const CommitHook& hook,
+                                             SQLite::Database& db) {
+  db.exec("SAVEPOINT commit_hook");
+  try {
+    std::function<void()> after = hook(*db_);
+    db.exec("RELEASE commit_hook");
+    return after;
+  } catch (const std::exception& e) {
+    spdlog::error("storage commit hook failed: {}", e.what());
+    db.exec("ROLLBACK TO commit_hook");
+    db.exec("RELEASE commit_hook");
+    return nullptr;
+  }
+}
 
 StorageWriter::StorageWriter(boost::asio::io_context& loop,
                              std::unique_ptr<storage::Database> db)
@@ -40,6 +56,11 @@ void StorageWriter::OnMilestones(MilestoneSink sink) {
   milestone_sink_ = std::move(sink);
 }
 
+void StorageWriter::BeforeCommit(CommitHook hook) {
+  std::lock_guard<std::mutex> lock(mu_);
+  commit_hook_ = std::move(hook);
+}
+
 void StorageWriter::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -60,6 +81,7 @@ void StorageWriter::Run() {
   for (;;) {
     std::vector<Task> batch;
     MilestoneSink sink;
+    CommitHook hook;
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -69,11 +91,13 @@ void StorageWriter::Run() {
         queue_.pop_front();
       }
       sink = milestone_sink_;
+      hook = commit_hook_;
     }
     std::vector<storage::LeadMilestone>& milestones = db_->milestones();
     milestones.clear();
     std::vector<std::string> errors(batch.size());
     bool committed = false;
+    std::function<void()> after_commit;
     try {
       SQLite::Transaction tx(db);
       for (size_t i = 0; i < batch.size(); ++i) {
@@ -90,8 +114,10 @@ void StorageWriter::Run() {
           db.exec("RELEASE task");
         }
       }
+      if (hook) after_commit = RunHook(hook, db);
       tx.commit();
       committed = true;
+      if (after_commit) stage_trace::Mark(stage_trace::Stage::kCommitted);
     } catch (const std::exception& e) {
       spdlog::error("storage commit failed: {}", e.what());
       for (std::string& err : errors) {
@@ -105,6 +131,7 @@ void StorageWriter::Run() {
         spdlog::error("counting committed milestones failed: {}", e.what());
       }
     }
+    if (committed && after_commit) boost::asio::post(loop_, std::move(after_commit));
     for (size_t i = 0; i < batch.size(); ++i) {
       boost::asio::post(loop_, [done = std::move(batch[i].done),
                                 err = std::move(errors[i])] { done(err); });

@@ -23,6 +23,10 @@ namespace boost::asio {
 class io_context;
 }
 
+namespace SQLite {
+class Database;
+}
+
 namespace leadrouter {
 namespace storage {
 class Database;
@@ -48,6 +52,15 @@ class StorageWriter {
   // notes any; milestones committed while none is set are dropped.
   using MilestoneSink = std::function<void(const std::vector<storage::LeadMilestone>&)>;
   void OnMilestones(MilestoneSink sink);
+
+  // Runs on the writer thread inside each batch's transaction, after the
+  // batch's work and before its commit, in a savepoint of its own (a throw
+  // rolls back only what the hook wrote, and is logged). What it returns is
+  // posted to the loop once the commit succeeded, ahead of the batch's
+  // completions, and dropped if the commit failed. The job runner uses this
+  // to take the jobs a commit makes due (JobRunner::Start).
+  using CommitHook = std::function<std::function<void()>(storage::Database&)>;
+  void BeforeCommit(CommitHook hook);
 
   // Runs `work` and hands its value (or the failure) to `done` on the loop.
   template <typename R>
@@ -75,6 +88,7 @@ class StorageWriter {
     Done done;
   };
   void Run();
+  std::function<void()> RunHook(const CommitHook& hook, SQLite::Database& db);
 
   boost::asio::io_context& loop_;
   std::unique_ptr<storage::Database> db_;
@@ -83,6 +97,7 @@ class StorageWriter {
   std::deque<Task> queue_;  // GUARDED_BY(mu_)
   bool stopping_ = false;   // GUARDED_BY(mu_)
   MilestoneSink milestone_sink_;  // GUARDED_BY(mu_)
+  CommitHook commit_hook_;        // GUARDED_BY(mu_)
   std::thread thread_;
 };
 

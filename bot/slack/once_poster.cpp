@@ -107,8 +107,16 @@ void OncePoster::LogScopes() {
   });
 }
 
+void OncePoster::RecordIntent(storage::Database& db, const storage::Job& job,
+                              SystemTime now) {
+  storage::JobPostStore(db.db()).Intend(job.id, "", now);
+}
+
 void OncePoster::Post(int64_t job_id, const std::string& channel, json message,
-                      Record record, JobDone done) {
+                      Record record, JobDone done, bool intent_recorded) {
+  if (intent_recorded) {
+    return Send(job_id, channel, std::move(message), std::move(record), done);
+  }
   SystemTime now = clock_.Now();
   auto shared = std::make_shared<json>(std::move(message));
   writer_.Call<std::optional<storage::JobPost>>(

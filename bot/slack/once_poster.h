@@ -27,6 +27,7 @@ namespace leadrouter {
 class StorageWriter;
 namespace storage {
 class Database;
+struct Job;
 }
 
 namespace slack {
@@ -64,9 +65,15 @@ class OncePoster {
   OncePoster(StorageWriter& writer, WebApiClient& api, const Clock& clock);
 
   // Posts `message` to `channel` once for job `job_id` (see above), then
-  // calls `done` with the outcome. `record` may be empty.
+  // calls `done` with the outcome. `record` may be empty. `intent_recorded`:
+  // the job was handed over with its intent written by RecordIntent in the
+  // transaction that wrote it (its first run), so it posts at once.
   void Post(int64_t job_id, const std::string& channel, nlohmann::json message,
-            Record record, JobDone done);
+            Record record, JobDone done, bool intent_recorded = false);
+
+  // The hand-over step of a posting job's kind (JobHandOverStep): records
+  // its intent, channel not yet known, in the transaction that claims it.
+  static void RecordIntent(storage::Database& db, const storage::Job& job, SystemTime now);
 
   // Asks Slack (auth.test) which scopes the token has and logs whether a
   // post lost in a crash can be looked up; later lookups follow the answer.

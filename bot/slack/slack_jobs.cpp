@@ -2,10 +2,11 @@
 
 #include <exception>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
-#include <memory>
-#include <optional>
 #include <utility>
 
 #include "bot/daemon/log.h"
@@ -105,7 +106,17 @@ SlackJobs::SlackJobs(StorageWriter& writer, slack::WebApiClient& api,
           [this](const std::string& user, const std::string& channel) {
             KeepDmChannel(user, channel);
           }),
-      poster_(writer, api, clock) {}
+      poster_(writer, api, clock),
+      prepared_(std::make_shared<Prepared>()) {}
+
+struct SlackJobs::Prepared {
+  std::mutex mu;
+  // By job id. An entry whose commit failed is never taken; the map is
+  // small and such failures rare, so it is only bounded, by kMaxEntries.
+  std::map<int64_t, std::pair<std::optional<StoredLead>, std::optional<SlackMessage>>>
+      by_job;  // GUARDED_BY(mu)
+  static constexpr size_t kMaxEntries = 4096;
+};
 
 void SlackJobs::RegisterWith(JobRunner& runner) {
   auto bind = [this](void (SlackJobs::*fn)(const storage::Job&, JobDone)) {
@@ -113,15 +124,31 @@ void SlackJobs::RegisterWith(JobRunner& runner) {
       Guarded(done, [&] { (this->*fn)(job, done); });
     };
   };
-  runner.Register(kJobPostSharkTank, bind(&SlackJobs::PostSharkTank));
+  // Kinds that post through the OncePoster record their intent when they
+  // are handed over, so their first run posts without a commit of its own.
+  const JobHandOverStep intent = &slack::OncePoster::RecordIntent;
+  // The shark-tank post also reads its lead there: its first run goes to
+  // Slack without a round trip to the writer.
+  runner.Register(
+      kJobPostSharkTank, bind(&SlackJobs::PostSharkTank),
+      [prepared = prepared_](storage::Database& db, const storage::Job& job, SystemTime now) {
+        slack::OncePoster::RecordIntent(db, job, now);
+        if (!job.lead_id) return;
+        auto lead = storage::LeadStore(db.db()).Get(*job.lead_id);
+        auto post = storage::SlackMessageStore(db.db()).Latest(*job.lead_id,
+                                                               storage::kMessageSharkTank);
+        std::lock_guard<std::mutex> lock(prepared->mu);
+        if (prepared->by_job.size() >= Prepared::kMaxEntries) prepared->by_job.clear();
+        prepared->by_job[job.id] = {std::move(lead), std::move(post)};
+      });
   runner.Register(kJobUpdateLeadPost, bind(&SlackJobs::UpdateLeadPost));
-  runner.Register(kJobDmLeadCard, bind(&SlackJobs::DmLeadCard));
+  runner.Register(kJobDmLeadCard, bind(&SlackJobs::DmLeadCard), intent);
   runner.Register(kJobRefreshLeadCard, bind(&SlackJobs::RefreshLeadCard));
-  runner.Register(kJobEphemeral, bind(&SlackJobs::Ephemeral));
-  runner.Register(kJobDmNote, bind(&SlackJobs::DmNote));
-  runner.Register(kJobThreadNote, bind(&SlackJobs::ThreadNote));
-  runner.Register(kJobPostTriage, bind(&SlackJobs::PostTriage));
-  runner.Register(kJobOpsAlert, bind(&SlackJobs::OpsAlert));
+  runner.Register(kJobEphemeral, bind(&SlackJobs::Ephemeral), intent);
+  runner.Register(kJobDmNote, bind(&SlackJobs::DmNote), intent);
+  runner.Register(kJobThreadNote, bind(&SlackJobs::ThreadNote), intent);
+  runner.Register(kJobPostTriage, bind(&SlackJobs::PostTriage), intent);
+  runner.Register(kJobOpsAlert, bind(&SlackJobs::OpsAlert), intent);
   runner.CountParkedWith([this] { return api_.waiting() + dm_channels_.waiting(); });
   api_.OnLaneWait([&runner] { runner.Wake(); });
   poster_.LogScopes();
@@ -194,12 +221,13 @@ void SlackJobs::PostAndRemember(const storage::Job& job, int64_t lead_id,
         storage::Timeline(db.db()).Record(lead_id, now,
                                           storage::SlackPostedEvent{kind, where, ts});
       },
-      std::move(done));
+      std::move(done), job.handed_over);
 }
 
 void SlackJobs::PostOnce(const storage::Job& job, const std::string& channel,
                          nlohmann::json message, JobDone done) {
-  poster_.Post(job.id, channel, std::move(message), nullptr, std::move(done));
+  poster_.Post(job.id, channel, std::move(message), nullptr, std::move(done),
+               job.handed_over);
 }
 
 void SlackJobs::OpenDm(const std::string& agent, JobDone done,
@@ -214,48 +242,68 @@ void SlackJobs::OpenDm(const std::string& agent, JobDone done,
 void SlackJobs::PostSharkTank(const storage::Job& job, JobDone done) {
   if (!job.lead_id) return done(JobOutcome::Fail("job has no lead_id"));
   const int64_t id = *job.lead_id;
-  // A pool's post goes to the pool's channel and says which route sent it.
-  const PostSharkTankJob post = Decode<PostSharkTankJob>(job.payload);
-  const std::string channel =
-      post.channel.empty() ? config_.slack.shark_tank_channel : post.channel;
-  const std::string route_reason = post.pool.empty() ? "" : post.reason;
+  if (job.handed_over) {
+    std::unique_lock<std::mutex> lock(prepared_->mu);
+    auto it = prepared_->by_job.find(job.id);
+    if (it != prepared_->by_job.end()) {
+      auto [lead, posted] = std::move(it->second);
+      prepared_->by_job.erase(it);
+      lock.unlock();
+      return PostSharkTankOf(job, std::move(lead), std::move(posted), done);
+    }
+  }
   writer_.Call<LeadAndPost>(
       [id](storage::Database& db) {
         return LeadAndPost{storage::LeadStore(db.db()).Get(id),
                            storage::SlackMessageStore(db.db()).Latest(
                                id, storage::kMessageSharkTank)};
       },
-      [this, job, id, done, channel, route_reason](Result<LeadAndPost> r) {
+      [this, job, done](Result<LeadAndPost> r) {
         Guarded(done, [&] {
           if (!r.ok()) return done(JobOutcome::Retry(r.status().message()));
-          if (!r->lead) return done(JobOutcome::Fail("no lead " + std::to_string(id)));
-          if (r->post) return done(JobOutcome::Done());  // posted before a crash
-          if (r->lead->taken_over_at) return done(JobOutcome::Done());
-          if (channel.empty()) {
-            return done(JobOutcome::Fail("slack.shark_tank_channel is not set"));
-          }
-          slack::LeadView view = ViewOf(*r->lead, config_);
-          json message;
-          if (r->lead->owner_slack_id) {
-            // Slack was away long enough for the lead to be owned already.
-            view.status_line = "Assigned to " + slack::Mention(*r->lead->owner_slack_id);
-            message = slack::ClaimedPost(view, clock_.Now());
-          } else {
-            message = slack::SharkTankPost(view, clock_.Now());
-          }
-          if (!route_reason.empty() && message.contains("blocks")) {
-            message["blocks"].push_back(
-                json{{"type", "context"},
-                     {"elements",
-                      json::array({json{
-                          {"type", "mrkdwn"},
-                          {"text", "Why here: " + slack::EscapeAndTruncate(
-                                                      route_reason, 1000)}}})}});
-          }
-          PostAndRemember(job, id, channel, std::move(message),
-                          storage::kMessageSharkTank, done);
+          PostSharkTankOf(job, std::move(r->lead), std::move(r->post), done);
         });
       });
+}
+
+void SlackJobs::PostSharkTankOf(const storage::Job& job, std::optional<StoredLead> lead,
+                                std::optional<SlackMessage> posted, JobDone done) {
+  const int64_t id = *job.lead_id;
+  // A pool's post goes to the pool's channel and says which route sent it.
+  const PostSharkTankJob post = Decode<PostSharkTankJob>(job.payload);
+  const std::string channel =
+      post.channel.empty() ? config_.slack.shark_tank_channel : post.channel;
+  const std::string route_reason = post.pool.empty() ? "" : post.reason;
+  const LeadAndPost both{std::move(lead), std::move(posted)};
+  const LeadAndPost* r = &both;
+  Guarded(done, [&] {
+    if (!r->lead) return done(JobOutcome::Fail("no lead " + std::to_string(id)));
+    if (r->post) return done(JobOutcome::Done());  // posted before a crash
+    if (r->lead->taken_over_at) return done(JobOutcome::Done());
+    if (channel.empty()) {
+      return done(JobOutcome::Fail("slack.shark_tank_channel is not set"));
+    }
+    slack::LeadView view = ViewOf(*r->lead, config_);
+    json message;
+    if (r->lead->owner_slack_id) {
+      // Slack was away long enough for the lead to be owned already.
+      view.status_line = "Assigned to " + slack::Mention(*r->lead->owner_slack_id);
+      message = slack::ClaimedPost(view, clock_.Now());
+    } else {
+      message = slack::SharkTankPost(view, clock_.Now());
+    }
+    if (!route_reason.empty() && message.contains("blocks")) {
+      message["blocks"].push_back(
+          json{{"type", "context"},
+               {"elements",
+                json::array({json{
+                    {"type", "mrkdwn"},
+                    {"text", "Why here: " + slack::EscapeAndTruncate(
+                                                route_reason, 1000)}}})}});
+    }
+    PostAndRemember(job, id, channel, std::move(message),
+                    storage::kMessageSharkTank, done);
+  });
 }
 
 void SlackJobs::UpdateLeadPost(const storage::Job& job, JobDone done) {

@@ -51,6 +51,8 @@ class SlackJobs {
 
  private:
   void PostSharkTank(const storage::Job& job, JobDone done);
+  void PostSharkTankOf(const storage::Job& job, std::optional<storage::StoredLead> lead,
+                       std::optional<storage::SlackMessage> post, JobDone done);
   void UpdateLeadPost(const storage::Job& job, JobDone done);
   void DmLeadCard(const storage::Job& job, JobDone done);
   // The lead's shark-tank post and owner's DM shown again, in place, as
@@ -93,6 +95,10 @@ class SlackJobs {
   const Clock& clock_;
   slack::DmChannelCache dm_channels_;
   slack::OncePoster poster_;
+  // What a shark-tank post's hand-over step read in the transaction that
+  // wrote it, for its first run; shared with the writer thread.
+  struct Prepared;
+  std::shared_ptr<Prepared> prepared_;
 };
 
 }  // namespace leadrouter

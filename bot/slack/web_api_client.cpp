@@ -14,6 +14,7 @@
 
 #include "bot/http/https_client.h"
 #include "bot/daemon/log.h"
+#include "bot/runtime/stage_trace.h"
 #include "bot/metrics/metrics.h"
 #include "bot/slack/rate_limiter.h"
 #include "bot/slack/response_url.h"
@@ -274,6 +275,7 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
     // A post the server may have taken is never resent by the transport:
     // the job decides (slack/once_poster.h), after looking for it.
     request.repeatable = call.method != "chat.postMessage";
+    request.trace_stages = !request.repeatable && stage_trace::Enabled();
     const std::string& token =
         call.token == TokenKind::kApp ? options.app_token : options.bot_token;
     request.headers.emplace_back("Authorization", "Bearer " + token);

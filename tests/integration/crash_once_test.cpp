@@ -3,7 +3,10 @@
 // copy.
 //   (a) the DM was posted and recorded, but its job not yet marked done;
 //   (b) Slack took the post but its answer never arrived (the stand-in's
-//       drop_answer switch), so nothing was recorded.
+//       drop_answer switch), so nothing was recorded;
+//   (c) a hot lead's post was handed from the intake's transaction straight
+//       to the job runner (no claim commit of its own) and Slack held it:
+//       killed before Slack took it, or with Slack taking it after the kill.
 #include <signal.h>
 
 #include <catch2/catch.hpp>
@@ -36,6 +39,28 @@ bool WaitForCount(SlackStack& s, const std::string& sql, int64_t want) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return false;
+}
+
+template <typename Pred>
+bool WaitFor(Pred pred) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+// chat.postMessage calls to the shark tank the sim has received.
+int PostsReceived(SlackStack& s) {
+  int n = 0;
+  for (const json& call : s.SimGet("calls")) {
+    if (call.value("method", "") == "chat.postMessage" &&
+        call["params"].value("channel", "") == kSharkChannel) {
+      ++n;
+    }
+  }
+  return n;
 }
 
 int CountMessages(SlackStack& s, const std::string& channel, const std::string& name) {
@@ -136,4 +161,56 @@ TEST_CASE("without a history scope the daemon says so and posts as before",
   // Today's behaviour, as the log warned: the post could not be checked.
   CHECK(CountMessages(s, kSharkChannel, "Tobias Twice") == 2);
   CHECK(Contains(s.DaemonLog(), "slack.post_unverified"));
+}
+
+TEST_CASE("crash after a post was handed over and before Slack took it: posted once on restart",
+          "[integration][crash_once][handed_over]") {
+  SlackStack s(StackOptions{kAgents});
+  // Slack holds the next post for 3 s and then refuses it without posting:
+  // the kill lands while the handed-over job waits for Slack.
+  s.SimPost("fault", {{"method", "chat.postMessage"}, {"delay_ms", 3000}, {"status", 503}});
+  const int64_t id = s.PostLead(HotLead(1, "Hannah Handed"))["lead_id"];
+  REQUIRE(WaitFor([&] { return PostsReceived(s) == 1; }));
+
+  // Handed over: claimed, with its intent, by the intake's own commit (the
+  // intent's channel is still unknown there; a claim of its own would have
+  // named it).
+  CHECK(s.Count("SELECT count(*) FROM jobs WHERE kind = 'slack.post_shark_tank' AND "
+                "state = 'running' AND attempts = 1 AND lead_id = " + std::to_string(id)) == 1);
+  CHECK(s.Count("SELECT count(*) FROM job_posts WHERE channel = '' AND ts IS NULL") == 1);
+  s.StopDaemon(SIGKILL);
+  CHECK(s.Count("SELECT count(*) FROM slack_messages") == 0);
+
+  s.StartDaemon();
+  REQUIRE(WaitFor([&] {
+    return s.Count("SELECT count(*) FROM slack_messages WHERE kind = 'shark_tank'") == 1;
+  }));
+  s.WaitUntilIdle();
+  CHECK(CountMessages(s, kSharkChannel, "Hannah Handed") == 1);
+  CHECK(s.Count("SELECT count(*) FROM jobs WHERE kind = 'slack.post_shark_tank' AND "
+                "state = 'done' AND attempts = 2") == 1);
+  CHECK(Contains(s.DaemonLog(), "jobs.recovered"));
+}
+
+TEST_CASE("crash after a post was handed over, Slack taking it after the kill: found, not reposted",
+          "[integration][crash_once][handed_over]") {
+  SlackStack s(StackOptions{kAgents});
+  // Slack holds the next post for a second, then posts it: the daemon is
+  // killed before the answer, so only the hand-over's intent is on disk.
+  s.SimPost("fault", {{"method", "chat.postMessage"}, {"delay_ms", 1000}});
+  s.PostLead(HotLead(2, "Hugo Held"));
+  REQUIRE(WaitFor([&] {
+    return s.Count("SELECT count(*) FROM job_posts WHERE channel = '' AND ts IS NULL") == 1;
+  }));
+  s.StopDaemon(SIGKILL);
+  // The held post lands with nobody left to hear the answer.
+  REQUIRE(WaitFor([&] { return CountMessages(s, kSharkChannel, "Hugo Held") == 1; }));
+
+  s.StartDaemon();
+  REQUIRE(WaitFor([&] {
+    return s.Count("SELECT count(*) FROM slack_messages WHERE kind = 'shark_tank'") == 1;
+  }));
+  s.WaitUntilIdle();
+  CHECK(CountMessages(s, kSharkChannel, "Hugo Held") == 1);
+  CHECK(Contains(s.DaemonLog(), "slack.post_found"));
 }

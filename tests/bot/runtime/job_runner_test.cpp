@@ -542,3 +542,139 @@ TEST_CASE("a permanent failure still dead-letters at once after a wait",
   REQUIRE(RunUntil(h.loop, [&] { return h.Get(id).state == JobState::kDead; }));
   CHECK(h.Get(id).last_error == "channel_not_found");
 }
+
+namespace {
+
+// Writes a job due now without waking the runner: only the hand-over can
+// run it before the commit's own completion.
+int64_t EnqueueQuietly(Harness& h, const std::string& kind, std::function<void()> on_done) {
+  auto id = std::make_shared<int64_t>(0);
+  NewJob job;
+  job.kind = kind;
+  job.lead_id = 7;
+  job.due_at = h.clock.Now();
+  job.max_attempts = 4;
+  const auto now = h.clock.Now();
+  bool done = false;
+  h.writer.Submit([id, job, now](leadrouter::storage::Database& db) {
+                    *id = JobStore(db.db()).Enqueue(job, now);
+                  },
+                  [&done, on_done](const std::string& e) {
+                    CHECK(e.empty());
+                    on_done();
+                    done = true;
+                  });
+  REQUIRE(RunUntil(h.loop, [&] { return done; }));
+  return *id;
+}
+
+}  // namespace
+
+TEST_CASE("a job due now is handed over by the commit that wrote it, before that "
+          "commit's completion and with no claim of its own",
+          "[bot][job_runner][hand_over]") {
+  Harness h;
+  std::vector<Job> ran;
+  std::vector<leadrouter::storage::JobState> state_in_step;
+  h.runner->Register(
+      "slack.post",
+      [&](const Job& job, leadrouter::JobDone done) {
+        ran.push_back(job);
+        done(JobOutcome::Done());
+      },
+      [&](leadrouter::storage::Database& db, const Job& job, leadrouter::SystemTime) {
+        // Inside the writing transaction, after the claim.
+        state_in_step.push_back(JobStore(db.db()).Get(job.id)->state);
+      });
+  h.runner->Start();
+  Settle(h);
+  size_t ran_before_completion = 99;
+  int64_t id = EnqueueQuietly(h, "slack.post", [&] { ran_before_completion = ran.size(); });
+  CHECK(ran_before_completion == 1);
+  REQUIRE(ran.size() == 1);
+  CHECK(ran[0].id == id);
+  CHECK(ran[0].handed_over);
+  CHECK(ran[0].attempts == 1);
+  CHECK(ran[0].state == JobState::kRunning);
+  CHECK(state_in_step == std::vector<JobState>{JobState::kRunning});
+  Settle(h);
+  CHECK(h.Get(id).state == JobState::kDone);
+  CHECK(ran.size() == 1);
+}
+
+TEST_CASE("jobs due later, of kinds nobody runs, or from a failed hand-over step are "
+          "left to the usual claim",
+          "[bot][job_runner][hand_over]") {
+  Harness h;
+  std::vector<Job> ran;
+  bool step_throws = true;
+  h.runner->Register(
+      "slack.post",
+      [&](const Job& job, leadrouter::JobDone done) {
+        ran.push_back(job);
+        done(JobOutcome::Done());
+      },
+      [&](leadrouter::storage::Database&, const Job&, leadrouter::SystemTime) {
+        if (step_throws) throw std::runtime_error("cannot record the intent");
+      });
+  h.runner->Start();
+  Settle(h);
+
+  SECTION("a throwing step: the job stays pending, then a claim runs it once") {
+    int64_t id = EnqueueQuietly(h, "slack.post", [] {});
+    CHECK(ran.empty());
+    CHECK(h.Get(id).state == JobState::kPending);
+    CHECK(h.Get(id).attempts == 0);
+    step_throws = false;
+    h.runner->Wake();
+    REQUIRE(RunUntil(h.loop, [&] { return ran.size() == 1; }));
+    CHECK_FALSE(ran[0].handed_over);
+    CHECK(ran[0].attempts == 1);
+  }
+  SECTION("a kind with no executor stays pending") {
+    int64_t id = EnqueueQuietly(h, "nobody.runs", [] {});
+    Settle(h);
+    CHECK(h.Get(id).state == JobState::kPending);
+  }
+  SECTION("a job due later waits for its time") {
+    step_throws = false;
+    int64_t id = h.Enqueue("slack.post", h.clock.Now() + 1min);
+    Settle(h);
+    CHECK(ran.empty());
+    CHECK(h.Get(id).state == JobState::kPending);
+  }
+}
+
+TEST_CASE("a handed-over job whose process dies is run again after a restart",
+          "[bot][job_runner][hand_over]") {
+  leadrouter::testing::TempDir dir;
+  std::string path = dir.File("handed.db");
+  int64_t id = 0;
+  {
+    Harness first(path);
+    bool started = false;
+    // Never calls done: the process "dies" with the job handed over.
+    first.runner->Register("slack.post", [&](const Job& job, leadrouter::JobDone) {
+      CHECK(job.handed_over);
+      started = true;
+    });
+    first.runner->Start();
+    Settle(first);
+    id = EnqueueQuietly(first, "slack.post", [] {});
+    REQUIRE(started);
+    CHECK(first.Get(id).state == JobState::kRunning);
+  }
+  Harness second(path);
+  int runs = 0;
+  second.runner->Register("slack.post", [&](const Job& job, leadrouter::JobDone done) {
+    ++runs;
+    CHECK(job.attempts == 2);
+    CHECK_FALSE(job.handed_over);
+    done(JobOutcome::Done());
+  });
+  second.runner->Start();
+  REQUIRE(RunUntil(second.loop, [&] { return runs == 1; }));
+  Settle(second);
+  CHECK(second.Get(id).state == JobState::kDone);
+  CHECK(runs == 1);
+}

@@ -154,3 +154,64 @@ TEST_CASE("milestones reach the sink after the commit, never from rolled-back wo
   CHECK(counted[1].kind == LeadMilestone::Kind::kFirstContact);
   CHECK(counted[1].since_intake == 600000ms);
 }
+
+TEST_CASE("the commit hook writes in the batch's transaction and its result runs "
+          "after the commit, before the completions",
+          "[bot][storage_writer][hand_over]") {
+  leadrouter::testing::TempDir dir;
+  std::string path = dir.File("h.db");
+  boost::asio::io_context loop;
+  StorageWriter writer(loop, Database::Open(path));
+  std::vector<std::string> order;
+  int64_t seen_by_after = -1;
+  writer.BeforeCommit([&](Database& db) -> std::function<void()> {
+    if (!db.db().tableExists("probe")) return nullptr;
+    db.db().exec("INSERT INTO probe VALUES (100)");
+    // Runs on the loop once the commit is on disk: another connection sees
+    // the hook's row with the work's.
+    return [&] {
+      order.push_back("after_commit");
+      seen_by_after = Count(path);
+    };
+  });
+  bool created = false;
+  writer.Submit([](Database& db) { db.db().exec("CREATE TABLE probe(x INTEGER)"); },
+                [&](const std::string&) { created = true; });
+  REQUIRE(RunUntil(loop, [&] { return created; }));
+  order.clear();
+  writer.Submit([](Database& db) { db.db().exec("INSERT INTO probe VALUES (1)"); },
+                [&](const std::string& e) {
+                  CHECK(e.empty());
+                  order.push_back("done");
+                });
+  REQUIRE(RunUntil(loop, [&] { return order.size() == 2; }));
+  CHECK(order == std::vector<std::string>{"after_commit", "done"});
+  // The table's first batch, the insert's batch: one hook row each.
+  CHECK(seen_by_after == Count(path));
+  CHECK(Count(path) >= 2);
+}
+
+TEST_CASE("a commit hook that throws undoes only its own writes",
+          "[bot][storage_writer][hand_over]") {
+  leadrouter::testing::TempDir dir;
+  std::string path = dir.File("t.db");
+  boost::asio::io_context loop;
+  StorageWriter writer(loop, Database::Open(path));
+  bool after_ran = false;
+  writer.BeforeCommit([&](Database& db) -> std::function<void()> {
+    if (!db.db().tableExists("probe")) return nullptr;
+    db.db().exec("INSERT INTO probe VALUES (100)");
+    throw std::runtime_error("the hand-over failed");
+  });
+  std::string error = "unset";
+  writer.Submit(
+      [](Database& db) {
+        db.db().exec("CREATE TABLE IF NOT EXISTS probe(x INTEGER)");
+        db.db().exec("INSERT INTO probe VALUES (1)");
+      },
+      [&](const std::string& e) { error = e; });
+  REQUIRE(RunUntil(loop, [&] { return error != "unset"; }));
+  CHECK(error.empty());
+  CHECK_FALSE(after_ran);
+  CHECK(Count(path) == 1);  // the work's row, not the hook's
+}
