@@ -7,6 +7,8 @@
 //   - finds only its intent (a crash, or a connection lost after Slack took
 //     the post but before its answer): looks in the channel's history for a
 //     message carrying its id, records that one if found, posts only if not.
+// A post Slack takes only after the restarted daemon looked for it (Slack
+// slower to act on it than the daemon was to restart) is posted twice.
 // The lookup needs a history scope (channels:history / groups:history, and
 // im:history for DMs). Without it, leadrouter posts again as it always did,
 // and says so once at start (LogScopes) and on the first refused lookup.
