@@ -202,6 +202,8 @@ TEST_CASE("crash after a post was handed over, Slack taking it after the kill: f
   REQUIRE(WaitFor([&] {
     return s.Count("SELECT count(*) FROM job_posts WHERE channel = '' AND ts IS NULL") == 1;
   }));
+  // The intent is written before the request: wait until Slack holds it.
+  REQUIRE(WaitFor([&] { return s.SimGet("faults").empty(); }));
   s.StopDaemon(SIGKILL);
   // The held post lands with nobody left to hear the answer.
   REQUIRE(WaitFor([&] { return CountMessages(s, kSharkChannel, "Hugo Held") == 1; }));

@@ -81,6 +81,7 @@ HttpReply ControlApi::Handle(const HttpRequest& request,
     if (action == "calls") return JsonReply(web_api_.calls());
     if (action == "acks") return JsonReply(hub_.AcksJson());
     if (action == "connections") return JsonReply(hub_.ConnectionsJson());
+    if (action == "faults") return JsonReply(json(web_api_.faults().Pending()));
     if (action == "messages") {
       std::string channel = ParseForm(request.query)["channel"];
       return JsonReply(workspace_.MessagesJson(channel));

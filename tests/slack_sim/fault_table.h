@@ -43,6 +43,16 @@ class FaultTable {
 
   void Reset() { table_.clear(); }
 
+  // Uses left per method, for GET /_sim/faults: a test waits for a fault to
+  // be taken (the call it stands for has reached the sim) before it acts.
+  std::map<std::string, int> Pending() const {
+    std::map<std::string, int> out;
+    for (const auto& [method, faults] : table_) {
+      for (const Fault& f : faults) out[method] += f.count;
+    }
+    return out;
+  }
+
  private:
   std::map<std::string, std::deque<Fault>> table_;
 };
