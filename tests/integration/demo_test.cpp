@@ -49,7 +49,7 @@ TEST_CASE("leadrouter demo runs the whole flow against slack-sim and shows it",
   // The CRM override, as a reply in Dana's thread.
   CHECK(Has(r.out, "↳ reply in thread:\n      CRM: "));
   // The triage post: a well-formed warning, not something Slack refuses.
-  // A support request says so once, in the header, and no fire (issue 11).
+  // A support request says so once, in the header, and no fire.
   CHECK(Has(r.out, "Owen Tran · Support request\n"));
   CHECK_FALSE(Has(r.out, "🔥 Owen Tran"));
   CHECK(Has(r.out, "⚠ Needs an owner: not a sale, so no agent was given it"));

@@ -194,7 +194,7 @@ TEST_CASE("healthz reports Slack's state and the queue", "[integration][intake]"
   CHECK(h["slack"]["state"] == "disabled");
   CHECK(h["slack"]["web_api"]["state"] == "unknown");
   // The shark-tank post waits to run now; its claim timer is for later and
-  // is no backlog (issue 11).
+  // is no backlog.
   CHECK(h["queue"]["pending"] == 1);
   CHECK(h["queue"]["scheduled"] == 1);
   CHECK(h["queue"]["dead"] == 0);

@@ -112,7 +112,7 @@ TEST_CASE("a Socket Mode link down longer than slack_down_after gives one alert 
   CHECK(s.Channel(kOpsChannel)["messages"].size() == 2);
 }
 
-TEST_CASE("restarts leave no ops alert timer behind (issue 11)",
+TEST_CASE("restarts leave no ops alert timer behind",
           "[integration][ops_alerts]") {
   SlackStack s;
   // Each start opens the Slack link's alert group ("connecting") and

@@ -139,7 +139,7 @@ TEST_CASE("ten agents clicking Claim at once produce one owner and nine refusals
 }
 
 TEST_CASE("everyone who lost a claim race is told within 2 s, through the click's "
-          "response_url (issue 11)",
+          "response_url",
           "[integration][shark_tank]") {
   constexpr int kClickers = 20;
   std::vector<std::pair<std::string, std::string>> agents;
@@ -265,7 +265,7 @@ TEST_CASE("an unclaimed hot lead falls back to the rotation on time, across a re
            Contains(MessageText(m), "Nobody claimed this lead within 5 min");
   });
   REQUIRE(note);
-  // The timeout is said once, then the rotation's own reason (issue 11).
+  // The timeout is said once, then the rotation's own reason.
   CHECK(Contains(MessageText(*note),
                  "Nobody claimed this lead within 5 min, so the rotation gave "
                  "it to <@U0AGENTANA> (turn "));

@@ -25,7 +25,7 @@ TEST_CASE("score adds points for a valid phone", "[pipeline][score]") {
       ScoreLead(WithPhone(LeadSaying("hi"), "(212) 555-0199"), rules);
   REQUIRE(Find(r, "valid_phone") != nullptr);
   CHECK(Find(r, "valid_phone")->points == 10);
-  // In an agent's words, and the number is not repeated (issue 11).
+  // In an agent's words, and the number is not repeated.
   CHECK(Find(r, "valid_phone")->detail == "valid mobile or landline number");
   CHECK(r.total == 10);
 }

@@ -126,7 +126,7 @@ TEST_CASE("every US geographic area code resolves to its state's zone",
   }
 }
 
-TEST_CASE("Washington numbers are in Washington, at Pacific time (issue 11)",
+TEST_CASE("Washington numbers are in Washington, at Pacific time",
           "[pipeline][lead_zone][area_codes]") {
   for (int area_code : {206, 253, 360, 425, 509, 564}) {
     INFO(area_code);

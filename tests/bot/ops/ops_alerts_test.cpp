@@ -278,7 +278,7 @@ int64_t PendingChecks(Harness& h) {
   });
 }
 
-TEST_CASE("restarts leave no alert timer behind (issue 11)",
+TEST_CASE("restarts leave no alert timer behind",
           "[bot][ops_alerts][slack]") {
   TempDbFile file;
   // Each start connects to Slack: the link's group opens and closes again.

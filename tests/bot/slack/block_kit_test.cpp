@@ -493,8 +493,7 @@ TEST_CASE("no dead letters is one plain sentence without buttons",
   CHECK(AllText(message).find("No dead letters") != std::string::npos);
 }
 
-TEST_CASE("a support request's card says what it is, without the hot-lead fire "
-          "(issue 11)",
+TEST_CASE("a support request's card says what it is, without the hot-lead fire",
           "[bot][slack][block_kit]") {
   slack::LeadView view = MakeView();
   view.lead.name.full = "Owen Tran";

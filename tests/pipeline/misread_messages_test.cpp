@@ -1,4 +1,6 @@
-// Issue 15: three messages a person reads at once that the rules misread.
+// Three messages a person reads at once that the rules once misread: a
+// pre-approval letter with a tour tomorrow, a curious tire-kicker, and a
+// form's trailing %20.
 #include <algorithm>
 #include <catch2/catch.hpp>
 
@@ -28,9 +30,9 @@ bool Mentions(const std::vector<Reason>& reasons, const std::string& words) {
 
 }  // namespace
 
-TEST_CASE("issue 15: a pre-approval letter and a tour tomorrow on a fresh "
+TEST_CASE("a pre-approval letter and a tour tomorrow on a fresh "
           "listing is a hot, urgent buyer",
-          "[pipeline][issue15]") {
+          "[pipeline][misread]") {
   const ProcessedLead lead = Processed(
       {{"message",
         "We have our pre-approval letter and would like to tour tomorrow"},
@@ -43,9 +45,9 @@ TEST_CASE("issue 15: a pre-approval letter and a tour tomorrow on a fresh "
   CHECK(Mentions(lead.segment_reasons, "\"tomorrow\""));
 }
 
-TEST_CASE("issue 15: just curious about commission, nothing planned soon, "
+TEST_CASE("just curious about commission, nothing planned soon, "
           "is a tire kicker for nurture",
-          "[pipeline][issue15]") {
+          "[pipeline][misread]") {
   const ProcessedLead lead = Processed(
       {{"message",
         "Just curious, how does your commission compare to Redfin? Not "
@@ -55,8 +57,8 @@ TEST_CASE("issue 15: just curious about commission, nothing planned soon, "
   CHECK(Mentions(lead.intent_reasons, "\"Just curious\""));
 }
 
-TEST_CASE("issue 15: a trailing %20 from the form is decoded",
-          "[pipeline][issue15]") {
+TEST_CASE("a trailing %20 from the form is decoded",
+          "[pipeline][misread]") {
   CHECK(Processed({{"message", "Thanks!%20"}}).message == "Thanks!");
   const ProcessedLead lead =
       Processed({{"message", "Please send the floor plan. Thanks!%20"}});
