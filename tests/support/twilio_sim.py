@@ -200,14 +200,19 @@ class Handler(BaseHTTPRequestHandler):
             "body": body.decode("utf-8", errors="replace"),
             "received_at": time.time(),
         }
-        if rule is None:
-            record["status"] = 200
-            self.answer(200, {"ok": True})
-        else:
-            record["status"] = self.answer_rule(
-                rule, lambda r, s: {"ok": False, "error": r.get("message", "scripted failure")})
+        # Recorded before the answer is written: a caller holding its answer
+        # always finds its request here.
+        if rule is not None and rule.get("delay_ms"):
+            time.sleep(rule["delay_ms"] / 1000.0)
+            rule = {k: v for k, v in rule.items() if k != "delay_ms"}
+        record["status"] = 200 if rule is None else rule.get("status", 500)
         with self.state.lock:
             self.state.hooks.append(record)
+        if rule is None:
+            self.answer(200, {"ok": True})
+        else:
+            self.answer_rule(
+                rule, lambda r, s: {"ok": False, "error": r.get("message", "scripted failure")})
 
     def credentials(self):
         """(user, password) from basic auth, or None."""
@@ -253,12 +258,16 @@ class Handler(BaseHTTPRequestHandler):
         with self.state.lock:
             rule = self.state.take_rule(path, to)
         if rule is not None:
-            status = self.answer_rule(rule, lambda r, s: twilio_error(
-                s, r.get("code", default_code(s)), r.get("message", "scripted failure")))
-            request["status"] = status
+            # Recorded before the answer, as finish() does.
+            if rule.get("delay_ms"):
+                time.sleep(rule["delay_ms"] / 1000.0)
+                rule = {k: v for k, v in rule.items() if k != "delay_ms"}
+            request["status"] = rule.get("status", 500)
             request["code"] = rule.get("code")
             with self.state.lock:
                 self.state.requests.append(request)
+            self.answer_rule(rule, lambda r, s: twilio_error(
+                s, r.get("code", default_code(s)), r.get("message", "scripted failure")))
             return
         if not to:
             return finish(400, twilio_error(400, 21604, "A 'To' phone number is required."))
