@@ -89,12 +89,6 @@ std::optional<std::string> DescribePhoneArea(const std::string& e164,
   return std::string(out.data(), n);
 }
 
-GeocoderStatus CurrentGeocoderStatus() {
-  Module& m = TheModule();
-  std::lock_guard lock(m.mu);
-  return GeocoderStatus{m.describe != nullptr, m.error};
-}
-
 GeocoderStatus LoadGeocoder() {
   Module& m = TheModule();
   std::lock_guard lock(m.mu);

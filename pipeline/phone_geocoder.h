@@ -15,7 +15,7 @@ namespace leadrouter::pipeline {
 
 // The area description of a parsed E.164 number as dialled from `region`
 // ("New York, NY"; "" when it has none), or nullopt when the module cannot
-// be loaded (GeocoderStatus says why).
+// be loaded (LoadGeocoder says why).
 std::optional<std::string> DescribePhoneArea(const std::string& e164,
                                              const std::string& region);
 
@@ -23,9 +23,6 @@ struct GeocoderStatus {
   bool loaded = false;
   std::string error;  // why loading failed; empty when loaded or not tried
 };
-
-// Whether the module has been loaded. Never loads it.
-GeocoderStatus CurrentGeocoderStatus();
 
 // Loads the module now (check-config proves an install can find it without
 // the daemon paying for it) and says how that went.

@@ -6,6 +6,7 @@
 #include "bot/classifier/llm_client.h"
 #include "bot/daemon/duration.h"
 #include "bot/daemon/log.h"
+#include "bot/intake/lead_metrics.h"
 #include "bot/metrics/metrics.h"
 #include "bot/runtime/digest.h"
 #include "bot/runtime/job_kinds.h"
@@ -210,9 +211,7 @@ void LlmJobs::Finish(int64_t lead_id, ModelOutcome outcome, std::string hash,
       [this, done](Result<EnrichmentRouting> routed) {
         if (!routed.ok()) return done(JobOutcome::Retry(routed.status().message()));
         const EnrichmentRouting& r = routed.value();
-        if (!r.route.empty()) {
-          metrics::Global().LeadRouted(r.route, r.route, r.segment);
-        }
+        CountRouted(r.route, r.route_name, r.pool, r.segment);
         runner_.Wake();
         done(JobOutcome::Done());
       });

@@ -43,6 +43,8 @@ void RouteAfterWait(storage::Database& db, const pipeline::ProcessedLead& lead,
   RouteFirstTime(db, lead, lead_id, now, config, routed);
   out.jobs += routed.jobs_written;
   out.route = routed.route;
+  out.route_name = routed.route_name;
+  out.pool = routed.pool;
   out.segment = pipeline::ToString(lead.segment);
 }
 

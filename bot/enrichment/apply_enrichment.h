@@ -34,7 +34,9 @@ struct LookupResult {
 // routed (for the metrics), with the segment it was routed as.
 struct EnrichmentRouting {
   size_t jobs = 0;
-  std::string route = {};
+  std::string route = {};       // empty: not routed now
+  std::string route_name = {};  // with [[pools]], as AcceptedLead has them
+  std::string pool = {};
   std::string segment = {};
 };
 

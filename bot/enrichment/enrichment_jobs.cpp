@@ -4,7 +4,7 @@
 
 #include "bot/daemon/duration.h"
 #include "bot/daemon/log.h"
-#include "bot/metrics/metrics.h"
+#include "bot/intake/lead_metrics.h"
 #include "bot/runtime/job_kinds.h"
 #include "bot/runtime/storage_writer.h"
 #include "storage/database.h"
@@ -20,8 +20,7 @@ constexpr std::chrono::seconds kDefaultRateLimitPause(30);
 
 // A lead routed when its wait ended counts as intake counts the others.
 void Count(const EnrichmentRouting& routed) {
-  if (routed.route.empty()) return;
-  metrics::Global().LeadRouted(routed.route, routed.route, routed.segment);
+  CountRouted(routed.route, routed.route_name, routed.pool, routed.segment);
 }
 
 std::map<std::string, std::string> ValuesOf(const EnrichLookupJob& job) {

@@ -10,12 +10,14 @@ void CountLead(std::string_view channel, std::string_view source,
   metrics::Metrics& m = metrics::Global();
   m.LeadReceived(channel, source,
                  accepted.replayed ? "replayed" : accepted.duplicate ? "duplicate" : "accepted");
-  if (!accepted.route.empty()) {
-    // With [[pools]] a route names its pool; without, or for a lead no
-    // pool takes (nurture, spam, triage), the pool is "none".
-    m.LeadRouted(accepted.route_name.empty() ? accepted.route : accepted.route_name,
-                 accepted.pool.empty() ? "none" : accepted.pool, segment);
-  }
+  CountRouted(accepted.route, accepted.route_name, accepted.pool, segment);
+}
+
+void CountRouted(std::string_view route, std::string_view route_name,
+                 std::string_view pool, std::string_view segment) {
+  if (route.empty()) return;
+  metrics::Global().LeadRouted(route_name.empty() ? route : route_name,
+                               pool.empty() ? "none" : pool, segment);
 }
 
 }  // namespace leadrouter

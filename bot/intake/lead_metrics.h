@@ -14,4 +14,11 @@ namespace leadrouter {
 void CountLead(std::string_view channel, std::string_view source,
                std::string_view segment, const AcceptedLead& accepted);
 
+// Counts a lead routed now (at intake, or when its wait for enrichment or
+// the model ended) under its route, pool and segment; nothing when `route`
+// is empty. With [[pools]] a route names its pool; without, or for a lead
+// no pool takes (nurture, spam, triage), the pool is "none".
+void CountRouted(std::string_view route, std::string_view route_name,
+                 std::string_view pool, std::string_view segment);
+
 }  // namespace leadrouter

@@ -16,6 +16,7 @@
 #include "tests/support/daemon_process.h"
 #include "tests/support/lead_events.h"
 #include "tests/support/property_sim.h"
+#include "tests/support/http_client.h"
 #include "tests/support/slack_stack.h"
 
 using leadrouter::testing::AgentToml;
@@ -177,6 +178,10 @@ TEST_CASE(
   const int64_t after = RoutedAfterMs(s, id);
   CHECK(after >= 800);
   CHECK(after <= 800 + kSchedulingSlackMs);
+  // Routed when its wait ended, it counts as one routed at intake would.
+  leadrouter::test::HttpClient http(s.daemon_port());
+  CHECK(Contains(http.Send("GET", "/metrics").body,
+                 "leadrouter_leads_routed_total{pool=\"none\",route=\"round_robin\","));
 
   // The answer lands on the same message, in place.
   auto updated = s.WaitFor(dm, [&](const json& m) {
