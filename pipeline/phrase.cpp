@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 
 namespace leadrouter::pipeline {
 namespace {
@@ -132,6 +133,9 @@ size_t MatchWord(std::string_view p, const std::vector<Token>& tokens,
                  size_t j) {
   const std::string& w = tokens[j].word;
   if (p == "#") return NumberValue(w) >= 0 ? 1 : 0;
+  // Every way of matching below keeps the first letter (tokens are never
+  // empty); most tokens differ from most phrase words right there.
+  if (w.empty() || p.empty() || w[0] != p[0]) return 0;
   if (w == p) return 1;
   if (j + 1 < tokens.size() && tokens[j + 1].clause == tokens[j].clause &&
       w.size() < p.size() && p.compare(0, w.size(), w) == 0 &&
@@ -178,6 +182,19 @@ std::vector<std::string> PatternWords(std::string_view phrase) {
     pos = space + 1;
   }
   return out;
+}
+
+// Folding a phrase costs more than looking for it, and the lists are the
+// same on every call (the built-in families and the configured rules), so
+// each phrase is folded once per thread. The bound only matters to a caller
+// that passes ever-new phrases.
+constexpr size_t kMaxFoldedPhrases = 4096;
+
+const std::vector<std::string>& FoldedPattern(const std::string& phrase) {
+  thread_local std::unordered_map<std::string, std::vector<std::string>> folded;
+  if (auto it = folded.find(phrase); it != folded.end()) return it->second;
+  if (folded.size() >= kMaxFoldedPhrases) folded.clear();
+  return folded.emplace(phrase, PatternWords(phrase)).first->second;
 }
 
 }  // namespace
@@ -319,7 +336,7 @@ std::vector<PhraseHit> FindPhrases(const TokenizedText& t,
   std::vector<PhraseHit> hits;
   const std::vector<Token>& tokens = t.tokens;
   for (const std::string& phrase : phrases) {
-    const std::vector<std::string> pattern = PatternWords(phrase);
+    const std::vector<std::string>& pattern = FoldedPattern(phrase);
     if (pattern.empty()) continue;
     for (size_t start = 0; start < tokens.size(); ++start) {
       size_t j = start;

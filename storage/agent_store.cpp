@@ -7,12 +7,14 @@
 #include <cstddef>
 #include <utility>
 
+#include "storage/cached_statement.h"
+
 namespace leadrouter::storage {
 
 std::optional<std::string> AgentStore::MatchCrmOwner(
     const std::string& email, const std::string& slack_id) {
   if (!slack_id.empty()) {
-    SQLite::Statement query(db_,
+    CachedStatement query(db_,
                             "SELECT slack_id FROM agents WHERE slack_id = ?");
     query.bind(1, slack_id);
     if (query.executeStep()) return query.getColumn(0).getString();
@@ -20,7 +22,7 @@ std::optional<std::string> AgentStore::MatchCrmOwner(
   if (!email.empty()) {
     // Agents' e-mails come from the config as typed; the CRM's from the
     // pipeline, lower-cased. The table is small, so no index is needed.
-    SQLite::Statement query(
+    CachedStatement query(
         db_,
         "SELECT slack_id FROM agents WHERE email <> '' AND lower(email) = "
         "lower(?) ORDER BY active DESC, position LIMIT 1");
@@ -37,7 +39,7 @@ bool AgentStore::SeedIfEmpty(const std::vector<AgentSeed>& agents,
   if (db_.execAndGet("SELECT COUNT(*) FROM agents").getInt64() > 0) {
     return false;
   }
-  SQLite::Statement insert(
+  CachedStatement insert(
       db_,
       "INSERT INTO agents (slack_id, name, position, weight, daily_cap, "
       "timezone, created_at, email, work_start, work_end, work_days) "
@@ -74,13 +76,13 @@ constexpr char kSelectAgent[] =
 }  // namespace
 
 std::vector<Agent> AgentStore::List() {
-  SQLite::Statement query(
+  CachedStatement query(
       db_, std::string(kSelectAgent) + "ORDER BY position, slack_id");
   return Read(query);
 }
 
 std::optional<Agent> AgentStore::Get(const std::string& slack_id) {
-  SQLite::Statement query(db_,
+  CachedStatement query(db_,
                           std::string(kSelectAgent) + "WHERE slack_id = ?");
   query.bind(1, slack_id);
   std::vector<Agent> found = Read(query);
@@ -121,7 +123,7 @@ AgentAdd AgentStore::Add(const std::string& slack_id, const std::string& name,
   int end = db_.execAndGet("SELECT COALESCE(MAX(position) + 1, 0) FROM agents")
                 .getInt();
   if (existing) {
-    SQLite::Statement update(
+    CachedStatement update(
         db_,
         "UPDATE agents SET active = 1, position = ?, "
         "name = CASE WHEN ? = '' THEN name ELSE ? END WHERE slack_id = ?");
@@ -132,7 +134,7 @@ AgentAdd AgentStore::Add(const std::string& slack_id, const std::string& name,
     update.exec();
     return AgentAdd::kReactivated;
   }
-  SQLite::Statement insert(
+  CachedStatement insert(
       db_,
       "INSERT INTO agents (slack_id, name, position, created_at) "
       "VALUES (?, ?, ?, ?)");
@@ -145,7 +147,7 @@ AgentAdd AgentStore::Add(const std::string& slack_id, const std::string& name,
 }
 
 bool AgentStore::Deactivate(const std::string& slack_id) {
-  SQLite::Statement update(db_,
+  CachedStatement update(db_,
                            "UPDATE agents SET active = 0 WHERE slack_id = ?");
   update.bind(1, slack_id);
   return update.exec() > 0;
@@ -153,7 +155,7 @@ bool AgentStore::Deactivate(const std::string& slack_id) {
 
 bool AgentStore::Pause(const std::string& slack_id,
                        std::optional<TimePoint> until) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_, "UPDATE agents SET paused = 1, paused_until = ? WHERE slack_id = ?");
   if (until) update.bind(1, ToMillis(*until));
   update.bind(2, slack_id);
@@ -161,7 +163,7 @@ bool AgentStore::Pause(const std::string& slack_id,
 }
 
 bool AgentStore::Unpause(const std::string& slack_id) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE agents SET paused = 0, paused_until = NULL WHERE slack_id = ?");
   update.bind(1, slack_id);
@@ -169,7 +171,7 @@ bool AgentStore::Unpause(const std::string& slack_id) {
 }
 
 bool AgentStore::SetWeight(const std::string& slack_id, int weight) {
-  SQLite::Statement update(db_,
+  CachedStatement update(db_,
                            "UPDATE agents SET weight = ? WHERE slack_id = ?");
   update.bind(1, weight);
   update.bind(2, slack_id);
@@ -177,7 +179,7 @@ bool AgentStore::SetWeight(const std::string& slack_id, int weight) {
 }
 
 bool AgentStore::SetDailyCap(const std::string& slack_id, int daily_cap) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_, "UPDATE agents SET daily_cap = ? WHERE slack_id = ?");
   update.bind(1, daily_cap);
   update.bind(2, slack_id);
@@ -225,7 +227,7 @@ bool AgentStore::MoveBefore(const std::string& slack_id,
 }
 
 void AgentStore::Renumber(const std::vector<std::string>& order) {
-  SQLite::Statement update(db_,
+  CachedStatement update(db_,
                            "UPDATE agents SET position = ? WHERE slack_id = ?");
   int position = 0;
   for (const std::string& id : order) {

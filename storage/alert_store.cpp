@@ -3,10 +3,12 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "storage/cached_statement.h"
+
 namespace leadrouter::storage {
 
 std::optional<AlertGroup> AlertStore::Get(const std::string& key) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT open, opened_at, last_event_at, count, alerted, first, "
       "alert_job_id, closed_at FROM alert_groups WHERE key = ?");
@@ -26,7 +28,7 @@ std::optional<AlertGroup> AlertStore::Get(const std::string& key) {
 }
 
 void AlertStore::Put(const AlertGroup& group, TimePoint now) {
-  SQLite::Statement upsert(
+  CachedStatement upsert(
       db_,
       "INSERT INTO alert_groups (key, open, opened_at, last_event_at, count, "
       "alerted, first, alert_job_id, closed_at, updated_at) "
@@ -59,7 +61,7 @@ void AlertStore::Put(const AlertGroup& group, TimePoint now) {
 }
 
 std::vector<std::string> AlertStore::OpenKeys() {
-  SQLite::Statement query(
+  CachedStatement query(
       db_, "SELECT key FROM alert_groups WHERE open = 1 ORDER BY key");
   std::vector<std::string> keys;
   while (query.executeStep()) keys.push_back(query.getColumn(0).getString());
@@ -67,7 +69,7 @@ std::vector<std::string> AlertStore::OpenKeys() {
 }
 
 bool AlertStore::HasPendingJob(const std::string& kind) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_, "SELECT 1 FROM jobs WHERE state = 'pending' AND kind = ? LIMIT 1");
   query.bind(1, kind);
   return query.executeStep();

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "storage/cached_statement.h"
 #include "storage/stored_json.h"
 
 namespace leadrouter::storage {
@@ -13,7 +14,7 @@ bool CrmEventStore::RecordIfNew(const std::string& event_id,
                                 const nlohmann::json& payload, TimePoint now) {
   // DO NOTHING on the primary key only: any other failure (a bad lead_id)
   // must still throw rather than pass for a redelivery.
-  SQLite::Statement insert(
+  CachedStatement insert(
       db_,
       "INSERT INTO crm_events (event_id, received_at, type, lead_id, matched, "
       "payload) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING");
@@ -32,7 +33,7 @@ bool CrmEventStore::RecordIfNew(const std::string& event_id,
 
 std::optional<CrmEventStore::Recorded> CrmEventStore::Get(
     const std::string& event_id) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT type, lead_id, matched, received_at FROM crm_events "
       "WHERE event_id = ?");

@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include "storage/cached_statement.h"
 #include "storage/migrations.h"
 
 namespace leadrouter::storage {
@@ -79,7 +80,7 @@ void Database::Migrate() {
     db_.exec(m.sql);
     // applied_at is audit only, so SQLite's own clock is good enough here:
     // Open() takes no time and nothing decides on this value.
-    SQLite::Statement record(
+    CachedStatement record(
         db_,
         "INSERT INTO schema_migrations (version, applied_at) VALUES (?, "
         "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))");

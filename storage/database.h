@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/cached_statement.h"
 #include "storage/lead_milestone.h"
 
 namespace leadrouter::storage {
@@ -60,6 +61,8 @@ class Database {
   void Migrate();
 
   SQLite::Database db_;
+  // Declared after db_: its statements are finalized before db_ closes.
+  StatementCache statements_{db_};
   std::vector<LeadMilestone> milestones_;
 };
 

@@ -3,11 +3,13 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "storage/cached_statement.h"
+
 namespace leadrouter::storage {
 
 std::map<std::string, std::string> DmChannelStore::All() {
   std::map<std::string, std::string> out;
-  SQLite::Statement query(db_, "SELECT user_id, channel FROM slack_dm_channels");
+  CachedStatement query(db_, "SELECT user_id, channel FROM slack_dm_channels");
   while (query.executeStep()) {
     out.emplace(query.getColumn(0).getString(), query.getColumn(1).getString());
   }
@@ -16,7 +18,7 @@ std::map<std::string, std::string> DmChannelStore::All() {
 
 void DmChannelStore::Put(const std::string& user, const std::string& channel,
                          TimePoint now) {
-  SQLite::Statement upsert(
+  CachedStatement upsert(
       db_,
       "INSERT INTO slack_dm_channels (user_id, channel, opened_at) VALUES (?, ?, ?) "
       "ON CONFLICT (user_id) DO UPDATE SET channel = excluded.channel, "
@@ -28,7 +30,7 @@ void DmChannelStore::Put(const std::string& user, const std::string& channel,
 }
 
 void DmChannelStore::Remove(const std::string& user) {
-  SQLite::Statement del(db_, "DELETE FROM slack_dm_channels WHERE user_id = ?");
+  CachedStatement del(db_, "DELETE FROM slack_dm_channels WHERE user_id = ?");
   del.bind(1, user);
   del.exec();
 }

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "storage/cached_statement.h"
 #include "storage/stored_json.h"
 
 namespace leadrouter::storage {
@@ -10,7 +11,7 @@ namespace leadrouter::storage {
 std::optional<CachedFacts> EnrichmentStore::CachedAnswer(
     const std::string& provider, const std::string& key, TimePoint now,
     std::chrono::milliseconds ttl) {
-  SQLite::Statement q(
+  CachedStatement q(
       db_,
       "SELECT facts, fetched_at FROM enrichment_cache "
       "WHERE provider = ? AND lookup_key = ? AND fetched_at >= ?");
@@ -25,7 +26,7 @@ std::optional<CachedFacts> EnrichmentStore::CachedAnswer(
 void EnrichmentStore::CacheAnswer(const std::string& provider,
                                   const std::string& key,
                                   const nlohmann::json& facts, TimePoint now) {
-  SQLite::Statement q(
+  CachedStatement q(
       db_,
       "INSERT INTO enrichment_cache (provider, lookup_key, facts, "
       "fetched_at) VALUES (?, ?, ?, ?) ON CONFLICT (provider, "
@@ -39,7 +40,7 @@ void EnrichmentStore::CacheAnswer(const std::string& provider,
 }
 
 void EnrichmentStore::StartWait(int64_t lead_id, int lookups, TimePoint now) {
-  SQLite::Statement q(db_,
+  CachedStatement q(db_,
                       "INSERT INTO lead_enrichment (lead_id, state, pending, "
                       "requested_at) VALUES (?, 'waiting', ?, ?)");
   q.bind(1, lead_id);
@@ -49,7 +50,7 @@ void EnrichmentStore::StartWait(int64_t lead_id, int lookups, TimePoint now) {
 }
 
 EnrichmentWait EnrichmentStore::WaitOf(int64_t lead_id) {
-  SQLite::Statement q(db_,
+  CachedStatement q(db_,
                       "SELECT state FROM lead_enrichment WHERE lead_id = ?");
   q.bind(1, lead_id);
   if (!q.executeStep()) return EnrichmentWait::kNone;
@@ -58,7 +59,7 @@ EnrichmentWait EnrichmentStore::WaitOf(int64_t lead_id) {
 }
 
 int EnrichmentStore::Answered(int64_t lead_id) {
-  SQLite::Statement q(
+  CachedStatement q(
       db_,
       "UPDATE lead_enrichment SET pending = MAX(pending - 1, 0) "
       "WHERE lead_id = ? RETURNING pending");
@@ -67,7 +68,7 @@ int EnrichmentStore::Answered(int64_t lead_id) {
 }
 
 bool EnrichmentStore::FinishWait(int64_t lead_id, TimePoint now) {
-  SQLite::Statement q(
+  CachedStatement q(
       db_,
       "UPDATE lead_enrichment SET state = 'routed', routed_at = ? "
       "WHERE lead_id = ? AND state = 'waiting'");
@@ -77,7 +78,7 @@ bool EnrichmentStore::FinishWait(int64_t lead_id, TimePoint now) {
 }
 
 std::string EnrichmentStore::LatestCardReason(int64_t lead_id) {
-  SQLite::Statement q(db_,
+  CachedStatement q(db_,
                       "SELECT payload FROM jobs WHERE lead_id = ? AND kind = "
                       "'slack.dm_lead_card' ORDER BY id DESC LIMIT 1");
   q.bind(1, lead_id);
@@ -93,7 +94,7 @@ std::string EnrichmentStore::LatestCardReason(int64_t lead_id) {
 void EnrichmentStore::SaveLead(int64_t lead_id,
                                const pipeline::ProcessedLead& lead,
                                TimePoint now) {
-  SQLite::Statement q(
+  CachedStatement q(
       db_,
       "UPDATE leads SET updated_at = ?, segment = ?, score = ?, "
       "lead_json = ?, intent = ? WHERE id = ?");

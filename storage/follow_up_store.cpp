@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "pipeline/text.h"
+#include "storage/cached_statement.h"
 
 namespace leadrouter::storage {
 namespace {
@@ -27,7 +28,7 @@ void FollowUpStore::RecordConsent(int64_t lead_id,
       {"sms", &consent.sms},
       {"email", &consent.email},
   };
-  SQLite::Statement insert(
+  CachedStatement insert(
       db_,
       "INSERT INTO consent_records (lead_id, flag, granted, source, "
       "policy_version, recorded_at) VALUES (?, ?, ?, ?, ?, ?)");
@@ -45,7 +46,7 @@ void FollowUpStore::RecordConsent(int64_t lead_id,
 }
 
 std::vector<ConsentRecord> FollowUpStore::ConsentHistory(int64_t lead_id) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT flag, granted, source, policy_version, recorded_at "
       "FROM consent_records WHERE lead_id = ? ORDER BY recorded_at, id");
@@ -66,7 +67,7 @@ std::vector<ConsentRecord> FollowUpStore::ConsentHistory(int64_t lead_id) {
 
 std::optional<bool> FollowUpStore::LatestConsent(int64_t lead_id,
                                                  const std::string& flag) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT granted FROM consent_records WHERE lead_id = ? AND flag = ? "
       "ORDER BY recorded_at DESC, id DESC LIMIT 1");
@@ -79,7 +80,7 @@ std::optional<bool> FollowUpStore::LatestConsent(int64_t lead_id,
 bool FollowUpStore::AddOptOut(const OptOut& opt_out) {
   // DO NOTHING on the key only: the first opt-out's source and time stay
   // (the audit answer to "since when?"), and a bad channel still throws.
-  SQLite::Statement insert(
+  CachedStatement insert(
       db_,
       "INSERT INTO opt_outs (channel, address, source, detail, at) "
       "VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, address) DO NOTHING");
@@ -93,7 +94,7 @@ bool FollowUpStore::AddOptOut(const OptOut& opt_out) {
 
 bool FollowUpStore::RemoveOptOut(const std::string& channel,
                                  const std::string& address) {
-  SQLite::Statement remove(
+  CachedStatement remove(
       db_, "DELETE FROM opt_outs WHERE channel = ? AND address = ?");
   remove.bind(1, channel);
   remove.bind(2, CanonicalAddress(channel, address));
@@ -102,7 +103,7 @@ bool FollowUpStore::RemoveOptOut(const std::string& channel,
 
 std::optional<OptOut> FollowUpStore::FindOptOut(const std::string& channel,
                                                 const std::string& address) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT channel, address, source, detail, at FROM opt_outs "
       "WHERE channel = ? AND address = ?");
@@ -120,7 +121,7 @@ std::optional<OptOut> FollowUpStore::FindOptOut(const std::string& channel,
 
 bool FollowUpStore::Enroll(int64_t lead_id, const std::string& segment,
                            TimePoint at) {
-  SQLite::Statement insert(
+  CachedStatement insert(
       db_,
       "INSERT INTO sequence_enrollments (lead_id, segment, enrolled_at) "
       "VALUES (?, ?, ?) ON CONFLICT (lead_id) DO NOTHING");
@@ -131,7 +132,7 @@ bool FollowUpStore::Enroll(int64_t lead_id, const std::string& segment,
 }
 
 std::optional<TimePoint> FollowUpStore::EnrolledAt(int64_t lead_id) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_, "SELECT enrolled_at FROM sequence_enrollments WHERE lead_id = ?");
   query.bind(1, lead_id);
   if (!query.executeStep()) return std::nullopt;
@@ -140,7 +141,7 @@ std::optional<TimePoint> FollowUpStore::EnrolledAt(int64_t lead_id) {
 
 bool FollowUpStore::StopChannel(int64_t lead_id, const std::string& channel,
                                 const std::string& reason, TimePoint at) {
-  SQLite::Statement insert(
+  CachedStatement insert(
       db_,
       "INSERT INTO channel_stops (lead_id, channel, reason, stopped_at) "
       "VALUES (?, ?, ?, ?) ON CONFLICT (lead_id, channel) DO NOTHING");
@@ -153,7 +154,7 @@ bool FollowUpStore::StopChannel(int64_t lead_id, const std::string& channel,
 
 std::optional<std::string> FollowUpStore::ChannelStopReason(
     int64_t lead_id, const std::string& channel) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT reason FROM channel_stops WHERE lead_id = ? AND channel = ?");
   query.bind(1, lead_id);

@@ -3,13 +3,15 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "storage/cached_statement.h"
+
 namespace leadrouter::storage {
 
 std::optional<StoredResponse> IdempotencyStore::Find(const std::string& client,
                                                      const std::string& key,
                                                      TimePoint now,
                                                      std::chrono::seconds ttl) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT request_hash, status, body FROM idempotency_keys "
       "WHERE client = ? AND key = ? AND created_at > ?");
@@ -29,7 +31,7 @@ void IdempotencyStore::Save(const std::string& client, const std::string& key,
                             const std::string& body, TimePoint now) {
   // An expired row still holds the primary key; reusing the key after the
   // TTL starts a fresh entry rather than failing.
-  SQLite::Statement upsert(
+  CachedStatement upsert(
       db_,
       "INSERT INTO idempotency_keys (client, key, request_hash, status, body, "
       "created_at) VALUES (?, ?, ?, ?, ?, ?) "
@@ -46,7 +48,7 @@ void IdempotencyStore::Save(const std::string& client, const std::string& key,
 }
 
 int IdempotencyStore::Purge(TimePoint older_than) {
-  SQLite::Statement remove(db_,
+  CachedStatement remove(db_,
                            "DELETE FROM idempotency_keys WHERE created_at < ?");
   remove.bind(1, ToMillis(older_than));
   return remove.exec();

@@ -3,10 +3,12 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "storage/cached_statement.h"
+
 namespace leadrouter::storage {
 
 std::optional<ImapMailboxState> ImapStateStore::Get(const std::string& mailbox) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_, "SELECT uidvalidity, last_uid FROM imap_mailboxes WHERE mailbox = ?");
   query.bind(1, mailbox);
   if (!query.executeStep()) return std::nullopt;
@@ -18,7 +20,7 @@ std::optional<ImapMailboxState> ImapStateStore::Get(const std::string& mailbox) 
 
 void ImapStateStore::Put(const std::string& mailbox, const ImapMailboxState& state,
                          TimePoint now) {
-  SQLite::Statement upsert(
+  CachedStatement upsert(
       db_,
       "INSERT INTO imap_mailboxes (mailbox, uidvalidity, last_uid, updated_at) "
       "VALUES (?, ?, ?, ?) ON CONFLICT (mailbox) DO UPDATE SET "

@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "storage/cached_statement.h"
+
 namespace leadrouter::storage {
 
 InboundEmailStore::Stored InboundEmailStore::Store(const std::string& message_key,
@@ -10,7 +12,7 @@ InboundEmailStore::Stored InboundEmailStore::Store(const std::string& message_ke
                                                    const std::string& via, TimePoint now) {
   // DO NOTHING on the key only: any other failure must still throw rather
   // than pass for a redelivery.
-  SQLite::Statement insert(
+  CachedStatement insert(
       db_,
       "INSERT INTO inbound_emails (message_key, via, raw, received_at, updated_at) "
       "VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_key) DO NOTHING");
@@ -20,14 +22,14 @@ InboundEmailStore::Stored InboundEmailStore::Store(const std::string& message_ke
   insert.bind(4, ToMillis(now));
   insert.bind(5, ToMillis(now));
   if (insert.exec() == 1) return {db_.getLastInsertRowid(), false};
-  SQLite::Statement find(db_, "SELECT id FROM inbound_emails WHERE message_key = ?");
+  CachedStatement find(db_, "SELECT id FROM inbound_emails WHERE message_key = ?");
   find.bind(1, message_key);
   find.executeStep();
   return {find.getColumn(0).getInt64(), true};
 }
 
 std::optional<InboundEmail> InboundEmailStore::Get(int64_t id) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT id, message_key, via, raw, received_at, outcome, source, why, lead_id, "
       "attempts FROM inbound_emails WHERE id = ?");
@@ -52,7 +54,7 @@ std::optional<InboundEmail> InboundEmailStore::Get(int64_t id) {
 void InboundEmailStore::RecordOutcome(int64_t id, const std::string& outcome,
                                       const std::string& source, const std::string& why,
                                       std::optional<int64_t> lead_id, TimePoint now) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE inbound_emails SET outcome = ?, source = ?, why = ?, lead_id = ?, "
       "attempts = attempts + 1, updated_at = ? WHERE id = ?");
@@ -70,7 +72,7 @@ void InboundEmailStore::RecordOutcome(int64_t id, const std::string& outcome,
 }
 
 int64_t InboundEmailStore::CountByOutcome(const std::string& outcome) {
-  SQLite::Statement query(db_, "SELECT COUNT(*) FROM inbound_emails WHERE outcome = ?");
+  CachedStatement query(db_, "SELECT COUNT(*) FROM inbound_emails WHERE outcome = ?");
   query.bind(1, outcome);
   query.executeStep();
   return query.getColumn(0).getInt64();
@@ -78,7 +80,7 @@ int64_t InboundEmailStore::CountByOutcome(const std::string& outcome) {
 
 std::map<std::string, std::map<std::string, int64_t>>
 InboundEmailStore::CountByOutcomeAndVia() {
-  SQLite::Statement query(
+  CachedStatement query(
       db_, "SELECT outcome, via, COUNT(*) FROM inbound_emails GROUP BY outcome, via");
   std::map<std::string, std::map<std::string, int64_t>> out;
   while (query.executeStep()) {
@@ -90,7 +92,7 @@ InboundEmailStore::CountByOutcomeAndVia() {
 
 std::vector<InboundEmail> InboundEmailStore::ListByOutcome(const std::string& outcome,
                                                            size_t limit) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT id, message_key, via, received_at, source, why, lead_id, attempts, "
       "length(raw) = 0 "
@@ -116,7 +118,7 @@ std::vector<InboundEmail> InboundEmailStore::ListByOutcome(const std::string& ou
 }
 
 bool InboundEmailStore::MarkPending(int64_t id, TimePoint now) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_, "UPDATE inbound_emails SET outcome = 'pending', updated_at = ? WHERE id = ?");
   update.bind(1, ToMillis(now));
   update.bind(2, id);
@@ -125,7 +127,7 @@ bool InboundEmailStore::MarkPending(int64_t id, TimePoint now) {
 
 int InboundEmailStore::PurgeRaw(const std::string& outcome, TimePoint cutoff,
                                 TimePoint now) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE inbound_emails SET raw = zeroblob(0), updated_at = ? "
       "WHERE outcome = ? AND received_at <= ? AND length(raw) > 0");
@@ -136,7 +138,7 @@ int InboundEmailStore::PurgeRaw(const std::string& outcome, TimePoint cutoff,
 }
 
 std::optional<TimePoint> InboundEmailStore::OldestKept(const std::string& outcome) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT MIN(received_at) FROM inbound_emails WHERE outcome = ? AND length(raw) > 0");
   query.bind(1, outcome);

@@ -3,10 +3,12 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "storage/cached_statement.h"
+
 namespace leadrouter::storage {
 
 std::optional<JobPost> JobPostStore::Get(int64_t job_id) {
-  SQLite::Statement q(
+  CachedStatement q(
       db_, "SELECT channel, ts, intent_at FROM job_posts WHERE job_id = ?");
   q.bind(1, job_id);
   if (!q.executeStep()) return std::nullopt;
@@ -24,7 +26,7 @@ std::optional<JobPost> JobPostStore::Intend(int64_t job_id,
   std::optional<JobPost> before = Get(job_id);
   if (before) {
     if (!before->posted() && before->channel != channel) {
-      SQLite::Statement update(
+      CachedStatement update(
           db_, "UPDATE job_posts SET channel = ? WHERE job_id = ?");
       update.bind(1, channel);
       update.bind(2, job_id);
@@ -33,7 +35,7 @@ std::optional<JobPost> JobPostStore::Intend(int64_t job_id,
     }
     return before;
   }
-  SQLite::Statement insert(
+  CachedStatement insert(
       db_,
       "INSERT INTO job_posts (job_id, channel, intent_at) VALUES (?, ?, ?)");
   insert.bind(1, job_id);
@@ -44,14 +46,14 @@ std::optional<JobPost> JobPostStore::Intend(int64_t job_id,
 }
 
 void JobPostStore::Withdraw(int64_t job_id) {
-  SQLite::Statement drop(db_, "DELETE FROM job_posts WHERE job_id = ? AND ts IS NULL");
+  CachedStatement drop(db_, "DELETE FROM job_posts WHERE job_id = ? AND ts IS NULL");
   drop.bind(1, job_id);
   drop.exec();
 }
 
 void JobPostStore::RecordPosted(int64_t job_id, const std::string& channel,
                                 const std::string& ts, TimePoint now) {
-  SQLite::Statement upsert(
+  CachedStatement upsert(
       db_,
       "INSERT INTO job_posts (job_id, channel, ts, intent_at, posted_at) "
       "VALUES (?, ?, ?, ?, ?) ON CONFLICT (job_id) DO UPDATE SET "

@@ -5,12 +5,14 @@
 
 #include <algorithm>
 
+#include "storage/cached_statement.h"
+
 namespace leadrouter::storage {
 
 std::vector<KindStats> JobStatsByKind(SQLite::Database& db, TimePoint now) {
   // Done and cancelled jobs are history: only the live states are counted,
   // which the state index keeps cheap however long the history grows.
-  SQLite::Statement query(db,
+  CachedStatement query(db,
                           "SELECT kind,"
                           " SUM(state = 'pending' AND due_at <= ?1),"
                           " SUM(state = 'pending' AND due_at > ?1),"

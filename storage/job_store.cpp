@@ -7,6 +7,7 @@
 #include <limits>
 #include <utility>
 
+#include "storage/cached_statement.h"
 #include "storage/job_priority.h"
 #include "storage/stored_json.h"
 
@@ -80,7 +81,7 @@ std::optional<JobState> JobStateFromString(const std::string& name) {
 }
 
 int64_t JobStore::Enqueue(const NewJob& job, TimePoint now) {
-  SQLite::Statement insert(
+  CachedStatement insert(
       db_,
       "INSERT INTO jobs (kind, lead_id, payload, state, due_at, created_at, "
       "attempts, max_attempts, priority) "
@@ -103,36 +104,40 @@ int64_t JobStore::Enqueue(const NewJob& job, TimePoint now) {
 std::vector<Job> JobStore::ClaimDue(TimePoint now,
                                     const std::vector<std::string>& kinds,
                                     size_t limit) {
-  return Claim("", 0, now, kinds, limit);
+  return Claim(std::nullopt, now, kinds, limit);
 }
 
 std::vector<Job> JobStore::ClaimDueWrittenAfter(
     int64_t after_id, TimePoint now, const std::vector<std::string>& kinds,
     size_t limit) {
-  return Claim("id > ? AND ", after_id, now, kinds, limit);
+  return Claim(after_id, now, kinds, limit);
 }
 
 int64_t JobStore::LastId() {
-  SQLite::Statement query(db_, "SELECT COALESCE(MAX(id), 0) FROM jobs");
+  CachedStatement query(db_, "SELECT COALESCE(MAX(id), 0) FROM jobs");
   query.executeStep();
   return query.getColumn(0).getInt64();
 }
 
-// `condition` is "" or "id > ? AND " (bound to `after_id`).
-std::vector<Job> JobStore::Claim(const std::string& condition, int64_t after_id,
+std::vector<Job> JobStore::Claim(std::optional<int64_t> written_after,
                                  TimePoint now,
                                  const std::vector<std::string>& kinds,
                                  size_t limit) {
   std::vector<Job> claimed;
   if (kinds.empty() || limit == 0) return claimed;
-  SQLite::Statement due(
+  // Jobs just written have the newest ids: a range of the table itself,
+  // however many older jobs wait. Otherwise in priority order straight off
+  // the index (migration 15), not a sort of every due row.
+  const char* from = written_after ? "jobs NOT INDEXED WHERE id > ? AND "
+                                   : "jobs INDEXED BY jobs_by_priority WHERE ";
+  CachedStatement due(
       db_,
-      "SELECT id FROM jobs WHERE " + condition +
+      std::string("SELECT id FROM ") + from +
           "state = 'pending' AND due_at <= ? AND kind IN (" +
           Placeholders(kinds.size()) +
           ") ORDER BY priority, due_at, id LIMIT ?");
   int index = 1;
-  if (!condition.empty()) due.bind(index++, after_id);
+  if (written_after) due.bind(index++, *written_after);
   due.bind(index++, ToMillis(now));
   for (const std::string& kind : kinds) due.bind(index++, kind);
   due.bind(index, ClampLimit(limit));
@@ -141,7 +146,7 @@ std::vector<Job> JobStore::Claim(const std::string& condition, int64_t after_id,
 
   // Same writer, same transaction: nothing can claim these rows between the
   // SELECT and the UPDATE, so the state guard is only a safety net.
-  SQLite::Statement mark(
+  CachedStatement mark(
       db_,
       "UPDATE jobs SET state = 'running', attempts = attempts + 1 "
       "WHERE id = ? AND state = 'pending'");
@@ -158,7 +163,7 @@ std::vector<Job> JobStore::Claim(const std::string& condition, int64_t after_id,
 std::optional<TimePoint> JobStore::NextDueAt(
     const std::vector<std::string>& kinds) {
   if (kinds.empty()) return std::nullopt;
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT MIN(due_at) FROM jobs WHERE state = 'pending' AND kind IN (" +
           Placeholders(kinds.size()) + ")");
@@ -170,10 +175,10 @@ std::optional<TimePoint> JobStore::NextDueAt(
 
 int JobStore::AssignMissingPriorities() {
   std::vector<std::string> kinds;
-  SQLite::Statement query(
+  CachedStatement query(
       db_, "SELECT DISTINCT kind FROM jobs WHERE priority IS NULL");
   while (query.executeStep()) kinds.push_back(query.getColumn(0).getString());
-  SQLite::Statement update(
+  CachedStatement update(
       db_, "UPDATE jobs SET priority = ? WHERE kind = ? AND priority IS NULL");
   int changed = 0;
   for (const std::string& kind : kinds) {
@@ -186,7 +191,7 @@ int JobStore::AssignMissingPriorities() {
 }
 
 void JobStore::Complete(int64_t id, TimePoint now) {
-  SQLite::Statement update(db_,
+  CachedStatement update(db_,
                            "UPDATE jobs SET state = 'done', finished_at = ? "
                            "WHERE id = ? AND state IN ('pending', 'running')");
   update.bind(1, ToMillis(now));
@@ -195,7 +200,7 @@ void JobStore::Complete(int64_t id, TimePoint now) {
 }
 
 void JobStore::RetryAt(int64_t id, TimePoint due_at, const std::string& error) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE jobs SET state = 'pending', due_at = ?, last_error = ?, "
       "waiting_on = NULL, waiting_since = NULL "
@@ -209,7 +214,7 @@ void JobStore::RetryAt(int64_t id, TimePoint due_at, const std::string& error) {
 void JobStore::WaitForService(int64_t id, const std::string& service,
                               TimePoint due_at, const std::string& error,
                               TimePoint now) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE jobs SET state = 'pending', due_at = ?, last_error = ?, "
       "attempts = MAX(attempts - 1, 0), waiting_on = ?, "
@@ -225,7 +230,7 @@ void JobStore::WaitForService(int64_t id, const std::string& service,
 
 JobStore::WaitedLeads JobStore::CountWaitedLeads(const std::string& service,
                                                  TimePoint since) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT COUNT(DISTINCT lead_id), "
       "COUNT(DISTINCT CASE WHEN state IN ('pending', 'running') THEN lead_id END), "
@@ -244,7 +249,7 @@ JobStore::WaitedLeads JobStore::CountWaitedLeads(const std::string& service,
 }
 
 int JobStore::WakeWaiting(const std::string& service, TimePoint now) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE jobs SET due_at = ? WHERE waiting_on = ? AND state = 'pending' "
       "AND due_at > ?");
@@ -255,7 +260,7 @@ int JobStore::WakeWaiting(const std::string& service, TimePoint now) {
 }
 
 void JobStore::Postpone(int64_t id, TimePoint due_at, const std::string& note) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE jobs SET state = 'pending', due_at = ?, last_error = ?, "
       "attempts = MAX(attempts - 1, 0) "
@@ -267,7 +272,7 @@ void JobStore::Postpone(int64_t id, TimePoint due_at, const std::string& note) {
 }
 
 void JobStore::Kill(int64_t id, const std::string& error, TimePoint now) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE jobs SET state = 'dead', last_error = ?, finished_at = ? "
       "WHERE id = ? AND state IN ('pending', 'running')");
@@ -279,7 +284,7 @@ void JobStore::Kill(int64_t id, const std::string& error, TimePoint now) {
 
 int JobStore::CancelByLead(int64_t lead_id, const std::string& reason,
                            TimePoint now) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE jobs SET state = 'cancelled', last_error = ?, "
       "finished_at = ? WHERE lead_id = ? AND state = 'pending'");
@@ -300,7 +305,7 @@ int JobStore::CancelByLeadAndKinds(
     match += i == 0 ? "" : " OR ";
     match += "substr(kind, 1, ?) = ?";
   }
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE jobs SET state = 'cancelled', last_error = ?, finished_at = ? "
       "WHERE lead_id = ? AND state = 'pending' AND (" +
@@ -319,7 +324,7 @@ int JobStore::CancelByLeadAndKinds(
 int JobStore::RecoverRunning(TimePoint now) {
   // A claimed job was already due, so MIN only matters if the clock moved
   // backwards across the restart; it must not push the job into the future.
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE jobs SET state = 'pending', due_at = MIN(due_at, ?), "
       "last_error = 'interrupted by a restart' WHERE state = 'running'");
@@ -328,7 +333,7 @@ int JobStore::RecoverRunning(TimePoint now) {
 }
 
 std::optional<Job> JobStore::Get(int64_t id) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_, std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
   query.bind(1, id);
   if (!query.executeStep()) return std::nullopt;
@@ -336,7 +341,7 @@ std::optional<Job> JobStore::Get(int64_t id) {
 }
 
 std::vector<Job> JobStore::List(JobState state, size_t limit) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_, std::string("SELECT ") + kJobColumns +
                " FROM jobs WHERE state = ? ORDER BY due_at, id LIMIT ?");
   query.bind(1, ToString(state));
@@ -347,7 +352,7 @@ std::vector<Job> JobStore::List(JobState state, size_t limit) {
 }
 
 std::vector<Job> JobStore::ListDead(size_t limit) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_, std::string("SELECT ") + kJobColumns +
                " FROM jobs WHERE state = 'dead' "
                "ORDER BY finished_at DESC, id DESC LIMIT ?");
@@ -358,7 +363,7 @@ std::vector<Job> JobStore::ListDead(size_t limit) {
 }
 
 bool JobStore::Replay(int64_t id, TimePoint now) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE jobs SET state = 'pending', attempts = 0, due_at = ?, "
       "finished_at = NULL, waiting_on = NULL, waiting_since = NULL "
@@ -369,7 +374,7 @@ bool JobStore::Replay(int64_t id, TimePoint now) {
 }
 
 bool JobStore::Drop(int64_t id, TimePoint now) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE jobs SET state = 'cancelled', finished_at = ? "
       "WHERE id = ? AND state = 'dead'");
@@ -379,7 +384,7 @@ bool JobStore::Drop(int64_t id, TimePoint now) {
 }
 
 int64_t JobStore::CountByState(JobState state) {
-  SQLite::Statement query(db_, "SELECT COUNT(*) FROM jobs WHERE state = ?");
+  CachedStatement query(db_, "SELECT COUNT(*) FROM jobs WHERE state = ?");
   query.bind(1, ToString(state));
   query.executeStep();
   return query.getColumn(0).getInt64();

@@ -162,7 +162,7 @@ class JobStore {
   int64_t CountByState(JobState state);
 
  private:
-  std::vector<Job> Claim(const std::string& condition, int64_t after_id,
+  std::vector<Job> Claim(std::optional<int64_t> written_after,
                          TimePoint now, const std::vector<std::string>& kinds,
                          size_t limit);
 

@@ -2,12 +2,14 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "storage/cached_statement.h"
+
 namespace leadrouter::storage {
 
 int CancelPendingKeyedJobs(SQLite::Database& db, const std::string& kind,
                            const std::string& key, const std::string& reason,
                            TimePoint now) {
-  SQLite::Statement update(
+  CachedStatement update(
       db,
       "UPDATE jobs SET state = 'cancelled', last_error = ?, finished_at = ? "
       "WHERE state = 'pending' AND kind = ? "

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "pipeline/lead.h"
+#include "storage/cached_statement.h"
 #include "storage/percentile.h"
 
 namespace leadrouter::storage {
@@ -27,7 +28,7 @@ void CountSegments(SQLite::Database& db, TimePoint from, TimePoint to,
         pipeline::Segment::kNurtureLongterm, pipeline::Segment::kLowQuality}) {
     stats.by_segment.push_back({pipeline::ToString(s), 0});
   }
-  SQLite::Statement query(db,
+  CachedStatement query(db,
                           "SELECT status, segment, COUNT(*) FROM leads "
                           "WHERE created_at >= ? AND created_at < ? "
                           "GROUP BY status, segment ORDER BY segment");
@@ -59,7 +60,7 @@ std::optional<std::chrono::milliseconds> ToMillisOpt(std::optional<double> v) {
 
 void TimeToClaim(SQLite::Database& db, TimePoint from, TimePoint to,
                  LeadStats& stats) {
-  SQLite::Statement query(
+  CachedStatement query(
       db,
       "SELECT claimed_at - created_at FROM leads "
       "WHERE owner_slack_id IS NOT NULL AND claimed_at >= ? AND "
@@ -78,7 +79,7 @@ void TimeToClaim(SQLite::Database& db, TimePoint from, TimePoint to,
 // Counts the waiting leads of `segment` and lists the oldest `limit` ids.
 void Waiting(SQLite::Database& db, const std::string& segment, TimePoint to,
              std::size_t limit, int64_t& count, std::vector<int64_t>& ids) {
-  SQLite::Statement query(db, std::string("SELECT id FROM leads WHERE ") +
+  CachedStatement query(db, std::string("SELECT id FROM leads WHERE ") +
                                   kNeedsOwner +
                                   "AND segment = ? ORDER BY created_at, id");
   query.bind(1, ToMillis(to));
@@ -99,14 +100,14 @@ AgentLeadCount Row(std::string slack_id, std::string name, int64_t leads) {
 
 void PerAgent(SQLite::Database& db, TimePoint from, TimePoint to,
               LeadStats& stats) {
-  SQLite::Statement agents(db,
+  CachedStatement agents(db,
                            "SELECT slack_id, name FROM agents WHERE active = 1 "
                            "ORDER BY position, slack_id");
   while (agents.executeStep()) {
     stats.per_agent.push_back(Row(agents.getColumn(0).getString(),
                                   agents.getColumn(1).getString(), 0));
   }
-  SQLite::Statement owned(
+  CachedStatement owned(
       db,
       "SELECT l.owner_slack_id, COALESCE(a.name, ''), COUNT(*) "
       "FROM leads l LEFT JOIN agents a ON a.slack_id = l.owner_slack_id "
@@ -132,7 +133,7 @@ void PerAgent(SQLite::Database& db, TimePoint from, TimePoint to,
 // contact was recorded, so a later reassignment does not rewrite it.
 void TimeToContact(SQLite::Database& db, TimePoint from, TimePoint to,
                    LeadStats& stats) {
-  SQLite::Statement query(
+  CachedStatement query(
       db,
       "SELECT l.first_contact_owner, COALESCE(a.name, ''), "
       "l.first_contact_wait_ms FROM leads l "

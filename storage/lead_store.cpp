@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "storage/cached_statement.h"
 #include "storage/stored_json.h"
 
 namespace leadrouter::storage {
@@ -165,7 +166,7 @@ IntakeResult LeadStore::Intake(const pipeline::ProcessedLead& lead,
 
 std::optional<LeadStore::Match> LeadStore::FindRecentMatch(
     const pipeline::ProcessedLead& lead, TimePoint since) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT l.id FROM lead_keys k JOIN leads l ON l.id = k.lead_id "
       "WHERE k.key = ? AND l.status = 'active' AND l.created_at >= ? "
@@ -186,7 +187,7 @@ IntakeResult LeadStore::Insert(const pipeline::ProcessedLead& lead, bool spam,
   std::string segment = pipeline::ToString(lead.segment);
   std::string intent = pipeline::ToString(lead.intent);
 
-  SQLite::Statement insert(
+  CachedStatement insert(
       db_,
       "INSERT INTO leads (created_at, updated_at, source, status, segment, "
       "intent, score, name, email, phone_e164, crm_id, repeat_count, "
@@ -256,7 +257,7 @@ IntakeResult LeadStore::Merge(const Match& match,
   AddKeys(match.lead_id, new_keys, now);
 
   int repeat_count = stored->repeat_count + 1;
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE leads SET updated_at = ?, name = ?, email = ?, phone_e164 = ?, "
       "crm_id = ?, repeat_count = ?, lead_json = ?, messages = ? WHERE id = ?");
@@ -286,7 +287,7 @@ IntakeResult LeadStore::Merge(const Match& match,
 void LeadStore::AddKeys(int64_t lead_id, const std::vector<std::string>& keys,
                         TimePoint now) {
   // OR IGNORE: a lead listing the same key twice is not an error.
-  SQLite::Statement insert(
+  CachedStatement insert(
       db_,
       "INSERT OR IGNORE INTO lead_keys (key, lead_id, created_at) "
       "VALUES (?, ?, ?)");
@@ -301,7 +302,7 @@ void LeadStore::AddKeys(int64_t lead_id, const std::vector<std::string>& keys,
 }
 
 std::optional<StoredLead> LeadStore::Get(int64_t id) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_, std::string("SELECT ") + kLeadColumns + " FROM leads WHERE id = ?");
   query.bind(1, id);
   if (!query.executeStep()) return std::nullopt;
@@ -309,7 +310,7 @@ std::optional<StoredLead> LeadStore::Get(int64_t id) {
 }
 
 std::optional<int64_t> LeadStore::FindByKey(const std::string& key) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT l.id FROM lead_keys k JOIN leads l ON l.id = k.lead_id "
       "WHERE k.key = ? AND l.status = 'active' "
@@ -320,7 +321,7 @@ std::optional<int64_t> LeadStore::FindByKey(const std::string& key) {
 }
 
 std::vector<int64_t> LeadStore::FindAllByKey(const std::string& key) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT l.id FROM lead_keys k JOIN leads l ON l.id = k.lead_id "
       "WHERE k.key = ? ORDER BY l.created_at DESC, l.id DESC");
@@ -333,7 +334,7 @@ std::vector<int64_t> LeadStore::FindAllByKey(const std::string& key) {
 std::optional<int64_t> LeadStore::FindByCrmId(const std::string& crm_id) {
   // Leads without a CRM id store ''; they must never match an empty id.
   if (crm_id.empty()) return std::nullopt;
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT id FROM leads WHERE crm_id = ? AND status = 'active' "
       "ORDER BY created_at DESC, id DESC LIMIT 1");
@@ -343,7 +344,7 @@ std::optional<int64_t> LeadStore::FindByCrmId(const std::string& crm_id) {
 }
 
 bool LeadStore::SetOwner(int64_t id, const std::string& owner, TimePoint now) {
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE leads SET owner_slack_id = ?, claimed_at = ?, "
       "updated_at = ? WHERE id = ?");
@@ -357,7 +358,7 @@ bool LeadStore::SetOwner(int64_t id, const std::string& owner, TimePoint now) {
 bool LeadStore::ClaimIfUnowned(int64_t id, const std::string& owner,
                                TimePoint now) {
   // The database settles the race: exactly one UPDATE finds the owner NULL.
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE leads SET owner_slack_id = ?, claimed_at = ?, "
       "updated_at = ? WHERE id = ? AND owner_slack_id IS NULL");
@@ -375,7 +376,7 @@ bool LeadStore::MarkTakenOver(int64_t id, TimePoint now) {
 bool LeadStore::MarkContacted(int64_t id, TimePoint now) {
   // One UPDATE reads the owner as it is right now: the contact counts for
   // whoever owned the lead, for as long as they had owned it.
-  SQLite::Statement update(
+  CachedStatement update(
       db_,
       "UPDATE leads SET contacted_at = ?1, updated_at = ?1, "
       "first_contact_owner = owner_slack_id, "
@@ -389,7 +390,7 @@ bool LeadStore::MarkContacted(int64_t id, TimePoint now) {
 
 bool LeadStore::SetTimeIfNull(const char* column, int64_t id, TimePoint now) {
   // `column` is one of our own literals, never user input.
-  SQLite::Statement update(db_, std::string("UPDATE leads SET ") + column +
+  CachedStatement update(db_, std::string("UPDATE leads SET ") + column +
                                     " = ?, updated_at = ? " +
                                     "WHERE id = ? AND " + column + " IS NULL");
   update.bind(1, ToMillis(now));

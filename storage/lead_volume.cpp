@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "storage/cached_statement.h"
+
 namespace leadrouter::storage {
 namespace {
 
@@ -15,7 +17,7 @@ std::optional<TimePoint> TimeOrNull(SQLite::Statement& query) {
 
 // COLLATE NOCASE on the comparison lets SQLite use leads_by_source.
 std::optional<TimePoint> LeadVolume::Latest(const std::string& source) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_, "SELECT MAX(created_at) FROM leads WHERE source = ? COLLATE NOCASE");
   query.bind(1, source);
   return TimeOrNull(query);
@@ -23,7 +25,7 @@ std::optional<TimePoint> LeadVolume::Latest(const std::string& source) {
 
 std::optional<TimePoint> LeadVolume::FirstAfter(const std::string& source,
                                                 TimePoint after) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT MIN(created_at) FROM leads WHERE source = ? COLLATE NOCASE "
       "AND created_at > ?");
@@ -33,7 +35,7 @@ std::optional<TimePoint> LeadVolume::FirstAfter(const std::string& source,
 }
 
 int64_t LeadVolume::Count(const std::string& source, TimePoint from, TimePoint to) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT COUNT(*) FROM leads WHERE source = ? COLLATE NOCASE "
       "AND created_at >= ? AND created_at < ?");

@@ -3,12 +3,13 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "storage/cached_statement.h"
 #include "storage/stored_json.h"
 
 namespace leadrouter::storage {
 
 std::optional<nlohmann::json> LlmStore::CachedReading(const LlmCacheKey& key) {
-  SQLite::Statement q(db_,
+  CachedStatement q(db_,
                       "SELECT reading FROM llm_cache WHERE model = ? AND "
                       "prompt_version = ? AND text_hash = ?");
   q.bind(1, key.model);
@@ -20,7 +21,7 @@ std::optional<nlohmann::json> LlmStore::CachedReading(const LlmCacheKey& key) {
 
 void LlmStore::CacheReading(const LlmCacheKey& key,
                             const nlohmann::json& reading, TimePoint now) {
-  SQLite::Statement q(
+  CachedStatement q(
       db_,
       "INSERT INTO llm_cache (model, prompt_version, text_hash, reading, "
       "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (model, "
@@ -35,14 +36,14 @@ void LlmStore::CacheReading(const LlmCacheKey& key,
 }
 
 int LlmStore::CallsOn(const std::string& day) {
-  SQLite::Statement q(db_, "SELECT calls FROM llm_daily_calls WHERE day = ?");
+  CachedStatement q(db_, "SELECT calls FROM llm_daily_calls WHERE day = ?");
   q.bind(1, day);
   return q.executeStep() ? q.getColumn(0).getInt() : 0;
 }
 
 bool LlmStore::TakeCall(const std::string& day, int limit) {
   if (limit > 0 && CallsOn(day) >= limit) return false;
-  SQLite::Statement q(db_,
+  CachedStatement q(db_,
                       "INSERT INTO llm_daily_calls (day, calls) VALUES (?, 1) "
                       "ON CONFLICT (day) DO UPDATE SET calls = calls + 1");
   q.bind(1, day);

@@ -3,10 +3,12 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "storage/cached_statement.h"
+
 namespace leadrouter::storage {
 
 pipeline::RotationState PoolStore::LoadState(const std::string& pool) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT cursor, turn, last_slack_id, turns_used FROM "
       "pool_rotation_state WHERE pool = ?");
@@ -25,7 +27,7 @@ pipeline::RotationState PoolStore::LoadState(const std::string& pool) {
 
 void PoolStore::SaveState(const std::string& pool,
                           const pipeline::RotationState& state, TimePoint now) {
-  SQLite::Statement upsert(
+  CachedStatement upsert(
       db_,
       "INSERT INTO pool_rotation_state (pool, cursor, turn, last_slack_id, "
       "turns_used, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
@@ -42,7 +44,7 @@ void PoolStore::SaveState(const std::string& pool,
 }
 
 void PoolStore::SetRoute(int64_t lead_id, const LeadRoute& route) {
-  SQLite::Statement upsert(
+  CachedStatement upsert(
       db_,
       "INSERT INTO lead_routes (lead_id, route, pool, reason, tried_json, "
       "routed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (lead_id) DO UPDATE "
@@ -59,7 +61,7 @@ void PoolStore::SetRoute(int64_t lead_id, const LeadRoute& route) {
 }
 
 std::optional<LeadRoute> PoolStore::GetRoute(int64_t lead_id) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT route, pool, reason, tried_json, routed_at FROM lead_routes "
       "WHERE lead_id = ?");
@@ -77,7 +79,7 @@ std::optional<LeadRoute> PoolStore::GetRoute(int64_t lead_id) {
 }
 
 std::map<std::string, int> PoolStore::MatchCounts(TimePoint since) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT route, COUNT(*) FROM lead_routes WHERE routed_at >= ? GROUP BY "
       "route");

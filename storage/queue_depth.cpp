@@ -2,11 +2,13 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "storage/cached_statement.h"
+
 namespace leadrouter::storage {
 
 QueueDepth CountQueue(SQLite::Database& db, TimePoint now) {
   // Each count walks the (state, due_at) index, never the done rows.
-  SQLite::Statement query(
+  CachedStatement query(
       db,
       "SELECT (SELECT COUNT(*) FROM jobs WHERE state = 'pending' AND due_at <= ?1),"
       "       (SELECT COUNT(*) FROM jobs WHERE state = 'pending' AND due_at > ?1),"

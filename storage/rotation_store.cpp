@@ -3,10 +3,12 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "storage/cached_statement.h"
+
 namespace leadrouter::storage {
 
 pipeline::RotationState RotationStore::Load() {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT cursor, turn, last_slack_id, turns_used FROM rotation_state "
       "WHERE id = 1");
@@ -24,7 +26,7 @@ pipeline::RotationState RotationStore::Load() {
 }
 
 void RotationStore::Save(const pipeline::RotationState& state, TimePoint now) {
-  SQLite::Statement upsert(
+  CachedStatement upsert(
       db_,
       "INSERT INTO rotation_state (id, cursor, turn, last_slack_id, "
       "turns_used, updated_at) VALUES (1, ?, ?, ?, ?, ?) "
@@ -41,7 +43,7 @@ void RotationStore::Save(const pipeline::RotationState& state, TimePoint now) {
 
 void RotationStore::AddToCount(const std::string& slack_id,
                                const std::string& day, int n) {
-  SQLite::Statement upsert(
+  CachedStatement upsert(
       db_,
       "INSERT INTO agent_daily_counts (slack_id, day, count) VALUES (?, ?, ?) "
       "ON CONFLICT (slack_id, day) DO UPDATE SET count = count + "
@@ -54,7 +56,7 @@ void RotationStore::AddToCount(const std::string& slack_id,
 
 int RotationStore::CountOn(const std::string& slack_id,
                            const std::string& day) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT count FROM agent_daily_counts WHERE slack_id = ? AND day = ?");
   query.bind(1, slack_id);
@@ -63,7 +65,7 @@ int RotationStore::CountOn(const std::string& slack_id,
 }
 
 std::map<std::string, int> RotationStore::CountsOn(const std::string& day) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_, "SELECT slack_id, count FROM agent_daily_counts WHERE day = ?");
   query.bind(1, day);
   std::map<std::string, int> counts;
@@ -74,7 +76,7 @@ std::map<std::string, int> RotationStore::CountsOn(const std::string& day) {
 }
 
 std::map<std::string, int64_t> RotationStore::Totals() {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT slack_id, SUM(count) FROM agent_daily_counts GROUP BY slack_id");
   std::map<std::string, int64_t> totals;

@@ -3,6 +3,8 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "storage/cached_statement.h"
+
 namespace leadrouter::storage {
 namespace {
 
@@ -21,7 +23,7 @@ SlackMessage Read(SQLite::Statement& q) {
 void SlackMessageStore::Record(int64_t lead_id, const std::string& channel,
                                const std::string& ts, const std::string& kind,
                                TimePoint now) {
-  SQLite::Statement insert(
+  CachedStatement insert(
       db_,
       "INSERT INTO slack_messages (lead_id, channel, ts, kind, created_at) "
       "VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel, ts) DO NOTHING");
@@ -35,7 +37,7 @@ void SlackMessageStore::Record(int64_t lead_id, const std::string& channel,
 
 std::optional<SlackMessage> SlackMessageStore::Latest(int64_t lead_id,
                                                       const std::string& kind) {
-  SQLite::Statement q(
+  CachedStatement q(
       db_,
       "SELECT lead_id, channel, ts, kind, created_at FROM slack_messages "
       "WHERE lead_id = ? AND kind = ? ORDER BY created_at DESC, id DESC "

@@ -3,13 +3,14 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "storage/cached_statement.h"
 #include "storage/stored_json.h"
 
 namespace leadrouter::storage {
 
 int64_t Timeline::AppendRaw(int64_t lead_id, TimePoint at, const std::string& kind,
                          const nlohmann::json& detail) {
-  SQLite::Statement insert(
+  CachedStatement insert(
       db_,
       "INSERT INTO timeline_events (lead_id, at, kind, detail) "
       "VALUES (?, ?, ?, ?)");
@@ -22,7 +23,7 @@ int64_t Timeline::AppendRaw(int64_t lead_id, TimePoint at, const std::string& ki
 }
 
 std::vector<TimelineEvent> Timeline::List(int64_t lead_id) {
-  SQLite::Statement query(
+  CachedStatement query(
       db_,
       "SELECT id, lead_id, at, kind, detail FROM timeline_events "
       "WHERE lead_id = ? ORDER BY at, id");

@@ -5,6 +5,7 @@
 
 #include "bot/routing/outbox_plan.h"
 #include "bot/runtime/job_kinds.h"
+#include "storage/cached_statement.h"
 #include "storage/database.h"
 #include "storage/imap_state_store.h"
 #include "storage/job_store.h"
@@ -29,7 +30,7 @@ void SaveImapCursor(storage::Database& db, const std::string& mailbox,
 
 bool ScheduleImapPoll(storage::Database& db, SystemTime due, SystemTime now,
                       const Config& config) {
-  SQLite::Statement pending(
+  storage::CachedStatement pending(
       db.db(), "SELECT 1 FROM jobs WHERE kind = ? AND state = 'pending' LIMIT 1");
   pending.bind(1, kJobImapPoll);
   if (pending.executeStep()) return false;
@@ -39,13 +40,13 @@ bool ScheduleImapPoll(storage::Database& db, SystemTime due, SystemTime now,
 }
 
 void StartImapPolls(storage::Database& db, SystemTime now, const Config& config) {
-  SQLite::Statement hurry(
+  storage::CachedStatement hurry(
       db.db(), "UPDATE jobs SET due_at = ? WHERE kind = ? AND state = 'pending' AND due_at > ?");
   hurry.bind(1, storage::ToMillis(now));
   hurry.bind(2, kJobImapPoll);
   hurry.bind(3, storage::ToMillis(now));
   hurry.exec();
-  SQLite::Statement live(
+  storage::CachedStatement live(
       db.db(),
       "SELECT 1 FROM jobs WHERE kind = ? AND state IN ('pending', 'running') LIMIT 1");
   live.bind(1, kJobImapPoll);

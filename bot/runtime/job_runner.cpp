@@ -245,7 +245,7 @@ void JobRunner::Wake() {
 }
 
 size_t JobRunner::active() const {
-  size_t parked = parked_ ? parked_() : 0;
+  const size_t parked = std::min(parked_ ? parked_() : 0, options_.max_parked);
   return in_flight_ - std::min(parked, in_flight_);
 }
 

@@ -98,6 +98,10 @@ struct JobRunnerOptions {
   std::chrono::milliseconds unavailable_patience = std::chrono::hours(24);
   size_t claim_batch = 64;
   size_t max_in_flight = 256;
+  // Jobs waiting in a rate-limit lane hold no in-flight slot, up to this
+  // many; beyond it they do, so the rest of a burst paced by Slack waits on
+  // disk rather than in memory (each waiting call holds its message).
+  size_t max_parked = 256;
   // Uniform in [0, 1); injected so tests get a fixed backoff schedule.
   std::function<double()> random;
   // How often to check for another process's commit to the database file
@@ -141,9 +145,9 @@ class JobRunner {
   size_t active() const;
 
   // `parked` says how many in-flight jobs wait for a rate-limit lane (a
-  // Slack method's pace). They do not hold an in-flight slot, so a burst of
-  // DMs paced at one a second cannot keep a hot lead's post from being
-  // claimed. Whoever parks a job should Wake() the runner.
+  // Slack method's pace). Up to max_parked of them hold no in-flight slot,
+  // so a burst of DMs paced at one a second cannot keep a hot lead's post
+  // from being claimed. Whoever parks a job should Wake() the runner.
   void CountParkedWith(std::function<size_t()> parked);
 
   // The delay before attempt `attempts`+1: base * 2^(attempts-1), capped,

@@ -9,10 +9,18 @@
 #include <spdlog/spdlog.h>
 
 #include "bot/runtime/stage_trace.h"
+#include "storage/cached_statement.h"
 #include "storage/database.h"
 
 namespace leadrouter {
 namespace {
+
+// Savepoints are taken for every piece of work; their statements are kept
+// prepared like any other.
+void Exec(SQLite::Database& db, const char* sql) {
+  storage::CachedStatement(db, sql).exec();
+}
+
 // Large enough to absorb a burst in one commit, small enough that the first
 // request in a batch is not kept waiting for the last.
 constexpr size_t kMaxBatch = 256;
@@ -20,15 +28,15 @@ constexpr size_t kMaxBatch = 256;
 
 std::function<void()> StorageWriter::RunHook(const CommitHook& hook,
                                              SQLite::Database& db) {
-  db.exec("SAVEPOINT commit_hook");
+  Exec(db, "SAVEPOINT commit_hook");
   try {
     std::function<void()> after = hook(*db_);
-    db.exec("RELEASE commit_hook");
+    Exec(db, "RELEASE commit_hook");
     return after;
   } catch (const std::exception& e) {
     spdlog::error("storage commit hook failed: {}", e.what());
-    db.exec("ROLLBACK TO commit_hook");
-    db.exec("RELEASE commit_hook");
+    Exec(db, "ROLLBACK TO commit_hook");
+    Exec(db, "RELEASE commit_hook");
     return nullptr;
   }
 }
@@ -101,17 +109,17 @@ void StorageWriter::Run() {
     try {
       SQLite::Transaction tx(db);
       for (size_t i = 0; i < batch.size(); ++i) {
-        db.exec("SAVEPOINT task");
+        Exec(db, "SAVEPOINT task");
         const size_t noted = milestones.size();
         try {
           batch[i].work(*db_);
-          db.exec("RELEASE task");
+          Exec(db, "RELEASE task");
         } catch (const std::exception& e) {
           errors[i] = e.what();
           if (errors[i].empty()) errors[i] = "storage error";
           milestones.resize(noted);
-          db.exec("ROLLBACK TO task");
-          db.exec("RELEASE task");
+          Exec(db, "ROLLBACK TO task");
+          Exec(db, "RELEASE task");
         }
       }
       if (hook) after_commit = RunHook(hook, db);

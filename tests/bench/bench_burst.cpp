@@ -11,6 +11,8 @@
 //       last post,
 //   (4) whether hot leads went first: each hot lead's post against the DM
 //       cards of the standard leads that arrived around it,
+//   (5) the daemon's resident memory once every lead was posted, and its
+//       peak,
 // and the machine. Not part of the pass/fail suite: exits 1 when a figure
 // could not be produced, 2 on bad arguments.
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -420,6 +422,13 @@ int Run(const Options& o) {
                "posted first ("
             << Percent(pairs ? static_cast<double>(hot_earlier) / static_cast<double>(pairs) : 0)
             << ")\n    burst start -> hot lead in the shark tank: " << Percentiles(hot_wait_s)
+            << "\n";
+
+  std::cout << "\n(5) resident memory after the " << o.leads
+            << " leads were posted: VmRSS "
+            << leadrouter::bench::Mb(leadrouter::bench::ProcStatusKb(daemon.pid(), "VmRSS"))
+            << ", peak (VmHWM) "
+            << leadrouter::bench::Mb(leadrouter::bench::ProcStatusKb(daemon.pid(), "VmHWM"))
             << "\n";
 
   const bool alive = daemon.running();

@@ -139,14 +139,6 @@ std::string HotLead(int n) {
   return lead.dump();
 }
 
-std::string Mb(std::optional<long> kb) {
-  if (!kb) return "unknown";
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.1f MB",
-                static_cast<double>(*kb) / 1024.0);
-  return buffer;
-}
-
 // One side of the comparison: where its intake listens, the sim it posts
 // to and the channel its hot leads go to.
 struct Side {
@@ -411,6 +403,7 @@ bool MeasureSide(const Options& o, const Side& side, Figures& figures) {
   }
   figures.after_kb = leadrouter::bench::ProcStatusKb(side.pid, "VmRSS");
   std::optional<long> peak_kb = leadrouter::bench::ProcStatusKb(side.pid, "VmHWM");
+  using leadrouter::bench::Mb;
   std::cout << "\n(3) " << side.name << ": resident memory (VmRSS): idle " << Mb(figures.idle_kb)
             << " (" << o.idle_settle.count() << " ms after start), after the run "
             << Mb(figures.after_kb) << ", peak " << Mb(peak_kb) << "\n";
@@ -444,7 +437,7 @@ void PrintComparison(const Options& o, const Figures& ours, const Figures& peer)
     std::snprintf(buffer, sizeof buffer, "%.0f/s", *v);
     return std::string(buffer);
   };
-  auto mb = [](std::optional<long> kb) { return Mb(kb); };
+  auto mb = [](std::optional<long> kb) { return leadrouter::bench::Mb(kb); };
   std::cout << "\nside by side (ratio = leadrouter / Bolt: below 1 is better for times and "
                "memory, above 1 for throughput)\n";
   char line[200];

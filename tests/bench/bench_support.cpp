@@ -21,6 +21,13 @@ std::string Ms(double ms) {
   return buffer;
 }
 
+std::string Mb(std::optional<long> kb) {
+  if (!kb) return "unknown";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f MB", static_cast<double>(*kb) / 1024.0);
+  return buffer;
+}
+
 std::string Percentiles(const std::vector<double>& ms) {
   using leadrouter::storage::Percentile;
   if (ms.empty()) return "none";

@@ -30,6 +30,8 @@ int64_t NowMicros();
 std::string Ms(double ms);
 // "p50 … p90 … p99 … max …" of `ms`; "none" when it is empty.
 std::string Percentiles(const std::vector<double>& ms);
+// "12.3 MB" from kilobytes of /proc/PID/status; "unknown" without them.
+std::string Mb(std::optional<long> kb);
 
 // POST /v1/leads headers: JSON, with the intake token.
 test::HeaderList IntakeHeaders(const std::string& token);

@@ -41,11 +41,12 @@ bool RunUntil(boost::asio::io_context& loop, const std::function<bool()>& done,
 
 struct Harness {
   explicit Harness(const std::string& path = ":memory:", int max_attempts_default = 4,
-                   size_t max_in_flight = 256)
+                   size_t max_in_flight = 256, size_t max_parked = 256)
       : writer(loop, leadrouter::storage::Database::Open(path)),
         max_attempts(max_attempts_default) {
     JobRunnerOptions options;
     options.max_in_flight = max_in_flight;
+    options.max_parked = max_parked;
     options.backoff_base = 2s;
     options.backoff_cap = 60s;
     options.random = [] { return 1.0; };  // no jitter: the full delay
@@ -390,23 +391,33 @@ TEST_CASE("due work is taken by priority: the shark tank before older DMs",
                                           "slack.dm_lead_card", "sequence.sms"});
 }
 
-TEST_CASE("jobs waiting for a rate-limit lane hold no in-flight slot",
-          "[bot][job_runner][priority]") {
-  Harness h(":memory:", 4, /*max_in_flight=*/2);
-  // DMs wait in their lane (as conversations.open's pace makes them), the
-  // way the Web API client parks calls: counted, and the runner woken.
+// DMs wait in their lane (as conversations.open's pace makes them), the way
+// the Web API client parks calls: counted, and the runner woken. A shark-tank
+// post goes at once.
+struct ParkingLane {
+  explicit ParkingLane(Harness& h) {
+    h.runner->Register("slack.dm_lead_card", [this, &h](const Job&, leadrouter::JobDone done) {
+      lane.push_back(std::move(done));
+      ++parked;
+      h.runner->Wake();
+    });
+    h.runner->Register("slack.post_shark_tank", [this](const Job&, leadrouter::JobDone done) {
+      ++posted;
+      done(JobOutcome::Done());
+    });
+  }
   std::vector<leadrouter::JobDone> lane;
   size_t parked = 0;
   int posted = 0;
-  h.runner->Register("slack.dm_lead_card", [&](const Job&, leadrouter::JobDone done) {
-    lane.push_back(std::move(done));
-    ++parked;
-    h.runner->Wake();
-  });
-  h.runner->Register("slack.post_shark_tank", [&](const Job&, leadrouter::JobDone done) {
-    ++posted;
-    done(JobOutcome::Done());
-  });
+};
+
+TEST_CASE("jobs waiting for a rate-limit lane hold no in-flight slot",
+          "[bot][job_runner][priority]") {
+  Harness h(":memory:", 4, /*max_in_flight=*/2);
+  ParkingLane dms(h);
+  std::vector<leadrouter::JobDone>& lane = dms.lane;
+  size_t& parked = dms.parked;
+  int& posted = dms.posted;
 
   SECTION("with the lane's waits counted, a hot lead behind 10 DMs goes at once") {
     h.runner->CountParkedWith([&] { return parked; });
@@ -438,6 +449,55 @@ TEST_CASE("jobs waiting for a rate-limit lane hold no in-flight slot",
     lane[0](JobOutcome::Done());
     REQUIRE(RunUntil(h.loop, [&] { return posted == 1; }));
   }
+}
+
+TEST_CASE("beyond max_parked, jobs waiting for a lane hold slots and the rest of a "
+          "burst waits on disk",
+          "[bot][job_runner][priority]") {
+  Harness h(":memory:", 4, /*max_in_flight=*/2, /*max_parked=*/3);
+  ParkingLane dms(h);
+  std::vector<leadrouter::JobDone>& lane = dms.lane;
+  size_t& parked = dms.parked;
+  int& posted = dms.posted;
+  h.runner->CountParkedWith([&] { return parked; });
+  h.runner->Start();
+  for (int i = 0; i < 10; ++i) h.Enqueue("slack.dm_lead_card", h.clock.Now());
+  h.Enqueue("slack.post_shark_tank", h.clock.Now() + 1s);
+  // Three waiting DMs ride free, two more fill the slots: five in memory.
+  REQUIRE(RunUntil(h.loop, [&] { return lane.size() == 5; }));
+  CHECK(h.runner->in_flight() == 5);
+  CHECK(h.runner->active() == 2);
+  int64_t pending = -1;
+  bool counted = false;
+  h.writer.Submit(
+      [&](leadrouter::storage::Database& db) {
+        pending = db.db().execAndGet("SELECT COUNT(*) FROM jobs WHERE state = 'pending'")
+                      .getInt64();
+      },
+      [&](const std::string&) { counted = true; });
+  REQUIRE(RunUntil(h.loop, [&] { return counted; }));
+  CHECK(pending == 6);  // five DMs and the hot lead's post, not yet due
+  CHECK(lane.size() == 5);
+
+  // The hot lead comes due: it waits for a slot, and takes the first that
+  // frees, ahead of the five DMs still on disk.
+  h.clock.Advance(1s);
+  h.runner->Wake();  // no slot: the runner looks no further
+  if (h.loop.stopped()) h.loop.restart();
+  h.loop.poll();
+  CHECK(posted == 0);
+  CHECK(lane.size() == 5);
+  --parked;
+  lane[0](JobOutcome::Done());
+  REQUIRE(RunUntil(h.loop, [&] { return posted == 1; }));
+  // Every DM still gets its turn as the lane drains.
+  size_t drained = 1;
+  while (drained < 10) {
+    REQUIRE(RunUntil(h.loop, [&] { return lane.size() > drained; }));
+    --parked;
+    lane[drained++](JobOutcome::Done());
+  }
+  REQUIRE(RunUntil(h.loop, [&] { return h.runner->in_flight() == 0; }));
 }
 
 TEST_CASE("a job waiting for an unavailable service keeps its attempts and waits "
