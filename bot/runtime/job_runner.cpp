@@ -97,8 +97,11 @@ void JobRunner::Register(const std::string& kind, JobExecutor executor,
 
 void JobRunner::PublishHandOverBudget() {
   const size_t busy = active();
-  hand_over_->budget =
-      busy >= options_.max_in_flight ? 0 : options_.max_in_flight - busy;
+  // While due work waits on disk, a job written now must queue behind it
+  // (claimed in priority and due order), not be handed over ahead of it.
+  hand_over_->budget = behind_ || busy >= options_.max_in_flight
+                           ? 0
+                           : options_.max_in_flight - busy;
 }
 
 void JobRunner::OnDeadLetter(
@@ -257,6 +260,8 @@ void JobRunner::Claim() {
   if (executors_.empty()) return;
   if (active() >= options_.max_in_flight) {
     starved_ = true;  // the next job to finish wakes the runner
+    behind_ = true;   // and due work may be waiting for it
+    PublishHandOverBudget();
     return;
   }
   PublishHandOverBudget();
@@ -288,6 +293,9 @@ void JobRunner::Claim() {
           ArmTimer(clock_.Now() + std::chrono::seconds(1));
           return;
         }
+        // A claim that took less than it could has taken every due job.
+        behind_ = claimed.value().jobs.size() == limit;
+        PublishHandOverBudget();
         for (const storage::Job& job : claimed.value().jobs) Execute(job);
         if (claimed.value().jobs.size() == limit || wake_again_) {
           Wake();

@@ -184,6 +184,10 @@ class JobRunner {
   bool claimed_since_start_ = false;
   bool wake_again_ = false;
   bool starved_ = false;  // a claim was skipped: every slot was taken
+  // Due jobs may be waiting on disk: from the start until a claim takes
+  // fewer than it could, and whenever a claim is skipped for want of a slot.
+  // No job is handed over meanwhile.
+  bool behind_ = true;
   size_t in_flight_ = 0;
   std::function<size_t()> parked_;
   std::shared_ptr<HandOver> hand_over_;  // shared with the writer thread

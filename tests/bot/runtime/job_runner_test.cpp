@@ -41,12 +41,14 @@ bool RunUntil(boost::asio::io_context& loop, const std::function<bool()>& done,
 
 struct Harness {
   explicit Harness(const std::string& path = ":memory:", int max_attempts_default = 4,
-                   size_t max_in_flight = 256, size_t max_parked = 256)
+                   size_t max_in_flight = 256, size_t max_parked = 256,
+                   size_t claim_batch = 64)
       : writer(loop, leadrouter::storage::Database::Open(path)),
         max_attempts(max_attempts_default) {
     JobRunnerOptions options;
     options.max_in_flight = max_in_flight;
     options.max_parked = max_parked;
+    options.claim_batch = claim_batch;
     options.backoff_base = 2s;
     options.backoff_cap = 60s;
     options.random = [] { return 1.0; };  // no jitter: the full delay
@@ -498,6 +500,26 @@ TEST_CASE("beyond max_parked, jobs waiting for a lane hold slots and the rest of
     lane[drained++](JobOutcome::Done());
   }
   REQUIRE(RunUntil(h.loop, [&] { return h.runner->in_flight() == 0; }));
+}
+
+TEST_CASE("a job written while due jobs wait on disk runs after them, not handed "
+          "over ahead",
+          "[bot][job_runner][priority]") {
+  // One job per claim: the three written before the start take three
+  // claims, and the fourth is written while the first is under way.
+  Harness h(":memory:", 4, /*max_in_flight=*/8, /*max_parked=*/0, /*claim_batch=*/1);
+  std::vector<int64_t> order;
+  h.runner->Register("slack.dm_lead_card", [&](const Job& job, leadrouter::JobDone done) {
+    order.push_back(job.id);
+    done(JobOutcome::Done());
+  });
+  const int64_t first = h.Enqueue("slack.dm_lead_card", h.clock.Now() - 3s);
+  const int64_t second = h.Enqueue("slack.dm_lead_card", h.clock.Now() - 2s);
+  const int64_t third = h.Enqueue("slack.dm_lead_card", h.clock.Now() - 1s);
+  h.runner->Start();
+  const int64_t fourth = h.Enqueue("slack.dm_lead_card", h.clock.Now());
+  REQUIRE(RunUntil(h.loop, [&] { return order.size() == 4; }));
+  CHECK(order == std::vector<int64_t>{first, second, third, fourth});
 }
 
 TEST_CASE("a job waiting for an unavailable service keeps its attempts and waits "
