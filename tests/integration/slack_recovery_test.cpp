@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "bot/ops/slack_outage_alert.h"
 #include "tests/support/slack_stack.h"
 
 using leadrouter::testing::AgentToml;
@@ -177,6 +178,9 @@ TEST_CASE("one Slack outage gives one alert and one note, and both are true",
   SlackStack s(Agents("[alerts]\nslack_down_after = \"1m\"\n"));
   const Outcome o = RunOutage(s, 120s, 10s, 3);
   const int leads = o.hot + o.warm;
+  // The alert may have reached Slack's Web API before the socket was back,
+  // and then waits kAwaitLink for the link: move the clock past that wait.
+  s.Advance(std::to_string(leadrouter::kAwaitLink.count()) + "s");
   // The alert was written a minute into the outage and could only reach
   // Slack after it: it says what happened.
   auto summary = s.WaitFor(
