@@ -15,7 +15,7 @@ std::optional<std::string> AgentStore::MatchCrmOwner(
     const std::string& email, const std::string& slack_id) {
   if (!slack_id.empty()) {
     CachedStatement query(db_,
-                            "SELECT slack_id FROM agents WHERE slack_id = ?");
+                          "SELECT slack_id FROM agents WHERE slack_id = ?");
     query.bind(1, slack_id);
     if (query.executeStep()) return query.getColumn(0).getString();
   }
@@ -83,7 +83,7 @@ std::vector<Agent> AgentStore::List() {
 
 std::optional<Agent> AgentStore::Get(const std::string& slack_id) {
   CachedStatement query(db_,
-                          std::string(kSelectAgent) + "WHERE slack_id = ?");
+                        std::string(kSelectAgent) + "WHERE slack_id = ?");
   query.bind(1, slack_id);
   std::vector<Agent> found = Read(query);
   if (found.empty()) return std::nullopt;
@@ -148,7 +148,7 @@ AgentAdd AgentStore::Add(const std::string& slack_id, const std::string& name,
 
 bool AgentStore::Deactivate(const std::string& slack_id) {
   CachedStatement update(db_,
-                           "UPDATE agents SET active = 0 WHERE slack_id = ?");
+                         "UPDATE agents SET active = 0 WHERE slack_id = ?");
   update.bind(1, slack_id);
   return update.exec() > 0;
 }
@@ -172,7 +172,7 @@ bool AgentStore::Unpause(const std::string& slack_id) {
 
 bool AgentStore::SetWeight(const std::string& slack_id, int weight) {
   CachedStatement update(db_,
-                           "UPDATE agents SET weight = ? WHERE slack_id = ?");
+                         "UPDATE agents SET weight = ? WHERE slack_id = ?");
   update.bind(1, weight);
   update.bind(2, slack_id);
   return update.exec() > 0;
@@ -228,7 +228,7 @@ bool AgentStore::MoveBefore(const std::string& slack_id,
 
 void AgentStore::Renumber(const std::vector<std::string>& order) {
   CachedStatement update(db_,
-                           "UPDATE agents SET position = ? WHERE slack_id = ?");
+                         "UPDATE agents SET position = ? WHERE slack_id = ?");
   int position = 0;
   for (const std::string& id : order) {
     update.reset();

@@ -86,9 +86,7 @@ class CachedStatement {
     return statement_->isColumnNull(key);
   }
 
-  SQLite::Statement& statement() { return *statement_; }
   operator SQLite::Statement&() { return *statement_; }
-  operator const SQLite::Statement&() const { return *statement_; }
 
  private:
   StatementCache::Entry* entry_ = nullptr;

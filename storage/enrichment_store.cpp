@@ -41,8 +41,8 @@ void EnrichmentStore::CacheAnswer(const std::string& provider,
 
 void EnrichmentStore::StartWait(int64_t lead_id, int lookups, TimePoint now) {
   CachedStatement q(db_,
-                      "INSERT INTO lead_enrichment (lead_id, state, pending, "
-                      "requested_at) VALUES (?, 'waiting', ?, ?)");
+                    "INSERT INTO lead_enrichment (lead_id, state, pending, "
+                    "requested_at) VALUES (?, 'waiting', ?, ?)");
   q.bind(1, lead_id);
   q.bind(2, lookups);
   q.bind(3, ToMillis(now));
@@ -51,7 +51,7 @@ void EnrichmentStore::StartWait(int64_t lead_id, int lookups, TimePoint now) {
 
 EnrichmentWait EnrichmentStore::WaitOf(int64_t lead_id) {
   CachedStatement q(db_,
-                      "SELECT state FROM lead_enrichment WHERE lead_id = ?");
+                    "SELECT state FROM lead_enrichment WHERE lead_id = ?");
   q.bind(1, lead_id);
   if (!q.executeStep()) return EnrichmentWait::kNone;
   return q.getColumn(0).getString() == "waiting" ? EnrichmentWait::kWaiting
@@ -79,8 +79,8 @@ bool EnrichmentStore::FinishWait(int64_t lead_id, TimePoint now) {
 
 std::string EnrichmentStore::LatestCardReason(int64_t lead_id) {
   CachedStatement q(db_,
-                      "SELECT payload FROM jobs WHERE lead_id = ? AND kind = "
-                      "'slack.dm_lead_card' ORDER BY id DESC LIMIT 1");
+                    "SELECT payload FROM jobs WHERE lead_id = ? AND kind = "
+                    "'slack.dm_lead_card' ORDER BY id DESC LIMIT 1");
   q.bind(1, lead_id);
   if (!q.executeStep()) return "";
   const nlohmann::json payload = ParseStoredJson(q.getColumn(0).getString());

@@ -49,7 +49,7 @@ void IdempotencyStore::Save(const std::string& client, const std::string& key,
 
 int IdempotencyStore::Purge(TimePoint older_than) {
   CachedStatement remove(db_,
-                           "DELETE FROM idempotency_keys WHERE created_at < ?");
+                         "DELETE FROM idempotency_keys WHERE created_at < ?");
   remove.bind(1, ToMillis(older_than));
   return remove.exec();
 }

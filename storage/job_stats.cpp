@@ -13,14 +13,14 @@ std::vector<KindStats> JobStatsByKind(SQLite::Database& db, TimePoint now) {
   // Done and cancelled jobs are history: only the live states are counted,
   // which the state index keeps cheap however long the history grows.
   CachedStatement query(db,
-                          "SELECT kind,"
-                          " SUM(state = 'pending' AND due_at <= ?1),"
-                          " SUM(state = 'pending' AND due_at > ?1),"
-                          " SUM(state = 'running'),"
-                          " SUM(state = 'dead'),"
-                          " MIN(CASE WHEN state = 'pending' AND due_at <= ?1 THEN due_at END)"
-                          " FROM jobs WHERE state IN ('pending', 'running', 'dead')"
-                          " GROUP BY kind ORDER BY kind");
+                        "SELECT kind,"
+                        " SUM(state = 'pending' AND due_at <= ?1),"
+                        " SUM(state = 'pending' AND due_at > ?1),"
+                        " SUM(state = 'running'),"
+                        " SUM(state = 'dead'),"
+                        " MIN(CASE WHEN state = 'pending' AND due_at <= ?1 THEN due_at END)"
+                        " FROM jobs WHERE state IN ('pending', 'running', 'dead')"
+                        " GROUP BY kind ORDER BY kind");
   const int64_t now_ms = ToMillis(now);
   query.bind(1, now_ms);
   std::vector<KindStats> out;

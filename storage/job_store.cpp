@@ -192,8 +192,8 @@ int JobStore::AssignMissingPriorities() {
 
 void JobStore::Complete(int64_t id, TimePoint now) {
   CachedStatement update(db_,
-                           "UPDATE jobs SET state = 'done', finished_at = ? "
-                           "WHERE id = ? AND state IN ('pending', 'running')");
+                         "UPDATE jobs SET state = 'done', finished_at = ? "
+                         "WHERE id = ? AND state IN ('pending', 'running')");
   update.bind(1, ToMillis(now));
   update.bind(2, id);
   update.exec();

@@ -29,9 +29,9 @@ void CountSegments(SQLite::Database& db, TimePoint from, TimePoint to,
     stats.by_segment.push_back({pipeline::ToString(s), 0});
   }
   CachedStatement query(db,
-                          "SELECT status, segment, COUNT(*) FROM leads "
-                          "WHERE created_at >= ? AND created_at < ? "
-                          "GROUP BY status, segment ORDER BY segment");
+                        "SELECT status, segment, COUNT(*) FROM leads "
+                        "WHERE created_at >= ? AND created_at < ? "
+                        "GROUP BY status, segment ORDER BY segment");
   query.bind(1, ToMillis(from));
   query.bind(2, ToMillis(to));
   while (query.executeStep()) {
@@ -80,8 +80,8 @@ void TimeToClaim(SQLite::Database& db, TimePoint from, TimePoint to,
 void Waiting(SQLite::Database& db, const std::string& segment, TimePoint to,
              std::size_t limit, int64_t& count, std::vector<int64_t>& ids) {
   CachedStatement query(db, std::string("SELECT id FROM leads WHERE ") +
-                                  kNeedsOwner +
-                                  "AND segment = ? ORDER BY created_at, id");
+                                kNeedsOwner +
+                                "AND segment = ? ORDER BY created_at, id");
   query.bind(1, ToMillis(to));
   query.bind(2, segment);
   while (query.executeStep()) {
@@ -101,8 +101,8 @@ AgentLeadCount Row(std::string slack_id, std::string name, int64_t leads) {
 void PerAgent(SQLite::Database& db, TimePoint from, TimePoint to,
               LeadStats& stats) {
   CachedStatement agents(db,
-                           "SELECT slack_id, name FROM agents WHERE active = 1 "
-                           "ORDER BY position, slack_id");
+                         "SELECT slack_id, name FROM agents WHERE active = 1 "
+                         "ORDER BY position, slack_id");
   while (agents.executeStep()) {
     stats.per_agent.push_back(Row(agents.getColumn(0).getString(),
                                   agents.getColumn(1).getString(), 0));

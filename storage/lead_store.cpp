@@ -391,8 +391,8 @@ bool LeadStore::MarkContacted(int64_t id, TimePoint now) {
 bool LeadStore::SetTimeIfNull(const char* column, int64_t id, TimePoint now) {
   // `column` is one of our own literals, never user input.
   CachedStatement update(db_, std::string("UPDATE leads SET ") + column +
-                                    " = ?, updated_at = ? " +
-                                    "WHERE id = ? AND " + column + " IS NULL");
+                                  " = ?, updated_at = ? " +
+                                  "WHERE id = ? AND " + column + " IS NULL");
   update.bind(1, ToMillis(now));
   update.bind(2, ToMillis(now));
   update.bind(3, id);

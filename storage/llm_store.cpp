@@ -10,8 +10,8 @@ namespace leadrouter::storage {
 
 std::optional<nlohmann::json> LlmStore::CachedReading(const LlmCacheKey& key) {
   CachedStatement q(db_,
-                      "SELECT reading FROM llm_cache WHERE model = ? AND "
-                      "prompt_version = ? AND text_hash = ?");
+                    "SELECT reading FROM llm_cache WHERE model = ? AND "
+                    "prompt_version = ? AND text_hash = ?");
   q.bind(1, key.model);
   q.bind(2, key.prompt_version);
   q.bind(3, key.text_hash);
@@ -44,8 +44,8 @@ int LlmStore::CallsOn(const std::string& day) {
 bool LlmStore::TakeCall(const std::string& day, int limit) {
   if (limit > 0 && CallsOn(day) >= limit) return false;
   CachedStatement q(db_,
-                      "INSERT INTO llm_daily_calls (day, calls) VALUES (?, 1) "
-                      "ON CONFLICT (day) DO UPDATE SET calls = calls + 1");
+                    "INSERT INTO llm_daily_calls (day, calls) VALUES (?, 1) "
+                    "ON CONFLICT (day) DO UPDATE SET calls = calls + 1");
   q.bind(1, day);
   q.exec();
   return true;

@@ -1,7 +1,8 @@
 // The kill drill: leads keep arriving while the daemon is killed with
 // SIGKILL again and again (and Slack now and then takes a post without
-// answering, or holds one until after the kill). Afterwards no accepted lead is missing, and no lead has two
-// shark-tank posts or two DM cards. Bounded: 10 kills, a few seconds each.
+// answering, or holds one until after the kill). Afterwards no accepted
+// lead is missing, and no lead has two shark-tank posts or two DM cards.
+// Bounded: 10 kills, a few seconds each.
 #include <signal.h>
 
 #include <catch2/catch.hpp>
@@ -14,8 +15,9 @@
 #include <set>
 #include <thread>
 
-#include "tests/support/slack_stack.h"
 #include "tests/support/http_client.h"
+#include "tests/support/run_until.h"
+#include "tests/support/slack_stack.h"
 
 using leadrouter::testing::AgentToml;
 using leadrouter::testing::Contains;
@@ -128,9 +130,8 @@ TEST_CASE("kill -9 under load: no lead lost, no post or DM twice",
       // Nothing else posts while the daemon is down: the next post logged
       // is the held one.
       const size_t before = PostCalls(s);
-      for (int i = 0; i < 500 && PostCalls(s) == before; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
+      leadrouter::testing::PollUntil([&] { return PostCalls(s) != before; },
+                                     std::chrono::seconds(5));
     }
     s.StartDaemon();
   }

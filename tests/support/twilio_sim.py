@@ -145,16 +145,20 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def answer_rule(self, rule, default_payload):
-        if rule.get("delay_ms"):
+    def hold(self, rule):
+        """Waits out a scripted rule's delay_ms. Callers hold, then record the
+        request, then answer: a caller holding its answer always finds its
+        request recorded."""
+        if rule is not None and rule.get("delay_ms"):
             time.sleep(rule["delay_ms"] / 1000.0)
+
+    def answer_rule(self, rule, default_payload):
         headers = {}
         if rule.get("retry_after") is not None:
             headers["Retry-After"] = str(rule["retry_after"])
         status = rule.get("status", 500)
         payload = rule["body"] if "body" in rule else default_payload(rule, status)
         self.answer(status, payload, headers)
-        return status
 
     def do_GET(self):
         path = urllib.parse.urlsplit(self.path).path
@@ -200,11 +204,7 @@ class Handler(BaseHTTPRequestHandler):
             "body": body.decode("utf-8", errors="replace"),
             "received_at": time.time(),
         }
-        # Recorded before the answer is written: a caller holding its answer
-        # always finds its request here.
-        if rule is not None and rule.get("delay_ms"):
-            time.sleep(rule["delay_ms"] / 1000.0)
-            rule = {k: v for k, v in rule.items() if k != "delay_ms"}
+        self.hold(rule)
         record["status"] = 200 if rule is None else rule.get("status", 500)
         with self.state.lock:
             self.state.hooks.append(record)
@@ -258,10 +258,7 @@ class Handler(BaseHTTPRequestHandler):
         with self.state.lock:
             rule = self.state.take_rule(path, to)
         if rule is not None:
-            # Recorded before the answer, as finish() does.
-            if rule.get("delay_ms"):
-                time.sleep(rule["delay_ms"] / 1000.0)
-                rule = {k: v for k, v in rule.items() if k != "delay_ms"}
+            self.hold(rule)
             request["status"] = rule.get("status", 500)
             request["code"] = rule.get("code")
             with self.state.lock:
