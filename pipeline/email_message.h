@@ -1,7 +1,8 @@
 // Reading a raw RFC 5322 message: the headers we route on and the body as
 // UTF-8 text. MIME (multipart/alternative, quoted-printable, base64,
 // charsets, RFC 2047 encoded words) is decoded by GMime, which stays inside
-// email_message.cpp. Pure: bytes in, a value out; no clock, no files.
+// pipeline/mime_module.cpp, a module loaded on the first call
+// (pipeline/mime_library.h). Pure: bytes in, a value out; no clock.
 // Safe on arbitrary bytes from any thread.
 #pragma once
 

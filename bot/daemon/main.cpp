@@ -27,6 +27,7 @@
 #include "bot/email/email_parse_command.h"
 #include "bot/email/email_ingest_command.h"
 #include "bot/email/email_replay_command.h"
+#include "bot/email/curl_transfer.h"
 #include "pipeline/phone_geocoder.h"
 #include "pipeline/process.h"
 
@@ -145,6 +146,17 @@ int CheckConfig(const Args& args) {
   }
   std::cout << "geocoder          loads (a phone's area gives a text's time zone)\n";
   const auto& imap = config->inbound_email.imap;
+  // The same for e-mail's transfers, where e-mail is configured.
+  if (!config->email.from.empty() || imap.enabled) {
+    std::string why;
+    if (leadrouter::CurlTransfers(&why) == nullptr) {
+      std::cerr << "e-mail transfer: " << why
+                << " (no follow-up e-mail could be sent, no mailbox read; install the module "
+                   "beside the binary: cmake --install)\n";
+      return kExitUsage;
+    }
+    std::cout << "e-mail transfer   loads (SMTP for follow-up e-mail, IMAP for the mailbox)\n";
+  }
   if (imap.enabled) {
     std::cout << "imap secret       " << imap.password_env << " "
               << state(secrets.imap_password) << ", " << imap.bearer_env << " "

@@ -2,16 +2,13 @@
 
 #include <openssl/evp.h>
 
-#include "pipeline/gmime_support.h"
-
 #include <cstdio>
 
+#include "pipeline/mime_library.h"
 #include "pipeline/text.h"
 
 namespace leadrouter {
 namespace {
-
-
 
 // Control characters (CR and LF above all) would end the header early.
 std::string WithoutControls(std::string_view s) {
@@ -22,7 +19,6 @@ std::string WithoutControls(std::string_view s) {
   }
   return out;
 }
-
 
 // Splits "Name <addr>" into its parts; name empty for a bare address.
 std::pair<std::string, std::string> SplitMailbox(std::string_view mailbox) {
@@ -83,67 +79,39 @@ std::string FormatRfc5322Date(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-// GMime writes the message: RFC 2047 for non-ASCII header text and display
-// names, quoted-printable bodies with short lines, a multipart/alternative
-// when there is an HTML part. Our part is keeping control characters out
-// of every header (a lead's name cannot add a Bcc) and the Message-ID
-// stable.
+// GMime writes the message (pipeline/mime_module). Our part is keeping
+// control characters out of every header (a lead's name cannot add a Bcc)
+// and the Message-ID stable.
 std::string BuildMimeMessage(const EmailMessage& m,
                              std::chrono::system_clock::time_point date) {
-  pipeline::EnsureGMime();
-  using pipeline::GPtr;
-  std::string message_id = WithoutControls(m.message_id);
-  if (!message_id.empty() && message_id.front() == '<' && message_id.back() == '>') {
-    message_id = message_id.substr(1, message_id.size() - 2);
+  const pipeline::MimeApi* mime = pipeline::MimeFunctions();
+  if (mime == nullptr) return "";
+  pipeline::MimeParts parts;
+  parts.message_id = WithoutControls(m.message_id);
+  if (!parts.message_id.empty() && parts.message_id.front() == '<' &&
+      parts.message_id.back() == '>') {
+    parts.message_id = parts.message_id.substr(1, parts.message_id.size() - 2);
   }
-  if (message_id.empty()) {
+  if (parts.message_id.empty()) {
     const std::string domain = MailDomain(m.from);
-    message_id =
+    parts.message_id =
         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                            date.time_since_epoch())
                            .count()) +
         "@" + (domain.empty() ? "leadrouter.invalid" : domain);
   }
-  GPtr<GMimeMessage> message(g_mime_message_new(TRUE));
-  auto add_mailbox = [&](GMimeAddressType type, const std::string& mailbox) {
-    auto [name, addr] = SplitMailbox(mailbox);
-    name = WithoutControls(name);
-    addr = WithoutControls(addr);
-    if (addr.empty()) return;
-    g_mime_message_add_mailbox(message.get(), type, name.empty() ? nullptr : name.c_str(),
-                               addr.c_str());
+  auto mailbox = [](const std::string& text) {
+    auto [name, addr] = SplitMailbox(text);
+    return pipeline::MimeMailbox{WithoutControls(name), WithoutControls(addr)};
   };
-  add_mailbox(GMIME_ADDRESS_TYPE_FROM, m.from);
-  add_mailbox(GMIME_ADDRESS_TYPE_TO, m.to);
-  if (!m.reply_to.empty()) add_mailbox(GMIME_ADDRESS_TYPE_REPLY_TO, m.reply_to);
-  g_mime_message_set_subject(message.get(), WithoutControls(m.subject).c_str(), "utf-8");
-  g_mime_message_set_message_id(message.get(), message_id.c_str());
-  // The Date header as we format it: GMime's own would need a GDateTime.
-  g_mime_object_set_header(GMIME_OBJECT(message.get()), "Date",
-                           FormatRfc5322Date(date).c_str(), nullptr);
-
-  auto text_part = [](const char* subtype, const std::string& text) {
-    GMimeTextPart* part = g_mime_text_part_new_with_subtype(subtype);
-    g_mime_text_part_set_text(part, pipeline::RepairUtf8(text).c_str());
-    g_mime_text_part_set_charset(part, "utf-8");
-    g_mime_part_set_content_encoding(GMIME_PART(part), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
-    return part;
-  };
-  GPtr<GMimeTextPart> plain(text_part("plain", m.body));
-  if (m.html.empty()) {
-    g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(plain.get()));
-  } else {
-    GPtr<GMimeMultipart> alternative(g_mime_multipart_new_with_subtype("alternative"));
-    GPtr<GMimeTextPart> html(text_part("html", m.html));
-    g_mime_multipart_add(alternative.get(), GMIME_OBJECT(plain.get()));
-    g_mime_multipart_add(alternative.get(), GMIME_OBJECT(html.get()));
-    g_mime_message_set_mime_part(message.get(), GMIME_OBJECT(alternative.get()));
-  }
-  GMimeFormatOptions* options = g_mime_format_options_clone(nullptr);
-  g_mime_format_options_set_newline_format(options, GMIME_NEWLINE_FORMAT_DOS);
-  pipeline::GText text(g_mime_object_to_string(GMIME_OBJECT(message.get()), options));
-  g_mime_format_options_free(options);
-  return text ? std::string(text.get()) : std::string();
+  parts.from = mailbox(m.from);
+  parts.to = mailbox(m.to);
+  if (!m.reply_to.empty()) parts.reply_to = mailbox(m.reply_to);
+  parts.subject = WithoutControls(m.subject);
+  parts.date = FormatRfc5322Date(date);
+  parts.text = pipeline::RepairUtf8(m.body);
+  if (!m.html.empty()) parts.html = pipeline::RepairUtf8(m.html);
+  return mime->compose(parts);
 }
 
 }  // namespace leadrouter

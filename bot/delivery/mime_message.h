@@ -43,6 +43,7 @@ std::string Base64(std::string_view bytes);
 // Message-ID, MIME-Version, then the body as text/plain (UTF-8,
 // quoted-printable), or a multipart/alternative of it and `html`. Control
 // characters in any header value become spaces.
+// Empty when GMime's module (pipeline/mime_library.h) cannot be loaded.
 std::string BuildMimeMessage(const EmailMessage& message,
                              std::chrono::system_clock::time_point date);
 

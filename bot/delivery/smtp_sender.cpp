@@ -1,46 +1,22 @@
 #include "bot/delivery/smtp_sender.h"
 
-#include <curl/curl.h>
+#include <curl/curl.h>  // CURLcode values only: libcurl itself is in bot/email/curl_module
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <cstring>
 #include <memory>
 #include <mutex>
+
+#include "bot/email/curl_transfer.h"
 
 namespace leadrouter {
 namespace {
 
-// A host that does not answer should fail in seconds and go back to the job
-// queue's backoff, not hold the one worker for the whole send budget.
-constexpr std::chrono::milliseconds kMaxConnectTimeout =
-    std::chrono::seconds(10);
-
-struct CurlDeleter {
-  void operator()(CURL* h) const { curl_easy_cleanup(h); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-
-// libcurl's global state must be set up once before any thread uses it.
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-struct Upload {
-  std::string data;
-  size_t offset = 0;
-};
-
-size_t ReadUpload(char* buffer, size_t size, size_t count, void* user) {
-  auto* upload = static_cast<Upload*>(user);
-  const size_t n = std::min(size * count, upload->data.size() - upload->offset);
-  std::memcpy(buffer, upload->data.data() + upload->offset, n);
-  upload->offset += n;
-  return n;
+// libcurl's words for `code`, from the module that gave it.
+std::string CurlText(int code) {
+  const CurlApi* curl = CurlTransfers();
+  return curl != nullptr ? curl->describe(code) : "libcurl error " + std::to_string(code);
 }
 
 }  // namespace
@@ -53,9 +29,7 @@ SmtpResult ClassifySmtpResult(int curl_code, long smtp_code,
     r.outcome = JobOutcome::Done();
     return r;
   }
-  std::string error = error_buffer.empty()
-                          ? curl_easy_strerror(static_cast<CURLcode>(curl_code))
-                          : error_buffer;
+  std::string error = error_buffer.empty() ? CurlText(curl_code) : error_buffer;
   if (smtp_code > 0 &&
       error.find(std::to_string(smtp_code)) == std::string::npos) {
     error += " (SMTP " + std::to_string(smtp_code) + ")";
@@ -86,7 +60,6 @@ SmtpResult ClassifySmtpResult(int curl_code, long smtp_code,
 SmtpSender::SmtpSender(boost::asio::io_context& loop, const Clock& clock,
                        SmtpOptions options)
     : loop_(loop), clock_(clock), options_(std::move(options)) {
-  InitCurlOnce();
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -158,47 +131,22 @@ SmtpResult SmtpSender::Deliver(const EmailMessage& message) {
     return {JobOutcome::Fail("no sender address (email.from)"), false, 0};
   if (to.empty()) return {JobOutcome::Fail("no recipient address"), true, 0};
 
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) return {JobOutcome::Retry("curl_easy_init failed"), false, 0};
-  CURL* h = curl.get();
-  Upload upload{BuildMimeMessage(message, clock_.Now())};
-  const std::string mail_from = "<" + from + ">";
-  std::unique_ptr<curl_slist, SlistDeleter> rcpt(
-      curl_slist_append(nullptr, ("<" + to + ">").c_str()));
-  char error[CURL_ERROR_SIZE] = {0};
-
-  curl_easy_setopt(h, CURLOPT_URL, options_.url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // we are not the main thread
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(h, CURLOPT_MAIL_FROM, mail_from.c_str());
-  curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt.get());
-  curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(h, CURLOPT_READFUNCTION, &ReadUpload);
-  curl_easy_setopt(h, CURLOPT_READDATA, &upload);
-  curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE,
-                   static_cast<curl_off_t>(upload.data.size()));
-  curl_easy_setopt(h, CURLOPT_USE_SSL,
-                   options_.require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (!options_.ca_file.empty()) {
-    curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
+  std::string why;
+  const CurlApi* curl = CurlTransfers(&why);
+  if (curl == nullptr) return {JobOutcome::Retry("e-mail cannot be sent: " + why), false, 0};
+  SmtpTransfer transfer;
+  transfer.server = options_;
+  transfer.mail_from = "<" + from + ">";
+  transfer.rcpt_to = "<" + to + ">";
+  transfer.message = BuildMimeMessage(message, clock_.Now());
+  if (transfer.message.empty()) {
+    return {JobOutcome::Retry("e-mail cannot be composed: the MIME module is not loaded"), false,
+            0};
   }
-  if (!options_.username.empty()) {
-    curl_easy_setopt(h, CURLOPT_USERNAME, options_.username.c_str());
-    curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());
-  }
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
-                   static_cast<long>(options_.timeout.count()));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                   static_cast<long>(
-                       std::min(options_.timeout, kMaxConnectTimeout).count()));
 
-  const CURLcode code = curl_easy_perform(h);
-  long smtp_code = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &smtp_code);
-  SmtpResult result = ClassifySmtpResult(code, smtp_code, error);
+  const CurlTransferResult sent = curl->send_smtp(transfer);
+  const int code = sent.code;
+  SmtpResult result = ClassifySmtpResult(code, sent.response_code, sent.error_buffer);
   if (code == CURLE_OK) {
     spdlog::debug("smtp: sent {}", message.message_id);
   } else {

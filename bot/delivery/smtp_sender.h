@@ -15,6 +15,7 @@
 
 #include "bot/runtime/clock.h"
 #include "bot/delivery/mime_message.h"
+#include "bot/email/curl_transfer.h"
 #include "bot/runtime/job_runner.h"
 
 namespace boost::asio {
@@ -23,14 +24,6 @@ class io_context;
 
 namespace leadrouter {
 
-struct SmtpOptions {
-  std::string url = "smtp://127.0.0.1:25";  // smtp:// (STARTTLS) or smtps://
-  std::string username;                     // empty: no AUTH
-  std::string password;                     // a Secret; never logged
-  bool require_tls = false;  // true: fail rather than send in the clear
-  std::string ca_file;       // empty: the system trust store
-  std::chrono::milliseconds timeout = std::chrono::seconds(30);
-};
 
 // What became of one message, for the executor that records it.
 struct SmtpResult {

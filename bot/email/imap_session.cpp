@@ -1,31 +1,9 @@
 #include "bot/email/imap_session.h"
 
-#include <curl/curl.h>
-
-#include <mutex>
+#include <curl/curl.h>  // CURLcode values only: libcurl itself is in bot/email/curl_module
 
 namespace leadrouter {
 namespace {
-
-// A server that does not answer should fail the poll in seconds; the next
-// poll tries again.
-constexpr std::chrono::milliseconds kMaxConnectTimeout = std::chrono::seconds(10);
-
-// libcurl's global state must be set up once before any thread uses it.
-void InitCurlOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-size_t Collect(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
-
-int CheckCancelled(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  const auto* cancelled = static_cast<const std::atomic<bool>*>(user);
-  return cancelled && cancelled->load() ? 1 : 0;
-}
 
 // A mailbox name as an IMAP quoted string. libcurl URL-decodes a custom
 // command, so a '%' is written as "%25" to reach the server as itself.
@@ -41,10 +19,10 @@ std::string Quoted(const std::string& mailbox) {
   return out + "\"";
 }
 
-ImapError Classify(CURLcode code, const char* error_buffer) {
+ImapError Classify(const CurlApi& curl, const CurlTransferResult& result) {
   ImapError e;
-  e.message = error_buffer && *error_buffer ? error_buffer : curl_easy_strerror(code);
-  switch (code) {
+  e.message = !result.error_buffer.empty() ? result.error_buffer : curl.describe(result.code);
+  switch (result.code) {
     case CURLE_LOGIN_DENIED:
       e.kind = ImapError::Kind::kAuth;
       e.message = "the server refused the login (" + e.message + ")";
@@ -81,74 +59,34 @@ const char* ToString(ImapError::Kind kind) {
   return "unreachable";
 }
 
-struct ImapSession::Curl {
-  struct Deleter {
-    void operator()(CURL* h) const { curl_easy_cleanup(h); }
-  };
-  std::unique_ptr<CURL, Deleter> handle;
-};
-
 ImapSession::ImapSession(ImapOptions options, const std::atomic<bool>* cancelled)
-    : options_(std::move(options)), cancelled_(cancelled), curl_(std::make_unique<Curl>()) {
-  InitCurlOnce();
-}
+    : options_(std::move(options)), cancelled_(cancelled) {}
 
 ImapSession::~ImapSession() = default;
 
 std::optional<ImapError> ImapSession::Perform(const std::string& url,
                                               const std::string& command,
                                               std::string* out, bool* new_connection) {
-  // One handle for the whole session: libcurl keeps its connection, and
-  // remembers which folder it selected, between transfers.
-  if (!curl_->handle) {
-    curl_->handle.reset(curl_easy_init());
-    if (!curl_->handle) return ImapError{ImapError::Kind::kUnreachable, "curl_easy_init failed"};
-    CURL* h = curl_->handle.get();
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "imap,imaps");
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // not the main thread
-    curl_easy_setopt(h, CURLOPT_USERNAME, options_.username.c_str());
-    if (!options_.bearer.empty()) {
-      curl_easy_setopt(h, CURLOPT_XOAUTH2_BEARER, options_.bearer.c_str());
-      curl_easy_setopt(h, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2");
-    } else {
-      curl_easy_setopt(h, CURLOPT_PASSWORD, options_.password.c_str());
-    }
-    // imaps:// is TLS from the first byte; imap:// (loopback only, the
-    // config insists) upgrades with STARTTLS when the server offers it.
-    curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(std::min(options_.timeout, kMaxConnectTimeout).count()));
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Collect);
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &CheckCancelled);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, cancelled_);
+  std::string why;
+  const CurlApi* curl = CurlTransfers(&why);
+  if (curl == nullptr) {
+    return ImapError{ImapError::Kind::kUnreachable, "the mailbox cannot be read: " + why};
   }
-  CURL* h = curl_->handle.get();
-  char error[CURL_ERROR_SIZE] = {0};
-  std::string body;
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, command.empty() ? nullptr : command.c_str());
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-  const CURLcode code = curl_easy_perform(h);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
-  if (new_connection) {
-    long connects = 0;
-    curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &connects);
-    *new_connection = connects > 0;
+  // One connection for the whole session: libcurl keeps it, and remembers
+  // which folder it selected, between transfers.
+  if (!connection_) {
+    connection_ = curl->open_imap(options_, cancelled_);
+    if (!connection_) return ImapError{ImapError::Kind::kUnreachable, "curl_easy_init failed"};
   }
-  if (code != CURLE_OK) {
+  const CurlTransferResult result = connection_->Perform(url, command, out);
+  if (new_connection) *new_connection = result.connects > 0;
+  if (result.code != CURLE_OK) {
     // libcurl closes the connection after a failed transfer: start over,
     // and open the folder read-only again before the next fetch.
-    curl_->handle.reset();
+    connection_.reset();
     examined_ = false;
-    return Classify(code, error);
+    return Classify(*curl, result);
   }
-  if (out) *out = std::move(body);
   return std::nullopt;
 }
 
@@ -157,10 +95,8 @@ namespace {
 std::string FolderUrl(const ImapOptions& o) {
   std::string base = o.url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  char* escaped = curl_easy_escape(nullptr, o.folder.c_str(), static_cast<int>(o.folder.size()));
-  std::string folder = escaped ? escaped : o.folder;
-  curl_free(escaped);
-  return base + "/" + folder;
+  const CurlApi* curl = CurlTransfers();
+  return base + "/" + (curl != nullptr ? curl->escape(o.folder) : o.folder);
 }
 
 }  // namespace
@@ -176,12 +112,12 @@ std::optional<ImapError> ImapSession::Examine(ImapMailboxStatus* out) {
   }
   auto status = ParseMailboxStatus(untagged);
   if (!status) {
-    curl_->handle.reset();
+    connection_.reset();
     return ImapError{ImapError::Kind::kRefused,
                      "the server gave no UIDVALIDITY for " + options_.folder};
   }
   if (uidvalidity_ != 0 && status->uidvalidity != uidvalidity_) {
-    curl_->handle.reset();
+    connection_.reset();
     uidvalidity_ = 0;
     return ImapError{ImapError::Kind::kRefused,
                      "the UIDVALIDITY of " + options_.folder + " changed during the poll"};
@@ -214,7 +150,7 @@ std::optional<ImapError> ImapSession::Fetch(uint32_t uid, std::string* raw) {
     // libcurl had lost the connection and logged in again: the folder was
     // selected read-write for this fetch. Refuse the copy; the next poll
     // reads it again from a fresh EXAMINE.
-    curl_->handle.reset();
+    connection_.reset();
     return ImapError{ImapError::Kind::kUnreachable,
                      "the connection was reopened during the poll"};
   }

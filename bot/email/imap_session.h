@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/email/curl_transfer.h"
 #include "bot/email/imap_poll_plan.h"
 
 namespace leadrouter {
@@ -72,13 +73,12 @@ class ImapSession {
   std::optional<ImapError> Mark(uint32_t uid);
 
  private:
-  struct Curl;
   std::optional<ImapError> Perform(const std::string& url, const std::string& command,
                                    std::string* out, bool* new_connection = nullptr);
 
   const ImapOptions options_;
   const std::atomic<bool>* cancelled_;
-  std::unique_ptr<Curl> curl_;
+  std::unique_ptr<ImapConnection> connection_;  // opened by the first transfer
   bool examined_ = false;     // the folder is open read-only right now
   uint32_t uidvalidity_ = 0;  // as the first Examine found it
 };

@@ -1,6 +1,7 @@
 # Inbound e-mail: the POST /v1/email route and the providers' webhooks, the
 # IMAP poller, the parse job, the storage transactions they run, and the
-# `leadrouter email` commands.
+# `leadrouter email` commands. (email/curl_module.cpp is not among them: it
+# is libleadrouter_curl.so, bot/CMakeLists.txt.)
 list(APPEND DECISION_SOURCES
   email/email_retention_tx.cpp
   email/imap_poll_plan.cpp
@@ -8,6 +9,7 @@ list(APPEND DECISION_SOURCES
   email/inbound_email_tx.cpp
 )
 list(APPEND BOT_SOURCES
+  email/curl_transfer.cpp
   email/email_ingest_command.cpp
   email/email_parse_command.cpp
   email/email_replay_command.cpp

@@ -28,6 +28,8 @@ TEST_CASE("check-config accepts the example and prints a summary", "[integration
   // The phone geocoder is a module the daemon loads only when needed;
   // check-config proves it can be found.
   CHECK(r.out.find("geocoder          loads") != std::string::npos);
+  // So is libcurl, for the example's e-mail.
+  CHECK(r.out.find("e-mail transfer   loads") != std::string::npos);
 }
 
 TEST_CASE("check-config exits 2 and names every bad key", "[integration][cli]") {

@@ -153,11 +153,12 @@ std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& p
 }
 
 // Whether process `pid` has libphonenumber's geocoding library in memory.
-bool GeocoderMapped(pid_t pid) {
+// Whether process `pid` has a library whose path contains `library` mapped.
+bool Mapped(pid_t pid, const std::string& library) {
   std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
   std::string line;
   while (std::getline(maps, line)) {
-    if (Contains(line, "libgeocoding")) return true;
+    if (Contains(line, library)) return true;
   }
   return false;
 }
@@ -277,16 +278,20 @@ TEST_CASE("a STOP by text ends the texts but neither the e-mails nor the owner's
                       "state = 'cancelled'") == 1);
 }
 
-TEST_CASE("the phone geocoder is loaded only when a text needs a lead's area",
+TEST_CASE("the geocoder, libcurl and GMime are loaded only when first needed",
           "[integration][follow_up][memory]") {
   FollowUpStack f(kNoSla);
   const pid_t pid = f.stack.daemon_pid();
   // Hal's address names Illinois: posting, claiming and texting him never
-  // ask his phone where he lives.
+  // ask his phone where he lives, and nothing has been e-mailed yet.
   f.HotLeadClaimed();
   f.WaitForTexts(1);
   f.Settle();
-  CHECK_FALSE(GeocoderMapped(pid));
+  CHECK_FALSE(Mapped(pid, "libgeocoding"));
+  CHECK_FALSE(Mapped(pid, "libleadrouter_curl"));
+  CHECK_FALSE(Mapped(pid, "libcurl"));
+  CHECK_FALSE(Mapped(pid, "libleadrouter_mime"));
+  CHECK_FALSE(Mapped(pid, "libgmime"));
 
   // Nina gives no address: her text's send window comes from her (212) area.
   json lead = leadrouter::testing::HotLead(43, "Nina Nophone");
@@ -298,7 +303,16 @@ TEST_CASE("the phone geocoder is loaded only when a text needs a lead's area",
   f.stack.Click(kSharkChannel, ts, "claim_lead", kAna);
   const json texts = f.WaitForTexts(2);
   CHECK(texts.size() == 2);
-  CHECK(GeocoderMapped(pid));
+  CHECK(Mapped(pid, "libgeocoding"));
+
+  // The sequence's first e-mail, an hour on, is composed with GMime and
+  // sent through libcurl.
+  f.stack.Advance("1h");
+  REQUIRE_FALSE(f.WaitForMails(1).empty());
+  CHECK(Mapped(pid, "libleadrouter_mime"));
+  CHECK(Mapped(pid, "libgmime"));
+  CHECK(Mapped(pid, "libleadrouter_curl"));
+  CHECK(Mapped(pid, "libcurl"));
 }
 
 TEST_CASE("a text due at 23:30 in the lead's zone goes out at 08:00 there",
