@@ -406,22 +406,31 @@ int Run(const Options& o) {
   // in its run of `hot_every` (before and after it).
   int64_t pairs = 0, hot_earlier = 0;
   std::vector<double> hot_wait_s;
+  std::string behind;  // "#50 (99 after it)": the hot leads that lost a pair
   for (int n = 0; n < o.leads; ++n) {
     if (!IsHot(n, o) || !posted_us[static_cast<size_t>(n)]) continue;
     const int64_t hot_at = posted_us[static_cast<size_t>(n)];
     hot_wait_s.push_back(static_cast<double>(hot_at - burst.start_us) / 1e3);
     const int from = n - o.hot_every / 2;
+    int lost = 0;
     for (int m = std::max(0, from); m < std::min(o.leads, from + o.hot_every); ++m) {
       if (m == n || !posted_us[static_cast<size_t>(m)]) continue;
       ++pairs;
       if (hot_at < posted_us[static_cast<size_t>(m)]) ++hot_earlier;
+      else ++lost;
+    }
+    if (lost > 0) {
+      behind += (behind.empty() ? "" : ", ") + ("#" + std::to_string(n)) + " (" +
+                std::to_string(lost) + " posted before it)";
     }
   }
   std::cout << "\n(4) hot leads first: " << hot_earlier << " of " << pairs
             << " (hot lead, standard lead that arrived with it) pairs had the hot lead "
                "posted first ("
             << Percent(pairs ? static_cast<double>(hot_earlier) / static_cast<double>(pairs) : 0)
-            << ")\n    burst start -> hot lead in the shark tank: " << Percentiles(hot_wait_s)
+            << ")\n";
+  if (!behind.empty()) std::cout << "    hot leads not first in their run: " << behind << "\n";
+  std::cout << "    burst start -> hot lead in the shark tank: " << Percentiles(hot_wait_s)
             << "\n";
 
   std::cout << "\n(5) resident memory after the " << o.leads
