@@ -6,7 +6,7 @@
 // header is what the module and its callers share, so they cannot disagree
 // on a name or a type; both are built from this tree with one compiler, so
 // C++ types cross. Callers use email_message.h, multipart_form.h and
-// bot/delivery/mime_message.h, not this.
+// bot/delivery/mime_message.h, which forward here.
 #pragma once
 
 #include <string>

@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "bot/email/curl_transfer.h"
+#include "pipeline/mime_library.h"
 
 namespace leadrouter {
 namespace {
@@ -140,8 +141,11 @@ SmtpResult SmtpSender::Deliver(const EmailMessage& message) {
   transfer.rcpt_to = "<" + to + ">";
   transfer.message = BuildMimeMessage(message, clock_.Now());
   if (transfer.message.empty()) {
-    return {JobOutcome::Retry("e-mail cannot be composed: the MIME module is not loaded"), false,
-            0};
+    std::string not_loaded;
+    pipeline::MimeFunctions(&not_loaded);
+    return {JobOutcome::Retry("e-mail cannot be composed: " +
+                              (not_loaded.empty() ? "GMime wrote nothing" : not_loaded)),
+            false, 0};
   }
 
   const CurlTransferResult sent = curl->send_smtp(transfer);
