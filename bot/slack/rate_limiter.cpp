@@ -80,7 +80,7 @@ RateLimiter::Duration RateLimiter::WaitFor(const Key& key,
   return wait;
 }
 
-void RateLimiter::OnSent(const Key& key, TimePoint now) {
+void RateLimiter::OnServed(const Key& key, TimePoint now) {
   const Pace pace = PaceOf(key);
   auto [it, inserted] = buckets_.try_emplace(key);
   Bucket& bucket = it->second;
@@ -91,16 +91,6 @@ void RateLimiter::OnSent(const Key& key, TimePoint now) {
   bucket.tokens = TokensAt(bucket, pace, now) - 1.0;
   bucket.updated = std::max(bucket.updated, now);
   if (buckets_.size() > kPruneAbove) Prune(now);
-}
-
-void RateLimiter::OnNotServed(const Key& key, TimePoint now) {
-  const auto it = buckets_.find(key);
-  if (it == buckets_.end()) return;  // a full bucket has nothing to refund
-  const Pace pace = PaceOf(key);
-  Bucket& bucket = it->second;
-  bucket.tokens = std::min(static_cast<double>(pace.burst),
-                           TokensAt(bucket, pace, now) + 1.0);
-  bucket.updated = std::max(bucket.updated, now);
 }
 
 void RateLimiter::OnRateLimited(const Key& key,

@@ -43,7 +43,7 @@ class RateLimiter {
   static constexpr Pace kTier2{std::chrono::seconds(3), 3};          // 20+/min
   static constexpr Pace kTier3{std::chrono::milliseconds(1200), 5};  // 50+/min
   static constexpr Pace kTier4{std::chrono::milliseconds(600), 10};  // 100+/min
-  // Above this many keys, OnSent forgets buckets that are full and unblocked
+  // Above this many keys, OnServed forgets buckets that are full and unblocked
   // (they behave exactly like a key never seen).
   static constexpr std::size_t kPruneAbove = 1024;
 
@@ -65,16 +65,13 @@ class RateLimiter {
   // The maximum of the global pause, the key's Retry-After, and its bucket.
   Duration WaitFor(const Key& key, TimePoint now) const;
 
-  // Records that a request on `key` went out at `now` (spends one token;
-  // may go into debt if the caller did not wait, which delays the next).
-  void OnSent(const Key& key, TimePoint now);
-
-  // Gives back the token OnSent spent, for a call Slack never served: no
-  // answer at all, or a 5xx from in front of its API. Slack counts the
-  // calls it serves; without this, an outage would spend a Tier 1 method's
-  // whole budget on failures and the first call after it would wait up to
-  // a minute for a token (apps.connections.open: the link stays down).
-  void OnNotServed(const Key& key, TimePoint now);
+  // Records that Slack served a request on `key`, answered at `now`
+  // (spends one token; may go into debt if the caller did not wait, which
+  // delays the next). Only served calls count, as Slack counts them: a call
+  // with no answer or a 5xx from in front of its API spends nothing, so an
+  // outage does not spend a Tier 1 method's budget (apps.connections.open
+  // would then wait a minute for a token after it).
+  void OnServed(const Key& key, TimePoint now);
 
   // Records a 429: `key` sends nothing before now + retry_after, and then
   // one request at a time at its normal pace. Other keys are unaffected.

@@ -109,6 +109,7 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
     TokenKind token;
     ApiCallback done;
     CallId id = 0;
+    int rate_limited = 0;  // 429s answered to it so far
   };
   // The calls of one rate-limiter key, sent one at a time in order.
   struct Lane {
@@ -216,7 +217,6 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
       Pending call = std::move(lane.queue.front());
       lane.queue.pop_front();
       --self->queued;
-      self->limiter.OnSent(key, SteadyClock::now());
       ApiResult result;
       try {
         result = co_await self->Send(call);
@@ -225,17 +225,28 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
         result = Failure(std::string("client_error: ") + e.what(), /*retryable=*/true);
       }
       if (self->stopped) break;
-      if (result.http_status == 0 || result.http_status >= 500) {
-        self->limiter.OnNotServed(key, SteadyClock::now());
-      }
+      // Counted at the answer: the next call then never reaches Slack
+      // sooner after this one than the pace allows, however long this one
+      // took to get there (counted at the send, a request held up on its
+      // way drew 429s from a bucket that refilled a few ms short).
+      const auto answered = SteadyClock::now();
       if (result.http_status == 429) {
         self->limiter.OnRateLimited(key, result.retry_after.value_or(kDefaultRetryAfter),
-                                    SteadyClock::now());
+                                    answered);
+      } else if (result.http_status != 0 && result.http_status < 500) {
+        self->limiter.OnServed(key, answered);
       }
       self->LogResult(call.method, result);
       self->NoteAnswer(call.method, result);
       if (self->options.on_result) {
         self->options.on_result(result.http_status, result.error);
+      }
+      if (result.http_status == 429 && call.rate_limited < self->options.rate_limited_retries) {
+        // Slack did not take it, so sending it again cannot double it.
+        ++call.rate_limited;
+        lane.queue.push_front(std::move(call));
+        ++self->queued;
+        continue;
       }
       try {
         call.done(std::move(result));

@@ -8,10 +8,12 @@
 //
 // Rate limits: each call belongs to a RateLimiter key (the method, plus the
 // channel for chat.postMessage). Calls on one key go out one at a time, in
-// the order they were made, paced by the limiter; after a 429 the key waits
-// Retry-After. A waiting key never delays another key. A call that Slack
-// never served (no answer, a 5xx) gives its token back, and a call still
-// queued can be cancelled, so neither spends the pace of the calls after.
+// the order they were made, paced by the limiter from each call's answer
+// (Slack counts a call when it arrives, which only its answer shows has
+// happened). After a 429 the key waits Retry-After and the refused call
+// goes again first, keeping its place (see rate_limited_retries). A
+// waiting key never delays another key. A call that Slack never served (no
+// answer, a 5xx) spends no pace, and a call still queued can be cancelled.
 //
 // Thread rule: every method runs on the loop thread; callbacks are called
 // there too, exactly once, unless the client is destroyed first (then the
@@ -47,6 +49,11 @@ struct WebApiOptions {
   // `post_interval` (Slack: about one a second, short bursts allowed).
   std::chrono::milliseconds post_interval{1000};
   int post_burst = 3;
+  // A call answered 429 is sent again, ahead of the calls queued behind it,
+  // once Retry-After has passed: up to this many times, then the 429 is the
+  // caller's (a job then waits on disk). Without it a refused hot lead's
+  // post would go to the back of a shark tank's queue of later ones.
+  int rate_limited_retries = 3;
   // Told of every call's HTTP status and error code once it completes (for
   // the Web API's health); may be empty.
   std::function<void(int http_status, const std::string& error)> on_result;

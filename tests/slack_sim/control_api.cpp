@@ -262,6 +262,7 @@ json ControlApi::Fault(const json& in, int& status) {
   if (in.contains("retry_after"))
     fault.retry_after = in["retry_after"].get<int>();
   fault.drop_answer = in.value("drop_answer", false);
+  fault.channel = Get(in, "channel");
   web_api_.faults().Add(method, fault);
   return json{{"ok", true}};
 }

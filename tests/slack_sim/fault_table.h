@@ -3,7 +3,9 @@
 // status, or a 429 with Retry-After (whichever are set; with a bare delay
 // the call is done only after the wait, so an edit lands late). `drop_answer` lets the call do its work
 // (a post is posted) and then closes the connection without answering: the
-// caller cannot tell whether Slack took it.
+// caller cannot tell whether Slack took it. A fault with a `channel` is
+// taken only by calls to that channel (one channel throttled, not the next
+// post of any).
 #pragma once
 
 #include <chrono>
@@ -21,6 +23,7 @@ struct Fault {
   std::chrono::milliseconds delay{0};
   std::optional<int> retry_after;  // 429 + Retry-After
   bool drop_answer = false;
+  std::string channel;  // empty: any call of the method
 };
 
 class FaultTable {
@@ -29,14 +32,19 @@ class FaultTable {
     if (fault.count > 0) table_[method].push_back(std::move(fault));
   }
 
-  // Consumes one use of the oldest fault armed for `method` ("*" matches any).
-  std::optional<Fault> Take(const std::string& method) {
+  // Consumes one use of the oldest fault armed for `method` ("*" matches
+  // any) that applies to `channel`.
+  std::optional<Fault> Take(const std::string& method, const std::string& channel = "") {
     for (const std::string& key : {method, std::string("*")}) {
       auto it = table_.find(key);
-      if (it == table_.end() || it->second.empty()) continue;
-      Fault fault = it->second.front();
-      if (--it->second.front().count <= 0) it->second.pop_front();
-      return fault;
+      if (it == table_.end()) continue;
+      std::deque<Fault>& faults = it->second;
+      for (auto f = faults.begin(); f != faults.end(); ++f) {
+        if (!f->channel.empty() && f->channel != channel) continue;
+        Fault fault = *f;
+        if (--f->count <= 0) faults.erase(f);
+        return fault;
+      }
     }
     return std::nullopt;
   }

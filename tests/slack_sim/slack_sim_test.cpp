@@ -370,6 +370,20 @@ TEST_CASE("faults: error code, HTTP 5xx, delay and 429 for the next N calls") {
   CHECK(Api(port, "auth.test", json::object()).Json()["ok"] == true);
 }
 
+TEST_CASE("a fault armed for a channel is taken only by calls to that channel") {
+  SimProcess sim;
+  auto port = sim.port();
+  Control(port, "fault",
+          {{"method", "chat.postMessage"}, {"channel", "C0LEADS01"}, {"retry_after", 2}});
+  CHECK(Api(port, "chat.postMessage", {{"channel", "C0OTHER01"}, {"text", "x"}}).status ==
+        200);
+  auto limited = Api(port, "chat.postMessage", {{"channel", "C0LEADS01"}, {"text", "x"}});
+  CHECK(limited.status == 429);
+  CHECK(limited.headers["retry-after"] == "2");
+  CHECK(Api(port, "chat.postMessage", {{"channel", "C0LEADS01"}, {"text", "x"}}).status ==
+        200);
+}
+
 TEST_CASE(
     "disconnect messages: reasons, short and long forms, too_many_websockets") {
   SimProcess sim({"--max-sockets", "1"});

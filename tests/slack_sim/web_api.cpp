@@ -116,7 +116,7 @@ HttpReply WebApi::Handle(const HttpRequest& request,
     reply.status = 503;
     reply.content_type = "text/plain";
     reply.body = "simulated outage\n";
-  } else if (auto fault = request.redo ? std::optional<Fault>() : faults_.Take(method)) {
+  } else if (auto fault = request.redo ? std::optional<Fault>() : faults_.Take(method, Str(params, "channel"))) {
     call["fault"] = true;
     reply.delay = fault->delay;
     const bool bare_delay = !fault->drop_answer && !fault->retry_after &&

@@ -78,6 +78,16 @@ json CallsOf(uint16_t port, const std::string& method) {
   return out;
 }
 
+// The sim answers the next `count` posts to `channel` with 429 and
+// Retry-After: 1.
+void Refuse429(uint16_t port, const std::string& channel, int count) {
+  slack_sim_test::Control(port, "fault",
+                          {{"method", "chat.postMessage"},
+                           {"channel", channel},
+                           {"count", count},
+                           {"retry_after", 1}});
+}
+
 }  // namespace
 
 TEST_CASE("auth.test succeeds with the bot token") {
@@ -176,7 +186,9 @@ TEST_CASE("a 5xx answer and a server-side error code are retryable") {
 TEST_CASE("after a 429 the throttled channel waits Retry-After while another channel goes at once") {
   auto sim = StartSim({"--post-rate", "1/s", "--post-burst", "1"});
   asio::io_context loop;
-  WebApiClient client(loop, SimOptions(sim.port()));
+  WebApiOptions options = SimOptions(sim.port());
+  options.rate_limited_retries = 0;  // the 429 is the caller's at once
+  WebApiClient client(loop, options);
 
   Capture first;
   Capture limited;
@@ -207,6 +219,70 @@ TEST_CASE("after a 429 the throttled channel waits Retry-After while another cha
   // Measured from the 429's arrival, which the limiter counts from.
   CHECK(same_channel.at - limited.at >= *limited.result->retry_after - 10ms);
   CHECK(same_channel.at > other_channel.at);
+}
+
+TEST_CASE("a call answered 429 goes again after Retry-After, ahead of the calls made after it") {
+  auto sim = StartSim();
+  asio::io_context loop;
+  WebApiClient client(loop, SimOptions(sim.port()));
+  Refuse429(sim.port(), "C0LEADS01", 1);
+  Capture first;
+  Capture second;
+  client.PostMessage("C0LEADS01", {{"text", "first"}}, first.Callback());
+  client.PostMessage("C0LEADS01", {{"text", "second"}}, second.Callback());
+  REQUIRE(RunUntil(loop, [&] { return first.done() && second.done(); }));
+  // The caller sees only the post that worked.
+  CHECK(first.result->ok);
+  CHECK(second.result->ok);
+  const json posts = CallsOf(sim.port(), "chat.postMessage");
+  REQUIRE(posts.size() == 3);
+  CHECK(posts[0]["status"] == 429);
+  CHECK(posts[0]["params"]["text"] == "first");
+  CHECK(posts[1]["params"]["text"] == "first");
+  CHECK(posts[1]["status"] == 200);
+  CHECK(posts[2]["params"]["text"] == "second");
+  CHECK(posts[1]["time_us"].get<int64_t>() - posts[0]["time_us"].get<int64_t>() >= 990'000);
+}
+
+TEST_CASE("a call Slack keeps refusing is the caller's after rate_limited_retries") {
+  auto sim = StartSim();
+  asio::io_context loop;
+  WebApiOptions options = SimOptions(sim.port());
+  options.rate_limited_retries = 1;
+  WebApiClient client(loop, options);
+  Refuse429(sim.port(), "C0LEADS01", 2);
+  Capture refused;
+  Capture after;
+  client.PostMessage("C0LEADS01", {{"text", "refused"}}, refused.Callback());
+  client.PostMessage("C0LEADS01", {{"text", "after"}}, after.Callback());
+  REQUIRE(RunUntil(loop, [&] { return refused.done() && after.done(); }));
+  CHECK(refused.result->http_status == 429);
+  CHECK(ToJobOutcome(*refused.result).kind == JobOutcome::Kind::kUnavailable);
+  CHECK(after.result->ok);
+  CHECK(CallsOf(sim.port(), "chat.postMessage").size() == 3);
+}
+
+TEST_CASE("the pace counts from a call's answer, so a slow answer never makes the next call early") {
+  // Slack's bucket: one a second, no burst; ours the same.
+  auto sim = StartSim({"--post-rate", "1/s", "--post-burst", "1"});
+  asio::io_context loop;
+  WebApiOptions options = SimOptions(sim.port());
+  options.post_burst = 1;
+  options.rate_limited_retries = 0;
+  WebApiClient client(loop, options);
+  // The first post reaches Slack's limiter only 400 ms after it was sent
+  // (as if held up on its way); a pace counted from the send would send
+  // the second 600 ms after Slack counted the first.
+  slack_sim_test::Control(sim.port(), "fault",
+                          {{"method", "chat.postMessage"}, {"count", 1}, {"delay_ms", 400}});
+  Capture first;
+  Capture second;
+  client.PostMessage("C0LEADS01", {{"text", "slow"}}, first.Callback());
+  client.PostMessage("C0LEADS01", {{"text", "next"}}, second.Callback());
+  REQUIRE(RunUntil(loop, [&] { return first.done() && second.done(); }));
+  CHECK(first.result->ok);
+  CHECK(second.result->ok);
+  CHECK(second.result->http_status == 200);
 }
 
 TEST_CASE("calls made in a row reuse one keep-alive connection") {
