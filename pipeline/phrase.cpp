@@ -190,11 +190,24 @@ std::vector<std::string> PatternWords(std::string_view phrase) {
 // that passes ever-new phrases.
 constexpr size_t kMaxFoldedPhrases = 4096;
 
+// Keyed by where the phrase lives, checked against its text: the lists are
+// long-lived, so the address finds the entry without hashing the text (that
+// hash was a tenth of the loop thread's time in a burst), and the text
+// check makes a phrase at a reused address fold again.
+struct Folded {
+  std::string phrase;
+  std::vector<std::string> pattern;
+};
+
 const std::vector<std::string>& FoldedPattern(const std::string& phrase) {
-  thread_local std::unordered_map<std::string, std::vector<std::string>> folded;
-  if (auto it = folded.find(phrase); it != folded.end()) return it->second;
+  thread_local std::unordered_map<const std::string*, Folded> folded;
+  if (auto it = folded.find(&phrase); it != folded.end()) {
+    if (it->second.phrase == phrase) return it->second.pattern;
+    it->second = Folded{phrase, PatternWords(phrase)};
+    return it->second.pattern;
+  }
   if (folded.size() >= kMaxFoldedPhrases) folded.clear();
-  return folded.emplace(phrase, PatternWords(phrase)).first->second;
+  return folded.emplace(&phrase, Folded{phrase, PatternWords(phrase)}).first->second.pattern;
 }
 
 }  // namespace

@@ -148,6 +148,7 @@ bool WaitForSlack(uint16_t port) {
 
 struct Burst {
   std::vector<double> latency_ms;  // POST -> 202, per lead
+  std::vector<int64_t> accepted_us;  // when each lead's 202 came; 0: none
   int accepted = 0;
   std::string first_error;
   int64_t start_us = 0;
@@ -160,6 +161,7 @@ Burst SendBurst(const Options& o, uint16_t port) {
   std::vector<std::string> bodies;
   for (int n = 0; n < o.leads; ++n) bodies.push_back(LeadBody(n, IsHot(n, o)));
   std::vector<double> latency(static_cast<size_t>(o.leads), -1);
+  std::vector<int64_t> accepted_us(static_cast<size_t>(o.leads), 0);
   std::atomic<int> next{0};
   std::mutex error_mu;
   std::string first_error;
@@ -184,6 +186,7 @@ Burst SendBurst(const Options& o, uint16_t port) {
           if (r.status == 202) {
             latency[static_cast<size_t>(n)] =
                 std::chrono::duration<double, std::milli>(SteadyClock::now() - sent).count();
+            accepted_us[static_cast<size_t>(n)] = NowMicros();
             continue;
           }
           error = "HTTP " + std::to_string(r.status) + ": " + r.body;
@@ -208,6 +211,7 @@ Burst SendBurst(const Options& o, uint16_t port) {
     out.latency_ms.push_back(ms);
   }
   out.first_error = first_error;
+  out.accepted_us = std::move(accepted_us);
   return out;
 }
 
@@ -403,8 +407,11 @@ int Run(const Options& o) {
             << Percent(worst) << "); 429s from Slack: " << slack.rate_limited << "\n";
 
   // (4) Hot first: each hot lead against the standard leads that arrived
-  // in its run of `hot_every` (before and after it).
-  int64_t pairs = 0, hot_earlier = 0;
+  // in its run of `hot_every` (before and after it). A standard lead Slack
+  // showed before the hot lead was even accepted (its DM lane was free and
+  // the hot lead not yet sent) is no pair the daemon could have ordered:
+  // counted apart.
+  int64_t pairs = 0, hot_earlier = 0, before_hot_arrived = 0;
   std::vector<double> hot_wait_s;
   std::string behind;  // "#50 (99 after it)": the hot leads that lost a pair
   for (int n = 0; n < o.leads; ++n) {
@@ -415,6 +422,10 @@ int Run(const Options& o) {
     int lost = 0;
     for (int m = std::max(0, from); m < std::min(o.leads, from + o.hot_every); ++m) {
       if (m == n || !posted_us[static_cast<size_t>(m)]) continue;
+      if (posted_us[static_cast<size_t>(m)] < burst.accepted_us[static_cast<size_t>(n)]) {
+        ++before_hot_arrived;
+        continue;
+      }
       ++pairs;
       if (hot_at < posted_us[static_cast<size_t>(m)]) ++hot_earlier;
       else ++lost;
@@ -430,6 +441,9 @@ int Run(const Options& o) {
             << Percent(pairs ? static_cast<double>(hot_earlier) / static_cast<double>(pairs) : 0)
             << ")\n";
   if (!behind.empty()) std::cout << "    hot leads not first in their run: " << behind << "\n";
+  std::cout << "    not counted: " << before_hot_arrived
+            << " standard leads of a hot lead's run were in Slack before that hot lead was "
+               "accepted\n";
   std::cout << "    burst start -> hot lead in the shark tank: " << Percentiles(hot_wait_s)
             << "\n";
 
