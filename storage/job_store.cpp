@@ -162,12 +162,24 @@ std::vector<Job> JobStore::Claim(std::optional<int64_t> written_after,
 
 std::optional<TimePoint> JobStore::NextDueAt(
     const std::vector<std::string>& kinds) {
+  return NextDue(std::nullopt, kinds);
+}
+
+std::optional<TimePoint> JobStore::NextDueWrittenAfter(
+    int64_t after_id, const std::vector<std::string>& kinds) {
+  return NextDue(after_id, kinds);
+}
+
+std::optional<TimePoint> JobStore::NextDue(std::optional<int64_t> written_after,
+                                           const std::vector<std::string>& kinds) {
   if (kinds.empty()) return std::nullopt;
+  // As in Claim: the newest ids are a range of the table itself.
   CachedStatement query(
-      db_,
-      "SELECT MIN(due_at) FROM jobs WHERE state = 'pending' AND kind IN (" +
-          Placeholders(kinds.size()) + ")");
+      db_, std::string("SELECT MIN(due_at) FROM jobs ") +
+               (written_after ? "NOT INDEXED WHERE id > ? AND " : "WHERE ") +
+               "state = 'pending' AND kind IN (" + Placeholders(kinds.size()) + ")");
   int index = 1;
+  if (written_after) query.bind(index++, *written_after);
   for (const std::string& kind : kinds) query.bind(index++, kind);
   if (!query.executeStep() || query.isColumnNull(0)) return std::nullopt;
   return FromMillis(query.getColumn(0).getInt64());

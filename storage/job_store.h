@@ -97,6 +97,10 @@ class JobStore {
   // The earliest due_at among pending jobs of `kinds` (due or not), or
   // nullopt when there is none.
   std::optional<TimePoint> NextDueAt(const std::vector<std::string>& kinds);
+  // NextDueAt limited to jobs whose id is above `after_id` (written since
+  // LastId was read): what a commit wrote and did not hand over.
+  std::optional<TimePoint> NextDueWrittenAfter(int64_t after_id,
+                                               const std::vector<std::string>& kinds);
 
   // The next three apply to a pending or running job. A job already done,
   // cancelled or dead is left as it is, so a late result never revives it.
@@ -165,6 +169,8 @@ class JobStore {
   std::vector<Job> Claim(std::optional<int64_t> written_after,
                          TimePoint now, const std::vector<std::string>& kinds,
                          size_t limit);
+  std::optional<TimePoint> NextDue(std::optional<int64_t> written_after,
+                                   const std::vector<std::string>& kinds);
 
   SQLite::Database& db_;
 };

@@ -309,6 +309,13 @@ std::optional<StoredLead> LeadStore::Get(int64_t id) {
   return ReadLead(query);
 }
 
+std::optional<TimePoint> LeadStore::CreatedAt(int64_t id) {
+  CachedStatement query(db_, "SELECT created_at FROM leads WHERE id = ?");
+  query.bind(1, id);
+  if (!query.executeStep()) return std::nullopt;
+  return FromMillis(query.getColumn(0).getInt64());
+}
+
 std::optional<int64_t> LeadStore::FindByKey(const std::string& key) {
   CachedStatement query(
       db_,

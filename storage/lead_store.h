@@ -85,6 +85,8 @@ class LeadStore {
                       std::chrono::seconds dedupe_window);
 
   std::optional<StoredLead> Get(int64_t id);
+  // When lead `id` was received, without reading the rest of it.
+  std::optional<TimePoint> CreatedAt(int64_t id);
 
   // The most recently created active lead carrying `key` ("email:…",
   // "phone:…"), whatever its age; nullopt when none.

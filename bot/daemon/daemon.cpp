@@ -290,7 +290,7 @@ struct IntakePart {
         crm(config, writer, runner, gate, clock),
         opt_out(config, writer, gate, clock),
         twilio_inbound(config, secrets.twilio_auth_token, writer, gate, clock),
-        intake(config, writer, runner, gate, clock, slack),
+        intake(config, writer, gate, clock, slack),
         email(config, writer, runner, gate, clock),
         email_webhooks(config, {secrets.mailgun_signing_key, secrets.postmark_password},
                        email, gate, wall_clock),

@@ -7,7 +7,6 @@
 #include "bot/intake/accept_lead.h"
 #include "bot/runtime/digest.h"
 #include "bot/http/request_gate.h"
-#include "bot/runtime/job_runner.h"
 #include "bot/intake/json_post.h"
 #include "bot/intake/lead_metrics.h"
 #include "bot/daemon/log.h"
@@ -48,10 +47,9 @@ class StepTimer final : public pipeline::StepObserver {
 }  // namespace
 
 IntakeService::IntakeService(const Config& config, StorageWriter& writer,
-                             JobRunner& runner, RequestGate& gate,
-                             const Clock& clock, const SlackHealth& slack)
-    : config_(config), writer_(writer), runner_(runner), gate_(gate),
-      clock_(clock), slack_(slack) {}
+                             RequestGate& gate, const Clock& clock,
+                             const SlackHealth& slack)
+    : config_(config), writer_(writer), gate_(gate), clock_(clock), slack_(slack) {}
 
 void IntakeService::RegisterRoutes(HttpServer& server) {
   server.Route("POST", kLeadsPath, [this](const HttpRequest& r, Responder done) {
@@ -103,7 +101,7 @@ void IntakeService::HandleLead(const HttpRequest& request, Responder respond) {
         // The answer first: the log line and the counters need not delay it.
         const double total_ms = MillisSince(started);
         respond(JsonText(o.status, o.body));
-        if (o.jobs_written > 0) runner_.Wake();
+        // (The commit itself handed the jobs over or set the runner's timer.)
         CountLead("http", lead->source, pipeline::ToString(lead->segment), o);
         nlohmann::json fields = steps;
         fields["status"] = o.status;

@@ -19,15 +19,14 @@
 
 namespace leadrouter {
 
-class JobRunner;
 class RequestGate;
 class StorageWriter;
 
 class IntakeService {
  public:
   // Every reference must outlive the service.
-  IntakeService(const Config& config, StorageWriter& writer, JobRunner& runner,
-                RequestGate& gate, const Clock& clock, const SlackHealth& slack);
+  IntakeService(const Config& config, StorageWriter& writer, RequestGate& gate,
+                const Clock& clock, const SlackHealth& slack);
 
   // Installs POST /v1/leads and GET /healthz.
   void RegisterRoutes(HttpServer& server);
@@ -42,7 +41,6 @@ class IntakeService {
  private:
   const Config& config_;
   StorageWriter& writer_;
-  JobRunner& runner_;
   RequestGate& gate_;
   const Clock& clock_;
   const SlackHealth& slack_;

@@ -134,37 +134,16 @@ void JobRunner::Start() {
   writer_.BeforeCommit(
       [this, alive, h = hand_over_, &clock = clock_,
        batch = options_.claim_batch](storage::Database& db) -> std::function<void()> {
-        storage::JobStore jobs(db.db());
-        const int64_t after = h->last_id;
-        h->last_id = jobs.LastId();
-        if (after < 0 || h->last_id == after) return nullptr;
-        std::shared_ptr<const HandOver::Registered> registered;
-        {
-          std::lock_guard<std::mutex> lock(h->mu);
-          registered = h->registered;
+        try {
+          return LookAtWritten(db, *h, clock, batch, alive);
+        } catch (const std::exception&) {
+          // The writer undoes the look (a step failed): whatever the commit
+          // wrote is left to a claim, which nothing else would now ask for.
+          boost::asio::post(loop_, [this, alive] {
+            if (!alive.expired()) Wake();
+          });
+          throw;
         }
-        const size_t budget = h->budget.load();
-        if (registered->kinds.empty() || budget == 0) return nullptr;
-        const SystemTime now = clock.Now();
-        std::vector<storage::Job> claimed = jobs.ClaimDueWrittenAfter(
-            after, now, registered->kinds, std::min(budget, batch));
-        if (claimed.empty()) return nullptr;
-        for (storage::Job& job : claimed) {
-          job.handed_over = true;
-          auto step = registered->steps.find(job.kind);
-          if (step != registered->steps.end()) step->second(db, job, now);
-        }
-        size_t left = h->budget.load();
-        while (!h->budget.compare_exchange_weak(
-            left, left > claimed.size() ? left - claimed.size() : 0)) {
-        }
-        // A runner stopped meanwhile leaves them running: the next start
-        // recovers them, as it does a claim in flight at a crash.
-        return [this, alive, claimed = std::move(claimed)] {
-          if (alive.expired()) return;
-          stage_trace::Mark(stage_trace::Stage::kHandedOver);
-          for (const storage::Job& job : claimed) Execute(job);
-        };
       });
   SystemTime now = clock_.Now();
   writer_.Call<int>(
@@ -186,6 +165,54 @@ void JobRunner::Start() {
   if (options_.outside_commit_check > std::chrono::milliseconds(0)) {
     CheckOutsideCommits();
   }
+}
+
+// Writer thread, inside the commit: touches only `h` and the database; what
+// the loop must do is in the closure it returns.
+std::function<void()> JobRunner::LookAtWritten(storage::Database& db, HandOver& h,
+                                               const Clock& clock, size_t batch,
+                                               std::weak_ptr<bool> alive) {
+  storage::JobStore jobs(db.db());
+  const int64_t after = h.last_id;
+  h.last_id = jobs.LastId();
+  if (after < 0 || h.last_id == after) return nullptr;
+  std::shared_ptr<const HandOver::Registered> registered;
+  {
+    std::lock_guard<std::mutex> lock(h.mu);
+    registered = h.registered;
+  }
+  if (registered->kinds.empty()) return nullptr;
+  const size_t budget = h.budget.load();
+  const SystemTime now = clock.Now();
+  std::vector<storage::Job> claimed;
+  if (budget > 0) {
+    claimed = jobs.ClaimDueWrittenAfter(after, now, registered->kinds, std::min(budget, batch));
+  }
+  for (storage::Job& job : claimed) {
+    job.handed_over = true;
+    auto step = registered->steps.find(job.kind);
+    if (step != registered->steps.end()) step->second(db, job, now);
+  }
+  size_t left = h.budget.load();
+  while (!claimed.empty() &&
+         !h.budget.compare_exchange_weak(
+             left, left > claimed.size() ? left - claimed.size() : 0)) {
+  }
+  // What the commit wrote and did not hand over (due later, or due now
+  // beyond the budget) sets the runner's timer, so no commit that wrote
+  // jobs needs a claim of its own after it to find them.
+  const std::optional<SystemTime> next_due = jobs.NextDueWrittenAfter(after, registered->kinds);
+  if (claimed.empty() && !next_due) return nullptr;
+  // A runner stopped meanwhile leaves them running: the next start
+  // recovers them, as it does a claim in flight at a crash.
+  return [this, alive, claimed = std::move(claimed), next_due] {
+    if (alive.expired()) return;
+    if (!claimed.empty()) {
+      stage_trace::Mark(stage_trace::Stage::kHandedOver);
+      for (const storage::Job& job : claimed) Execute(job);
+    }
+    if (next_due) ArmTimer(*next_due);
+  };
 }
 
 void JobRunner::Stop() {

@@ -13,7 +13,9 @@
 // A job due now is handed over: the transaction that writes it also claims
 // it (StorageWriter::BeforeCommit), and the commit hands it straight to its
 // executor, with no claim commit of its own. After a crash it is a running
-// job like any other: recovered at start and run again.
+// job like any other: recovered at start and run again. The same look sets
+// the timer for what the commit wrote and did not hand over, so a commit
+// that wrote jobs need not Wake() the runner.
 // Thread rule: every method runs on the loop thread.
 #pragma once
 
@@ -161,6 +163,9 @@ class JobRunner {
   struct Timer;
   struct HandOver;
   void Claim();
+  std::function<void()> LookAtWritten(storage::Database& db, HandOver& h,
+                                      const Clock& clock, size_t batch,
+                                      std::weak_ptr<bool> alive);
   void PublishHandOverBudget();
   void Execute(const storage::Job& job);
   void Finish(const storage::Job& job, JobOutcome outcome);

@@ -212,9 +212,9 @@ void SlackJobs::PostAndRemember(const storage::Job& job, int64_t lead_id,
         storage::SlackMessageStore messages(db.db());
         // A lead's first message in Slack ends its wait: intake to Slack.
         if (!messages.ThreadAnchor(lead_id)) {
-          if (auto lead = storage::LeadStore(db.db()).Get(lead_id)) {
+          if (auto created = storage::LeadStore(db.db()).CreatedAt(lead_id)) {
             metrics::Global().ObserveIntakeToSlack(
-                std::chrono::duration<double>(now - lead->created_at).count());
+                std::chrono::duration<double>(now - *created).count());
           }
         }
         messages.Record(lead_id, where, ts, kind, now);

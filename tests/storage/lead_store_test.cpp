@@ -48,6 +48,8 @@ TEST_CASE("a new lead is stored with its keys and a received event",
   REQUIRE(stored.has_value());
   CHECK(stored->status == LeadStatus::kActive);
   CHECK(stored->created_at == kT0);
+  CHECK(leads.CreatedAt(r.lead_id) == kT0);
+  CHECK_FALSE(leads.CreatedAt(r.lead_id + 1).has_value());
   CHECK(stored->updated_at == kT0);
   CHECK(stored->source == "Website");
   CHECK(stored->segment == "HOT_BUYER");

@@ -629,12 +629,13 @@ namespace {
 
 // Writes a job due now without waking the runner: only the hand-over can
 // run it before the commit's own completion.
-int64_t EnqueueQuietly(Harness& h, const std::string& kind, std::function<void()> on_done) {
+int64_t EnqueueQuietly(Harness& h, const std::string& kind, std::function<void()> on_done,
+                       std::chrono::milliseconds due_in = 0ms) {
   auto id = std::make_shared<int64_t>(0);
   NewJob job;
   job.kind = kind;
   job.lead_id = 7;
-  job.due_at = h.clock.Now();
+  job.due_at = h.clock.Now() + due_in;
   job.max_attempts = 4;
   const auto now = h.clock.Now();
   bool done = false;
@@ -702,16 +703,18 @@ TEST_CASE("jobs due later, of kinds nobody runs, or from a failed hand-over step
   h.runner->Start();
   Settle(h);
 
-  SECTION("a throwing step: the job stays pending, then a claim runs it once") {
-    int64_t id = EnqueueQuietly(h, "slack.post", [] {});
-    CHECK(ran.empty());
-    CHECK(h.Get(id).state == JobState::kPending);
-    CHECK(h.Get(id).attempts == 0);
-    step_throws = false;
-    h.runner->Wake();
+  SECTION("a throwing step: the job is not handed over, and a claim runs it once "
+          "without anyone waking the runner") {
+    bool handed_over_at_completion = true;
+    int64_t id = EnqueueQuietly(h, "slack.post",
+                                [&] { handed_over_at_completion = !ran.empty(); });
+    CHECK_FALSE(handed_over_at_completion);
     REQUIRE(RunUntil(h.loop, [&] { return ran.size() == 1; }));
+    CHECK(ran[0].id == id);
     CHECK_FALSE(ran[0].handed_over);
     CHECK(ran[0].attempts == 1);
+    Settle(h);
+    CHECK(ran.size() == 1);
   }
   SECTION("a kind with no executor stays pending") {
     int64_t id = EnqueueQuietly(h, "nobody.runs", [] {});
@@ -725,6 +728,31 @@ TEST_CASE("jobs due later, of kinds nobody runs, or from a failed hand-over step
     CHECK(ran.empty());
     CHECK(h.Get(id).state == JobState::kPending);
   }
+}
+
+TEST_CASE("a commit that writes a job due later sets the runner's wake-up itself",
+          "[bot][job_runner][hand_over]") {
+  Harness h;
+  int runs = 0;
+  h.runner->Register("reminder", [&](const Job&, leadrouter::JobDone done) {
+    ++runs;
+    done(JobOutcome::Done());
+  });
+  h.runner->Start();
+  Settle(h);
+  // Written without a Wake(): only the commit's own look can know of it.
+  const int64_t id = EnqueueQuietly(h, "reminder", [] {}, 10min);
+  Settle(h);
+  CHECK(runs == 0);
+  h.clock.Advance(10min - 1ms);
+  CHECK(h.runner->TEST_Idle());
+  h.clock.Advance(1ms);
+  // The runner's wake-up for it is now due.
+  CHECK_FALSE(h.runner->TEST_Idle());
+  h.runner->Wake();  // what the timer does when it fires
+  REQUIRE(RunUntil(h.loop, [&] { return runs == 1; }));
+  Settle(h);
+  CHECK(h.Get(id).state == JobState::kDone);
 }
 
 TEST_CASE("a handed-over job whose process dies is run again after a restart",
