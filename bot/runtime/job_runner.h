@@ -131,7 +131,10 @@ class JobRunner {
 
   // Returns jobs a crash left running to pending, then looks for due work.
   void Start();
-  // Look for due jobs now. Cheap; call after any commit that wrote jobs.
+  // Look for due jobs now. A commit that writes jobs needs no call (its own
+  // look hands them over or sets the timer); call it when jobs become due
+  // in a way no new job shows: a due time moved, the clock moved, a kind
+  // was registered.
   void Wake();
   void Stop();
 
