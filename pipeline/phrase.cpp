@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_map>
+#include <utility>
+
+#include "pipeline/list_memo.h"
 
 namespace leadrouter::pipeline {
 namespace {
@@ -184,31 +186,31 @@ std::vector<std::string> PatternWords(std::string_view phrase) {
   return out;
 }
 
-// Folding a phrase costs more than looking for it, and the lists are the
-// same on every call (the built-in families and the configured rules), so
-// each phrase is folded once per thread. The bound only matters to a caller
-// that passes ever-new phrases.
-constexpr size_t kMaxFoldedPhrases = 4096;
-
-// Keyed by where the phrase lives, checked against its text: the lists are
-// long-lived, so the address finds the entry without hashing the text (that
-// hash was a tenth of the loop thread's time in a burst), and the text
-// check makes a phrase at a reused address fold again.
-struct Folded {
-  std::string phrase;
-  std::vector<std::string> pattern;
-};
-
-const std::vector<std::string>& FoldedPattern(const std::string& phrase) {
-  thread_local std::unordered_map<const std::string*, Folded> folded;
-  if (auto it = folded.find(&phrase); it != folded.end()) {
-    if (it->second.phrase == phrase) return it->second.pattern;
-    it->second = Folded{phrase, PatternWords(phrase)};
-    return it->second.pattern;
+// The tokens grouped by their first byte, each group in text order: a
+// phrase word other than "#" only ever matches a token that starts with its
+// own first letter, so a phrase is tried only where it could begin.
+class TokensByFirstByte {
+ public:
+  explicit TokensByFirstByte(const std::vector<Token>& tokens) : order_(tokens.size()) {
+    for (const Token& t : tokens) ++begin_[Byte(t) + 1];
+    for (size_t b = 1; b < begin_.size(); ++b) begin_[b] += begin_[b - 1];
+    std::array<size_t, 256> next{};
+    std::copy(begin_.begin(), begin_.end() - 1, next.begin());
+    for (size_t i = 0; i < tokens.size(); ++i) order_[next[Byte(tokens[i])]++] = i;
   }
-  if (folded.size() >= kMaxFoldedPhrases) folded.clear();
-  return folded.emplace(&phrase, Folded{phrase, PatternWords(phrase)}).first->second.pattern;
-}
+  // The indexes of the tokens starting with `first`, in text order.
+  std::pair<const size_t*, const size_t*> StartingWith(char first) const {
+    const auto b = static_cast<unsigned char>(first);
+    return {order_.data() + begin_[b], order_.data() + begin_[b + 1]};
+  }
+
+ private:
+  static size_t Byte(const Token& t) {
+    return t.word.empty() ? 0 : static_cast<unsigned char>(t.word[0]);
+  }
+  std::array<size_t, 257> begin_{};
+  std::vector<size_t> order_;
+};
 
 }  // namespace
 
@@ -348,36 +350,42 @@ std::vector<PhraseHit> FindPhrases(const TokenizedText& t,
                                    const std::vector<std::string>& phrases) {
   std::vector<PhraseHit> hits;
   const std::vector<Token>& tokens = t.tokens;
-  for (const std::string& phrase : phrases) {
-    const std::vector<std::string>& pattern = FoldedPattern(phrase);
-    if (pattern.empty()) continue;
-    for (size_t start = 0; start < tokens.size(); ++start) {
-      size_t j = start;
-      bool match = true;
-      for (const std::string& p : pattern) {
-        if (j >= tokens.size() || tokens[j].clause != tokens[start].clause) {
-          match = false;
-          break;
-        }
-        const size_t took = MatchWord(p, tokens, j);
-        if (took == 0) {
-          match = false;
-          break;
-        }
-        j += took;
-      }
-      if (!match) continue;
-      PhraseHit hit;
-      hit.phrase = phrase;
-      hit.first = start;
-      hit.last = j;
-      hit.words = t.text.substr(tokens[start].begin,
-                                tokens[j - 1].end - tokens[start].begin);
-      hit.negated = PrecededBy(tokens, start, kNegationReach, kNegators);
-      hit.irrealis = PrecededBy(tokens, start, kIrrealisReach, kIrrealis);
-      hits.push_back(std::move(hit));
-      break;
+  // Folding a phrase costs more than looking for it.
+  const std::vector<std::vector<std::string>>& patterns =
+      EachPhraseOnce(phrases, [](const std::string& phrase) { return PatternWords(phrase); });
+  const TokensByFirstByte by_first(tokens);
+  // Where `pattern` matches from `start`: one past its last token, or 0.
+  const auto match_from = [&tokens](const std::vector<std::string>& pattern,
+                                    size_t start) -> size_t {
+    size_t j = start;
+    for (const std::string& p : pattern) {
+      if (j >= tokens.size() || tokens[j].clause != tokens[start].clause) return 0;
+      const size_t took = MatchWord(p, tokens, j);
+      if (took == 0) return 0;
+      j += took;
     }
+    return j;
+  };
+  for (size_t k = 0; k < phrases.size(); ++k) {
+    const std::vector<std::string>& pattern = patterns[k];
+    if (pattern.empty()) continue;
+    size_t start = 0;
+    size_t end = 0;
+    if (pattern.front() == "#") {
+      for (size_t i = 0; i < tokens.size() && end == 0; ++i) end = match_from(pattern, start = i);
+    } else {
+      auto [first, last] = by_first.StartingWith(pattern.front()[0]);
+      for (; first != last && end == 0; ++first) end = match_from(pattern, start = *first);
+    }
+    if (end == 0) continue;
+    PhraseHit hit;
+    hit.phrase = phrases[k];
+    hit.first = start;
+    hit.last = end;
+    hit.words = t.text.substr(tokens[start].begin, tokens[end - 1].end - tokens[start].begin);
+    hit.negated = PrecededBy(tokens, start, kNegationReach, kNegators);
+    hit.irrealis = PrecededBy(tokens, start, kIrrealisReach, kIrrealis);
+    hits.push_back(std::move(hit));
   }
   // "browsing" inside "just browsing" says nothing more: keep the longer.
   const auto inside_another = [&hits](const PhraseHit& h) {

@@ -1,5 +1,9 @@
 #include "pipeline/text.h"
 
+#include <utility>
+
+#include "pipeline/list_memo.h"
+
 namespace leadrouter::pipeline {
 namespace {
 
@@ -149,9 +153,11 @@ std::vector<std::string> Words(std::string_view text) {
   return words;
 }
 
-bool ContainsPhrase(const std::vector<std::string>& words,
-                    std::string_view phrase) {
-  // "#" is kept as its own word so that it can act as the number wildcard.
+namespace {
+
+// The words of `phrase` as Words makes them; "#" is kept as its own word so
+// that it can act as the number wildcard.
+std::vector<std::string> PhraseWords(std::string_view phrase) {
   std::vector<std::string> needle;
   size_t pos = 0;
   while (pos <= phrase.size()) {
@@ -165,6 +171,11 @@ bool ContainsPhrase(const std::vector<std::string>& words,
     }
     pos = space + 1;
   }
+  return needle;
+}
+
+bool ContainsWords(const std::vector<std::string>& words,
+                   const std::vector<std::string>& needle) {
   if (needle.empty() || needle.size() > words.size()) return false;
   for (size_t start = 0; start + needle.size() <= words.size(); ++start) {
     bool match = true;
@@ -177,12 +188,21 @@ bool ContainsPhrase(const std::vector<std::string>& words,
   return false;
 }
 
+}  // namespace
+
+bool ContainsPhrase(const std::vector<std::string>& words,
+                    std::string_view phrase) {
+  return ContainsWords(words, PhraseWords(phrase));
+}
+
 std::vector<std::string> MatchingPhrases(
     const std::vector<std::string>& words,
     const std::vector<std::string>& phrases) {
+  const std::vector<std::vector<std::string>>& needles =
+      EachPhraseOnce(phrases, [](const std::string& phrase) { return PhraseWords(phrase); });
   std::vector<std::string> found;
-  for (const std::string& p : phrases) {
-    if (ContainsPhrase(words, p)) found.push_back(p);
+  for (size_t k = 0; k < phrases.size(); ++k) {
+    if (ContainsWords(words, needles[k])) found.push_back(phrases[k]);
   }
   return found;
 }

@@ -211,16 +211,20 @@ class Reader {
   }
 
   void ReadFixed() {
-    std::vector<std::string> phrases;
-    for (const FixedPhrase& f : kFixed) phrases.emplace_back(f.phrase);
+    // Built once: FindPhrases folds a list once per place it lives.
+    static const std::vector<std::string> phrases = [] {
+      std::vector<std::string> out;
+      for (const FixedPhrase& f : kFixed) out.emplace_back(f.phrase);
+      return out;
+    }();
     for (const PhraseHit& h : FindPhrases(text_, phrases)) {
       if (h.negated) continue;
       for (const FixedPhrase& f : kFixed) {
         if (h.phrase == f.phrase) Add(f.days, h.first, h.last);
       }
     }
-    std::vector<std::string> negatable(std::begin(kNegatedOnly),
-                                       std::end(kNegatedOnly));
+    static const std::vector<std::string> negatable(std::begin(kNegatedOnly),
+                                                    std::end(kNegatedOnly));
     for (const PhraseHit& h : FindPhrases(text_, negatable)) {
       if (h.negated) Add(0, h.first, h.last, /*negated=*/true);
     }

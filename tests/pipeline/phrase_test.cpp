@@ -75,3 +75,32 @@ TEST_CASE("phrase: arbitrary bytes are safe", "[pipeline][phrase]") {
   CHECK_NOTHROW(Tokenize(junk));
   CHECK(Find("", {"", "#", "a b"}).empty());
 }
+
+TEST_CASE("phrase: each phrase is found where it first occurs, in text order",
+          "[pipeline][phrase]") {
+  // Tokens that start like a phrase but do not match it come first.
+  const auto hits = Find("Cashier said cash, then 2 cars and 30 days. Cash again",
+                         {"cash", "# days", "cars"});
+  REQUIRE(hits.size() == 3);
+  CHECK(hits[0].words == "cash");
+  CHECK(hits[0].first == 2);
+  CHECK(hits[1].words == "cars");
+  CHECK(hits[2].words == "30 days");
+  CHECK(Find("no number here, only days", {"# days"}).empty());
+}
+
+TEST_CASE("phrase: a list changed in place is read as it is now", "[pipeline][phrase]") {
+  const TokenizedText text = Tokenize("We are pre-approved and paying cash");
+  std::vector<std::string> phrases = {"cash"};
+  REQUIRE(FindPhrases(text, phrases).size() == 1);
+  phrases[0] = "pre-approved";
+  auto hits = FindPhrases(text, phrases);
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0].phrase == "pre-approved");
+  phrases.emplace_back("paying cash");
+  hits = FindPhrases(text, phrases);
+  REQUIRE(hits.size() == 2);
+  CHECK(hits[1].phrase == "paying cash");
+  phrases.clear();
+  CHECK(FindPhrases(text, phrases).empty());
+}

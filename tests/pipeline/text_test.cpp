@@ -47,3 +47,16 @@ TEST_CASE("matching phrases are listed in rule order", "[pipeline][text]") {
   CHECK(found[0] == "investor");
   CHECK(JoinQuoted(found) == "\"investor\", \"cash\"");
 }
+
+TEST_CASE("matching phrases reads a list changed in place as it is now",
+          "[pipeline][text]") {
+  const std::vector<std::string> words = Words("Buy leads now, 50% off SEO");
+  std::vector<std::string> phrases = {"seo"};
+  CHECK(MatchingPhrases(words, phrases) == std::vector<std::string>{"seo"});
+  phrases[0] = "# off";
+  CHECK(MatchingPhrases(words, phrases) == std::vector<std::string>{"# off"});
+  phrases = {"buy leads", "cheap"};
+  CHECK(MatchingPhrases(words, phrases) == std::vector<std::string>{"buy leads"});
+  phrases.clear();
+  CHECK(MatchingPhrases(words, phrases).empty());
+}
