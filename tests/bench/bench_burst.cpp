@@ -22,6 +22,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstddef>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -41,6 +42,7 @@
 #include "tests/slack_sim/sim_test_client.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/http_client.h"
+#include "storage/percentile.h"
 
 namespace {
 
@@ -154,6 +156,21 @@ struct Burst {
   int64_t start_us = 0;
   double seconds = 0;
 };
+
+// The p99 of each quarter of `ms` (in the order the leads were sent), so a
+// tail that comes from one moment of the burst shows as one quarter's.
+std::string QuarterP99s(const std::vector<double>& ms) {
+  std::string out;
+  const size_t quarter = ms.size() / 4;
+  if (quarter == 0) return "too few leads";
+  for (size_t q = 0; q < 4; ++q) {
+    const auto from = ms.begin() + static_cast<std::ptrdiff_t>(q * quarter);
+    const auto to = q == 3 ? ms.end() : from + static_cast<std::ptrdiff_t>(quarter);
+    if (!out.empty()) out += ", ";
+    out += leadrouter::bench::Ms(*leadrouter::storage::Percentile(std::vector<double>(from, to), 99));
+  }
+  return out;
+}
 
 // (1): `in_flight` keep-alive connections take lead numbers from a shared
 // counter until every lead is sent.
@@ -336,7 +353,9 @@ int Run(const Options& o) {
   char line[200];
   std::snprintf(line, sizeof line, "    %d of %d answered 202 in %.2f s (%.0f leads/s)\n",
                 burst.accepted, o.leads, burst.seconds, burst.accepted / burst.seconds);
-  std::cout << line << "    POST -> 202: " << Percentiles(burst.latency_ms) << "\n";
+  std::cout << line << "    POST -> 202: " << Percentiles(burst.latency_ms) << "\n"
+            << "    p99 by quarter of the burst, in the order sent: "
+            << QuarterP99s(burst.latency_ms) << "\n";
   if (!burst.first_error.empty()) std::cout << "    first refusal: " << burst.first_error << "\n";
 
   const auto needed = std::chrono::seconds(

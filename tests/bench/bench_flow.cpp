@@ -44,6 +44,7 @@ namespace {
 using nlohmann::json;
 using SteadyClock = std::chrono::steady_clock;
 using leadrouter::test::ClientResponse;
+using leadrouter::bench::HotLead;
 using leadrouter::bench::IntakeHeaders;
 using leadrouter::bench::kAppToken;
 using leadrouter::bench::kBotToken;
@@ -114,29 +115,6 @@ std::optional<Options> ParseArgs(int argc, char** argv) {
   o.first_post_timeout = std::chrono::milliseconds(first_post_timeout);
   o.idle_settle = std::chrono::milliseconds(idle_settle);
   return o;
-}
-
-// A hot lead (pre-approved, cash, a fresh listing) whose e-mail and phone
-// are unique to `n`, so no two leads of a run dedupe into one.
-std::string HotLead(int n) {
-  char phone[32];
-  std::snprintf(phone, sizeof phone, "+1 (212) %03d-%04d", 300 + n / 10000,
-                n % 10000);
-  json lead = {
-      {"lead_source", "Zillow Premier"},
-      {"contact",
-       {{"full_name", "Dana O'Connell"},
-        {"email", "bench-" + std::to_string(n) + "@example.com"},
-        {"phone", phone}}},
-      {"property_inquiry",
-       {{"mls_id", "NY-2291837"},
-        {"address", "48 West 21st St, Apt 5B, New York, NY 10010"},
-        {"price", 1250000},
-        {"days_on_market", 6}}},
-      {"notes",
-       "Pre-approved with Chase, cash offer possible. Can we see it Saturday "
-       "morning?"}};
-  return lead.dump();
 }
 
 // One side of the comparison: where its intake listens, the sim it posts

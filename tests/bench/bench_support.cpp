@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "storage/percentile.h"
@@ -33,6 +34,27 @@ std::string Percentiles(const std::vector<double>& ms) {
   if (ms.empty()) return "none";
   return "p50 " + Ms(*Percentile(ms, 50)) + "  p90 " + Ms(*Percentile(ms, 90)) + "  p99 " +
          Ms(*Percentile(ms, 99)) + "  max " + Ms(*Percentile(ms, 100));
+}
+
+std::string HotLead(int n) {
+  char phone[32];
+  std::snprintf(phone, sizeof phone, "+1 (212) %03d-%04d", 300 + n / 10000,
+                n % 10000);
+  const nlohmann::json lead = {
+      {"lead_source", "Zillow Premier"},
+      {"contact",
+       {{"full_name", "Dana O'Connell"},
+        {"email", "bench-" + std::to_string(n) + "@example.com"},
+        {"phone", phone}}},
+      {"property_inquiry",
+       {{"mls_id", "NY-2291837"},
+        {"address", "48 West 21st St, Apt 5B, New York, NY 10010"},
+        {"price", 1250000},
+        {"days_on_market", 6}}},
+      {"notes",
+       "Pre-approved with Chase, cash offer possible. Can we see it Saturday "
+       "morning?"}};
+  return lead.dump();
 }
 
 test::HeaderList IntakeHeaders(const std::string& token) {

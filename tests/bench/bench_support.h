@@ -33,6 +33,10 @@ std::string Percentiles(const std::vector<double>& ms);
 // "12.3 MB" from kilobytes of /proc/PID/status; "unknown" without them.
 std::string Mb(std::optional<long> kb);
 
+// A hot lead (pre-approved, cash, a fresh listing) whose e-mail and phone
+// are unique to `n`, so no two leads of a run dedupe into one.
+std::string HotLead(int n);
+
 // POST /v1/leads headers: JSON, with the intake token.
 test::HeaderList IntakeHeaders(const std::string& token);
 
