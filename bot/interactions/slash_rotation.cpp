@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -247,6 +248,7 @@ class RotationCommand {
 
   SlashReply List() {
     RotationView view = LoadRotation(db_, now_, config_);
+    const std::map<std::string, int64_t> totals = storage::RotationStore(db_.db()).Totals();
     const std::string& zone = config_.rotation.timezone;
     std::string out = "*Rotation* · team time " +
                       EscapeMrkdwn(FormatLocal(now_, zone)) +
@@ -265,14 +267,14 @@ class RotationCommand {
       if (state == "paused" && a.paused_until) {
         state += " until " + FormatLocal(*a.paused_until, zone);
       }
-      auto total = view.totals.find(a.slack_id);
+      auto total = totals.find(a.slack_id);
       out += std::to_string(++position) + ". " + Who(a) + " · " +
              EscapeMrkdwn(state) + " · weight " + std::to_string(a.weight) +
              " · " +
              (a.daily_cap > 0 ? "cap " + std::to_string(a.daily_cap)
                               : std::string("no cap")) +
              " · today " + std::to_string(m.today_count) + " · total " +
-             std::to_string(total == view.totals.end() ? 0 : total->second);
+             std::to_string(total == totals.end() ? 0 : total->second);
       if (a.work_start_minute && a.work_end_minute) {
         out += " · hours " + pipeline::FormatWorkHours(*a.work_start_minute,
                                                        *a.work_end_minute);

@@ -54,7 +54,6 @@ RotationView LoadRotation(storage::Database& db, SystemTime now,
   view.agents = storage::AgentStore(db.db()).List();
   view.state = rotation.Load();
   view.team_day = TeamDay(now, config);
-  view.totals = rotation.Totals();
   std::map<std::string, int> today = rotation.CountsOn(view.team_day);
   for (const storage::Agent& a : view.agents) {
     pipeline::RotationMember m;

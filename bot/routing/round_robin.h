@@ -42,7 +42,9 @@ struct RotationView {
   std::vector<pipeline::RotationMember> members;  // the same order
   pipeline::RotationState state;
   std::string team_day;  // the team's local date, where counts go
-  std::map<std::string, int64_t> totals;  // every day's leads, per agent
+  // (Every day's totals are not here: summing all of agent_daily_counts for
+  // each assignment grew with every day the team had; /rotation list reads
+  // them itself.)
 };
 
 RotationView LoadRotation(storage::Database& db, SystemTime now,
