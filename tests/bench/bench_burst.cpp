@@ -2,7 +2,7 @@
 // real `leadrouter serve` while slack-sim holds chat.postMessage to Slack's
 // own limit, one a second per channel after a burst of three. Prints
 //   (1) intake during the burst: POST -> 202 p50/p99 (Slack's pace must
-//       not slow intake),
+//       not slow intake), and the p99 of each tenth of the burst,
 //   (2) leads lost: answered 202 but not stored, or not reaching Slack
 //       exactly once (a hot lead in the shark tank, a standard one as its
 //       owner's DM card),
@@ -157,15 +157,16 @@ struct Burst {
   double seconds = 0;
 };
 
-// The p99 of each quarter of `ms` (in the order the leads were sent), so a
-// tail that comes from one moment of the burst shows as one quarter's.
-std::string QuarterP99s(const std::vector<double>& ms) {
+// The p99 of each tenth of `ms` (in the order the leads were sent), so a
+// tail that comes from one moment of the burst shows as one tenth's.
+std::string TenthP99s(const std::vector<double>& ms) {
+  constexpr size_t kParts = 10;
+  const size_t part = ms.size() / kParts;
+  if (part == 0) return "too few leads";
   std::string out;
-  const size_t quarter = ms.size() / 4;
-  if (quarter == 0) return "too few leads";
-  for (size_t q = 0; q < 4; ++q) {
-    const auto from = ms.begin() + static_cast<std::ptrdiff_t>(q * quarter);
-    const auto to = q == 3 ? ms.end() : from + static_cast<std::ptrdiff_t>(quarter);
+  for (size_t i = 0; i < kParts; ++i) {
+    const auto from = ms.begin() + static_cast<std::ptrdiff_t>(i * part);
+    const auto to = i == kParts - 1 ? ms.end() : from + static_cast<std::ptrdiff_t>(part);
     if (!out.empty()) out += ", ";
     out += leadrouter::bench::Ms(*leadrouter::storage::Percentile(std::vector<double>(from, to), 99));
   }
@@ -354,8 +355,8 @@ int Run(const Options& o) {
   std::snprintf(line, sizeof line, "    %d of %d answered 202 in %.2f s (%.0f leads/s)\n",
                 burst.accepted, o.leads, burst.seconds, burst.accepted / burst.seconds);
   std::cout << line << "    POST -> 202: " << Percentiles(burst.latency_ms) << "\n"
-            << "    p99 by quarter of the burst, in the order sent: "
-            << QuarterP99s(burst.latency_ms) << "\n";
+            << "    p99 of each tenth of the burst, in the order sent: "
+            << TenthP99s(burst.latency_ms) << "\n";
   if (!burst.first_error.empty()) std::cout << "    first refusal: " << burst.first_error << "\n";
 
   const auto needed = std::chrono::seconds(
