@@ -162,6 +162,16 @@ bool AgentStore::Pause(const std::string& slack_id,
   return update.exec() > 0;
 }
 
+std::vector<std::string> AgentStore::PausesEndedBy(TimePoint now) {
+  CachedStatement query(db_,
+                        "SELECT slack_id FROM agents WHERE paused = 1 AND "
+                        "paused_until IS NOT NULL AND paused_until <= ? ORDER BY position, slack_id");
+  query.bind(1, ToMillis(now));
+  std::vector<std::string> ended;
+  while (query.executeStep()) ended.push_back(query.getColumn(0).getString());
+  return ended;
+}
+
 bool AgentStore::Unpause(const std::string& slack_id) {
   CachedStatement update(
       db_,

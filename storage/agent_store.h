@@ -75,6 +75,10 @@ class AgentStore {
 
   std::optional<Agent> Get(const std::string& slack_id);
 
+  // The agents paused until a time that is not after `now`, in rotation
+  // order: asked before every assignment, so it reads only those rows.
+  std::vector<std::string> PausesEndedBy(TimePoint now);
+
   // The manager operations. None of them touches the daily counts.
   // Add puts the agent at the end of the order: a new row named `name` (the
   // id when empty), or a removed agent made active again (their name kept

@@ -45,6 +45,10 @@ void RecordAssignment(storage::Database& db, const storage::StoredLead& lead,
   AssignOwner(db, lead, change, now, config);
 }
 
+Assignment RotateLead(storage::Database& db, const storage::StoredLead& lead,
+                      SystemTime now, const Config& config, const AssignRequest& why,
+                      const std::string& away_from);
+
 }  // namespace
 
 RotationView LoadRotation(storage::Database& db, SystemTime now,
@@ -83,6 +87,13 @@ Assignment AssignRoundRobin(storage::Database& db, int64_t lead_id,
   return AssignAwayFrom(db, lead_id, now, config, why, "");
 }
 
+Assignment AssignRoundRobin(storage::Database& db, const storage::StoredLead& lead,
+                            SystemTime now, const Config& config,
+                            const AssignRequest& why) {
+  if (config.routing.configured()) return AssignAwayFrom(db, lead.id, now, config, why, "");
+  return RotateLead(db, lead, now, config, why, "");
+}
+
 Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
                           SystemTime now, const Config& config,
                           const AssignRequest& why,
@@ -99,13 +110,24 @@ Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
     out.reason = pooled.reason;
     return out;
   }
-  Assignment out;
   std::optional<storage::StoredLead> lead =
       storage::LeadStore(db.db()).Get(lead_id);
   if (!lead) {
+    Assignment out;
     out.reason = "lead " + std::to_string(lead_id) + " does not exist";
     return out;
   }
+  return RotateLead(db, *lead, now, config, why, away_from);
+}
+
+namespace {
+
+// The rotation's part of AssignAwayFrom, for a lead already read.
+Assignment RotateLead(storage::Database& db, const storage::StoredLead& lead,
+                      SystemTime now, const Config& config, const AssignRequest& why,
+                      const std::string& away_from) {
+  const int64_t lead_id = lead.id;
+  Assignment out;
   EndExpiredPauses(db, now, config);
   RotationView view = LoadRotation(db, now, config);
 
@@ -114,7 +136,7 @@ Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
   std::string preface;
   if (why.returning_lead) {
     if (std::optional<Assignment> back =
-            ReturnToOwner(db, *lead, view, why.why, now, config, preface)) {
+            ReturnToOwner(db, lead, view, why.why, now, config, preface)) {
       return *back;
     }
     if (!preface.empty()) preface += "; ";
@@ -146,10 +168,12 @@ Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
   out.assigned = true;
   out.agent = pick.agent;
   storage::RotationStore(db.db()).Save(pick.state, now);
-  RecordAssignment(db, *lead, pick.agent, out.reason, why, pick.state.turn, now,
+  RecordAssignment(db, lead, pick.agent, out.reason, why, pick.state.turn, now,
                    config);
   return out;
 }
+
+}  // namespace
 
 std::optional<Assignment> ReturnToOwner(storage::Database& db,
                                         const storage::StoredLead& lead,
@@ -214,10 +238,8 @@ bool ResumeAgent(storage::Database& db, const std::string& agent,
 int EndExpiredPauses(storage::Database& db, SystemTime now,
                      const Config& config) {
   int resumed = 0;
-  for (const storage::Agent& a : storage::AgentStore(db.db()).List()) {
-    if (a.paused && a.paused_until && *a.paused_until <= now) {
-      resumed += ResumeAgent(db, a.slack_id, config) ? 1 : 0;
-    }
+  for (const std::string& agent : storage::AgentStore(db.db()).PausesEndedBy(now)) {
+    resumed += ResumeAgent(db, agent, config) ? 1 : 0;
   }
   return resumed;
 }

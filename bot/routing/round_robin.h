@@ -64,6 +64,11 @@ RotationView LoadRotation(storage::Database& db, SystemTime now,
 Assignment AssignRoundRobin(storage::Database& db, int64_t lead_id,
                             SystemTime now, const Config& config,
                             const AssignRequest& why);
+// The same for a lead the caller has just read in this transaction (it is
+// not read again).
+Assignment AssignRoundRobin(storage::Database& db, const storage::StoredLead& lead,
+                            SystemTime now, const Config& config,
+                            const AssignRequest& why);
 
 // With [[pools]] configured, both hand the lead to the pool its route chose
 // instead (GiveToPool, bot/routing/pool_assign): assigned is true only

@@ -63,7 +63,7 @@ void RoutingJobs::AssignRoundRobin(const storage::Job& job, JobDone done) {
           GiveToPool(db, id, to_pool, now, config);
           return;
         }
-        leadrouter::AssignRoundRobin(db, id, now, config, request);
+        leadrouter::AssignRoundRobin(db, *lead, now, config, request);
       },
       [this, done](const std::string& error) {
         if (error.empty()) runner_.Wake();

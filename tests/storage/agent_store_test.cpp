@@ -170,6 +170,18 @@ TEST_CASE("pause, weight, cap and moves change only what they say",
     CHECK_FALSE(agents.Get("U0123ANA")->paused);
     CHECK_FALSE(agents.Pause("U0NOBODY1", std::nullopt));
   }
+  SECTION("the pauses that have ended by a time, in rotation order") {
+    CHECK(agents.Pause("U0123DEE", kT0 + 1h));
+    CHECK(agents.Pause("U0123BEN", kT0 + 1h));
+    CHECK(agents.Pause("U0123CAL", kT0 + 3h));
+    CHECK(agents.Pause("U0123ANA", std::nullopt));  // until resumed: never ends by itself
+    CHECK(agents.PausesEndedBy(kT0 + 59min).empty());
+    CHECK(agents.PausesEndedBy(kT0 + 1h) == std::vector<std::string>{"U0123BEN", "U0123DEE"});
+    CHECK(agents.PausesEndedBy(kT0 + 5h) ==
+          std::vector<std::string>{"U0123BEN", "U0123CAL", "U0123DEE"});
+    CHECK(agents.Unpause("U0123BEN"));
+    CHECK(agents.PausesEndedBy(kT0 + 5h) == std::vector<std::string>{"U0123CAL", "U0123DEE"});
+  }
   SECTION("weight and cap") {
     CHECK(agents.SetWeight("U0123BEN", 3));
     CHECK(agents.SetDailyCap("U0123BEN", 8));
