@@ -15,6 +15,7 @@
 #include "bot/runtime/storage_writer.h"
 #include "bot/runtime/unavailable_wait.h"
 #include "storage/database.h"
+#include "storage/job_priority.h"
 
 namespace leadrouter {
 namespace {
@@ -25,6 +26,17 @@ constexpr auto kMaxTimerSleep = std::chrono::seconds(30);
 std::vector<std::string> Kinds(const std::map<std::string, JobExecutor>& m) {
   std::vector<std::string> kinds;
   for (const auto& [kind, _] : m) kinds.push_back(kind);
+  return kinds;
+}
+
+// The kinds of the shark tank's priority: few (a post per hot lead, a
+// claim's effects), seconds-sensitive, and taken even when every in-flight
+// slot is busy, so a hot lead never waits behind a burst's other work.
+std::vector<std::string> SharkTankKinds(const std::map<std::string, JobExecutor>& m) {
+  std::vector<std::string> kinds;
+  for (const auto& [kind, _] : m) {
+    if (storage::JobPriorityOf(kind) == storage::JobPriority::kSharkTank) kinds.push_back(kind);
+  }
   return kinds;
 }
 
@@ -285,19 +297,23 @@ void JobRunner::CountParkedWith(std::function<size_t()> parked) {
 
 void JobRunner::Claim() {
   if (executors_.empty()) return;
-  if (active() >= options_.max_in_flight) {
+  const bool full = active() >= options_.max_in_flight;
+  if (full) {
     starved_ = true;  // the next job to finish wakes the runner
     behind_ = true;   // and due work may be waiting for it
-    PublishHandOverBudget();
-    return;
   }
   PublishHandOverBudget();
+  // With every slot busy only the shark tank's work is taken (in its own
+  // priority and due order, so an older hot lead still goes first).
+  std::vector<std::string> kinds = full ? SharkTankKinds(executors_) : Kinds(executors_);
+  if (kinds.empty()) return;
   claiming_ = true;
   wake_again_ = false;
-  size_t limit = std::min(options_.claim_batch, options_.max_in_flight - active());
+  const size_t limit =
+      full ? options_.claim_batch
+           : std::min(options_.claim_batch, options_.max_in_flight - active());
   SystemTime now = clock_.Now();
   timer_->last_claim_at = now;
-  std::vector<std::string> kinds = Kinds(executors_);
   struct Claimed {
     std::vector<storage::Job> jobs;
     std::optional<SystemTime> next_due;
@@ -311,7 +327,7 @@ void JobRunner::Claim() {
         c.next_due = jobs.NextDueAt(kinds);
         return c;
       },
-      [this, alive, limit](Result<Claimed> claimed) {
+      [this, alive, limit, full](Result<Claimed> claimed) {
         if (alive.expired()) return;
         claiming_ = false;
         claimed_since_start_ = true;
@@ -320,8 +336,10 @@ void JobRunner::Claim() {
           ArmTimer(clock_.Now() + std::chrono::seconds(1));
           return;
         }
-        // A claim that took less than it could has taken every due job.
-        behind_ = claimed.value().jobs.size() == limit;
+        // A claim that took less than it could has taken every due job (of
+        // the kinds it looked for: a claim made while full saw only the
+        // shark tank's, and the rest waits for a slot).
+        behind_ = full || claimed.value().jobs.size() == limit;
         PublishHandOverBudget();
         for (const storage::Job& job : claimed.value().jobs) Execute(job);
         if (claimed.value().jobs.size() == limit || wake_again_) {

@@ -99,7 +99,13 @@ struct JobRunnerOptions {
   // (see JobOutcome::Unavailable).
   std::chrono::milliseconds unavailable_patience = std::chrono::hours(24);
   size_t claim_batch = 64;
-  size_t max_in_flight = 256;
+  // Jobs at work at once. Each job handed over at a commit is work for the
+  // writer soon after; with 256, a burst's first commits handed over some
+  // hundreds of round-robin assignments that the writer ran while intake was
+  // at its busiest (bench_burst: intake p99 25–26 ms, all of it in the first
+  // tenth of the burst); with 64 the same burst answers in 15–18 ms. Still
+  // more than the posts Slack's per-channel pace takes at once.
+  size_t max_in_flight = 64;
   // Jobs waiting in a rate-limit lane hold no in-flight slot, up to this
   // many; beyond it they do, so the rest of a burst paced by Slack waits on
   // disk rather than in memory (each waiting call holds its message).

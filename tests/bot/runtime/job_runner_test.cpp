@@ -393,6 +393,37 @@ TEST_CASE("due work is taken by priority: the shark tank before older DMs",
                                           "slack.dm_lead_card", "sequence.sms"});
 }
 
+TEST_CASE("with every slot busy, the shark tank's work still runs and the rest waits for a slot",
+          "[bot][job_runner][priority]") {
+  Harness h(":memory:", 4, /*max_in_flight=*/1);
+  std::vector<leadrouter::JobDone> holding;  // DMs at work, not finished
+  std::vector<std::string> posted;
+  h.runner->Register("slack.dm_lead_card", [&](const Job&, leadrouter::JobDone done) {
+    holding.push_back(std::move(done));
+  });
+  h.runner->Register("slack.post_shark_tank", [&](const Job& job, leadrouter::JobDone done) {
+    posted.push_back(std::to_string(job.id));
+    done(JobOutcome::Done());
+  });
+  h.runner->Start();
+  h.Enqueue("slack.dm_lead_card", h.clock.Now());
+  REQUIRE(RunUntil(h.loop, [&] { return holding.size() == 1; }));
+  const int64_t waiting_dm = h.Enqueue("slack.dm_lead_card", h.clock.Now());
+  const int64_t first_hot = h.Enqueue("slack.post_shark_tank", h.clock.Now());
+  const int64_t second_hot = h.Enqueue("slack.post_shark_tank", h.clock.Now());
+  REQUIRE(RunUntil(h.loop, [&] { return posted.size() == 2; }));
+  CHECK(posted == std::vector<std::string>{std::to_string(first_hot), std::to_string(second_hot)});
+  // The one slot is still the first DM's: the second waits on disk.
+  CHECK(holding.size() == 1);
+  CHECK(h.Get(waiting_dm).state == JobState::kPending);
+  holding[0](JobOutcome::Done());
+  REQUIRE(RunUntil(h.loop, [&] { return holding.size() == 2; }));
+  CHECK(h.Get(waiting_dm).state == JobState::kRunning);
+  holding[1](JobOutcome::Done());
+  Settle(h);
+  CHECK(h.Get(waiting_dm).state == JobState::kDone);
+}
+
 // DMs wait in their lane (as conversations.open's pace makes them), the way
 // the Web API client parks calls: counted, and the runner woken. A shark-tank
 // post goes at once.
@@ -437,19 +468,22 @@ TEST_CASE("jobs waiting for a rate-limit lane hold no in-flight slot",
     }
     REQUIRE(RunUntil(h.loop, [&] { return h.runner->in_flight() == 0; }));
   }
-  SECTION("without it, two waiting DMs fill the runner until one finishes") {
+  SECTION("without it, two waiting DMs fill the runner until one finishes; the shark "
+          "tank still goes") {
     h.runner->Start();
     for (int i = 0; i < 3; ++i) h.Enqueue("slack.dm_lead_card", h.clock.Now());
-    h.Enqueue("slack.post_shark_tank", h.clock.Now());
-    // Both slots are taken by the DMs the runner handed out: with no slot
-    // free it claims nothing more until one finishes.
+    // Both slots are taken by the DMs the runner handed out.
     REQUIRE(RunUntil(h.loop, [&] { return lane.size() == 2; }));
     CHECK(h.runner->active() == 2);
-    CHECK(posted == 0);
-    // A finished DM frees its slot, and the runner (starved until then)
-    // looks again: the shark tank goes first.
-    lane[0](JobOutcome::Done());
+    // With no slot free it claims only the shark tank's work: the hot lead
+    // goes at once, the third DM waits.
+    h.Enqueue("slack.post_shark_tank", h.clock.Now());
     REQUIRE(RunUntil(h.loop, [&] { return posted == 1; }));
+    CHECK(lane.size() == 2);
+    // A finished DM frees its slot, and the runner (starved until then)
+    // looks again.
+    lane[0](JobOutcome::Done());
+    REQUIRE(RunUntil(h.loop, [&] { return lane.size() == 3; }));
   }
 }
 
