@@ -297,21 +297,23 @@ void JobRunner::CountParkedWith(std::function<size_t()> parked) {
 
 void JobRunner::Claim() {
   if (executors_.empty()) return;
-  const bool full = active() >= options_.max_in_flight;
+  const size_t busy = active();
+  const bool full = busy >= options_.max_in_flight;
   if (full) {
     starved_ = true;  // the next job to finish wakes the runner
     behind_ = true;   // and due work may be waiting for it
   }
   PublishHandOverBudget();
   // With every slot busy only the shark tank's work is taken (in its own
-  // priority and due order, so an older hot lead still goes first).
+  // priority and due order, so an older hot lead still goes first), in as
+  // many slots again: a flood of hot leads is bounded too.
+  const size_t slots = full ? 2 * options_.max_in_flight : options_.max_in_flight;
+  if (busy >= slots) return;
   std::vector<std::string> kinds = full ? SharkTankKinds(executors_) : Kinds(executors_);
   if (kinds.empty()) return;
   claiming_ = true;
   wake_again_ = false;
-  const size_t limit =
-      full ? options_.claim_batch
-           : std::min(options_.claim_batch, options_.max_in_flight - active());
+  const size_t limit = std::min(options_.claim_batch, slots - busy);
   SystemTime now = clock_.Now();
   timer_->last_claim_at = now;
   struct Claimed {

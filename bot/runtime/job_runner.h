@@ -104,7 +104,9 @@ struct JobRunnerOptions {
   // hundreds of round-robin assignments that the writer ran while intake was
   // at its busiest (bench_burst: intake p99 25–26 ms, all of it in the first
   // tenth of the burst); with 64 the same burst answers in 15–18 ms. Still
-  // more than the posts Slack's per-channel pace takes at once.
+  // more than the posts Slack's per-channel pace takes at once. With every
+  // slot busy the shark tank's work may take as many again, so a hot lead
+  // never waits for a burst's other work to finish.
   size_t max_in_flight = 64;
   // Jobs waiting in a rate-limit lane hold no in-flight slot, up to this
   // many; beyond it they do, so the rest of a burst paced by Slack waits on
