@@ -103,7 +103,7 @@ struct JobRunnerOptions {
   // writer soon after; with 256, a burst's first commits handed over some
   // hundreds of round-robin assignments that the writer ran while intake was
   // at its busiest (bench_burst: intake p99 25–26 ms, all of it in the first
-  // tenth of the burst); with 64 the same burst answers in 15–18 ms. Still
+  // tenth of the burst); with 64 the same burst answers in 15–19 ms. Still
   // more than the posts Slack's per-channel pace takes at once. With every
   // slot busy the shark tank's work may take as many again, so a hot lead
   // never waits for a burst's other work to finish.
