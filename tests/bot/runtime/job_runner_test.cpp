@@ -424,6 +424,39 @@ TEST_CASE("with every slot busy, the shark tank's work still runs and the rest w
   CHECK(h.Get(waiting_dm).state == JobState::kDone);
 }
 
+TEST_CASE("with every slot busy, the shark tank's work takes at most as many slots again",
+          "[bot][job_runner][priority]") {
+  Harness h(":memory:", 4, /*max_in_flight=*/1);
+  std::vector<leadrouter::JobDone> dms, hot;  // at work, not finished
+  h.runner->Register("slack.dm_lead_card", [&](const Job&, leadrouter::JobDone done) {
+    dms.push_back(std::move(done));
+  });
+  h.runner->Register("slack.post_shark_tank", [&](const Job&, leadrouter::JobDone done) {
+    hot.push_back(std::move(done));
+  });
+  h.runner->Start();
+  h.Enqueue("slack.dm_lead_card", h.clock.Now());
+  REQUIRE(RunUntil(h.loop, [&] { return dms.size() == 1; }));
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(h.Enqueue("slack.post_shark_tank", h.clock.Now()));
+  REQUIRE(RunUntil(h.loop, [&] { return hot.size() == 1; }));
+  // Each read goes through the writer after the claims the wake-ups asked
+  // for, so they have all answered: one slot again, one hot post at work.
+  CHECK(h.Get(ids[1]).state == JobState::kPending);
+  CHECK(h.Get(ids[2]).state == JobState::kPending);
+  CHECK(hot.size() == 1);
+  hot[0](JobOutcome::Done());
+  REQUIRE(RunUntil(h.loop, [&] { return hot.size() == 2; }));
+  CHECK(h.Get(ids[2]).state == JobState::kPending);
+  CHECK(hot.size() == 2);
+  hot[1](JobOutcome::Done());
+  REQUIRE(RunUntil(h.loop, [&] { return hot.size() == 3; }));
+  hot[2](JobOutcome::Done());
+  dms[0](JobOutcome::Done());
+  Settle(h);
+  for (int64_t id : ids) CHECK(h.Get(id).state == JobState::kDone);
+}
+
 // DMs wait in their lane (as conversations.open's pace makes them), the way
 // the Web API client parks calls: counted, and the runner woken. A shark-tank
 // post goes at once.
