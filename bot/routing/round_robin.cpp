@@ -45,9 +45,56 @@ void RecordAssignment(storage::Database& db, const storage::StoredLead& lead,
   AssignOwner(db, lead, change, now, config);
 }
 
+// The rotation's part of AssignAwayFrom, for a lead already read.
 Assignment RotateLead(storage::Database& db, const storage::StoredLead& lead,
                       SystemTime now, const Config& config, const AssignRequest& why,
-                      const std::string& away_from);
+                      const std::string& away_from) {
+  const int64_t lead_id = lead.id;
+  Assignment out;
+  EndExpiredPauses(db, now, config);
+  RotationView view = LoadRotation(db, now, config);
+
+  // A returning lead is not a rotation turn: the previous owner keeps the
+  // contact and the rotation does not move.
+  std::string preface;
+  if (why.returning_lead) {
+    if (std::optional<Assignment> back =
+            ReturnToOwner(db, lead, view, why.why, now, config, preface)) {
+      return *back;
+    }
+    if (!preface.empty()) preface += "; ";
+  }
+
+  // Passing over the owner the lead is moving away from: to the picker they
+  // are not in the rotation this turn.
+  std::vector<pipeline::RotationMember> members = view.members;
+  if (!away_from.empty()) {
+    for (pipeline::RotationMember& m : members) {
+      if (m.id == away_from) m.active = false;
+    }
+  }
+  pipeline::RotationPick pick =
+      pipeline::PickNext(members, view.state, now, why.why);
+  out.reason = preface + pick.reason;
+  if (!pick.ok() && !away_from.empty()) {
+    // "the rotation is empty" would read wrong: the owner is still in it.
+    if (pick.skipped.empty()) out.reason = "nobody else is in the rotation";
+    return out;
+  }
+  if (!pick.ok()) {
+    storage::Timeline(db.db()).Record(lead_id, now, storage::UnassignedEvent{out.reason});
+    storage::JobStore(db.db()).Enqueue(
+        MakeJob(lead_id, PostTriageJob{out.reason}, now, config),
+        now);
+    return out;
+  }
+  out.assigned = true;
+  out.agent = pick.agent;
+  storage::RotationStore(db.db()).Save(pick.state, now);
+  RecordAssignment(db, lead, pick.agent, out.reason, why, pick.state.turn, now,
+                   config);
+  return out;
+}
 
 }  // namespace
 
@@ -119,61 +166,6 @@ Assignment AssignAwayFrom(storage::Database& db, int64_t lead_id,
   }
   return RotateLead(db, *lead, now, config, why, away_from);
 }
-
-namespace {
-
-// The rotation's part of AssignAwayFrom, for a lead already read.
-Assignment RotateLead(storage::Database& db, const storage::StoredLead& lead,
-                      SystemTime now, const Config& config, const AssignRequest& why,
-                      const std::string& away_from) {
-  const int64_t lead_id = lead.id;
-  Assignment out;
-  EndExpiredPauses(db, now, config);
-  RotationView view = LoadRotation(db, now, config);
-
-  // A returning lead is not a rotation turn: the previous owner keeps the
-  // contact and the rotation does not move.
-  std::string preface;
-  if (why.returning_lead) {
-    if (std::optional<Assignment> back =
-            ReturnToOwner(db, lead, view, why.why, now, config, preface)) {
-      return *back;
-    }
-    if (!preface.empty()) preface += "; ";
-  }
-
-  // Passing over the owner the lead is moving away from: to the picker they
-  // are not in the rotation this turn.
-  std::vector<pipeline::RotationMember> members = view.members;
-  if (!away_from.empty()) {
-    for (pipeline::RotationMember& m : members) {
-      if (m.id == away_from) m.active = false;
-    }
-  }
-  pipeline::RotationPick pick =
-      pipeline::PickNext(members, view.state, now, why.why);
-  out.reason = preface + pick.reason;
-  if (!pick.ok() && !away_from.empty()) {
-    // "the rotation is empty" would read wrong: the owner is still in it.
-    if (pick.skipped.empty()) out.reason = "nobody else is in the rotation";
-    return out;
-  }
-  if (!pick.ok()) {
-    storage::Timeline(db.db()).Record(lead_id, now, storage::UnassignedEvent{out.reason});
-    storage::JobStore(db.db()).Enqueue(
-        MakeJob(lead_id, PostTriageJob{out.reason}, now, config),
-        now);
-    return out;
-  }
-  out.assigned = true;
-  out.agent = pick.agent;
-  storage::RotationStore(db.db()).Save(pick.state, now);
-  RecordAssignment(db, lead, pick.agent, out.reason, why, pick.state.turn, now,
-                   config);
-  return out;
-}
-
-}  // namespace
 
 std::optional<Assignment> ReturnToOwner(storage::Database& db,
                                         const storage::StoredLead& lead,
