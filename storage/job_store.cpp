@@ -104,13 +104,19 @@ int64_t JobStore::Enqueue(const NewJob& job, TimePoint now) {
 std::vector<Job> JobStore::ClaimDue(TimePoint now,
                                     const std::vector<std::string>& kinds,
                                     size_t limit) {
-  return Claim(std::nullopt, now, kinds, limit);
+  return Claim(std::nullopt, std::nullopt, now, kinds, limit);
+}
+
+std::vector<Job> JobStore::ClaimDueOfPriority(JobPriority priority, TimePoint now,
+                                              const std::vector<std::string>& kinds,
+                                              size_t limit) {
+  return Claim(std::nullopt, priority, now, kinds, limit);
 }
 
 std::vector<Job> JobStore::ClaimDueWrittenAfter(
     int64_t after_id, TimePoint now, const std::vector<std::string>& kinds,
     size_t limit) {
-  return Claim(after_id, now, kinds, limit);
+  return Claim(after_id, std::nullopt, now, kinds, limit);
 }
 
 int64_t JobStore::LastId() {
@@ -120,6 +126,7 @@ int64_t JobStore::LastId() {
 }
 
 std::vector<Job> JobStore::Claim(std::optional<int64_t> written_after,
+                                 std::optional<JobPriority> priority,
                                  TimePoint now,
                                  const std::vector<std::string>& kinds,
                                  size_t limit) {
@@ -127,17 +134,18 @@ std::vector<Job> JobStore::Claim(std::optional<int64_t> written_after,
   if (kinds.empty() || limit == 0) return claimed;
   // Jobs just written have the newest ids: a range of the table itself,
   // however many older jobs wait. Otherwise in priority order straight off
-  // the index (migration 15), not a sort of every due row.
+  // the index (migration 15), not a sort of every due row; one priority is
+  // one range of that index.
   const char* from = written_after ? "jobs NOT INDEXED WHERE id > ? AND "
                                    : "jobs INDEXED BY jobs_by_priority WHERE ";
   CachedStatement due(
       db_,
-      std::string("SELECT id FROM ") + from +
-          "state = 'pending' AND due_at <= ? AND kind IN (" +
-          Placeholders(kinds.size()) +
-          ") ORDER BY priority, due_at, id LIMIT ?");
+      std::string("SELECT id FROM ") + from + "state = 'pending' AND " +
+          (priority ? "priority = ? AND " : "") + "due_at <= ? AND kind IN (" +
+          Placeholders(kinds.size()) + ") ORDER BY priority, due_at, id LIMIT ?");
   int index = 1;
   if (written_after) due.bind(index++, *written_after);
+  if (priority) due.bind(index++, static_cast<int>(*priority));
   due.bind(index++, ToMillis(now));
   for (const std::string& kind : kinds) due.bind(index++, kind);
   due.bind(index, ClampLimit(limit));
@@ -162,24 +170,35 @@ std::vector<Job> JobStore::Claim(std::optional<int64_t> written_after,
 
 std::optional<TimePoint> JobStore::NextDueAt(
     const std::vector<std::string>& kinds) {
-  return NextDue(std::nullopt, kinds);
+  return NextDue(std::nullopt, std::nullopt, kinds);
+}
+
+std::optional<TimePoint> JobStore::NextDueOfPriority(
+    JobPriority priority, const std::vector<std::string>& kinds) {
+  return NextDue(std::nullopt, priority, kinds);
 }
 
 std::optional<TimePoint> JobStore::NextDueWrittenAfter(
     int64_t after_id, const std::vector<std::string>& kinds) {
-  return NextDue(after_id, kinds);
+  return NextDue(after_id, std::nullopt, kinds);
 }
 
 std::optional<TimePoint> JobStore::NextDue(std::optional<int64_t> written_after,
+                                           std::optional<JobPriority> priority,
                                            const std::vector<std::string>& kinds) {
   if (kinds.empty()) return std::nullopt;
-  // As in Claim: the newest ids are a range of the table itself.
+  // As in Claim: the newest ids are a range of the table itself, one
+  // priority a range of the priority index.
+  const char* from = written_after ? "NOT INDEXED WHERE id > ? AND "
+                     : priority    ? "INDEXED BY jobs_by_priority WHERE "
+                                   : "WHERE ";
   CachedStatement query(
-      db_, std::string("SELECT MIN(due_at) FROM jobs ") +
-               (written_after ? "NOT INDEXED WHERE id > ? AND " : "WHERE ") +
-               "state = 'pending' AND kind IN (" + Placeholders(kinds.size()) + ")");
+      db_, std::string("SELECT MIN(due_at) FROM jobs ") + from +
+               (priority ? "priority = ? AND " : "") + "state = 'pending' AND kind IN (" +
+               Placeholders(kinds.size()) + ")");
   int index = 1;
   if (written_after) query.bind(index++, *written_after);
+  if (priority) query.bind(index++, static_cast<int>(*priority));
   for (const std::string& kind : kinds) query.bind(index++, kind);
   if (!query.executeStep() || query.isColumnNull(0)) return std::nullopt;
   return FromMillis(query.getColumn(0).getInt64());

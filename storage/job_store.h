@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/job_priority.h"
 #include "storage/time_point.h"
 
 namespace SQLite {
@@ -86,6 +87,13 @@ class JobStore {
                                         const std::vector<std::string>& kinds,
                                         size_t limit);
 
+  // ClaimDue limited to jobs of one priority, taken straight off the
+  // priority index in due order: what a runner with every slot busy still
+  // takes, without reading past a backlog of other priorities' due work.
+  std::vector<Job> ClaimDueOfPriority(JobPriority priority, TimePoint now,
+                                      const std::vector<std::string>& kinds,
+                                      size_t limit);
+
   // The highest job id written so far; 0 when there is none.
   int64_t LastId();
 
@@ -97,6 +105,10 @@ class JobStore {
   // The earliest due_at among pending jobs of `kinds` (due or not), or
   // nullopt when there is none.
   std::optional<TimePoint> NextDueAt(const std::vector<std::string>& kinds);
+  // NextDueAt limited to jobs of one priority (the next wake-up of a runner
+  // that takes only those).
+  std::optional<TimePoint> NextDueOfPriority(JobPriority priority,
+                                             const std::vector<std::string>& kinds);
   // NextDueAt limited to jobs whose id is above `after_id` (written since
   // LastId was read): what a commit wrote and did not hand over.
   std::optional<TimePoint> NextDueWrittenAfter(int64_t after_id,
@@ -167,9 +179,10 @@ class JobStore {
 
  private:
   std::vector<Job> Claim(std::optional<int64_t> written_after,
-                         TimePoint now, const std::vector<std::string>& kinds,
-                         size_t limit);
+                         std::optional<JobPriority> priority, TimePoint now,
+                         const std::vector<std::string>& kinds, size_t limit);
   std::optional<TimePoint> NextDue(std::optional<int64_t> written_after,
+                                   std::optional<JobPriority> priority,
                                    const std::vector<std::string>& kinds);
 
   SQLite::Database& db_;

@@ -322,11 +322,20 @@ void JobRunner::Claim() {
   };
   std::weak_ptr<bool> alive = alive_;
   writer_.Call<Claimed>(
-      [now, kinds, limit](storage::Database& db) {
+      [now, kinds, limit, full](storage::Database& db) {
         storage::JobStore jobs(db.db());
         Claimed c;
-        c.jobs = jobs.ClaimDue(now, kinds, limit);
-        c.next_due = jobs.NextDueAt(kinds);
+        // While full, every commit that writes a job wakes the runner: its
+        // claim reads only the shark tank's range of the index, never the
+        // backlog of DMs waiting for a slot.
+        if (full) {
+          constexpr storage::JobPriority kShark = storage::JobPriority::kSharkTank;
+          c.jobs = jobs.ClaimDueOfPriority(kShark, now, kinds, limit);
+          c.next_due = jobs.NextDueOfPriority(kShark, kinds);
+        } else {
+          c.jobs = jobs.ClaimDue(now, kinds, limit);
+          c.next_due = jobs.NextDueAt(kinds);
+        }
         return c;
       },
       [this, alive, limit, full](Result<Claimed> claimed) {

@@ -83,6 +83,35 @@ TEST_CASE("a hot lead's post due now is claimed before a backlog of DMs due earl
   }
 }
 
+TEST_CASE("a claim of one priority takes only its due work, in due order",
+          "[storage][job_priority]") {
+  auto db = Database::Open(":memory:");
+  JobStore jobs(db->db());
+  for (int i = 0; i < 5; ++i) Add(jobs, "slack.dm_lead_card", kT0 + std::chrono::seconds(i));
+  int64_t later = Add(jobs, "slack.update_lead_post", kT0 + 8s);
+  int64_t earlier = Add(jobs, "slack.post_shark_tank", kT0 + 6s);
+  Add(jobs, "slack.post_shark_tank", kT0 + 1h);  // not due yet
+
+  std::vector<Job> claimed =
+      jobs.ClaimDueOfPriority(JobPriority::kSharkTank, kT0 + 10s, kKinds, 10);
+  REQUIRE(claimed.size() == 2);
+  CHECK(claimed[0].id == earlier);
+  CHECK(claimed[1].id == later);
+
+  SECTION("its next due time is its own, not the other priorities' earlier one") {
+    CHECK(jobs.NextDueOfPriority(JobPriority::kSharkTank, kKinds) == kT0 + 1h);
+    CHECK(jobs.NextDueAt(kKinds) == kT0);
+  }
+  SECTION("the other priorities' work is still there for a full claim") {
+    CHECK(jobs.ClaimDueOfPriority(JobPriority::kSharkTank, kT0 + 10s, kKinds, 10).empty());
+    CHECK(KindsOf(jobs.ClaimDue(kT0 + 10s, kKinds, 10)) ==
+          std::vector<std::string>(5, "slack.dm_lead_card"));
+  }
+  SECTION("a priority with nothing pending has no next due time") {
+    CHECK_FALSE(jobs.NextDueOfPriority(JobPriority::kBackground, kKinds));
+  }
+}
+
 TEST_CASE("jobs written before priorities existed get theirs at start",
           "[storage][job_priority]") {
   auto db = Database::Open(":memory:");
