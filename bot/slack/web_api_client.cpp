@@ -105,11 +105,14 @@ HttpsClientOptions TransportOptions(const WebApiOptions& options) {
 struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
   struct Pending {
     std::string method;
-    json args;
     TokenKind token;
     ApiCallback done;
     CallId id = 0;
     int rate_limited = 0;  // 429s answered to it so far
+    // The request body, serialized once when the call is queued: a queued
+    // message as text is a fraction of its JSON tree, and a burst can keep
+    // a hundred posts queued behind Slack's pace.
+    std::string body;
   };
   // The calls of one rate-limiter key, sent one at a time in order.
   struct Lane {
@@ -141,7 +144,9 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
     https.reset();
   }
 
-  CallId Enqueue(Pending call) {
+  CallId Enqueue(std::string method, const json& args, TokenKind token, ApiCallback done) {
+    Pending call{std::move(method), token, std::move(done), /*id=*/0, /*rate_limited=*/0,
+                 /*body=*/{}};
     call.id = next_id++;
     const CallId id = call.id;
     if (!status.ok()) {
@@ -153,8 +158,11 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
       return id;
     }
     std::string channel;
-    if (call.args.is_object() && call.args.contains("channel") && call.args["channel"].is_string())
-      channel = call.args["channel"].get<std::string>();
+    if (args.is_object() && args.contains("channel") && args["channel"].is_string())
+      channel = args["channel"].get<std::string>();
+    // Invalid UTF-8 in a string becomes U+FFFD rather than an exception.
+    call.body = args.is_null() ? std::string("{}")
+                               : args.dump(-1, ' ', false, json::error_handler_t::replace);
     RateLimiter::Key key = RateLimiter::KeyFor(call.method, channel);
     Lane& lane = lanes.try_emplace(key, loop).first->second;
     lane.queue.push_back(std::move(call));
@@ -294,10 +302,7 @@ struct WebApiClient::Impl : std::enable_shared_from_this<Impl> {
       request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
     } else {
       request.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
-      // Invalid UTF-8 in a string becomes U+FFFD rather than an exception.
-      request.body = call.args.is_null()
-                         ? std::string("{}")
-                         : call.args.dump(-1, ' ', false, json::error_handler_t::replace);
+      request.body = call.body;
     }
     return request;
   }
@@ -350,7 +355,7 @@ std::size_t WebApiClient::connections_opened() const {
 
 CallId WebApiClient::Call(const std::string& method, nlohmann::json args, TokenKind token,
                           ApiCallback done) {
-  return impl_->Enqueue({method, std::move(args), token, std::move(done)});
+  return impl_->Enqueue(method, args, token, std::move(done));
 }
 
 bool WebApiClient::Cancel(CallId id) { return impl_->Cancel(id); }

@@ -244,6 +244,22 @@ TEST_CASE("a call answered 429 goes again after Retry-After, ahead of the calls 
   CHECK(posts[1]["time_us"].get<int64_t>() - posts[0]["time_us"].get<int64_t>() >= 990'000);
 }
 
+TEST_CASE("a message with bad UTF-8 goes out with U+FFFD in its place, the same on every try") {
+  auto sim = StartSim();
+  asio::io_context loop;
+  WebApiClient client(loop, SimOptions(sim.port()));
+  Refuse429(sim.port(), "C0LEADS01", 1);
+  Capture post;
+  client.PostMessage("C0LEADS01", {{"text", std::string("Caf\xC3 lead")}}, post.Callback());
+  REQUIRE(RunUntil(loop, [&] { return post.done(); }));
+  CHECK(post.result->ok);
+  const json posts = CallsOf(sim.port(), "chat.postMessage");
+  REQUIRE(posts.size() == 2);
+  CHECK(posts[0]["status"] == 429);
+  CHECK(posts[1]["status"] == 200);
+  for (const json& p : posts) CHECK(p["params"]["text"] == "Caf\xEF\xBF\xBD lead");
+}
+
 TEST_CASE("a call Slack keeps refusing is the caller's after rate_limited_retries") {
   auto sim = StartSim();
   asio::io_context loop;
