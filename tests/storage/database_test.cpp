@@ -65,6 +65,10 @@ TEST_CASE("a file database runs in WAL mode with synchronous FULL",
   CHECK(db->db().execAndGet("PRAGMA synchronous").getInt() == 2);  // FULL
   CHECK(db->db().execAndGet("PRAGMA foreign_keys").getInt() == 1);
   CHECK(db->db().execAndGet("PRAGMA busy_timeout").getInt() == 5000);
+  SECTION("its page cache is bounded at 512 KiB, its temporary data in memory") {
+    CHECK(db->db().execAndGet("PRAGMA cache_size").getInt() == -512);
+    CHECK(db->db().execAndGet("PRAGMA temp_store").getInt() == 2);  // MEMORY
+  }
 }
 
 TEST_CASE("WAL stays on for a second connection to the same file",
