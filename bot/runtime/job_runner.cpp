@@ -60,6 +60,7 @@ struct JobRunner::Timer {
 struct JobRunner::HandOver {
   struct Registered {
     std::vector<std::string> kinds;
+    std::vector<std::string> shark_kinds;  // SharkTankKinds of `kinds`
     std::map<std::string, JobHandOverStep> steps;
   };
   std::mutex mu;
@@ -70,6 +71,10 @@ struct JobRunner::HandOver {
   // the writer lowers it by what it hands over. Two threads write it, so
   // it can be briefly stale: the bound is soft, as it is for claims.
   std::atomic<size_t> budget{0};
+  // The same for the shark tank's work, which may also take the slots
+  // beyond max_in_flight (as its claims do): with every slot busy a hot
+  // lead's post is still handed over at its commit, with no claim to wait for.
+  std::atomic<size_t> shark_budget{0};
   int64_t last_id = -1;  // writer thread only; -1 until the first look
 };
 
@@ -99,6 +104,7 @@ void JobRunner::Register(const std::string& kind, JobExecutor executor,
   std::lock_guard<std::mutex> lock(hand_over_->mu);
   auto next = std::make_shared<HandOver::Registered>(*hand_over_->registered);
   next->kinds = Kinds(executors_);
+  next->shark_kinds = SharkTankKinds(executors_);
   if (step) {
     next->steps[kind] = std::move(step);
   } else {
@@ -114,6 +120,8 @@ void JobRunner::PublishHandOverBudget() {
   hand_over_->budget = behind_ || busy >= options_.max_in_flight
                            ? 0
                            : options_.max_in_flight - busy;
+  const size_t shark_slots = 2 * options_.max_in_flight;
+  hand_over_->shark_budget = shark_behind_ || busy >= shark_slots ? 0 : shark_slots - busy;
 }
 
 void JobRunner::OnDeadLetter(
@@ -195,20 +203,25 @@ std::function<void()> JobRunner::LookAtWritten(storage::Database& db, HandOver& 
   }
   if (registered->kinds.empty()) return nullptr;
   const size_t budget = h.budget.load();
+  const size_t shark_budget = h.shark_budget.load();
   const SystemTime now = clock.Now();
   std::vector<storage::Job> claimed;
   if (budget > 0) {
     claimed = jobs.ClaimDueWrittenAfter(after, now, registered->kinds, std::min(budget, batch));
+  } else if (shark_budget > 0) {
+    claimed = jobs.ClaimDueWrittenAfter(after, now, registered->shark_kinds,
+                                        std::min(shark_budget, batch));
   }
   for (storage::Job& job : claimed) {
     job.handed_over = true;
     auto step = registered->steps.find(job.kind);
     if (step != registered->steps.end()) step->second(db, job, now);
   }
-  size_t left = h.budget.load();
-  while (!claimed.empty() &&
-         !h.budget.compare_exchange_weak(
-             left, left > claimed.size() ? left - claimed.size() : 0)) {
+  for (std::atomic<size_t>* b : {&h.budget, &h.shark_budget}) {
+    size_t left = b->load();
+    while (!claimed.empty() &&
+           !b->compare_exchange_weak(left, left > claimed.size() ? left - claimed.size() : 0)) {
+    }
   }
   // What the commit wrote and did not hand over (due later, or due now
   // beyond the budget) sets the runner's timer, so no commit that wrote
@@ -303,11 +316,12 @@ void JobRunner::Claim() {
     starved_ = true;  // the next job to finish wakes the runner
     behind_ = true;   // and due work may be waiting for it
   }
-  PublishHandOverBudget();
   // With every slot busy only the shark tank's work is taken (in its own
   // priority and due order, so an older hot lead still goes first), in as
   // many slots again: a flood of hot leads is bounded too.
   const size_t slots = full ? 2 * options_.max_in_flight : options_.max_in_flight;
+  if (busy >= slots) shark_behind_ = true;  // so may the shark tank's
+  PublishHandOverBudget();
   if (busy >= slots) return;
   std::vector<std::string> kinds = full ? SharkTankKinds(executors_) : Kinds(executors_);
   if (kinds.empty()) return;
@@ -351,6 +365,9 @@ void JobRunner::Claim() {
         // the kinds it looked for: a claim made while full saw only the
         // shark tank's, and the rest waits for a slot).
         behind_ = full || claimed.value().jobs.size() == limit;
+        // Either claim takes the shark tank's work first: one that took
+        // fewer than it could left none of it due.
+        shark_behind_ = claimed.value().jobs.size() == limit;
         PublishHandOverBudget();
         for (const storage::Job& job : claimed.value().jobs) Execute(job);
         if (claimed.value().jobs.size() == limit || wake_again_) {

@@ -202,8 +202,11 @@ class JobRunner {
   bool starved_ = false;  // a claim was skipped: every slot was taken
   // Due jobs may be waiting on disk: from the start until a claim takes
   // fewer than it could, and whenever a claim is skipped for want of a slot.
-  // No job is handed over meanwhile.
+  // No job is handed over meanwhile but the shark tank's (shark_behind_).
   bool behind_ = true;
+  // The same for the shark tank's work alone: until a claim takes fewer
+  // than it could, and whenever its extra slots are all taken too.
+  bool shark_behind_ = true;
   size_t in_flight_ = 0;
   std::function<size_t()> parked_;
   std::shared_ptr<HandOver> hand_over_;  // shared with the writer thread

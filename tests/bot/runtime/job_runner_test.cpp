@@ -752,6 +752,60 @@ TEST_CASE("a job due now is handed over by the commit that wrote it, before that
   CHECK(ran.size() == 1);
 }
 
+TEST_CASE("with every slot busy a hot lead's post is still handed over by its commit, "
+          "within the shark tank's extra slots",
+          "[bot][job_runner][hand_over][priority]") {
+  Harness h(":memory:", 4, /*max_in_flight=*/1);
+  std::vector<leadrouter::JobDone> dms;
+  std::vector<Job> hot;
+  std::vector<leadrouter::JobDone> hot_done;
+  h.runner->Register("slack.dm_lead_card", [&](const Job&, leadrouter::JobDone done) {
+    dms.push_back(std::move(done));
+  });
+  h.runner->Register("slack.post_shark_tank", [&](const Job& job, leadrouter::JobDone done) {
+    hot.push_back(job);
+    hot_done.push_back(std::move(done));
+  });
+  h.runner->Start();
+  Settle(h);
+  EnqueueQuietly(h, "slack.dm_lead_card", [] {});
+  REQUIRE(dms.size() == 1);  // the one slot is taken
+
+  size_t hot_at_completion = 99;
+  const int64_t first = EnqueueQuietly(h, "slack.post_shark_tank",
+                                       [&] { hot_at_completion = hot.size(); });
+  CHECK(hot_at_completion == 1);
+  REQUIRE(hot.size() == 1);
+  CHECK(hot[0].id == first);
+  CHECK(hot[0].handed_over);
+
+  SECTION("beyond the extra slots it waits on disk, and a slot freed claims it") {
+    hot_at_completion = 99;
+    const int64_t second = EnqueueQuietly(h, "slack.post_shark_tank",
+                                          [&] { hot_at_completion = hot.size(); });
+    CHECK(hot_at_completion == 1);
+    CHECK(h.Get(second).state == JobState::kPending);
+    CHECK(hot.size() == 1);
+    hot_done[0](JobOutcome::Done());
+    REQUIRE(RunUntil(h.loop, [&] { return hot.size() == 2; }));
+    CHECK(hot[1].id == second);
+    CHECK_FALSE(hot[1].handed_over);
+    hot_done[1](JobOutcome::Done());
+    dms[0](JobOutcome::Done());
+  }
+  SECTION("a DM written while the shark tank has a slot is not handed over") {
+    hot_done[0](JobOutcome::Done());
+    REQUIRE(RunUntil(h.loop, [&] { return h.Get(first).state == JobState::kDone; }));
+    const int64_t dm = EnqueueQuietly(h, "slack.dm_lead_card", [] {});
+    CHECK(h.Get(dm).state == JobState::kPending);
+    CHECK(dms.size() == 1);
+    dms[0](JobOutcome::Done());
+    REQUIRE(RunUntil(h.loop, [&] { return dms.size() == 2; }));
+    dms[1](JobOutcome::Done());
+  }
+  Settle(h);
+}
+
 TEST_CASE("jobs due later, of kinds nobody runs, or from a failed hand-over step are "
           "left to the usual claim",
           "[bot][job_runner][hand_over]") {
