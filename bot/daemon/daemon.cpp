@@ -47,6 +47,7 @@
 #include "storage/agent_store.h"
 #include "storage/database.h"
 #include "storage/job_store.h"
+#include "storage/wal_checkpointer.h"
 
 namespace leadrouter {
 namespace {
@@ -136,7 +137,7 @@ HttpServerOptions ServerOptions(const Config& config) {
 struct StoragePart {
   StoragePart(boost::asio::io_context& loop, std::unique_ptr<storage::Database> db,
               const Config& config, SystemTime now)
-      : writer(loop, std::move(db)) {
+      : checkpointer(db->db(), config.storage.path), writer(loop, std::move(db)) {
     writer.OnMilestones([](const std::vector<storage::LeadMilestone>& reached) {
       for (const storage::LeadMilestone& m : reached) metrics::Global().ObserveMilestone(m);
     });
@@ -148,6 +149,8 @@ struct StoragePart {
           if (!err.empty()) logging::Error("agents.seed_failed", {{"error", err}});
         });
   }
+  // Declared first, so it outlives the writer whose commits call it.
+  storage::WalCheckpointer checkpointer;
   StorageWriter writer;
 };
 
