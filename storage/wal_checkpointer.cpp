@@ -7,21 +7,13 @@
 
 namespace leadrouter::storage {
 
-namespace {
-
-bool IsInMemory(const std::string& path) {
-  return path.empty() || path == ":memory:" || path.rfind("file::memory:", 0) == 0;
-}
-
-}  // namespace
-
-WalCheckpointer::WalCheckpointer(SQLite::Database& writer, const std::string& path,
-                                 int pages)
-    : pages_(pages) {
-  if (IsInMemory(path)) return;
+WalCheckpointer::WalCheckpointer(SQLite::Database& writer, int pages) : pages_(pages) {
+  // The connection's own file: SQLite names none for an in-memory database.
+  const char* file = sqlite3_db_filename(writer.getHandle(), "main");
+  if (file == nullptr || *file == '\0') return;
   // Opened here, so a file that cannot be opened fails the caller rather
   // than the thread, which alone uses it from then on.
-  auto own = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE);
+  auto own = std::make_unique<SQLite::Database>(file, SQLite::OPEN_READWRITE);
   // A checkpoint syncs the WAL before it copies and the database file before
   // the WAL may start over, as the writer's own checkpoints did.
   own->exec("PRAGMA synchronous=FULL");
@@ -47,17 +39,9 @@ int WalCheckpointer::OnCommit(void* self, sqlite3* db, const char* name, int pag
     // WAL's very end, and the WAL starts over only once all of it is copied.
     // Here nothing else writes: this one copies it all (unless the thread's
     // is running, which then does), and the next transaction starts over.
-    int log = 0;
-    int copied = 0;
-    if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) ==
-            SQLITE_OK &&
-        copied == log) {
-      ++checkpointer->completed_;
-      ++checkpointer->inline_;
-    }
-    return SQLITE_OK;
-  }
-  if (pages >= checkpointer->pages_) {
+    checkpointer->Checkpoint(db, name, /*on_commit=*/true);
+  } else if (pages >= checkpointer->pages_) {
+    ++checkpointer->requested_;
     {
       std::lock_guard<std::mutex> lock(checkpointer->mu_);
       checkpointer->wanted_ = true;
@@ -75,18 +59,20 @@ void WalCheckpointer::Run(SQLite::Database& db) {
       if (stopping_) return;
       wanted_ = false;
     }
-    // PASSIVE never waits for the writer: it copies what is committed and
-    // stops at what it cannot yet. What it leaves, the next commit past the
-    // threshold asks for again.
-    int log = 0;
-    int copied = 0;
-    const int rc = sqlite3_wal_checkpoint_v2(db.getHandle(), nullptr,
-                                             SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
-    if (rc == SQLITE_OK && copied == log) {
-      ++completed_;
-    } else if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-      ++failed_;
-    }
+    // What it leaves, the next commit past the threshold asks for again.
+    Checkpoint(db.getHandle(), nullptr, /*on_commit=*/false);
+  }
+}
+
+void WalCheckpointer::Checkpoint(sqlite3* db, const char* name, bool on_commit) {
+  int log = 0;
+  int copied = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+  if (rc == SQLITE_OK && copied == log) {
+    ++completed_;
+    if (on_commit) ++inline_;
+  } else if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+    ++failed_;  // SQLITE_BUSY: another checkpoint is at work
   }
 }
 

@@ -20,24 +20,25 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
-#include <string>
 #include <thread>
 
 namespace leadrouter::storage {
 
 class WalCheckpointer {
  public:
-  // Watches `writer` (whose file is `path`) and checkpoints once a commit
-  // leaves at least `pages` pages in its WAL. An in-memory database has no
-  // WAL: nothing is started. Throws SQLite::Exception when the file cannot
-  // be opened for the checkpointer's connection.
-  WalCheckpointer(SQLite::Database& writer, const std::string& path, int pages = 1000);
+  // Watches `writer` and checkpoints its file once a commit leaves at least
+  // `pages` pages in its WAL. An in-memory database has no file and no WAL:
+  // nothing is started. Throws SQLite::Exception when the file cannot be
+  // opened for the checkpointer's connection.
+  explicit WalCheckpointer(SQLite::Database& writer, int pages = 1000);
   // Stops the thread. Destroy after the writer's connection is closed (or
   // never used again): its commits call into this object.
   ~WalCheckpointer();
   WalCheckpointer(const WalCheckpointer&) = delete;
   WalCheckpointer& operator=(const WalCheckpointer&) = delete;
 
+  // Commits that asked the thread for a checkpoint (counted as they commit).
+  int64_t requested() const { return requested_.load(); }
   // Checkpoints that copied every page the WAL held when they began.
   int64_t completed() const { return completed_.load(); }
   // Of those, the ones the committing thread ran itself, because the WAL
@@ -52,11 +53,15 @@ class WalCheckpointer {
  private:
   static int OnCommit(void* self, sqlite3* db, const char* name, int pages);
   void Run(SQLite::Database& db);
+  // One PASSIVE checkpoint of `name` on `db`, counted: it never waits for
+  // the writer, copies what is committed and stops at what it cannot yet.
+  void Checkpoint(sqlite3* db, const char* name, bool on_commit);
 
   // The WAL's bound, in thresholds: past it the commit checkpoints itself.
   static constexpr int kBoundFactor = 4;
 
   const int pages_;
+  std::atomic<int64_t> requested_{0};
   std::atomic<int64_t> completed_{0};
   std::atomic<int64_t> inline_{0};
   std::atomic<int64_t> failed_{0};

@@ -137,7 +137,7 @@ HttpServerOptions ServerOptions(const Config& config) {
 struct StoragePart {
   StoragePart(boost::asio::io_context& loop, std::unique_ptr<storage::Database> db,
               const Config& config, SystemTime now)
-      : checkpointer(db->db(), config.storage.path), writer(loop, std::move(db)) {
+      : checkpointer(db->db()), writer(loop, std::move(db)) {
     writer.OnMilestones([](const std::vector<storage::LeadMilestone>& reached) {
       for (const storage::LeadMilestone& m : reached) metrics::Global().ObserveMilestone(m);
     });
