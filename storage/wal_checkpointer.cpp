@@ -7,7 +7,8 @@
 
 namespace leadrouter::storage {
 
-WalCheckpointer::WalCheckpointer(SQLite::Database& writer, int pages) : pages_(pages) {
+WalCheckpointer::WalCheckpointer(SQLite::Database& writer, int pages, Reporter report)
+    : pages_(pages), report_(std::move(report)) {
   // The connection's own file: SQLite names none for an in-memory database.
   const char* file = sqlite3_db_filename(writer.getHandle(), "main");
   if (file == nullptr || *file == '\0') return;
@@ -68,12 +69,30 @@ void WalCheckpointer::Checkpoint(sqlite3* db, const char* name, bool on_commit) 
   int log = 0;
   int copied = 0;
   const int rc = sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
-  if (rc == SQLITE_OK && copied == log) {
+  if (rc == SQLITE_BUSY) return;  // another checkpoint is at work
+  Report report;
+  report.on_commit = on_commit;
+  report.ok = rc == SQLITE_OK;
+  report.complete = report.ok && copied == log;
+  report.wal_pages = wal_pages_.load();
+  if (report.complete) {
     ++completed_;
     if (on_commit) ++inline_;
-  } else if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-    ++failed_;  // SQLITE_BUSY: another checkpoint is at work
   }
+  if (!report.ok) {
+    ++failed_;
+    report.error = sqlite3_errmsg(db);
+  }
+  {
+    std::lock_guard<std::mutex> lock(report_mu_);
+    if (report.ok) {
+      report.failures_before = failures_in_a_row_;
+      failures_in_a_row_ = 0;
+    } else {
+      report.failures_in_a_row = ++failures_in_a_row_;
+    }
+  }
+  if (report_) report_(report);
 }
 
 }  // namespace leadrouter::storage

@@ -19,18 +19,37 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace leadrouter::storage {
 
 class WalCheckpointer {
  public:
+  // What one checkpoint came to, for the daemon's log and metrics. One that
+  // found another checkpoint at work (SQLITE_BUSY) did nothing: no report.
+  struct Report {
+    bool on_commit = false;  // run by the committing thread, at the bound
+    bool ok = false;         // SQLite answered without an error
+    bool complete = false;   // it copied every page the WAL held
+    std::string error;       // SQLite's message, when not ok
+    // Failures in a row, this one included; 0 when ok.
+    int64_t failures_in_a_row = 0;
+    // When ok: the failures in a row it ends (0 after a success).
+    int64_t failures_before = 0;
+    int wal_pages = 0;  // the WAL's size after the writer's last commit
+  };
+  // Called on the thread that ran the checkpoint (its own, or the writer's
+  // at the bound); it must not use the writer's connection.
+  using Reporter = std::function<void(const Report&)>;
+
   // Watches `writer` and checkpoints its file once a commit leaves at least
   // `pages` pages in its WAL. An in-memory database has no file and no WAL:
   // nothing is started. Throws SQLite::Exception when the file cannot be
   // opened for the checkpointer's connection.
-  explicit WalCheckpointer(SQLite::Database& writer, int pages = 1000);
+  explicit WalCheckpointer(SQLite::Database& writer, int pages = 1000, Reporter report = {});
   // Stops the thread. Destroy after the writer's connection is closed (or
   // never used again): its commits call into this object.
   ~WalCheckpointer();
@@ -61,6 +80,9 @@ class WalCheckpointer {
   static constexpr int kBoundFactor = 4;
 
   const int pages_;
+  const Reporter report_;
+  std::mutex report_mu_;
+  int64_t failures_in_a_row_ = 0;  // GUARDED_BY(report_mu_)
   std::atomic<int64_t> requested_{0};
   std::atomic<int64_t> completed_{0};
   std::atomic<int64_t> inline_{0};

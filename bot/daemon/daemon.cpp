@@ -32,6 +32,7 @@
 #include "bot/runtime/movable_clock.h"
 #include "bot/runtime/stage_trace.h"
 #include "bot/follow_up/opt_out_service.h"
+#include "bot/ops/checkpoint_report.h"
 #include "bot/ops/ops_alerts.h"
 #include "bot/routing/outbox_plan.h"
 #include "bot/routing/routing_jobs.h"
@@ -137,7 +138,7 @@ HttpServerOptions ServerOptions(const Config& config) {
 struct StoragePart {
   StoragePart(boost::asio::io_context& loop, std::unique_ptr<storage::Database> db,
               const Config& config, SystemTime now)
-      : checkpointer(db->db()), writer(loop, std::move(db)) {
+      : checkpointer(db->db(), /*pages=*/1000, ReportCheckpoint), writer(loop, std::move(db)) {
     writer.OnMilestones([](const std::vector<storage::LeadMilestone>& reached) {
       for (const storage::LeadMilestone& m : reached) metrics::Global().ObserveMilestone(m);
     });
@@ -287,7 +288,8 @@ struct SlackPart {
 struct IntakePart {
   IntakePart(boost::asio::io_context& loop, const Config& config, const Secrets& secrets,
              const Clock& wall_clock, const Clock& clock, MovableClock& movable, StorageWriter& writer,
-             JobRunner& runner, OpsAlerts& ops_alerts, SlackHealth& slack)
+             JobRunner& runner, OpsAlerts& ops_alerts, SlackHealth& slack,
+             const storage::WalCheckpointer& wal)
       : gate(GateOptions(config, secrets)),
         server(loop, ServerOptions(config)),
         crm(config, writer, runner, gate, clock),
@@ -298,7 +300,7 @@ struct IntakePart {
         email_webhooks(config, {secrets.mailgun_signing_key, secrets.postmark_password},
                        email, gate, wall_clock),
         email_retention(writer, runner, config, clock),
-        metrics(writer, clock, slack, secrets.metrics_token) {
+        metrics(writer, clock, slack, secrets.metrics_token, &wal) {
     if (!secrets.intake_token && !secrets.webhook_secret) {
       logging::Warn("intake.locked",
                     {{"detail", "neither LEADROUTER_INTAKE_TOKEN nor LEADROUTER_WEBHOOK_SECRET "
@@ -448,7 +450,7 @@ bool Daemon::Start() {
                                         writer, runner, p.jobs->waiting, p.ops->alerts);
   p.intake = std::make_unique<IntakePart>(p.loop, config, p.secrets, p.wall_clock, p.clock,
                                           p.movable, writer, runner, p.ops->alerts,
-                                          p.slack->health);
+                                          p.slack->health, p.storage->checkpointer);
   p.mail = std::make_unique<MailPart>(p.loop, writer, runner, config, p.secrets, p.clock,
                                       p.ops->alerts, p.intake->intake);
 

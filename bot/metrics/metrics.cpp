@@ -159,6 +159,18 @@ struct Metrics::Impl {
           .Help("Tokens the language model's answers reported, by kind")
           .Register(registry);
 
+  prometheus::Family<prometheus::Counter>& checkpoints =
+      prometheus::BuildCounter()
+          .Name("leadrouter_sqlite_checkpoints_total")
+          .Help("Checkpoints of SQLite's WAL into the database file, by who ran them "
+                "(thread, or the commit at the WAL's bound) and outcome")
+          .Register(registry);
+  prometheus::Gauge& wal_pages = prometheus::BuildGauge()
+                                     .Name("leadrouter_sqlite_wal_pages")
+                                     .Help("Pages in SQLite's WAL after the last commit")
+                                     .Register(registry)
+                                     .Add({});
+
   // process_* as every exporter reports them.
   prometheus::Counter& cpu = prometheus::BuildCounter()
                                  .Name("process_cpu_seconds_total")
@@ -322,6 +334,14 @@ void Metrics::SetSlackState(std::string_view state) {
   impl_->state = impl_->Bounded("state", state);
   impl_->slack_state.Add({{"state", impl_->state}}).Set(1);
 }
+
+void Metrics::Checkpoint(std::string_view by, std::string_view outcome) {
+  impl_->checkpoints
+      .Add({{"by", impl_->Bounded("by", by)}, {"outcome", impl_->Bounded("outcome", outcome)}})
+      .Increment();
+}
+
+void Metrics::SetWalPages(double pages) { impl_->wal_pages.Set(pages); }
 
 std::string Metrics::Render() {
   std::lock_guard<std::mutex> lock(impl_->render_mutex);

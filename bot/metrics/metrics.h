@@ -86,6 +86,11 @@ class Metrics {
   void SetJobGauges(const std::vector<JobGauges>& kinds);
   void SetSlackState(std::string_view state);
 
+  // SQLite's WAL: one call per checkpoint (`by` thread | commit, `outcome`
+  // complete | partial | failed), and its size in pages, set at a scrape.
+  void Checkpoint(std::string_view by, std::string_view outcome);
+  void SetWalPages(double pages);
+
   // Everything above plus the process_* figures, in the text format.
   std::string Render();
 

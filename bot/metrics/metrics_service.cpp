@@ -5,6 +5,7 @@
 #include "bot/runtime/storage_writer.h"
 #include "storage/database.h"
 #include "storage/job_stats.h"
+#include "storage/wal_checkpointer.h"
 
 namespace leadrouter {
 namespace {
@@ -15,8 +16,9 @@ constexpr char kTextFormat[] = "text/plain; version=0.0.4; charset=utf-8";
 }  // namespace
 
 MetricsService::MetricsService(StorageWriter& writer, const Clock& clock,
-                               const SlackHealth& slack, std::optional<std::string> token)
-    : writer_(writer), clock_(clock), slack_(slack), token_(std::move(token)) {}
+                               const SlackHealth& slack, std::optional<std::string> token,
+                               const storage::WalCheckpointer* wal)
+    : writer_(writer), clock_(clock), slack_(slack), token_(std::move(token)), wal_(wal) {}
 
 void MetricsService::RegisterRoutes(HttpServer& server) {
   server.Route("GET", "/metrics", [this](const HttpRequest& r, Responder done) {
@@ -44,6 +46,7 @@ void MetricsService::HandleMetrics(const HttpRequest& request, Responder respond
           m.SetJobGauges(gauges);
         }
         m.SetSlackState(slack_.state);
+        if (wal_ != nullptr) m.SetWalPages(wal_->wal_pages());
         HttpResponse response;
         response.status = 200;
         response.content_type = kTextFormat;

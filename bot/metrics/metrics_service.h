@@ -15,12 +15,16 @@
 namespace leadrouter {
 
 class StorageWriter;
+namespace storage {
+class WalCheckpointer;
+}
 
 class MetricsService {
  public:
-  // Every reference must outlive the service.
+  // Every reference must outlive the service; `wal` too, when given.
   MetricsService(StorageWriter& writer, const Clock& clock, const SlackHealth& slack,
-                 std::optional<std::string> token);
+                 std::optional<std::string> token,
+                 const storage::WalCheckpointer* wal = nullptr);
 
   void RegisterRoutes(HttpServer& server);
 
@@ -31,6 +35,7 @@ class MetricsService {
   const Clock& clock_;
   const SlackHealth& slack_;
   const std::optional<std::string> token_;
+  const storage::WalCheckpointer* const wal_;
 };
 
 }  // namespace leadrouter

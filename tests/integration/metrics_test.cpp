@@ -74,6 +74,10 @@ TEST_CASE("/metrics counts leads received by source and rejections by field",
   REQUIRE(fds);
   CHECK(*fds >= 3);
   CHECK(Sample(text, "leadrouter_slack_connection_state{state=\"disabled\"}") == 1);
+  // SQLite's WAL holds what the leads' commits wrote.
+  auto wal = Sample(text, "leadrouter_sqlite_wal_pages");
+  REQUIRE(wal);
+  CHECK(*wal >= 1);
 }
 
 TEST_CASE("a thousand distinct sources keep the source label to a bounded set",
@@ -95,6 +99,12 @@ TEST_CASE("a thousand distinct sources keep the source label to a bounded set",
   CHECK(sources.count("other") == 1);
   CHECK(sources.count("vendor-0") == 1);
   CHECK(Sample(text, R"(leadrouter_leads_received_total{channel="http",source="other",status="accepted"})") == 950);
+  // A thousand leads' commits took the WAL past its threshold many times
+  // over: its checkpoints ran on their thread, and none failed.
+  std::regex checkpoints(
+      R"re(leadrouter_sqlite_checkpoints_total\{by="thread",outcome="(complete|partial)"\} [1-9])re");
+  CHECK(std::regex_search(text, checkpoints));
+  CHECK(text.find(R"(outcome="failed")") == std::string::npos);
 }
 
 TEST_CASE("/metrics asks for the bearer token when LEADROUTER_METRICS_TOKEN is set",

@@ -6,14 +6,19 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <optional>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "storage/database.h"
+#include "tests/storage/failing_vfs.h"
 #include "tests/storage/storage_test_support.h"
 
 using leadrouter::storage::Database;
 using leadrouter::storage::WalCheckpointer;
+using leadrouter::storage::testing::FailingVfs;
 using leadrouter::storage::testing::TempDbFile;
 
 namespace {
@@ -82,6 +87,50 @@ TEST_CASE("under commits that never stop the WAL stays bounded and starts over",
   CHECK(largest < 200);
   CHECK(checkpointer.completed() >= 1);
   CHECK(checkpointer.failed() == 0);
+}
+
+TEST_CASE("a checkpoint that cannot write the database file is reported, and so is its end",
+          "[storage][wal_checkpointer]") {
+  TempDbFile file;
+  FailingVfs vfs;  // before any connection, so every one goes through it
+  auto db = EmptyWal(file);
+  std::mutex mu;
+  std::vector<WalCheckpointer::Report> reports;
+  auto seen = [&](auto match) {
+    std::lock_guard<std::mutex> lock(mu);
+    for (const WalCheckpointer::Report& r : reports) {
+      if (match(r)) return std::optional<WalCheckpointer::Report>(r);
+    }
+    return std::optional<WalCheckpointer::Report>();
+  };
+  WalCheckpointer checkpointer(db->db(), /*pages=*/20, [&](const WalCheckpointer::Report& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    reports.push_back(r);
+  });
+  vfs.RefuseWrites(true);
+  WriteRows(db->db(), 0, 25);  // past the threshold, short of the bound
+  REQUIRE(WaitFor([&] { return checkpointer.failed() >= 1; }));
+  // Commits go on: the WAL holds them.
+  CHECK(db->db().execAndGet("SELECT COUNT(*) FROM notes").getInt() == 25);
+  auto first = seen([](const WalCheckpointer::Report& r) { return !r.ok; });
+  REQUIRE(first);
+  CHECK(first->error.find("disk I/O error") != std::string::npos);
+  CHECK(first->failures_in_a_row == 1);
+  CHECK_FALSE(first->complete);
+  CHECK(first->wal_pages >= 20);
+  CHECK(checkpointer.completed() == 0);
+
+  vfs.RefuseWrites(false);
+  WriteRows(db->db(), 25, 1);  // past the threshold still: asks again
+  REQUIRE(WaitFor([&] { return checkpointer.completed() >= 1; }));
+  auto recovered = seen([](const WalCheckpointer::Report& r) { return r.ok; });
+  REQUIRE(recovered);
+  CHECK(recovered->complete);
+  CHECK(recovered->failures_in_a_row == 0);
+  // Every failure came before it, in one run.
+  CHECK(recovered->failures_before == checkpointer.failed());
+  SQLite::Database reader(file.path(), SQLite::OPEN_READONLY);
+  CHECK(reader.execAndGet("SELECT COUNT(*) FROM notes").getInt() == 26);
 }
 
 TEST_CASE("a commit below the threshold asks for no checkpoint",
