@@ -18,6 +18,7 @@ namespace {
 
 // How often a worker waiting for a commit checks whether it should stop.
 constexpr auto kStopCheck = std::chrono::milliseconds(50);
+constexpr auto kSessionIdle = std::chrono::minutes(5);
 
 ImapOptions OptionsFrom(const Config::InboundEmail::Imap& imap, const Secrets& secrets) {
   ImapOptions o;
@@ -177,12 +178,24 @@ ImapPollResult ImapPoller::Poll() {
     return result;
   }
 
-  ImapSession session(options_, &stopping_);
+  // One login kept from poll to poll: a login at every poll (every 30 s by
+  // default) is what mail providers rate-limit and flag. A connection idle
+  // longer than kSessionIdle is closed first: servers log idle sessions out
+  // (after 30 minutes at the earliest) and NATs forget idle connections
+  // sooner, and a connection dropped without a word costs a poll its
+  // timeout.
+  const SystemTime started = clock_.Now();
+  if (session_ && started - session_used_ > kSessionIdle) session_.reset();
+  if (!session_) session_ = std::make_unique<ImapSession>(options_, &stopping_);
+  session_used_ = started;
+  ImapSession& session = *session_;
+  const int64_t logins = session.logins();
   ImapMailboxStatus status;
   if (auto e = session.Examine(&status)) {
     result.error = *e;
     return result;
   }
+  if (session.logins() > logins) logging::Info("imap.logged_in", {{"mailbox", health_.mailbox}});
   const ImapPollPlan plan = PlanImapPoll(*cursor, status);
   result.uidvalidity_changed = plan.uidvalidity_changed;
   ImapCursor done{status.uidvalidity, plan.after_uid};

@@ -2,12 +2,14 @@
 // ([inbound_email.imap]). Each poll is a job (email.imap_poll) that writes
 // the next one poll_interval later, so polls follow the injected clock and
 // a crash loses none. libcurl blocks, so a poll runs on a worker thread of
-// the poller's own: it opens the folder read-only, finds the messages above
-// the last UID it finished, and for each one stores it through
-// StoreInboundEmail (via "imap", its parse job in the same commit) and only
-// after that commit flags it on the server (or moves it), then records its
-// UID. A crash between the commit and the flag fetches the message again
-// at the next poll, where its Message-ID makes it a duplicate.
+// the poller's own, on a session kept logged in from poll to poll (closed
+// after five idle minutes, reopened after a failure): it opens the folder
+// read-only, finds the messages above the last UID it finished, and for
+// each one stores it through StoreInboundEmail (via "imap", its parse job
+// in the same commit) and only after that commit flags it on the server
+// (or moves it), then records its UID. A crash between the commit and the
+// flag fetches the message again at the next poll, where its Message-ID
+// makes it a duplicate.
 // The state and the last success are in /healthz (ImapHealth); failures
 // and stalls reach the ops channel through OpsAlerts' grouped alerts.
 // Thread rule: construct, Start, Stop and health() on the loop thread; the
@@ -100,6 +102,10 @@ class ImapPoller {
   std::atomic<bool> stopping_{false};
   std::thread thread_;
   std::shared_ptr<bool> alive_;
+  // The worker's alone: the logged-in session kept between polls, and when
+  // a poll last used it.
+  std::unique_ptr<ImapSession> session_;
+  SystemTime session_used_{};
 };
 
 }  // namespace leadrouter

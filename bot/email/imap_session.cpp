@@ -87,6 +87,7 @@ std::optional<ImapError> ImapSession::Perform(const std::string& url,
     examined_ = false;
     return Classify(*curl, result);
   }
+  logins_ += result.connects;
   return std::nullopt;
 }
 
@@ -102,6 +103,11 @@ std::string FolderUrl(const ImapOptions& o) {
 }  // namespace
 
 std::optional<ImapError> ImapSession::Examine(ImapMailboxStatus* out) {
+  uidvalidity_ = 0;  // a new poll: the last one's may have changed since
+  return ExamineAgain(out);
+}
+
+std::optional<ImapError> ImapSession::ExamineAgain(ImapMailboxStatus* out) {
   std::string untagged;
   // libcurl SELECTs the URL's folder first (read-write); EXAMINE then
   // reopens it read-only on the same connection, and libcurl, which
@@ -141,7 +147,7 @@ std::optional<ImapError> ImapSession::Search(uint32_t from_uid, std::vector<uint
 std::optional<ImapError> ImapSession::Fetch(uint32_t uid, std::string* raw) {
   if (!examined_) {
     ImapMailboxStatus again;
-    if (auto e = Examine(&again)) return e;
+    if (auto e = ExamineAgain(&again)) return e;
   }
   bool new_connection = false;
   auto e = Perform(FolderUrl(options_) + "/;UID=" + std::to_string(uid), "", raw,

@@ -57,8 +57,10 @@ class ImapSession {
   ImapSession(const ImapSession&) = delete;
   ImapSession& operator=(const ImapSession&) = delete;
 
-  // Opens the folder read-only and returns its UIDVALIDITY and UIDNEXT.
-  // Logs in first when there is no connection yet.
+  // Starts a poll: opens the folder read-only and returns its UIDVALIDITY
+  // and UIDNEXT. Logs in first when there is no connection yet (the first
+  // poll, or one after the connection was lost); a session kept from one
+  // poll to the next stays logged in.
   std::optional<ImapError> Examine(ImapMailboxStatus* out);
   // The UIDs of messages at or above `from_uid` (see UidsToFetch for why
   // the answer may hold a lower one). REQUIRES: Examine succeeded.
@@ -72,7 +74,14 @@ class ImapSession {
   // Sets the configured flag on `uid`, then moves it to move_to when set.
   std::optional<ImapError> Mark(uint32_t uid);
 
+  // Connections libcurl opened and logged in on for this session so far
+  // (counted when a transfer on one succeeded).
+  int64_t logins() const { return logins_; }
+
  private:
+  // EXAMINE, checking that UIDVALIDITY is still what the poll's first
+  // Examine found.
+  std::optional<ImapError> ExamineAgain(ImapMailboxStatus* out);
   std::optional<ImapError> Perform(const std::string& url, const std::string& command,
                                    std::string* out, bool* new_connection = nullptr);
 
@@ -80,7 +89,8 @@ class ImapSession {
   const std::atomic<bool>* cancelled_;
   std::unique_ptr<ImapConnection> connection_;  // opened by the first transfer
   bool examined_ = false;     // the folder is open read-only right now
-  uint32_t uidvalidity_ = 0;  // as the first Examine found it
+  uint32_t uidvalidity_ = 0;  // as the poll's Examine found it
+  int64_t logins_ = 0;
 };
 
 }  // namespace leadrouter

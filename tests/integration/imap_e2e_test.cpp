@@ -109,6 +109,43 @@ TEST_CASE("a portal e-mail in the mailbox becomes a lead in Slack and is then fl
   CHECK_FALSE(Contains(s.DaemonLog(), kImapPassword));
 }
 
+TEST_CASE("the poller stays logged in from poll to poll, and logs in again after five idle "
+          "minutes",
+          "[e2e][imap]") {
+  ImapServer imap;
+  imap.Deliver(Fixture("zillow-qp.eml"));
+  SlackStack s{ImapStack(imap)};
+  s.WaitForPost("Dana O'Connell");
+  auto count = [](const std::string& text, const std::string& what) {
+    int n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  // As the daemon says it, and as the server saw it (the test itself does
+  // not log in here: it reads the daemon's database, not the mailbox).
+  auto logins = [&] { return count(s.DaemonLog(), "imap.logged_in"); };
+  auto server_logins = [&] { return count(imap.Log(), "Login: user=<"); };
+  // Two more polls, 30 s apart on the daemon's clock, one with a message.
+  imap.Deliver(Fixture("realtor-base64.eml"));
+  s.Advance("30s");
+  REQUIRE(WaitUntil([&] { return s.Count("SELECT last_uid FROM imap_mailboxes") == 2; }));
+  s.Advance("30s");
+  s.WaitUntilIdle();
+  INFO(s.DaemonLog());
+  INFO(imap.Log());
+  CHECK(logins() == 1);
+  CHECK(server_logins() == 1);
+
+  // A session idle for longer is closed before the next poll, not tried.
+  s.Advance("6m");
+  s.WaitUntilIdle();
+  CHECK(logins() == 2);
+  CHECK(WaitUntil([&] { return server_logins() == 2; }));
+  CHECK(ImapHealth(s)["state"] == "ok");
+}
+
 TEST_CASE("a message that could not be stored is not flagged, and is taken once storing works",
           "[e2e][imap]") {
   ImapServer imap;

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -125,8 +126,13 @@ void ImapServer::Start() {
 }
 
 void ImapServer::Stop() {
-  if (process_) process_->Stop(15);
+  if (!process_) return;
+  const pid_t group = process_->pid();  // the master leads its own group
+  process_->Stop(15);
   process_.reset();
+  // The master leaves a logged-in client's imap process running when it
+  // stops; a server that is down has no session left, so end them all.
+  ::kill(-group, SIGKILL);
 }
 
 std::string ImapServer::Log() const {

@@ -27,8 +27,8 @@ class ImapServer {
   explicit ImapServer(std::string password = kImapPassword, bool tls = false);
   ~ImapServer();
 
-  // Takes the server down (connections are then refused) and brings it
-  // back on the same port and mailbox.
+  // Takes the server down (connections are then refused, and logged-in
+  // sessions are closed) and brings it back on the same port and mailbox.
   void Stop();
   void Start();
 

@@ -78,6 +78,43 @@ TEST_CASE("a message is fetched without becoming seen and flagged only by Mark",
   }
 }
 
+TEST_CASE("a session kept from one poll to the next logs in once and sees new mail",
+          "[bot][email][imap]") {
+  ImapServer imap;
+  imap.Deliver(kMessage);
+  ImapSession session(Options(imap));
+  ImapMailboxStatus first;
+  REQUIRE_FALSE(session.Examine(&first));
+  REQUIRE_FALSE(session.Mark(1));
+  CHECK(session.logins() == 1);
+
+  imap.Deliver(std::string(kMessage).replace(std::string(kMessage).find("session-1"), 9,
+                                             "session-2"));
+  ImapMailboxStatus second;  // the next poll, on the same connection
+  REQUIRE_FALSE(session.Examine(&second));
+  CHECK(second.uidvalidity == first.uidvalidity);
+  CHECK(second.uidnext == 3u);
+  std::vector<uint32_t> uids;
+  REQUIRE_FALSE(session.Search(2, &uids));
+  CHECK(uids == std::vector<uint32_t>{2});
+  std::string raw;
+  REQUIRE_FALSE(session.Fetch(2, &raw));
+  CHECK(Contains(raw, "imap-session-2"));
+  CHECK_FALSE(Contains(imap.Flags()[2], "\\Seen"));
+  CHECK(session.logins() == 1);
+
+  SECTION("a connection the server closed meanwhile is replaced by a new login") {
+    imap.Stop();
+    imap.Start();
+    ImapMailboxStatus after;
+    // libcurl finds the connection closed and opens another, or tries it,
+    // fails that poll, and the next one logs in again.
+    if (session.Examine(&after)) REQUIRE_FALSE(session.Examine(&after));
+    CHECK(after.uidnext == 3u);
+    CHECK(session.logins() == 2);
+  }
+}
+
 TEST_CASE("\\Seen as the flag marks the message read only by Mark", "[bot][email][imap]") {
   ImapServer imap;
   imap.Deliver(kMessage);
