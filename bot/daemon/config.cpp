@@ -80,6 +80,7 @@ void ReadSlack(TableReader& r, Config::Slack& s) {
   r.Duration("post_interval", s.post_interval);
   if (s.post_interval.count() <= 0) r.Error("post_interval", "must be longer than zero");
   r.Integer("post_burst", s.post_burst, 1, 100000);
+  r.Integer("rate_limited_retries", s.rate_limited_retries, 0, 100);
   if (s.socket_ping_interval <= milliseconds(0)) {
     r.Error("socket_ping_interval", "must be longer than zero");
   } else if (s.socket_silence_limit <= s.socket_ping_interval) {
@@ -750,6 +751,8 @@ ConfigLoad LoadFromTable(const toml::table& table, const std::string& config_dir
       if (c.jobs.unavailable_patience <= milliseconds(0)) {
         r.Error("unavailable_patience", "must be longer than 0s");
       }
+      r.Integer("max_in_flight", c.jobs.max_in_flight, 1, 4096);
+      r.Integer("max_parked", c.jobs.max_parked, 0, 100000);
     });
     root.Table("rotation", [&](TableReader& r) { ReadRotation(r, c.rotation); });
     root.Table("log", [&](TableReader& r) {
@@ -968,7 +971,8 @@ std::string SummarizeConfig(const Config& c) {
       << FormatDuration(c.jobs.backoff_base) << " to "
       << FormatDuration(c.jobs.backoff_cap) << "; waits up to "
       << FormatDuration(c.jobs.unavailable_patience)
-      << " for an unavailable Slack or provider\n";
+      << " for an unavailable Slack or provider; " << c.jobs.max_in_flight
+      << " at work at once, " << c.jobs.max_parked << " more waiting for Slack's pace\n";
   out << "first-contact SLA";
   if (c.sla.empty()) out << " none";
   for (const auto& [segment, p] : c.sla) {

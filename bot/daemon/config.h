@@ -100,6 +100,9 @@ struct Config {
     // post_interval. Slack allows about one a second with short bursts.
     milliseconds post_interval = std::chrono::seconds(1);
     int post_burst = 3;
+    // A call Slack answers 429 goes again, ahead of the calls queued behind
+    // it, this many times; then its job waits on disk like any retry.
+    int rate_limited_retries = 3;
   } slack;
   struct Jobs {
     int max_attempts = 8;
@@ -108,6 +111,11 @@ struct Config {
     // How long a job waits for an unavailable Slack or provider before it
     // becomes a dead letter.
     milliseconds unavailable_patience = std::chrono::hours(24);
+    // Jobs at work at once (the shark tank may take as many again when all
+    // are busy), and jobs that may wait in memory for Slack's pace beyond
+    // them; the rest of a burst waits on disk. See JobRunnerOptions.
+    int max_in_flight = 64;
+    int max_parked = 256;
   } jobs;
   struct Log {
     std::string level = "info";

@@ -67,6 +67,7 @@ SlackConnectionOptions SlackOptions(const Config& config, const Secrets& secrets
   options.silence_limit = config.slack.socket_silence_limit;
   options.post_interval = config.slack.post_interval;
   options.post_burst = config.slack.post_burst;
+  options.rate_limited_retries = config.slack.rate_limited_retries;
   return options;
 }
 
@@ -165,6 +166,8 @@ struct JobsPart {
     options.backoff_base = config.jobs.backoff_base;
     options.backoff_cap = config.jobs.backoff_cap;
     options.unavailable_patience = config.jobs.unavailable_patience;
+    options.max_in_flight = static_cast<size_t>(config.jobs.max_in_flight);
+    options.max_parked = static_cast<size_t>(config.jobs.max_parked);
     return options;
   }
   JobRunner runner;

@@ -66,6 +66,7 @@ SlackConnection::SlackConnection(boost::asio::io_context& loop,
   api_options.app_token = options_.app_token;
   api_options.post_interval = options_.post_interval;
   api_options.post_burst = options_.post_burst;
+  api_options.rate_limited_retries = options_.rate_limited_retries;
   api_options.on_result = [this](int http_status, const std::string& error) {
     health_.web_api.Record(http_status, error, clock_.Now());
   };

@@ -46,6 +46,7 @@ struct SlackConnectionOptions {
   std::chrono::milliseconds probe_interval{std::chrono::seconds(3)};
   std::chrono::milliseconds post_interval{1000};  // see WebApiOptions
   int post_burst = 3;
+  int rate_limited_retries = 3;  // see WebApiOptions
 };
 
 class SlackConnection {

@@ -562,6 +562,29 @@ TEST_CASE("the per-channel posting pace is read and checked", "[bot][config]") {
                  "between 1 and 100000"));
 }
 
+TEST_CASE("the job runner's limits and Slack's 429 retries are read and checked",
+          "[bot][config]") {
+  ConfigLoad defaults = LoadConfigString("");
+  CHECK(defaults.config.jobs.max_in_flight == 64);
+  CHECK(defaults.config.jobs.max_parked == 256);
+  CHECK(defaults.config.slack.rate_limited_retries == 3);
+  ConfigLoad set = LoadConfigString(
+      "[jobs]\nmax_in_flight = 16\nmax_parked = 0\n[slack]\nrate_limited_retries = 0\n");
+  INFO(AllErrors(set));
+  REQUIRE(set.ok());
+  CHECK(set.config.jobs.max_in_flight == 16);
+  CHECK(set.config.jobs.max_parked == 0);
+  CHECK(set.config.slack.rate_limited_retries == 0);
+  CHECK(leadrouter::SummarizeConfig(set.config).find("16 at work at once, 0 more waiting") !=
+        std::string::npos);
+  CHECK(HasError(LoadConfigString("[jobs]\nmax_in_flight = 0\n"), "jobs.max_in_flight",
+                 "between 1 and 4096"));
+  CHECK(HasError(LoadConfigString("[jobs]\nmax_parked = -1\n"), "jobs.max_parked",
+                 "between 0 and 100000"));
+  CHECK(HasError(LoadConfigString("[slack]\nrate_limited_retries = 101\n"),
+                 "slack.rate_limited_retries", "between 0 and 100"));
+}
+
 TEST_CASE("follow-up: consent rules per channel are read and checked",
           "[bot][config][follow_up]") {
   using leadrouter::pipeline::ConsentRule;
