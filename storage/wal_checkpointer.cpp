@@ -1,5 +1,7 @@
 #include "storage/wal_checkpointer.h"
 
+#include <pthread.h>
+
 #include <sqlite3.h>
 
 #include <memory>
@@ -53,6 +55,7 @@ int WalCheckpointer::OnCommit(void* self, sqlite3* db, const char* name, int pag
 }
 
 void WalCheckpointer::Run(SQLite::Database& db) {
+  pthread_setname_np(pthread_self(), "lr-checkpoint");  // as top -H and ps -L show it
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mu_);

@@ -1,5 +1,7 @@
 #include "bot/delivery/smtp_sender.h"
 
+#include <pthread.h>
+
 #include <curl/curl.h>  // CURLcode values only: libcurl itself is in bot/email/curl_module
 #include <spdlog/spdlog.h>
 
@@ -102,6 +104,7 @@ size_t SmtpSender::queue_depth() const {
 }
 
 void SmtpSender::Run() {
+  pthread_setname_np(pthread_self(), "lr-smtp");  // as top -H and ps -L show it
   for (;;) {
     Task task;
     {

@@ -1,5 +1,7 @@
 #include "bot/email/imap_poller.h"
 
+#include <pthread.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <future>
@@ -124,6 +126,7 @@ void ImapPoller::RunJob(JobDone done) {
 }
 
 void ImapPoller::WorkerLoop() {
+  pthread_setname_np(pthread_self(), "lr-imap");  // as top -H and ps -L show it
   for (;;) {
     JobDone done;
     {

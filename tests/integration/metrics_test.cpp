@@ -2,6 +2,7 @@
 // HTTP on 127.0.0.1, a real Prometheus server scraping it, and promtool.
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <regex>
 #include <set>
 #include <thread>
@@ -78,6 +79,22 @@ TEST_CASE("/metrics counts leads received by source and rejections by field",
   auto wal = Sample(text, "leadrouter_sqlite_wal_pages");
   REQUIRE(wal);
   CHECK(*wal >= 1);
+}
+
+TEST_CASE("the daemon's threads carry names that top -H and ps -L show",
+          "[integration][metrics]") {
+  Daemon d;
+  std::set<std::string> names;
+  const std::string tasks = "/proc/" + std::to_string(d.process->pid()) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    std::string name = leadrouter::testing::ReadFile(task.path().string() + "/comm");
+    while (!name.empty() && name.back() == '\n') name.pop_back();
+    names.insert(name);
+  }
+  INFO(names.size() << " threads");
+  CHECK(names.count("leadrouter") == 1);  // the loop
+  CHECK(names.count("lr-writer") == 1);
+  CHECK(names.count("lr-checkpoint") == 1);
 }
 
 TEST_CASE("a thousand distinct sources keep the source label to a bounded set",
