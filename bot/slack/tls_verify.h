@@ -24,7 +24,8 @@ struct ClientTrust {
 
 // Sets up a client context the way every outbound connection of ours is
 // made: TLS 1.2 or later, the system trust store, plus `ca_file` (PEM)
-// when given.
+// when given. Contexts with the same ca_file share one store, loaded by the
+// first: a CA file changed on disk is read again at the next start.
 ClientTrust SetUpClientTrust(ssl_ctx_st* ctx, const std::string& ca_file);
 
 // Sets up `ssl`, before its handshake, to verify the peer as `host`.
