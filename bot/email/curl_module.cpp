@@ -58,6 +58,21 @@ int CheckCancelled(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return cancelled && cancelled->load() ? 1 : 0;
 }
 
+// Closing a connection, libcurl says goodbye (SMTP's QUIT, IMAP's LOGOUT)
+// and waits up to two minutes for the answer, whatever the transfer
+// timeout: cached connections are closed with its own settings, not the
+// handle's. A server gone quiet must not hold a sender's thread, or the
+// daemon's stop, that long. Shutting the socket first makes the goodbye
+// fail at once; the server sees the connection dropped, as it does from
+// most mail clients, and has already answered all that mattered.
+void ShutBeforeCleanup(CURL* h) {
+  curl_socket_t socket = CURL_SOCKET_BAD;
+  if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK &&
+      socket != CURL_SOCKET_BAD) {
+    ::shutdown(socket, SHUT_RDWR);
+  }
+}
+
 CurlTransferResult SendSmtp(const SmtpTransfer& t) {
   InitCurlOnce();
   CurlHandle curl(curl_easy_init());
@@ -95,6 +110,7 @@ CurlTransferResult SendSmtp(const SmtpTransfer& t) {
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &result.response_code);
   curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &result.connects);
   result.error_buffer = error;
+  ShutBeforeCleanup(h);
   return result;
 }
 
@@ -102,20 +118,7 @@ CurlTransferResult SendSmtp(const SmtpTransfer& t) {
 class CurlImapConnection : public ImapConnection {
  public:
   explicit CurlImapConnection(CurlHandle handle) : handle_(std::move(handle)) {}
-  ~CurlImapConnection() override {
-    // Closing a logged-in connection, libcurl sends LOGOUT and waits up to
-    // two minutes for the answer, whatever the transfer timeout (cached
-    // connections are closed with its own settings, not this handle's).
-    // The poller keeps its session until the daemon stops, and a server
-    // gone quiet must not hold the stop that long: the socket is shut
-    // first, so that LOGOUT fails at once. The server sees the connection
-    // dropped, as it does from most mail clients.
-    curl_socket_t socket = CURL_SOCKET_BAD;
-    if (curl_easy_getinfo(handle_.get(), CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK &&
-        socket != CURL_SOCKET_BAD) {
-      ::shutdown(socket, SHUT_RDWR);
-    }
-  }
+  ~CurlImapConnection() override { ShutBeforeCleanup(handle_.get()); }
 
   CurlTransferResult Perform(const std::string& url, const std::string& command,
                              std::string* body) override {

@@ -19,6 +19,7 @@
 #include "storage/job_store.h"
 #include "tests/support/daemon_process.h"
 #include "tests/support/fake_clock.h"
+#include "tests/support/line_server.h"
 #include "tests/support/smtp_server.h"
 
 using namespace std::chrono_literals;
@@ -29,6 +30,7 @@ using leadrouter::SmtpResult;
 using leadrouter::SmtpSender;
 using leadrouter::testing::FakeClock;
 using leadrouter::testing::FreePort;
+using leadrouter::testing::LineServer;
 using leadrouter::testing::SmtpServer;
 using leadrouter::testing::TempDir;
 
@@ -139,6 +141,34 @@ TEST_CASE(
     CHECK(raw.find("\r\n\r\n") != std::string::npos);
     CHECK(raw.find("\n\n") == std::string::npos);
   }
+}
+
+TEST_CASE("smtp: a server that takes the message and never answers QUIT holds nothing up",
+          "[bot][delivery][smtp]") {
+  // Takes one message, then goes quiet, as one behind a link that died.
+  bool in_data = false;
+  LineServer server("220 quiet.example ESMTP\r\n",
+                    [&in_data](const std::string& line) -> std::optional<std::string> {
+                      if (in_data) {
+                        if (line != ".") return std::nullopt;
+                        in_data = false;
+                        return "250 2.0.0 queued\r\n";
+                      }
+                      if (line.rfind("EHLO", 0) == 0) return "250 quiet.example\r\n";
+                      if (line == "DATA") {
+                        in_data = true;
+                        return "354 go ahead\r\n";
+                      }
+                      if (line == "QUIT") return std::nullopt;
+                      return "250 2.1.0 ok\r\n";  // MAIL FROM, RCPT TO
+                    });
+  Harness h("smtp://127.0.0.1:" + std::to_string(server.port()));
+  const auto started = std::chrono::steady_clock::now();
+  const SmtpResult r = h.SendAndWait(Message());
+  CHECK(r.outcome.kind == JobOutcome::Kind::kDone);
+  // libcurl's own wait for an answer to its QUIT is two minutes.
+  CHECK(std::chrono::steady_clock::now() - started < 10s);
+  CHECK(server.WaitForClientGone());
 }
 
 TEST_CASE("smtp: a server that is down is unavailable: the step waits for it",

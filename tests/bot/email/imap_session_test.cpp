@@ -1,20 +1,16 @@
 // ImapSession against a real Dovecot on 127.0.0.1: a message is read
 // without becoming \Seen, flagged only by Mark, and a refused login is
 // named as such without the password in its words or in a log line.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
-#include <atomic>
 #include <chrono>
 #include <memory>
-#include <thread>
+#include <optional>
+#include <string>
 
 #include "bot/daemon/log.h"
 #include "bot/email/imap_session.h"
 #include "tests/support/imap_server.h"
+#include "tests/support/line_server.h"
 #include "tests/support/log_capture.h"
 #include "tests/support/slack_stack.h"
 
@@ -26,6 +22,7 @@ using leadrouter::testing::Contains;
 using leadrouter::testing::ImapServer;
 using leadrouter::testing::kImapPassword;
 using leadrouter::testing::kImapUser;
+using leadrouter::testing::LineServer;
 using leadrouter::testing::LogCapture;
 
 namespace {
@@ -47,78 +44,29 @@ ImapOptions Options(const ImapServer& imap, const std::string& password = kImapP
   return o;
 }
 
-// Speaks just enough IMAP for one client to log in and open INBOX, then
-// never answers LOGOUT: a server gone quiet, as one behind a dead link.
-class QuietAtLogout {
- public:
-  QuietAtLogout() {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    REQUIRE(::listen(listener_, 1) == 0);
-    socklen_t len = sizeof addr;
-    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { Serve(); });
+// Just enough IMAP for one client to log in and open a folder; LOGOUT is
+// never answered, as by a server behind a link that died.
+std::optional<std::string> QuietAtLogout(const std::string& line) {
+  const std::string tag = line.substr(0, line.find(' '));
+  const std::string command = line.substr(line.find(' ') + 1);
+  auto is = [&](const char* word) { return command.rfind(word, 0) == 0; };
+  if (is("CAPABILITY")) return "* CAPABILITY IMAP4rev1\r\n" + tag + " OK done\r\n";
+  if (is("LOGIN")) return tag + " OK logged in\r\n";
+  if (is("SELECT") || is("EXAMINE")) {
+    return "* FLAGS ()\r\n* 0 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT 1] ok\r\n" +
+           tag + " OK done\r\n";
   }
-  ~QuietAtLogout() {
-    ::shutdown(listener_, SHUT_RDWR);
-    ::close(listener_);
-    if (client_ >= 0) ::shutdown(client_, SHUT_RDWR);
-    thread_.join();
-    if (client_ >= 0) ::close(client_);
-  }
-  std::string url() const { return "imap://127.0.0.1:" + std::to_string(port_); }
-  bool client_gone() const { return gone_; }
-
- private:
-  void Serve() {
-    client_ = ::accept(listener_, nullptr, nullptr);
-    if (client_ < 0) return;
-    Send("* OK IMAP4rev1 ready\r\n");
-    std::string buffer;
-    char chunk[512];
-    for (ssize_t n; (n = ::recv(client_, chunk, sizeof chunk, 0)) > 0;) {
-      buffer.append(chunk, static_cast<size_t>(n));
-      for (size_t end; (end = buffer.find("\r\n")) != std::string::npos;) {
-        const std::string line = buffer.substr(0, end);
-        buffer.erase(0, end + 2);
-        const std::string tag = line.substr(0, line.find(' '));
-        const std::string rest = line.substr(line.find(' ') + 1);
-        if (rest.rfind("CAPABILITY", 0) == 0) {
-          Send("* CAPABILITY IMAP4rev1\r\n" + tag + " OK done\r\n");
-        } else if (rest.rfind("LOGIN", 0) == 0) {
-          Send(tag + " OK logged in\r\n");
-        } else if (rest.rfind("SELECT", 0) == 0 || rest.rfind("EXAMINE", 0) == 0) {
-          Send("* FLAGS ()\r\n* 0 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n"
-               "* OK [UIDNEXT 1] ok\r\n" + tag + " OK done\r\n");
-        } else if (rest.rfind("LOGOUT", 0) == 0) {
-          continue;  // no answer
-        } else {
-          Send(tag + " BAD unknown\r\n");
-        }
-      }
-    }
-    gone_ = true;
-  }
-  void Send(const std::string& text) { (void)!::send(client_, text.data(), text.size(), 0); }
-
-  int listener_ = -1;
-  int client_ = -1;
-  uint16_t port_ = 0;
-  std::atomic<bool> gone_{false};
-  std::thread thread_;
-};
+  if (is("LOGOUT")) return std::nullopt;
+  return tag + " BAD unknown\r\n";
+}
 
 }  // namespace
 
 TEST_CASE("closing a session whose server no longer answers waits a moment, not minutes",
           "[bot][email][imap]") {
-  QuietAtLogout server;
+  LineServer server("* OK IMAP4rev1 ready\r\n", QuietAtLogout);
   ImapOptions options;
-  options.url = server.url();
+  options.url = "imap://127.0.0.1:" + std::to_string(server.port());
   options.username = kImapUser;
   options.password = kImapPassword;
   auto session = std::make_unique<ImapSession>(options);
@@ -130,12 +78,7 @@ TEST_CASE("closing a session whose server no longer answers waits a moment, not 
   const auto took = std::chrono::steady_clock::now() - started;
   // libcurl's own wait for an answer to its LOGOUT is two minutes.
   CHECK(took < std::chrono::seconds(10));
-  // The connection is closed, not left open.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (!server.client_gone() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  CHECK(server.client_gone());
+  CHECK(server.WaitForClientGone());  // closed, not left open
 }
 
 TEST_CASE("a message is fetched without becoming seen and flagged only by Mark",
