@@ -33,10 +33,6 @@ std::string LastOpenSslError() {
   return text;
 }
 
-}  // namespace
-
-namespace {
-
 struct TrustStore {
   X509_STORE* store = nullptr;  // owned by the cache below, for the process
   std::string warning;          // the system store did not load
