@@ -283,3 +283,49 @@ TEST_CASE("an unclaimed hot lead falls back to the rotation on time, across a re
       [](const json& e) { return Contains(e.value("text", ""), "<@U0AGENTANA>"); },
       /*ephemeral=*/true));
 }
+
+namespace {
+
+// Slack's 429 on the next chat.postMessage, with Retry-After: 1.
+void RateLimitNextPost(SlackStack& s) {
+  s.SimPost("fault", {{"method", "chat.postMessage"},
+                      {"status", 429},
+                      {"error", "ratelimited"},
+                      {"retry_after", 1}});
+}
+
+int RateLimitedPosts(SlackStack& s) {
+  int n = 0;
+  for (const json& call : s.SimGet("calls")) {
+    if (call.value("method", "") == "chat.postMessage" && call.value("status", 200) == 429) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("by default a post Slack answers 429 goes again from the client, its job unaware",
+          "[integration][shark]") {
+  SlackStack s;
+  s.WaitUntilIdle();
+  RateLimitNextPost(s);
+  s.PostLead(HotLead(1, "Rita Retry"));
+  s.WaitForPost("Rita Retry");
+  s.WaitUntilIdle();
+  INFO(s.DaemonLog());
+  CHECK(RateLimitedPosts(s) == 1);
+  CHECK_FALSE(Contains(s.DaemonLog(), "job.waiting"));
+}
+
+TEST_CASE("with slack.rate_limited_retries = 0 Slack's 429 goes to the job, which waits and posts",
+          "[integration][shark]") {
+  SlackStack s(StackOptions{"", "rate_limited_retries = 0\n"});
+  s.WaitUntilIdle();
+  RateLimitNextPost(s);
+  s.PostLead(HotLead(1, "Rita Retry"));
+  s.WaitForPost("Rita Retry");
+  INFO(s.DaemonLog());
+  CHECK(RateLimitedPosts(s) == 1);
+  // The job was told and waited for Slack, as after any refusal.
+  CHECK(Contains(s.DaemonLog(), "job.waiting"));
+}
