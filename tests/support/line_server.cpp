@@ -28,6 +28,9 @@ LineServer::LineServer(std::string greeting, Answer answer)
 }
 
 LineServer::~LineServer() {
+  // Set before the client is looked at, and looked at by Serve after it
+  // keeps the client: a client accepted meanwhile is shut either way.
+  stopping_ = true;
   ::shutdown(listener_, SHUT_RDWR);  // wakes an accept still waiting
   if (client_ >= 0) ::shutdown(client_, SHUT_RDWR);
   thread_.join();
@@ -47,6 +50,7 @@ void LineServer::Serve() {
   const int client = ::accept(listener_, nullptr, nullptr);
   if (client < 0) return;
   client_ = client;
+  if (stopping_) return;
   Send(greeting_);
   std::string buffer;
   char chunk[1024];

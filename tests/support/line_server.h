@@ -38,6 +38,7 @@ class LineServer {
   std::atomic<int> client_{-1};
   uint16_t port_ = 0;
   std::atomic<bool> gone_{false};
+  std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
 
